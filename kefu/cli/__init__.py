@@ -1,0 +1,45 @@
+"""The `kefu` command: a thin click wrapper over the library modules.
+
+Each submodule holds the commands of one library module and lists them in `COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kefu.problems import KefuError
+
+from . import deadlines, forms, pr, records, site
+
+
+class KefuGroup(click.Group):
+    """Turns every error into a Chinese message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KefuError as err:
+            click.echo(f"错误 [{err.slug}]：{err.message}", err=True)
+            sys.exit(err.exit_code)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
+            click.echo(f"内部错误 [internal]：{type(err).__name__}: {err}", err=True)
+            click.echo("这是 kefu 的缺陷，请把以上信息报告给维护者。", err=True)
+            sys.exit(3)
+
+
+@click.group(cls=KefuGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kefu")
+def main() -> None:
+    """客服部工具：校验记录、计算工作日时限、列出超期工作、打印表单、构建手册站点。"""
+
+
+for _module in (records, deadlines, pr, forms, site):
+    for _command in _module.COMMANDS:
+        main.add_command(_command)

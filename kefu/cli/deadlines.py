@@ -1,0 +1,5 @@
+"""CLI commands for kefu.deadlines."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""CLI commands for kefu.forms."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""CLI commands for kefu.pr."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""CLI commands for kefu.records."""
+
+import click
+
+COMMANDS: list[click.Command] = []

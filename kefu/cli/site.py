@@ -1,0 +1,26 @@
+"""CLI commands for kefu.site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kefu import repo_root
+from kefu import site as site_lib
+
+
+@click.group("site")
+def site_group() -> None:
+    """构建或预览手册站点。"""
+
+
+@site_group.command("build")
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), help="输出目录（默认 site/）")
+def build_command(site_dir: Path | None) -> None:
+    """生成页面并严格构建站点。"""
+    target = site_lib.build(repo_root(), site_dir)
+    click.echo(f"站点已构建：{target}")
+
+
+COMMANDS: list[click.Command] = [site_group]
