@@ -1,9 +1,12 @@
-"""Build the handbook site: generate pages from records and forms, then run a strict mkdocs build."""
+"""Build the handbook site: generate pages from records and forms, then build strictly."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable
+import logging
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kefu.problems import KefuError
@@ -14,6 +17,16 @@ GENERATORS: tuple[str, ...] = (
     "kefu.report:write_site_pages",
 )
 
+# Browser scripts installed by npm (package-lock.json) and served from the site itself,
+# because Material would otherwise fetch them from unpkg.com. Target paths are relative
+# to docs/generated/; mkdocs.yml and overrides/main.html refer to them.
+VENDOR_ASSETS: dict[str, str] = {
+    "assets/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
+    "assets/mermaid.LICENSE.txt": "node_modules/mermaid/LICENSE",
+    "assets/iframe-worker/shim.js": "node_modules/iframe-worker/shim/index.js",
+    "assets/iframe-worker/LICENSE.txt": "node_modules/iframe-worker/LICENSE",
+}
+
 
 def _load(spec: str) -> Callable[[Path, Path], None]:
     module_name, func_name = spec.split(":")
@@ -21,26 +34,89 @@ def _load(spec: str) -> Callable[[Path, Path], None]:
     return func
 
 
+def copy_vendor_assets(root: Path, out: Path) -> None:
+    """Copy the npm-installed browser scripts into docs/generated/ (skipping unchanged ones)."""
+    for target, source in VENDOR_ASSETS.items():
+        src, dst = root / source, out / target
+        if not src.is_file():
+            raise KefuError(
+                f"缺少 {source}：请先运行 make install（需要 Node.js 与 npm，执行 npm ci）。",
+                slug="site-assets",
+            )
+        if dst.is_file() and dst.stat().st_size == src.stat().st_size and (
+            dst.stat().st_mtime_ns >= src.stat().st_mtime_ns
+        ):
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
 def generate(root: Path) -> Path:
     """Write every generated page into docs/generated/ and return that folder."""
     out = root / "docs" / "generated"
     out.mkdir(parents=True, exist_ok=True)
+    copy_vendor_assets(root, out)
     for spec in GENERATORS:
         _load(spec)(root, out)
     return out
 
 
-def build(root: Path, site_dir: Path | None = None) -> Path:
-    """Generate pages and build the site strictly into `site_dir` (default root/site)."""
+class _Collector(logging.Handler):
+    """Keeps mkdocs' warnings and errors, so that a failed build can name them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
+@contextlib.contextmanager
+def collect_warnings() -> Iterator[list[str]]:
+    """Collect every warning or error mkdocs and its plugins log inside the block."""
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+
+
+def build(root: Path, site_dir: Path | None = None, warnings: list[str] | None = None) -> Path:
+    """Generate pages and build the site strictly into `site_dir` (default root/site).
+
+    Every warning is fatal (strict mode); `warnings`, if given, receives them all.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     generate(root)
-    target = site_dir or root / "site"
-    try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(target))
-        mkdocs_build(config)
-    except MkDocsException as err:
-        raise KefuError(f"站点构建失败：{err}", slug="site-build") from err
+    target = (site_dir or root / "site").resolve()
+    # Material opens search.jieba_dict_user relative to the working directory.
+    with contextlib.chdir(root), collect_warnings() as messages:
+        try:
+            config = load_config(str(root / "mkdocs.yml"), site_dir=str(target))
+            mkdocs_build(config)
+        except MkDocsException as err:
+            found = "\n".join(messages) or str(err)
+            raise KefuError(f"站点构建失败：\n{found}", slug="site-build") from err
+        finally:
+            if warnings is not None:
+                warnings.extend(messages)
     return target
+
+
+def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
+    """Generate pages, then preview the site with live reload until interrupted."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    generate(root)
+    with contextlib.chdir(root):
+        try:
+            mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=dev_addr)
+        except MkDocsException as err:
+            raise KefuError(f"预览失败：{err}", slug="site-serve") from err

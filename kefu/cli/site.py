@@ -20,7 +20,14 @@ def site_group() -> None:
 def build_command(site_dir: Path | None) -> None:
     """生成页面并严格构建站点。"""
     target = site_lib.build(repo_root(), site_dir)
-    click.echo(f"站点已构建：{target}")
+    click.echo(f"站点已构建：{target}（可直接打开 {target / 'index.html'}）")
+
+
+@site_group.command("serve")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="监听地址")
+def serve_command(dev_addr: str) -> None:
+    """生成页面后本地预览（修改 docs/ 自动刷新）。"""
+    site_lib.serve(repo_root(), dev_addr)
 
 
 COMMANDS: list[click.Command] = [site_group]

@@ -1,0 +1,188 @@
+"""MkDocs hook: fail the build when a built page or script loads anything from an outside host.
+
+Agents work offline and in mainland China, where CDNs and Google Fonts are often unreachable,
+so every script, stylesheet, font and image must come from the site itself. Links in the text
+to outside sites (<a href>) are fine: they are not loaded with the page.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from fnmatch import fnmatch
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+# Where Material or a vendored library references an outside host only as a fallback that this
+# site never triggers. (file glob relative to site_dir, exact URL) -> why it is never fetched.
+ALLOWED: dict[tuple[str, str], str] = {
+    ("assets/javascripts/bundle.*.min.js", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"): (
+        "fetched only when window.mermaid is undefined; overrides/main.html loads the local copy "
+        "on every page with a diagram (checked by this hook)"
+    ),
+    ("assets/javascripts/bundle.*.min.js", "https://unpkg.com/resize-observer-polyfill"): (
+        "fetched only by browsers without ResizeObserver (none since 2020)"
+    ),
+}
+
+MERMAID_SCRIPT = "generated/assets/mermaid.min.js"
+SHIM_SCRIPT = "generated/assets/iframe-worker/shim.js"
+
+# Hosts that only ever serve scripts, styles, fonts or images.
+ASSET_HOSTS = re.compile(
+    r"(^|\.)(unpkg\.com|jsdelivr\.net|cdnjs\.cloudflare\.com|googleapis\.com|gstatic\.com|"
+    r"jquery\.com|fontawesome\.com|polyfill\.io|esm\.sh|skypack\.dev|bootcdn\.net|"
+    r"staticfile\.org|bootcss\.com|gravatar\.com)$"
+)
+# Web pages that source comments link to (…/blob/…/x.js); never loaded as assets.
+SOURCE_HOSTS = re.compile(r"(^|\.)(github\.com|gitlab\.com)$")
+ASSET_SUFFIX = re.compile(r"\.(m?js|css|woff2?|ttf|otf|eot|png|jpe?g|gif|svg|webp|avif|ico)$", re.I)
+URL_IN_CODE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`)<>\\]*""")
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+
+# HTML attributes that make the browser fetch something while loading the page.
+LOADING_ATTRS = {
+    "script": ("src",),
+    "img": ("src", "srcset"),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "iframe": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+}
+LOADING_LINK_RELS = {
+    "stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload",
+    "prefetch", "preconnect", "dns-prefetch", "manifest", "mask-icon",
+}
+
+
+def is_outside(url: str) -> bool:
+    """True for an absolute or protocol-relative URL naming a host other than this machine."""
+    url = url.strip()
+    if not (url.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I)):
+        return False
+    parts = urlsplit(url if not url.startswith("//") else "https:" + url)
+    if parts.scheme not in ("http", "https", "ws", "wss", "ftp"):
+        return False
+    return parts.hostname not in (None, "", "localhost", "127.0.0.1", "::1")
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [item.strip().split(" ")[0] for item in value.split(",") if item.strip()]
+
+
+class _PageScanner(HTMLParser):
+    """Collects the URLs a page loads and the local scripts it includes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.loaded: list[str] = []
+        self.scripts: list[str] = []
+        self.has_mermaid = False
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "pre" and "mermaid" in values.get("class", "").split():
+            self.has_mermaid = True
+        if tag == "script" and values.get("src"):
+            self.scripts.append(values["src"])
+        for name in LOADING_ATTRS.get(tag, ()):
+            if name in values:
+                urls = _srcset_urls(values[name]) if name == "srcset" else [values[name]]
+                self.loaded.extend(urls)
+        if tag == "link" and LOADING_LINK_RELS & set(values.get("rel", "").lower().split()):
+            self.loaded.append(values.get("href", ""))
+        if "style" in values:
+            self.loaded.extend(_css_urls(values["style"]))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.loaded.extend(_css_urls(data))
+
+
+def _css_urls(css: str) -> list[str]:
+    return [a or b for a, b in CSS_URL.findall(css)]
+
+
+def _code_asset_urls(code: str) -> list[str]:
+    """Outside URLs in a script that point at an asset host or an asset file."""
+    found = []
+    for url in URL_IN_CODE.findall(code):
+        parts = urlsplit(url if not url.startswith("//") else "https:" + url)
+        host = parts.hostname or ""
+        if ASSET_HOSTS.search(host) or (
+            ASSET_SUFFIX.search(parts.path) and not SOURCE_HOSTS.search(host)
+        ):
+            found.append(url)
+    return found
+
+
+def _allowed(rel: str, url: str) -> bool:
+    return any(fnmatch(rel, glob) and url == allowed for glob, allowed in ALLOWED)
+
+
+def _scan_page(site: Path, path: Path) -> list[str]:
+    rel = path.relative_to(site).as_posix()
+    scanner = _PageScanner()
+    scanner.feed(path.read_text(encoding="utf-8"))
+    problems = [f"{rel}: 从外部主机加载 {url}" for url in scanner.loaded if is_outside(url)]
+    # Script paths resolved against the page, relative to the site root.
+    # (404.html uses root-absolute paths: a server shows it for any missing URL.)
+    local = {
+        posixpath.normpath(posixpath.join("/" + posixpath.dirname(rel), src.split("?")[0]))[1:]
+        for src in scanner.scripts
+        if not is_outside(src)
+    }
+    if scanner.has_mermaid and MERMAID_SCRIPT not in local:
+        problems.append(f"{rel}: 页面有 Mermaid 图，却没有加载本地的 {MERMAID_SCRIPT}")
+    if SHIM_SCRIPT not in local:
+        problems.append(f"{rel}: 没有加载本地的 {SHIM_SCRIPT}（file:// 下搜索需要它）")
+    return problems
+
+
+def _scan_code(site: Path, path: Path) -> list[str]:
+    rel = path.relative_to(site).as_posix()
+    text = path.read_text(encoding="utf-8", errors="replace")
+    urls = _css_urls(text) if path.suffix == ".css" else _code_asset_urls(text)
+    return [
+        f"{rel}: 引用外部主机上的资源 {url}"
+        for url in urls
+        if is_outside(url) and not _allowed(rel, url)
+    ]
+
+
+def outside_references(site: Path) -> list[str]:
+    """Every place in the built site that loads something from an outside host."""
+    problems: list[str] = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix == ".html":
+            problems += _scan_page(site, path)
+        elif path.suffix in (".js", ".mjs", ".css") and path.name != "search_index.js":
+            problems += _scan_code(site, path)
+    for target in (MERMAID_SCRIPT, SHIM_SCRIPT):
+        if not (site / target).is_file():
+            problems.append(f"缺少 {target}：请用 `kefu site build` 构建（它从 node_modules 复制）")
+    return problems
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    problems = outside_references(Path(config.site_dir))
+    if problems:
+        shown = "\n  ".join(problems[:50])
+        more = f"\n  ……另有 {len(problems) - 50} 处" if len(problems) > 50 else ""
+        raise PluginError(f"站点不得从外部主机加载脚本、样式、字体或图片：\n  {shown}{more}")
