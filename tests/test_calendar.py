@@ -1,0 +1,98 @@
+"""Working-day calendar: official 2026 arrangement, statutory rule for 2027, calendar.yml checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kefu.calendar import WorkCalendar, read_calendar_file, statutory_holidays
+from kefu.problems import KefuError
+
+DATA = Path(__file__).parent / "data" / "calendar"
+REPO = Path(__file__).parent.parent
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_every_2026_holiday_and_make_up_workday() -> None:
+    official = _load("official-2026.yml")
+    cal = WorkCalendar()
+    off = {d for days in official["holidays"].values() for d in days}
+    for name, days in official["holidays"].items():
+        for day in days:
+            info = cal.day(day)
+            assert not info.workday and info.name == name and not info.provisional, info
+    for day in official["workdays"]:
+        assert cal.is_workday(day) and day.weekday() >= 5 and cal.day(day).name == "调休上班"
+    # Every other day of 2026 follows the week.
+    day = dt.date(2026, 1, 1)
+    while day.year == 2026:
+        if day not in off and day not in official["workdays"]:
+            assert cal.is_workday(day) == (day.weekday() < 5), day
+        day += dt.timedelta(days=1)
+
+
+def test_2027_statutory_holidays_by_rule_are_provisional() -> None:
+    expected = _load("statutory-2027.yml")
+    assert sorted(statutory_holidays(2027)) == expected["statutory"]
+    cal = WorkCalendar()
+    for day in expected["statutory"] + expected["in_lieu"]:
+        assert not cal.is_workday(day) and cal.is_provisional(day), day
+    assert cal.is_workday(dt.date(2027, 1, 4)) and cal.is_provisional(dt.date(2027, 1, 4))
+    assert not cal.is_provisional(dt.date(2026, 12, 31))
+
+
+def test_spring_festival_starts_on_new_years_eve_in_short_years() -> None:
+    # 2030: 腊月 has 29 days, 除夕 is 腊月廿九 = 2030-02-02.
+    assert [d for d, n in statutory_holidays(2030).items() if n == "春节"][0] == dt.date(2030, 2, 2)
+
+
+def test_override_changes_days_and_ends_provisional_year() -> None:
+    cal = WorkCalendar.load(DATA.parent / "sla" / "override")
+    assert (
+        not cal.is_workday(dt.date(2026, 3, 10))
+        and cal.day(dt.date(2026, 3, 10)).source == "override"
+    )
+    assert cal.is_workday(dt.date(2026, 3, 14))
+    assert not cal.is_provisional(dt.date(2027, 6, 1))
+    assert not cal.is_workday(dt.date(2027, 2, 5))  # statutory days stay off in an overridden year
+
+
+def test_workdays_between_across_years() -> None:
+    cal = WorkCalendar()
+    assert cal.workdays_between(dt.date(2026, 2, 13), dt.date(2026, 2, 24)) == 2
+    assert cal.workdays_between(dt.date(2026, 12, 30), dt.date(2027, 1, 4)) == 2
+    assert cal.workdays_between(dt.date(2026, 3, 2), dt.date(2026, 3, 2)) == 0
+
+
+def test_repository_calendar_file_is_valid() -> None:
+    path = REPO / "records" / "calendar.yml"
+    assert read_calendar_file(path, REPO)[2] == []
+
+
+@pytest.mark.parametrize(
+    "name,slug,line,col",
+    [
+        (name, *spec)
+        for name, spec in yaml.safe_load((DATA / "bad" / "expected.yml").read_text()).items()
+    ],
+)
+def test_bad_calendar_files(name: str, slug: str, line: int, col: int) -> None:
+    _, _, problems = read_calendar_file(DATA / "bad" / name)
+    assert [(p.slug, p.line, p.col) for p in problems] == [(slug, line, col)]
+    assert problems[0].path.endswith(name) and problems[0].message
+
+
+def test_invalid_calendar_is_a_user_error(tmp_path: Path) -> None:
+    (tmp_path / "records").mkdir()
+    (tmp_path / "records" / "calendar.yml").write_bytes(
+        (DATA / "bad" / "not-a-date.yml").read_bytes()
+    )
+    with pytest.raises(KefuError) as err:
+        WorkCalendar.load(tmp_path)
+    assert "records/calendar.yml:3:5: [bad-date]" in err.value.message
