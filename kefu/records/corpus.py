@@ -1,0 +1,278 @@
+"""`load()`: find, read, check and cross-check record files, in parallel and with a cache.
+
+Only files whose (size, mtime) or content hash changed since the last run are parsed again;
+the cache lives in `.kefu-cache/` (git-ignored). Cross-file checks (ids, references) always run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kefu.problems import KefuError, Problem, Severity
+
+from .kinds import KINDS, RECORDS, Kind, kind_of
+from .validate import FileResult, check_file, cross_check
+
+CACHE_DIR = ".kefu-cache"
+CACHE_FILE = "records.pickle"
+PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+_Entry = tuple[int, int, bytes, FileResult]  # size, mtime_ns, content digest, result
+
+
+@dataclass(frozen=True)
+class Record:
+    """One valid record: timestamps are aware datetimes, dates are dates."""
+
+    kind: str
+    id: str
+    path: Path
+    data: dict[str, Any]
+
+
+@dataclass
+class LoadResult:
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0  # files checked
+    reparsed: int = 0  # of which not answered from the cache
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return [r for r in self.records if r.kind == kind]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The repository root: the nearest folder upwards holding `records/` or `.git`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / RECORDS).is_dir() or (folder / ".git").exists():
+            return folder
+    return here
+
+
+def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
+         jobs: int | None = None) -> LoadResult:
+    """Load and check the records under `root` (all, or only `paths`: files or folders)."""
+    root = Path(root).resolve()
+    every = discover(root)
+    wanted = every if paths is None else _select(root, paths)
+    targets = {kind for k in KINDS.values() for _, kind in k.references}
+    need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
+    results, parsed = _check_many(root, need, use_cache, jobs, prune=paths is None)
+    known = _known(every, results)
+    chosen = [results[rel] for rel in wanted]
+    problems = [p for r in chosen for p in r.problems]
+    problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
+    problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
+    records = [Record(r.kind, r.id, root / r.rel, r.data) for r in chosen
+               if r.kind is not None and r.id is not None and r.data is not None]
+    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)))
+
+
+def discover(root: Path) -> list[str]:
+    """Every .yml/.yaml file under records/, as sorted posix paths relative to `root`."""
+    found: list[str] = []
+    stack = [RECORDS]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(root / rel_dir))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    stack.append(rel)
+            elif entry.name.endswith((".yml", ".yaml")):
+                found.append(rel)
+    found.sort()
+    return found
+
+
+def _select(root: Path, paths: Sequence[Path]) -> list[str]:
+    chosen: set[str] = set()
+    for path in paths:
+        full = Path(path).resolve()
+        if not full.exists():
+            raise KefuError(f"路径不存在：{path}", "no-such-path", 2)
+        try:
+            rel = full.relative_to(root).as_posix()
+        except ValueError:
+            raise KefuError(f"路径不在仓库 {root} 内：{path}", "outside-repo", 2) from None
+        if full.is_dir():
+            chosen.update(r for r in discover(root) if r == rel or r.startswith(f"{rel}/")
+                          or rel == ".")
+        else:
+            chosen.add(rel)
+    return sorted(chosen)
+
+
+def _kind_name(rel: str) -> str | None:
+    kind = kind_of(rel)
+    return kind.name if kind else None
+
+
+def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, dict[str, list[str]]]:
+    """kind -> id -> files; files not read this run count by their file name (= their id)."""
+    known: dict[str, dict[str, list[str]]] = {}
+    for rel in every:
+        result = results.get(rel)
+        if result is not None:
+            name, record_id = result.kind, result.id
+        else:
+            name = _kind_name(rel)
+            record_id = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        if name is not None and record_id is not None:
+            known.setdefault(name, {}).setdefault(record_id, []).append(rel)
+    return known
+
+
+def _fingerprint() -> str:
+    """Changes whenever the checking code or pydantic changes, invalidating the cache."""
+    import pydantic
+
+    digest = hashlib.blake2b(pydantic.VERSION.encode(), digest_size=16)
+    here = Path(__file__).parent
+    for source in sorted(here.glob("*.py")) + [here.parent / "problems.py"]:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_cache(root: Path) -> dict[str, _Entry]:
+    try:
+        with open(root / CACHE_DIR / CACHE_FILE, "rb") as handle:
+            stored = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+            TypeError, IndexError):
+        return {}
+    if not isinstance(stored, dict) or stored.get("fingerprint") != _fingerprint():
+        return {}
+    entries = stored.get("entries")
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+        with open(temp, "wb") as handle:
+            pickle.dump({"fingerprint": _fingerprint(), "entries": entries}, handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / CACHE_FILE)
+    except OSError:
+        pass  # a read-only checkout still validates, only slower next time
+
+
+def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
+                prune: bool) -> tuple[dict[str, FileResult], set[str]]:
+    """Results for `rels`, and the set of files actually parsed this time."""
+    cached = _read_cache(root) if use_cache else {}
+    results: dict[str, FileResult] = {}
+    todo: list[tuple[str, bytes | None]] = []
+    for rel in rels:
+        entry = cached.get(rel)
+        if entry is not None:
+            try:
+                stat = os.stat(root / rel)
+            except OSError:
+                stat = None
+            if stat is not None and (stat.st_size, stat.st_mtime_ns) == entry[:2]:
+                results[rel] = entry[3]
+                continue
+        todo.append((rel, entry[2] if entry is not None else None))
+    fresh = _run(root, todo, jobs)
+    parsed: set[str] = set()
+    for rel, size, mtime, digest, result in fresh:
+        if result is None:  # content unchanged, only touched
+            result = cached[rel][3]
+        else:
+            parsed.add(rel)
+        results[rel] = result
+        kind = KINDS.get(result.kind or "")
+        if use_cache and kind is not None and kind.cacheable and size >= 0:
+            cached[rel] = (size, mtime, digest, result)
+    if use_cache:
+        stale = [rel for rel in cached if rel not in results] if prune else []
+        for rel in stale:
+            del cached[rel]
+        if fresh or stale:
+            _write_cache(root, cached)
+    return results, parsed
+
+
+def _run(root: Path, todo: list[tuple[str, bytes | None]],
+         jobs: int | None) -> list[tuple[str, int, int, bytes, FileResult | None]]:
+    workers = jobs or os.cpu_count() or 1
+    if len(todo) < PARALLEL_MIN or workers < 2:
+        return _check_chunk(str(root), todo)
+    import multiprocessing
+
+    size = -(-len(todo) // (workers * 4))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        out: list[tuple[str, int, int, bytes, FileResult | None]] = []
+        for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks):
+            out.extend(part)
+    return out
+
+
+def _check_chunk(root: str, items: list[tuple[str, bytes | None]]
+                 ) -> list[tuple[str, int, int, bytes, FileResult | None]]:
+    """Worker: read and check each file; None result when its content hash is unchanged."""
+    out: list[tuple[str, int, int, bytes, FileResult | None]] = []
+    for rel, known_digest in items:
+        path = os.path.join(root, rel)
+        try:
+            with open(path, "rb") as handle:
+                stat = os.fstat(handle.fileno())
+                raw = handle.read(1 << 20 | 1)  # enough to know it is too large
+        except OSError as err:
+            result = FileResult(rel, _kind_name(rel), problems=[
+                Problem(rel, 0, 0, "unreadable", f"无法读取文件：{err.strerror}。")])
+            out.append((rel, -1, -1, b"", result))
+            continue
+        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        if digest == known_digest:
+            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
+        else:
+            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, check_file(rel, raw)))
+    return out
+
+
+def personal_values(result: LoadResult) -> set[str]:
+    """Every personal value in the loaded records (fields flagged `personal: true`)."""
+    values: set[str] = set()
+    for record in result.records:
+        kind: Kind | None = KINDS.get(record.kind)
+        model = kind.load_model() if kind else None
+        if model is None:
+            continue
+        for name, info in model.model_fields.items():
+            extra = info.json_schema_extra
+            value = record.data.get(name)
+            if isinstance(extra, dict) and extra.get("personal") and value is not None:
+                values.update(_spellings(value))
+    return values
+
+
+def _spellings(value: Any) -> set[str]:
+    """The value as text, plus the other ways a page could print it."""
+    if isinstance(value, datetime | date):
+        return {value.isoformat(), f"{value.year}年{value.month}月{value.day}日"}
+    text = str(value)
+    digits = text.replace("-", "").replace(" ", "")
+    return {text, digits} if digits != text and digits.isdigit() else {text}

@@ -1,0 +1,353 @@
+"""Checks of one record file (runs in worker processes) and of the whole set (ids, references)."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kefu.problems import Problem, Severity
+
+from .kinds import Kind, kind_of, known_places, schema_rel
+from .loader import ParseFailure, load_mapping, locate
+from .models import ticket_rules
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+SCHEMA_LINE = "# yaml-language-server: $schema="
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?"
+    r"\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_RULE_TEXT = {
+    "missing-level": "投诉工单必须填写 `level`（normal、serious 或 critical）。",
+    "level-not-complaint": "只有投诉（type: complaint）才有 `level`："
+    "请删除该字段或把类型改为 complaint。",
+    "critical-needs-agreed-due": "特别严重投诉（level: critical）没有固定时限，"
+    "必须填写与客户约定的完成时间 `agreed_due`，例如 `agreed_due: 2026-03-30T17:30:00+08:00`。",
+}
+_TYPE_NAMES = {
+    "string_type": "文本", "bool_type": "true 或 false", "bool_parsing": "true 或 false",
+    "list_type": "列表（每项以“- ”开头）", "dict_type": "映射（字段: 值）",
+    "model_type": "映射（字段: 值）", "model_attributes_type": "映射（字段: 值）",
+    "int_type": "整数", "int_parsing": "整数",
+}
+
+
+@dataclass
+class Ref:
+    """A reference from a record to another record, checked once every file is read."""
+
+    target: str  # kind name
+    value: str
+    loc: tuple[str | int, ...]
+
+
+@dataclass
+class FileResult:
+    """Everything learnt from one file: picklable, cached, merged by the corpus."""
+
+    rel: str
+    kind: str | None
+    id: str | None = None
+    data: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+
+
+def check_file(rel: str, raw: bytes) -> FileResult:
+    """Read, parse and check one record file; never raises for bad input."""
+    kind = kind_of(rel)
+    if kind is None:
+        return FileResult(rel, None, problems=[Problem(
+            rel, 1, 1, "unknown-location",
+            f"不认识这个位置的记录文件。记录只能放在：{known_places()}（工单按 年/月 分目录）。",
+        )])
+    result = FileResult(rel, kind.name)
+    try:
+        data, text = load_mapping(raw)
+    except ParseFailure as failure:
+        issue = failure.issue
+        result.problems.append(Problem(rel, issue.line, issue.col, issue.slug, issue.message))
+        return result
+    result.problems.extend(_schema_line(rel, kind, text))
+    raw_id = data.get("id")
+    result.id = raw_id if isinstance(raw_id, str) else (kind.name if kind.file else None)
+    result.refs = list(_refs(kind, data))
+    model = kind.load_model()
+    if model is None:
+        result.data = data  # plug-in kind without a model yet: parsed, not checked here
+        return result
+    problems = [Problem(rel, *locate(text, loc), slug, _RULE_TEXT[slug])
+                for slug, loc in (ticket_rules(data) if kind.name == "ticket" else [])]
+    try:
+        record = model.model_validate(data)
+    except ValidationError as err:
+        reported = {p.slug for p in problems}
+        problems.extend(_translate(rel, text, model, err, reported))
+    else:
+        result.data = record.model_dump(exclude_none=True)
+        problems.extend(_semantic(rel, kind, text, result.data))
+    problems.extend(_place(rel, kind, text, result.id))
+    result.problems.extend(problems)
+    return result
+
+
+def _schema_line(rel: str, kind: Kind, text: str) -> list[Problem]:
+    expected = posixpath.relpath(schema_rel(kind), posixpath.dirname(rel))
+    first = text.split("\n", 1)[0].strip()
+    want = f"{SCHEMA_LINE}{expected}"
+    if first == want:
+        return []
+    if first.startswith(SCHEMA_LINE):
+        return [Problem(rel, 1, 1, "wrong-schema-line",
+                        f"第一行的 schema 路径不对，应为：`{want}`（编辑器靠它自动补全字段）。",
+                        Severity.WARNING)]
+    return [Problem(rel, 1, 1, "missing-schema-line",
+                    f"缺少第一行 `{want}`：请加上，编辑器才能自动补全和提示字段。",
+                    Severity.WARNING)]
+
+
+def _refs(kind: Kind, data: dict[str, Any]) -> Iterable[Ref]:
+    for path, target in kind.references:
+        for loc, value in _walk(data, path, ()):
+            if isinstance(value, str):
+                yield Ref(target, value, loc)
+
+
+Loc = tuple[str | int, ...]
+
+
+def _walk(node: Any, path: Sequence[str], loc: Loc) -> Iterable[tuple[Loc, Any]]:
+    if not path:
+        yield loc, node
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from _walk(item, rest, (*loc, index))
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, (*loc, head))
+
+
+def _place(rel: str, kind: Kind, text: str, record_id: str | None) -> list[Problem]:
+    """File name = id, and the file sits in its kind's folder (tickets: year/month of the id)."""
+    if kind.file or record_id is None:
+        return []
+    line, col = locate(text, ("id",))
+    name = posixpath.basename(rel)
+    stem = name.rsplit(".", 1)[0]
+    if stem != record_id:
+        return [Problem(rel, line, col, "id-filename-mismatch",
+                        f"文件名 `{name}` 与编号 `{record_id}` 不一致："
+                        f"文件应命名为 `{record_id}.yml`（或把 id 改成与文件名相同）。")]
+    expected = kind.expected_rel(record_id)
+    if expected and expected != rel:
+        return [Problem(rel, line, col, "wrong-folder",
+                        f"{kind.title}文件放错了目录：编号 `{record_id}` 的文件"
+                        f"应放在 `{expected}`。")]
+    if not name.endswith(".yml"):
+        return [Problem(rel, 1, 1, "wrong-extension",
+                        f"记录文件的扩展名应为 .yml：请改名为 `{stem}.yml`。")]
+    return []
+
+
+def _semantic(rel: str, kind: Kind, text: str, data: dict[str, Any]) -> list[Problem]:
+    """Rules a schema cannot say: ticket id date, event order, status vs. log."""
+    if kind.name != "ticket":
+        return []
+    problems: list[Problem] = []
+    received: datetime = data["received"]
+    day = received.astimezone(SHANGHAI).strftime("%Y%m%d")
+    if data["id"][2:10] != day:
+        problems.append(Problem(rel, *locate(text, ("id",)), "id-date-mismatch",
+                                f"编号中的日期 {data['id'][2:10]} 与收到时间"
+                                f"（北京时间 {day}）不一致：编号应为 T-收到日期-4位随机码，"
+                                "可用 `kefu new` 生成。"))
+    events = data["events"]
+    for index in range(1, len(events)):
+        if events[index]["at"] < events[index - 1]["at"]:
+            problems.append(Problem(rel, *locate(text, ("events", index, "at")), "events-order",
+                                    "事件记录只能按时间顺序追加：这一条早于上一条。请把它移到正确位置或修正时间。"))
+    if events[0]["at"] < received:
+        problems.append(Problem(rel, *locate(text, ("events", 0, "at")), "event-before-received",
+                                "第一条事件早于收到时间 `received`：请核对时间。"))
+    last = [e["action"] for e in events if e["action"] in ("closed", "reopened")]
+    closed_by_log = bool(last) and last[-1] == "closed"
+    if data["status"] == "closed" and not closed_by_log:
+        problems.append(Problem(rel, *locate(text, ("status",)), "closed-without-event",
+                                "状态为 closed，但事件记录里没有结案事件："
+                                "请追加一条 `action: closed` 的事件。"))
+    elif data["status"] != "closed" and closed_by_log:
+        problems.append(Problem(rel, *locate(text, ("status",)), "status-mismatch",
+                                "事件记录显示已结案（最后是 closed），但状态不是 closed："
+                                "请把 status 改为 closed，或追加 reopened 事件。"))
+    return problems
+
+
+def _translate(rel: str, text: str, model: type[BaseModel], err: ValidationError,
+               reported: set[str]) -> list[Problem]:
+    problems = []
+    for error in err.errors(include_url=False):
+        loc = tuple(error["loc"])
+        etype = error["type"]
+        if etype == "value_error" and not loc:
+            slug = str(error.get("ctx", {}).get("error", ""))
+            if slug in reported or slug not in _RULE_TEXT:
+                continue
+            problems.append(Problem(rel, 1, 1, slug, _RULE_TEXT[slug]))
+            continue
+        slug, message = _explain(model, loc, etype, error)
+        problems.append(Problem(rel, *locate(text, loc), slug, message))
+    return problems
+
+
+def _label(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "（顶层）"
+
+
+def _explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
+             error: Any) -> tuple[str, str]:
+    name = _label(loc)
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if etype == "extra_forbidden":
+        allowed = "、".join(_fields_at(model, loc[:-1])) or "（无）"
+        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+        hint = f"是不是想写 `{close[0]}`？" if close else "请检查拼写，或删除该字段。"
+        return "unknown-field", f"未知字段 `{name}`。{hint}允许的字段：{allowed}。"
+    if etype == "missing":
+        return "missing-field", f"缺少必填字段 `{name}`{_describe(model, loc)}：请补上。"
+    if etype in ("literal_error", "enum"):
+        allowed = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
+        return "bad-enum", f"`{name}` 的值 `{value}` 无效。允许的值：{allowed}。"
+    if etype == "string_pattern_mismatch":
+        expected = _describe(model, loc) or "规定格式"
+        return "bad-format", f"`{name}` 的格式不对（`{value}`）：应为{expected}。"
+    if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":
+        return _explain_time(name, value, etype)
+    if etype in ("too_short", "string_too_short"):
+        return "empty-value", f"`{name}` 不能为空{_describe(model, loc)}。"
+    if etype == "string_too_long":
+        return "too-long", f"`{name}` 太长（最多 {ctx.get('max_length')} 个字符）：请精简。"
+    expected = _TYPE_NAMES.get(etype, "规定类型")
+    return "wrong-type", f"`{name}` 的类型不对：应为{expected}，实际是 `{value!r}`。"
+
+
+def _explain_time(name: str, value: Any, etype: str) -> tuple[str, str]:
+    with_time = "datetime" in etype or etype == "timezone_aware"
+    example = "2026-03-15T10:20:00+08:00" if with_time else "2026-03-15"
+    match = _DATETIME.match(str(value).strip()) if isinstance(value, str) else None
+    if match:
+        year, month, day, hour, minute, second, _tz = match.groups()
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            return "impossible-date", (f"`{name}` 的日期 `{value}` 不存在（月份或日期超出范围）："
+                                       f"请改正，例如 {example}。")
+        if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59):
+            return "impossible-time", (f"`{name}` 的时间 `{value}` 不存在（时 0–23、分秒 0–59）："
+                                       f"请改正，例如 {example}。")
+    if etype == "timezone_aware":
+        return "missing-timezone", f"`{name}` 缺少时区：请写成带 +08:00 的格式，例如 {example}。"
+    if etype == "date_from_datetime_inexact":
+        return "bad-date", f"`{name}` 只需要日期，不要写时间：例如 {example}。"
+    return "bad-datetime", (f"`{name}` 不是有效的日期时间（`{value}`）：应为 ISO 8601 格式，"
+                            f"例如 {example}。")
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside list[...] / X | None, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, types.UnionType) or origin in (list, typing.Union):
+        for arg in typing.get_args(annotation):
+            inner = _inner_model(arg)
+            if inner is not None:
+                return inner
+    return None
+
+
+def _describe(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """（字段说明） from the model, when there is one."""
+    current: Any = model
+    description = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return ""
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return ""
+        description = info.description
+        current = _inner_model(info.annotation)
+    return f"（{description}）" if description else ""
+
+
+def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[str]]],
+                read_text: typing.Callable[[str], str]) -> list[Problem]:
+    """Duplicate ids (naming both files) and references to unknown people or dealers.
+
+    `known` maps kind -> id -> rels of every record in the repository (also files not re-read).
+    """
+    problems: list[Problem] = []
+    for result in results:
+        if result.kind is None or result.id is None:
+            continue
+        others = [rel for rel in known.get(result.kind, {}).get(result.id, []) if rel != result.rel]
+        if others:
+            names = "、".join(f"`{rel}`" for rel in others)
+            line, col = _pos(read_text, result.rel, ("id",))
+            problems.append(Problem(result.rel, line, col, "duplicate-id",
+                                    f"编号 `{result.id}` 与 {names} 重复：每条记录的编号必须唯一，"
+                                    "请用 `kefu new` 生成新编号并相应改名。"))
+    for result in results:
+        for ref in result.refs:
+            ids = known.get(ref.target, {})
+            if ref.value in ids:
+                continue
+            close = difflib.get_close_matches(ref.value, list(ids), n=1)
+            hint = f"是不是 `{close[0]}`？" if close else ""
+            folder = "records/people/" if ref.target == "person" else "records/dealers/"
+            what = "员工" if ref.target == "person" else "代理商"
+            problems.append(Problem(
+                result.rel, *_pos(read_text, result.rel, ref.loc), f"unknown-{ref.target}",
+                f"`{_label(ref.loc)}` 引用的{what} `{ref.value}` 不存在于 {folder}。{hint}"
+                f"请检查拼写，或先新增该{what}档案。"))
+    return problems
+
+
+def _pos(read_text: typing.Callable[[str], str], rel: str, loc: tuple[Any, ...]) -> tuple[int, int]:
+    try:
+        return locate(read_text(rel), loc)
+    except (OSError, UnicodeDecodeError):
+        return 1, 1
