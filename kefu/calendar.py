@@ -13,14 +13,15 @@ Sources, in order of precedence for one day:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import chinese_calendar
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kefu.problems import KefuError, Problem
 
@@ -242,59 +243,74 @@ def _index(day: dt.date) -> int:
 
 
 # -- calendar.yml -----------------------------------------------------------------------------
+class CalendarFile(BaseModel):
+    """公司日历：覆盖国务院放假安排的公司休息日和上班日（records/calendar.yml）。"""
+
+    model_config = ConfigDict(extra="forbid", title="公司日历")
+
+    holidays: list[dt.date] = Field(
+        default_factory=list, description="公司休息日（YYYY-MM-DD），例如年终盘点停工"
+    )
+    workdays: list[dt.date] = Field(
+        default_factory=list, description="公司上班日（YYYY-MM-DD），例如周末加班"
+    )
+
+    @field_validator("holidays", "workdays", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+def _calendar_slug(loc: tuple[Any, ...], etype: str) -> str:
+    if etype == "extra_forbidden":
+        return "unknown-field"
+    if etype == "list_type":
+        return "wrong-type"
+    return "bad-date" if len(loc) > 1 else "wrong-type"
+
+
+_CALENDAR_HINT = {
+    "unknown-field": "只允许 holidays:（休息日）和 workdays:（上班日）两个列表。",
+    "wrong-type": "应为日期列表，例如：\n  holidays:\n    - 2026-12-31",
+    "bad-date": "应写成 YYYY-MM-DD 形式、确实存在的日期，例如 2026-12-31。",
+}
+
+
 def read_calendar_file(
     path: Path, root: Path | None = None
 ) -> tuple[set[dt.date], set[dt.date], list[Problem]]:
     """Parse and check calendar.yml: returns (holidays, workdays, problems)."""
     shown = _shown(path, root)
-    problems: list[Problem] = []
+    model, node, problems = read_model_file(
+        path,
+        shown,
+        CalendarFile,
+        lambda loc, etype: (s := _calendar_slug(loc, etype), _CALENDAR_HINT[s]),
+    )
+    if model is None or node is None:
+        return set(), set(), problems
     holidays: set[dt.date] = set()
     workdays: set[dt.date] = set()
-    node, problem = compose_file(path, shown)
-    if problem:
-        return holidays, workdays, [problem]
-    if node is None:
-        return holidays, workdays, []
-    if not isinstance(node, yaml.MappingNode):
-        return (
-            holidays,
-            workdays,
-            [
-                at(
-                    shown,
-                    node,
-                    "calendar-shape",
-                    "日历文件应为映射，只含 holidays: 和 workdays: 两个列表。",
+    for key, days, target in (
+        ("holidays", model.holidays, holidays),
+        ("workdays", model.workdays, workdays),
+    ):
+        for index, day in enumerate(days):
+            if day in target:
+                problems.append(
+                    Problem(
+                        shown,
+                        *locate(node, (key, index)),
+                        "duplicate-date",
+                        f"{day.isoformat()} 在 {key} 中重复出现，请删去一处。",
+                    )
                 )
-            ],
-        )
-    seen: dict[str, yaml.Node] = {}
-    for key_node, value_node in node.value:
-        key = key_node.value
-        if key in seen:
-            problems.append(
-                at(shown, key_node, "duplicate-key", f"键 {key} 重复出现，请合并为一个列表。")
-            )
-            continue
-        seen[key] = key_node
-        if key not in ("holidays", "workdays"):
-            problems.append(
-                at(
-                    shown,
-                    key_node,
-                    "unknown-field",
-                    f"未知的键 {key}：只允许 holidays:（休息日）和 workdays:（上班日）。",
-                )
-            )
-            continue
-        target = holidays if key == "holidays" else workdays
-        problems += _read_dates(shown, key, value_node, target)
+            target.add(day)
     for day in sorted(holidays & workdays):
         problems.append(
             Problem(
                 shown,
-                1,
-                1,
+                *locate(node, ("workdays", model.workdays.index(day))),
                 "calendar-conflict",
                 f"{day.isoformat()} 同时列在 holidays 和 workdays 中，请只保留一处。",
             )
@@ -302,37 +318,101 @@ def read_calendar_file(
     return holidays, workdays, problems
 
 
-def _read_dates(shown: str, key: str, node: yaml.Node, target: set[dt.date]) -> list[Problem]:
-    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null":
-        return []
-    if not isinstance(node, yaml.SequenceNode):
-        return [
-            at(shown, node, "wrong-type", f"{key} 应为日期列表，例如：\n  {key}:\n    - 2026-12-31")
-        ]
-    problems = []
-    for item in node.value:
-        text = item.value if isinstance(item, yaml.ScalarNode) else ""
-        try:
-            day = dt.date.fromisoformat(text) if len(text) == 10 else None
-        except ValueError:
-            problems.append(at(shown, item, "bad-date", f"{text} 不是存在的日期，请检查年月日。"))
-            continue
-        if day is None:
-            problems.append(
-                at(
-                    shown,
-                    item,
-                    "bad-date",
-                    f"{key} 的条目应写成 YYYY-MM-DD 形式的日期，而不是 {text!r}。",
-                )
-            )
-        elif day in target:
-            problems.append(
-                at(shown, item, "duplicate-date", f"{text} 在 {key} 中重复出现，请删去一处。")
-            )
+# -- small YAML config files checked against a pydantic model ---------------------------------
+M = TypeVar("M", bound=BaseModel)
+SlugFor = Callable[[tuple[Any, ...], str], tuple[str, str]]
+
+
+def read_model_file(
+    path: Path, shown: str, model: type[M], slug_for: SlugFor
+) -> tuple[M | None, yaml.Node | None, list[Problem]]:
+    """Compose `path`, refuse duplicate keys, validate with `model`; problems carry line:col.
+
+    `slug_for(loc, error_type)` names the slug and a Chinese hint for a validation error.
+    """
+    node, problem = compose_file(path, shown)
+    if problem:
+        return None, None, [problem]
+    problems = _duplicate_keys(shown, node)
+    data = _Loader("").construct_document(node) if node is not None else {}
+    if problems:
+        return None, node, problems
+    try:
+        return model.model_validate(data if data is not None else {}), node, []
+    except ValidationError as err:
+        for error in err.errors(include_url=False):
+            loc = tuple(error["loc"])
+            slug, hint = slug_for(loc, error["type"])
+            where = " → ".join(str(part) for part in loc) or "文件"
+            value = error.get("input")
+            shown_value = f"（现为 {value!r}）" if isinstance(value, str | int | float) else ""
+            place = locate(node, loc, key=error["type"] == "extra_forbidden")
+            problems.append(Problem(shown, *place, slug, f"{where}{shown_value}：{hint}"))
+    return None, node, sorted(set(problems))
+
+
+def _duplicate_keys(shown: str, root: yaml.Node | None) -> list[Problem]:
+    problems: list[Problem] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for knode, vnode in node.value:
+                if str(knode.value) in seen:
+                    problems.append(
+                        at(
+                            shown,
+                            knode,
+                            "duplicate-key",
+                            f"键 {knode.value} 重复出现，同一层级每个键只能写一次："
+                            "请合并或删去一处。",
+                        )
+                    )
+                seen.add(str(knode.value))
+                stack.append(vnode)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(problems)
+
+
+def locate(node: yaml.Node | None, loc: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
+    """Line and column of the deepest existing part of `loc` in a composed node tree.
+
+    A mapping entry points at its value when that is a scalar, or at its key when `key` is set.
+    """
+    if node is None:
+        return 1, 1
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
+            if match is None:
+                return line, col
+            node = match[1]
+            line, col = match[0].start_mark.line + 1, match[0].start_mark.column + 1
+            if not key and not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+                line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
         else:
-            target.add(day)
-    return problems
+            return line, col
+    return line, col
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader that leaves timestamps as text, so pydantic reports impossible dates."""
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    assert isinstance(node, yaml.ScalarNode)
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def compose_file(path: Path, shown: str) -> tuple[yaml.Node | None, Problem | None]:
@@ -345,12 +425,12 @@ def compose_file(path: Path, shown: str) -> tuple[yaml.Node | None, Problem | No
             1,
             1,
             "not-utf8",
-            f"文件不是 UTF-8 编码（第 {err.start} 字节），请用 UTF-8 另存。",
+            f"文件不是 UTF-8 编码（第 {err.start + 1} 字节），请用 UTF-8 另存。",
         )
     except OSError as err:
         return None, Problem(shown, 0, 0, "unreadable", f"无法读取文件：{err.strerror}")
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader), None
+        return yaml.compose(text, Loader=_Loader), None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

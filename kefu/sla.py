@@ -13,18 +13,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from kefu.calendar import WorkCalendar, at, compose_file
+from kefu.calendar import WorkCalendar, read_model_file
 from kefu.problems import KefuError, Problem
 
 SLA_FILE = Path("records") / "sla.yml"
-TICKET_TYPES = ("complaint", "repair", "doa", "inquiry", "callback", "work-request")
-LEVELS = ("normal", "serious", "critical")
-ACTIONS = (
+TicketType = Literal["complaint", "repair", "doa", "inquiry", "callback", "work-request"]
+Level = Literal["normal", "serious", "critical"]
+Action = Literal[
     "received",
     "assigned",
     "escalated",
@@ -39,7 +39,10 @@ ACTIONS = (
     "note",
     "closed",
     "reopened",
-)
+]
+TICKET_TYPES: tuple[str, ...] = get_args(TicketType)
+LEVELS: tuple[str, ...] = get_args(Level)
+ACTIONS: tuple[str, ...] = get_args(Action)
 _RULE_ID = re.compile(r"^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$")
 _CLOSE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 AGREED_FIELD = "agreed_due"
@@ -127,7 +130,97 @@ class Milestone:
     provisional: bool
 
 
-# -- loading sla.yml ----------------------------------------------------------------------------
+# -- sla.yml: the model is the schema's source of truth ------------------------------------------
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AppliesTo(_Closed):
+    type: TicketType = Field(description="工单类型")
+    level: Level | None = Field(
+        default=None, description="投诉等级（仅投诉；不写则适用于所有等级）"
+    )
+
+
+class Term(_Closed):
+    """时限：三者选一。"""
+
+    working_days: int | None = Field(default=None, ge=1, le=60, description="N 个工作日内")
+    same_day: Literal[True] | None = Field(default=None, description="当天")
+    agreed: Literal[True] | None = Field(
+        default=None, description="无固定时限，以工单 agreed_due 为准"
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Term:
+        if sum(v is not None for v in (self.working_days, self.same_day, self.agreed)) != 1:
+            raise ValueError("term")
+        return self
+
+
+class SlaRule(_Closed):
+    title: str = Field(min_length=1, description="中文名称")
+    seed: str = Field(min_length=1, description="出处（服务手册条款）")
+    applies_to: AppliesTo
+    start: Action = Field(description="起算事件（received = 工单收到时间）")
+    stop: Action = Field(description="完成事件")
+    term: Term
+
+
+class SlaFile(_Closed):
+    """时限规则（records/sla.yml）：kefu due、kefu overdue 和工单看板的唯一来源。"""
+
+    model_config = ConfigDict(extra="forbid", title="时限规则")
+
+    close_of_business: str = Field(
+        default="17:30", pattern=_CLOSE.pattern, description="下班时间 HH:MM"
+    )
+    timezone: Literal["Asia/Shanghai"] = Field(default="Asia/Shanghai", description="时区")
+    rules: dict[Annotated[str, StringConstraints(pattern=_RULE_ID.pattern)], SlaRule] = Field(
+        description="规则编号（类型.名称）→ 规则"
+    )
+
+
+_SLA_HINT = {
+    "bad-time": '下班时间应写成带引号的 "HH:MM"，例如 "17:30"。',
+    "bad-timezone": "时区只支持 Asia/Shanghai。",
+    "bad-term": "term 应为以下之一：{working_days: N}（1–60）、{same_day: true}、{agreed: true}。",
+    "bad-event": "应为事件名之一：" + "、".join(ACTIONS) + "。",
+    "bad-applies-to": "应为 {type: 工单类型, level: 投诉等级（可选）}；类型："
+    + "、".join(TICKET_TYPES)
+    + "；等级："
+    + "、".join(LEVELS)
+    + "。",
+    "bad-rule-id": "规则编号应形如 类型.名称（小写字母、数字、连字符）。",
+    "unknown-field": "未知的键：请对照 records/sla.yml 开头的说明删除或改正。",
+    "missing-field": "缺少必填的键：每条规则都要有 title、seed、applies_to、start、stop、term。",
+    "wrong-value": "值不符合要求，请对照 records/sla.yml 开头的说明改正。",
+}
+
+
+def _sla_slug(loc: tuple[Any, ...], etype: str) -> tuple[str, str]:
+    names = [str(part) for part in loc]
+    if etype == "extra_forbidden" and "term" not in names:
+        slug = "unknown-field"
+    elif etype == "missing":
+        slug = "missing-field"
+    elif "[key]" in names:
+        slug = "bad-rule-id"
+    elif "term" in names:
+        slug = "bad-term"
+    elif "applies_to" in names:
+        slug = "bad-applies-to"
+    elif names and names[-1] in ("start", "stop"):
+        slug = "bad-event"
+    elif names == ["close_of_business"]:
+        slug = "bad-time"
+    elif names == ["timezone"]:
+        slug = "bad-timezone"
+    else:
+        slug = "wrong-value"
+    return slug, _SLA_HINT[slug]
+
+
 def load_rules(root: Path) -> Rules:
     """Read `records/sla.yml`; raise KefuError (with path:line:col lines) if it is invalid."""
     path = root / SLA_FILE
@@ -138,10 +231,9 @@ def load_rules(root: Path) -> Rules:
             f"找不到时限规则文件 {SLA_FILE}，请从仓库恢复它。", slug="sla-missing", exit_code=2
         ) from err
     rules, problems = _cached_rules(str(path), stat.st_mtime_ns, SLA_FILE.as_posix())
-    if problems:
+    if rules is None:
         lines = "\n".join(p.format() for p in problems)
         raise KefuError(f"时限规则文件有误，请先修正：\n{lines}", slug="sla-invalid", exit_code=1)
-    assert rules is not None
     return rules
 
 
@@ -153,166 +245,26 @@ def _cached_rules(path: str, _mtime: int, shown: str) -> tuple[Rules | None, tup
 
 def read_sla_file(path: Path, shown: str | None = None) -> tuple[Rules | None, list[Problem]]:
     """Parse and check an sla.yml: returns (rules or None, problems)."""
-    shown = shown or path.as_posix()
-    node, problem = compose_file(path, shown)
-    if problem:
-        return None, [problem]
-    if not isinstance(node, yaml.MappingNode):
-        return None, [
-            Problem(
-                shown,
-                1,
-                1,
-                "sla-shape",
-                "sla.yml 应为映射，含 close_of_business、timezone 和 rules。",
-            )
-        ]
-    problems: list[Problem] = []
-    top = _mapping(shown, node, problems)
-    close, tz = dt.time(17, 30), "Asia/Shanghai"
-    for key, (knode, vnode) in top.items():
-        if key == "close_of_business":
-            m = _CLOSE.match(str(vnode.value)) if isinstance(vnode, yaml.ScalarNode) else None
-            if m:
-                close = dt.time(int(m[1]), int(m[2]))
-            else:
-                problems.append(
-                    at(
-                        shown,
-                        vnode,
-                        "bad-time",
-                        'close_of_business 应写成带引号的 "HH:MM"，例如 "17:30"。',
-                    )
-                )
-        elif key == "timezone":
-            tz = str(vnode.value)
-        elif key != "rules":
-            problems.append(
-                at(
-                    shown,
-                    knode,
-                    "unknown-field",
-                    f"未知的键 {key}：只允许 close_of_business、timezone、rules。",
-                )
-            )
-    try:
-        zone: dt.tzinfo = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("Asia/Shanghai")
-        problems.append(
-            Problem(shown, 1, 1, "bad-timezone", f"未知的时区 {tz}，请写 Asia/Shanghai。")
+    model, _, problems = read_model_file(path, shown or path.as_posix(), SlaFile, _sla_slug)
+    if model is None:
+        return None, problems
+    hour, minute = model.close_of_business.split(":")
+    rules = {
+        rid: Rule(
+            rid,
+            r.title,
+            r.seed,
+            r.applies_to.type,
+            r.applies_to.level,
+            r.start,
+            r.stop,
+            r.term.working_days,
+            bool(r.term.same_day),
+            bool(r.term.agreed),
         )
-    rules: dict[str, Rule] = {}
-    if "rules" not in top or not isinstance(top["rules"][1], yaml.MappingNode):
-        problems.append(
-            Problem(shown, 1, 1, "sla-shape", "缺少 rules: 映射（规则编号 → 规则内容）。")
-        )
-    else:
-        for rid, (knode, vnode) in _mapping(shown, top["rules"][1], problems).items():
-            rule = _read_rule(shown, rid, knode, vnode, problems)
-            if rule:
-                rules[rid] = rule
-    return (None if problems else Rules(rules, close, zone)), problems
-
-
-def _mapping(
-    shown: str, node: yaml.MappingNode, problems: list[Problem]
-) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    for knode, vnode in node.value:
-        key = str(knode.value)
-        if key in out:
-            problems.append(at(shown, knode, "duplicate-key", f"键 {key} 重复出现，请删去一处。"))
-        else:
-            out[key] = (knode, vnode)
-    return out
-
-
-def _read_rule(
-    shown: str, rid: str, knode: yaml.Node, vnode: yaml.Node, problems: list[Problem]
-) -> Rule | None:
-    if not _RULE_ID.match(rid):
-        problems.append(
-            at(
-                shown,
-                knode,
-                "bad-rule-id",
-                f"规则编号 {rid} 应形如 类型.名称（小写字母、数字、连字符）。",
-            )
-        )
-        return None
-    if not isinstance(vnode, yaml.MappingNode):
-        problems.append(at(shown, vnode, "sla-shape", f"规则 {rid} 应为映射。"))
-        return None
-    before = len(problems)
-    data = {k: v for k, (_, v) in _mapping(shown, vnode, problems).items()}
-    allowed = {"title", "seed", "applies_to", "start", "stop", "term"}
-    for key, (kn, _) in _mapping(shown, vnode, []).items():
-        if key not in allowed:
-            problems.append(
-                at(
-                    shown,
-                    kn,
-                    "unknown-field",
-                    f"规则 {rid} 含未知的键 {key}；允许：{'、'.join(sorted(allowed))}。",
-                )
-            )
-    for key in sorted(allowed - data.keys()):
-        problems.append(at(shown, knode, "missing-field", f"规则 {rid} 缺少 {key}。"))
-    if len(problems) > before:
-        return None
-    applies = _plain(data["applies_to"])
-    term = _plain(data["term"])
-    ttype = applies.get("type") if isinstance(applies, dict) else None
-    level = applies.get("level") if isinstance(applies, dict) else None
-    if ttype not in TICKET_TYPES or (level is not None and level not in LEVELS):
-        problems.append(
-            at(
-                shown,
-                data["applies_to"],
-                "bad-applies-to",
-                "applies_to 应为 {type: 工单类型, level: 投诉等级（可选）}；"
-                f"类型：{'、'.join(TICKET_TYPES)}；等级：{'、'.join(LEVELS)}。",
-            )
-        )
-    for key in ("start", "stop"):
-        if _plain(data[key]) not in ACTIONS:
-            problems.append(
-                at(shown, data[key], "bad-event", f"{key} 应为事件名之一：{'、'.join(ACTIONS)}。")
-            )
-    days = term.get("working_days") if isinstance(term, dict) else None
-    same = isinstance(term, dict) and term.get("same_day") is True
-    agreed = isinstance(term, dict) and term.get("agreed") is True
-    kinds = (
-        (isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 60) + same + agreed
-    )
-    if not isinstance(term, dict) or len(term) != 1 or kinds != 1:
-        problems.append(
-            at(
-                shown,
-                data["term"],
-                "bad-term",
-                "term 应为以下之一：{working_days: N}（1–60）、{same_day: true}、{agreed: true}。",
-            )
-        )
-    if len(problems) > before:
-        return None
-    return Rule(
-        rid,
-        str(_plain(data["title"])),
-        str(_plain(data["seed"])),
-        str(ttype),
-        None if level is None else str(level),
-        str(_plain(data["start"])),
-        str(_plain(data["stop"])),
-        days if isinstance(days, int) and not same and not agreed else None,
-        same,
-        agreed,
-    )
-
-
-def _plain(node: yaml.Node) -> Any:
-    return yaml.SafeLoader(yaml.serialize(node)).get_single_data() if node is not None else None
+        for rid, r in model.rules.items()
+    }
+    return Rules(rules, dt.time(int(hour), int(minute)), ZoneInfo(model.timezone)), []
 
 
 # -- deadlines ----------------------------------------------------------------------------------
