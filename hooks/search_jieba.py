@@ -16,6 +16,8 @@ from mkdocs.plugins import event_priority
 
 # One entry per line: word, then optional frequency and part of speech (jieba's format).
 DICT_LINE = re.compile(r"^\S+( \d+)?( [a-z]+)?$")
+# Material hands only runs of Han characters to jieba; other words never reach it.
+HAN_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]+$")
 
 
 def _search_config(config: MkDocsConfig) -> dict[str, object]:
@@ -32,6 +34,13 @@ def check_user_dict(path: Path) -> list[str]:
         if line.strip() and not DICT_LINE.match(line):
             problems.append(f"{path}:{number}: 应为“词 [词频] [词性]”，单个空格分隔：{line!r}")
     return problems
+
+
+def non_han_words(path: Path) -> list[str]:
+    """Dictionary words jieba never sees, because they contain non-Han characters."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    words = [line.split()[0] for line in lines if line.strip()]
+    return [word for word in words if not HAN_WORD.match(word)]
 
 
 # Run before the search plugin loads the dictionary, so the failure names the real cause.

@@ -1,0 +1,119 @@
+"""The real strict build: clean, complete navigation, nothing from outside hosts, jieba at work."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from conftest import ROOT, BuiltSite, load_hook
+
+DATA = ROOT / "tests" / "data" / "site"
+local_assets = load_hook("local_assets")
+search_jieba = load_hook("search_jieba")
+
+
+def _nav_files(items: Any) -> Iterator[str]:
+    """Every Markdown path listed in a (nested) mkdocs nav."""
+    if isinstance(items, str):
+        yield items
+    elif isinstance(items, list):
+        for item in items:
+            yield from _nav_files(item)
+    elif isinstance(items, dict):
+        for value in items.values():
+            yield from _nav_files(value)
+
+
+def _nav() -> list[str]:
+    from mkdocs.config import load_config
+
+    return list(_nav_files(load_config(str(ROOT / "mkdocs.yml")).nav))
+
+
+def test_strict_build_logs_no_warnings(built_site: BuiltSite) -> None:
+    assert built_site.warnings == []
+    assert (built_site.path / "index.html").is_file()
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_exists(built_site: BuiltSite) -> None:
+    docs = ROOT / "docs"
+    pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")}
+    nav = _nav()
+    assert sorted(pages - set(nav)) == [], "docs/ 下有页面不在 mkdocs.yml 的 nav 里"
+    assert sorted(set(nav) - pages) == [], "nav 里列出的页面不存在"
+    assert len(nav) == len(set(nav)), "nav 里有重复的页面"
+    for page in nav:
+        assert (built_site.path / page.replace(".md", ".html")).is_file(), page
+
+
+def test_built_site_loads_nothing_from_outside_hosts(built_site: BuiltSite) -> None:
+    assert local_assets.outside_references(built_site.path) == []
+    # The offline plugin would add unpkg.com's shim if ours were not configured.
+    index = (built_site.path / "index.html").read_text(encoding="utf-8")
+    assert "unpkg.com" not in index
+    assert 'src="generated/assets/iframe-worker/shim.js"' in index
+
+
+def test_outside_host_check_catches_every_kind_of_reference() -> None:
+    found = local_assets.outside_references(DATA / "outside")
+    expected = (DATA / "outside" / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert sorted(found) == sorted(expected)
+
+
+def test_mermaid_is_loaded_locally_only_on_pages_with_a_diagram(built_site: BuiltSite) -> None:
+    mermaid = built_site.path / "generated" / "assets" / "mermaid.min.js"
+    assert mermaid.stat().st_size > 1_000_000
+    with_diagram = 0
+    for page in built_site.path.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        loads = "generated/assets/mermaid.min.js" in html
+        has_diagram = '<pre class="mermaid">' in html
+        assert loads == has_diagram, page.relative_to(built_site.path)
+        with_diagram += has_diagram
+    assert with_diagram >= 1
+    repair = (built_site.path / "processes" / "repair.html").read_text(encoding="utf-8")
+    assert '<pre class="mermaid">' in repair
+
+
+def test_instant_navigation_is_off_because_it_breaks_file_urls(built_site: BuiltSite) -> None:
+    config = (built_site.path / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<script id="__config" type="application/json">(.*?)</script>', config, re.S)
+    assert match is not None
+    features = json.loads(match.group(1))["features"]
+    assert not any(f.startswith("navigation.instant") for f in features)
+    assert "content.code.copy" in features
+
+
+def test_search_index_is_segmented_by_jieba_with_the_user_dictionary(
+    built_site: BuiltSite,
+) -> None:
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
+    texts = [doc["title"] + "\u200b" + doc["text"] for doc in index["docs"]]
+    assert any("\u200b" in text for text in texts), "索引里没有 jieba 插入的分隔符"
+    tokens = {token for text in texts for token in re.split(r"[\s\u200b]+", text)}
+    plain = "".join(texts).replace("\u200b", "")
+    user_dict = ROOT / "docs" / "assets" / "jieba_user_dict.txt"
+    words = [line.split()[0] for line in user_dict.read_text("utf-8").splitlines() if line.strip()]
+    ignored = search_jieba.non_han_words(user_dict)  # reported by the next test
+    used = [word for word in words if word in plain and word not in ignored]
+    assert used, "用户词典里的词一个也没有出现在手册里"
+    # Without the user dictionary jieba splits e.g. 退货运费 into 退/货运费: then no token holds it.
+    split = [word for word in used if not any(word in token for token in tokens)]
+    assert split == [], f"这些词总被 jieba 拆开（用户词典没有生效？）：{split}"
+
+
+def test_jieba_user_dictionary_is_well_formed(tmp_path: Path) -> None:
+    user_dict = ROOT / "docs" / "assets" / "jieba_user_dict.txt"
+    assert search_jieba.check_user_dict(user_dict) == []
+    assert search_jieba.non_han_words(user_dict) == [], (
+        "Material 只把汉字串交给 jieba 分词：含字母或数字的词条永远不会生效，请删除"
+    )
+    bad = tmp_path / "dict.txt"
+    bad.write_text("退货运费 20 n\n返修品  20\n新品换货\tn\nDOA申请 n\n", encoding="utf-8")
+    problems = search_jieba.check_user_dict(bad)
+    assert [p.split(":")[1] for p in problems] == ["2", "3"]
+    assert search_jieba.non_han_words(bad) == ["DOA申请"]
