@@ -1,5 +1,54 @@
-"""CLI commands for kefu.forms."""
+"""CLI commands for kefu.forms: `kefu form`."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
-COMMANDS: list[click.Command] = []
+from kefu import repo_root
+
+
+@click.command("form")
+@click.argument("name", required=False)
+@click.option(
+    "--record", "record_id", metavar="ID", help="从该记录（如工单 T-20260315-k7m2）填写表单。"
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="输出 PDF 文件；与 --all 一起时为输出文件夹。默认当前目录下 <表单名>.pdf。",
+)
+@click.option("--all", "all_forms", is_flag=True, help="打印所有登记的表单（需同时给 --blank）。")
+@click.option("--blank", is_flag=True, help="打印空白表单（带填写横线）。")
+@click.option("--list", "list_forms", is_flag=True, help="列出所有表单及其编号、用途。")
+def form(
+    name: str | None,
+    record_id: str | None,
+    output: Path | None,
+    all_forms: bool,
+    blank: bool,
+    list_forms: bool,
+) -> None:
+    """打印表单 PDF：空白或从记录填写（如 kefu form complaint-report --record T-20260315-k7m2）。"""
+    from kefu.forms import printing
+
+    root = repo_root()
+    if list_forms:
+        click.echo(printing.list_text(root))
+        return
+    if record_id and blank:
+        raise click.UsageError("--record 与 --blank 不能同时使用。")
+    if all_forms:
+        if name or record_id or not blank:
+            raise click.UsageError("用法：kefu form --all --blank -o 文件夹")
+        written = printing.print_all_blank(root, output or Path("forms-pdf"))
+        click.echo(f"已打印 {len(written)} 张空白表单到 {written[0].parent if written else output}")
+        return
+    if not name:
+        raise click.UsageError("请给出表单名（kefu form --list 查看全部），或用 --all --blank。")
+    click.echo(str(printing.print_form(root, name, record_id, output)))
+
+
+COMMANDS: list[click.Command] = [form]

@@ -1,0 +1,55 @@
+"""What `kefu form` does: list the forms, print one (blank or from a record), print all blank."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kefu.forms.registry import load_registry
+from kefu.forms.render import FormRenderer, describe
+from kefu.problems import KefuError
+
+
+def list_text(root: Path) -> str:
+    """A plain listing of every form: key, code, title, record kind, purpose."""
+    lines = []
+    for row in describe(load_registry(root)):
+        lines.append(f"{row['key']:<28} {row['code']:<11} {row['title']}  [{row['record']}]")
+        lines.append(f"{'':<28} {row['purpose']}")
+    return "\n".join(lines)
+
+
+def print_form(
+    root: Path,
+    key: str,
+    record_id: str | None = None,
+    output: Path | None = None,
+    issued: dt.date | None = None,
+) -> Path:
+    """Write one form as PDF (blank, or filled from `record_id`) and return its path."""
+    from kefu.forms.fill import fill
+
+    registry = load_registry(root)
+    form = registry.get(key)
+    filled = fill(root, form, record_id, issued=issued) if record_id else None
+    target = output or Path(f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf")
+    if target.is_dir():
+        target = target / (f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf")
+    return FormRenderer(root).write(key, target, filled)
+
+
+def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Path]:
+    """Every registered form, blank, into `folder`/<key>.pdf; a progress bar on stderr."""
+    from tqdm import tqdm
+
+    if folder.exists() and not folder.is_dir():
+        raise KefuError(
+            f"{folder} 不是文件夹：--all 需要用 -o 指定输出文件夹。",
+            slug="not-a-folder",
+            exit_code=2,
+        )
+    renderer = FormRenderer(root)
+    written = []
+    for key in tqdm(renderer.registry.keys, desc="打印空白表单", unit="张", disable=not progress):
+        written.append(renderer.write(key, folder / f"{key}.pdf"))
+    return written

@@ -1,0 +1,157 @@
+"""The form registry (forms/registry.yml): every form, its fields, approvers and record kind."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kefu.problems import KefuError
+
+FieldType = Literal["line", "text", "date", "datetime", "choice", "grid", "section"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FormField(_Strict):
+    """One row of a form."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    type: FieldType = "line"
+    wide: bool = False
+    rows: int = Field(default=1, ge=1, le=40)
+    options: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    widths: tuple[int, ...] = ()
+    tall: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> FormField:
+        if self.type == "choice" and not self.options:
+            raise ValueError(f"字段 {self.key}：choice 类型需要 options")
+        if self.type == "grid" and not self.columns:
+            raise ValueError(f"字段 {self.key}：grid 类型需要 columns")
+        if self.widths and len(self.widths) != len(self.columns):
+            raise ValueError(f"字段 {self.key}：widths 与 columns 个数不一致")
+        return self
+
+    @property
+    def full_row(self) -> bool:
+        """Whether the field takes a whole table row (label + value across)."""
+        return self.wide or self.type in ("text", "grid", "section")
+
+
+class Form(_Strict):
+    """One printable form."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9-]{1,40}$")
+    code: str | None = Field(default=None, pattern=r"^ZFKFBFJ\d{3}$")
+    title: str
+    subtitle: str | None = None
+    purpose: str
+    source: str
+    record: str | None = None
+    planned: bool = False
+    approvers: tuple[str, ...] = Field(min_length=1)
+    fields: tuple[FormField, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Form:
+        keys = [f.key for f in self.fields]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"表单 {self.key}：字段键重复 {', '.join(dupes)}")
+        return self
+
+    @property
+    def template(self) -> str:
+        return f"{self.key}.html"
+
+    @property
+    def fillable(self) -> bool:
+        """Whether a record kind that exists today fills this form."""
+        return self.record is not None and not self.planned
+
+    def field(self, key: str) -> FormField:
+        for item in self.fields:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+
+class Registry(_Strict):
+    """All forms plus the letterhead."""
+
+    company: str
+    company_short: str
+    department: str
+    forms: tuple[Form, ...]
+
+    @model_validator(mode="after")
+    def _unique_forms(self) -> Registry:
+        keys = [f.key for f in self.forms]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"表单键重复：{', '.join(dupes)}")
+        return self
+
+    @property
+    def keys(self) -> list[str]:
+        return [f.key for f in self.forms]
+
+    def get(self, key: str) -> Form:
+        """The form named `key`, or a KefuError (exit 2) that lists the valid names."""
+        for form in self.forms:
+            if form.key == key:
+                return form
+        raise KefuError(
+            f"没有名为「{key}」的表单。可用的表单：{', '.join(self.keys)}"
+            "（`kefu form --list` 查看说明）",
+            slug="unknown-form",
+            exit_code=2,
+        )
+
+
+PROJECT_FORMS = Path(__file__).resolve().parents[2] / "forms"
+"""The forms/ folder of the checkout kefu runs from (editable install, as `make install` does)."""
+
+
+def forms_dir(root: Path) -> Path:
+    """The folder holding the templates, CSS and registry: root/forms, else the project's own.
+
+    A records-only repository (such as the test fixtures) prints with the project's forms.
+    """
+    local = root / "forms"
+    if (local / "registry.yml").is_file() or not (PROJECT_FORMS / "registry.yml").is_file():
+        return local
+    return PROJECT_FORMS
+
+
+@cache
+def _load_cached(path: Path, mtime_ns: int) -> Registry:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise KefuError(f"{path}：表单登记表不是合法的 YAML：{err}", slug="form-registry") from err
+    try:
+        return Registry.model_validate(data)
+    except ValidationError as err:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()
+        )
+        raise KefuError(f"{path}：表单登记表有误：{details}", slug="form-registry") from err
+
+
+def load_registry(root: Path) -> Registry:
+    """Read and validate forms/registry.yml under `root` (cached while the file is unchanged)."""
+    path = forms_dir(root) / "registry.yml"
+    if not path.is_file():
+        raise KefuError(f"找不到表单登记表 {path}；请在仓库根目录下运行。", slug="form-registry")
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns)

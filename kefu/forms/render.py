@@ -1,0 +1,133 @@
+"""Turn a registered form (blank, or with values from a record) into HTML and a PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from kefu.forms.fonts import FontFiles, find_fonts
+from kefu.forms.registry import Form, FormField, Registry, forms_dir, load_registry
+
+CHECKED = "■"
+UNCHECKED = "□"
+"""Tick boxes: U+25A0 / U+25A1 are in Noto Sans SC (U+2610/U+2611 are not)."""
+STYLESHEET = "forms.css"
+
+
+@dataclass
+class Filled:
+    """What a record puts on a form: field values and the header's serial number and date."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    serial: str | None = None
+    date: date | None = None
+
+
+def layout(form: Form) -> list[list[FormField]]:
+    """Group fields into table rows: a full-row field alone, half-width fields in pairs."""
+    rows: list[list[FormField]] = []
+    pending: list[FormField] = []
+    for item in form.fields:
+        if item.full_row:
+            if pending:
+                rows.append(pending)
+                pending = []
+            rows.append([item])
+            continue
+        pending.append(item)
+        if len(pending) == 2:
+            rows.append(pending)
+            pending = []
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+def _text(value: Any) -> str:
+    """Record values as printed text: dates in Chinese order, datetimes to the minute."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return f"{value.year}年{value.month:02d}月{value.day:02d}日"
+    return str(value)
+
+
+class FormRenderer:
+    """Renders forms; holds one Jinja environment, one FontConfiguration and one parsed CSS."""
+
+    def __init__(self, root: Path) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.root = root
+        self.folder = forms_dir(root)
+        self.registry: Registry = load_registry(root)
+        self.fonts: FontFiles = find_fonts(root)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(self.folder),
+            autoescape=True,  # record text is data: <script>, {{ }} and & print literally
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters["text"] = _text
+        self.env.globals.update(CHECKED=CHECKED, UNCHECKED=UNCHECKED, layout=layout)
+        self.font_config = FontConfiguration()
+        css_text = self.fonts.face_css() + (self.folder / STYLESHEET).read_text(encoding="utf-8")
+        self.css = CSS(string=css_text, base_url=str(self.folder), font_config=self.font_config)
+
+    def html(self, key: str, filled: Filled | None = None) -> str:
+        """The form's HTML; blank (fill-in lines) when `filled` is None."""
+        form = self.registry.get(key)
+        data = filled or Filled()
+        template = self.env.get_template(form.template)
+        return template.render(
+            form=form,
+            registry=self.registry,
+            filled=filled is not None,
+            values=data.values,
+            serial=data.serial,
+            issued=data.date,
+        )
+
+    def pdf(self, key: str, filled: Filled | None = None) -> bytes:
+        """The form as PDF bytes (A4)."""
+        from weasyprint import HTML
+
+        document = HTML(string=self.html(key, filled), base_url=str(self.folder))
+        pdf: bytes = document.write_pdf(stylesheets=[self.css], font_config=self.font_config)
+        return pdf
+
+    def write(self, key: str, target: Path, filled: Filled | None = None) -> Path:
+        """Render to `target` (parent folders are created)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self.pdf(key, filled))
+        return target
+
+
+def describe(registry: Registry) -> list[dict[str, str]]:
+    """One row per form for listings: key, code, title, purpose, record kind."""
+    rows = []
+    for form in registry.forms:
+        if form.record is None:
+            kind = "仅空白"
+        elif form.planned:
+            kind = f"{form.record}（记录类型待上线，暂仅空白）"
+        else:
+            kind = form.record
+        rows.append(
+            {
+                "key": form.key,
+                "code": form.code or "—",
+                "title": form.title,
+                "purpose": form.purpose,
+                "record": kind,
+            }
+        )
+    return rows

@@ -1,0 +1,115 @@
+"""`write_site_pages(root, out)`: blank PDFs into out/forms/ and the 表单下载 page out/forms.md."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from importlib.metadata import version
+from pathlib import Path
+
+from kefu.forms.fonts import find_fonts
+from kefu.forms.registry import Registry, forms_dir, load_registry
+from kefu.forms.render import FormRenderer
+
+STAMP = ".stamp"
+LICENSE_NAME = "OFL.txt"
+
+
+def _cell(text: str) -> str:
+    """Markdown table cell text: pipes escaped, HTML-significant characters as entities."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )
+
+
+def forms_page(registry: Registry) -> str:
+    """The 表单下载 page: every form with code, title, purpose and a link to its blank PDF."""
+    lines = [
+        "---",
+        "title: 表单下载",
+        "---",
+        "",
+        "# 表单下载",
+        "",
+        "部门所有纸质表单的空白 PDF（A4）。打印后手工填写并逐级签字；"
+        "工单类表单也可用 `kefu form 表单名 --record 工单编号` 从工单记录直接打印填好的表单。",
+        "",
+        "| 表单编号 | 表单名称 | 用途 | 可从记录填写 | 下载 |",
+        "|---|---|---|---|---|",
+    ]
+    for form in registry.forms:
+        if form.fillable:
+            source = (
+                f"`{form.record}` 工单"
+                if form.record and form.record.startswith("ticket:")
+                else f"`{form.record}`"
+            )
+        elif form.record:
+            source = "待上线"
+        else:
+            source = "—"
+        lines.append(
+            f"| {form.code or '—'} | {_cell(form.title)} | {_cell(form.purpose)} | {source} "
+            f"| [{form.key}.pdf](forms/{form.key}.pdf) |"
+        )
+    lines += [
+        "",
+        "审批环节与签字人按《客服部管理操作手册》各附件及部门制度确定；"
+        "表单页脚为“第 x 页 / 共 y 页”。",
+        "",
+        "表单使用开源字体 Noto Sans SC（SIL Open Font License 1.1，"
+        f"许可文本见 [{LICENSE_NAME}](forms/{LICENSE_NAME})）。",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def write_site_pages(root: Path, out: Path) -> None:
+    """Blank PDFs of every registered form, the licence of their font, and out/forms.md.
+
+    PDFs are rendered again only when a template, the CSS, the registry, the renderer or the font
+    changed (a hash in out/forms/.stamp); otherwise only the page is refreshed.
+    """
+    registry = load_registry(root)
+    folder = out / "forms"
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(out / "forms.md", forms_page(registry))
+    stamp_file = folder / STAMP
+    shutil.copyfile(find_fonts(root).license, folder / LICENSE_NAME)
+    expected = {f"{key}.pdf" for key in registry.keys}
+    for stale in folder.glob("*.pdf"):
+        if stale.name not in expected:
+            stale.unlink()
+    stamp = _stamp(root)
+    if (
+        stamp_file.is_file()
+        and stamp_file.read_text() == stamp
+        and all((folder / name).is_file() for name in expected)
+    ):
+        return
+    renderer = FormRenderer(root)
+    for key in registry.keys:
+        renderer.write(key, folder / f"{key}.pdf")
+    stamp_file.write_text(stamp)
+
+
+def _stamp(root: Path) -> str:
+    """Cheap stamp without importing WeasyPrint when nothing changed."""
+    digest = hashlib.sha256()
+    for path in sorted(forms_dir(root).iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    digest.update(find_fonts(root).stamp().encode())
+    digest.update(version("weasyprint").encode())
+    return digest.hexdigest()
