@@ -460,7 +460,7 @@ def describe_source(info: DayInfo) -> str:
         OFFICIAL: "国务院放假安排",
         OVERRIDE: "records/calendar.yml",
         RULE: "按法定节假日规则推算（暂定）",
-        WEEK: "周一至周五上班" + ("（暂定）" if info.provisional else ""),
+        WEEK: "常规周历" + ("（暂定）" if info.provisional else ""),
     }[info.source]
 
 

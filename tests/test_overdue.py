@@ -1,0 +1,117 @@
+"""`kefu overdue`: open milestones past due or due soon, by owner and type; text, json, markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kefu.cli import main
+from kefu.overdue import find_overdue, md_text
+
+DATA = Path(__file__).parent / "data" / "sla" / "tracker"
+REPO = Path(__file__).parent.parent
+TODAY = dt.date(2026, 3, 20)
+
+
+@pytest.fixture()
+def tracker(tmp_path: Path) -> Path:
+    """A copy of the fixture repository with the real sla.yml and calendar.yml."""
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root)
+    for name in ("sla.yml", "calendar.yml"):
+        shutil.copy(REPO / "records" / name, root / "records" / name)
+    (root / ".git").mkdir()  # find_root stops here
+    return root
+
+
+def test_overdue_and_due_soon_items(tracker: Path) -> None:
+    report = find_overdue(tracker, TODAY, within=2)
+    got = {(i.ticket, i.rule): (i.overdue, i.working_days) for i in report.items}
+    assert got == {
+        ("T-20260316-aaa1", "complaint.normal"): (True, 2),  # due 3/18, late 3/19 and 3/20
+        ("T-20260312-fff6", "complaint.critical"): (True, 1),  # agreed due 3/19
+        ("T-20260318-iii9", "complaint.dept-feedback"): (True, 1),  # replied, but no dept-feedback
+        ("T-20260319-hhh8", "inquiry.reply"): (False, 0),  # due today
+        ("T-20260319-ccc3", "repair.inspect"): (False, 1),  # due Mon 3/23
+        ("T-20260320-ggg7", "callback.new-dealer"): (False, 1),
+    }
+    # A closed ticket has no open milestone; met milestones and later ones are not listed.
+    listed = {i.ticket for i in report.items}
+    assert not listed & {"T-20260310-ddd4", "T-20260318-bbb2", "T-20260317-eee5"}
+    assert report.problems == [] and not report.provisional
+
+
+def test_within_zero_lists_only_overdue_and_due_today(tracker: Path) -> None:
+    report = find_overdue(tracker, TODAY, within=0)
+    assert len(report.overdue) == 3
+    assert [i.ticket for i in report.due_soon] == ["T-20260319-hhh8"]
+
+
+def test_weekend_lateness_counts_working_days(tracker: Path) -> None:
+    # Sun 3/22: 3/18 due → late 3/19, 3/20 (weekend does not count).
+    report = find_overdue(tracker, dt.date(2026, 3, 22))
+    late = {i.ticket: i.working_days for i in report.overdue}
+    assert late["T-20260316-aaa1"] == 2
+    assert late["T-20260319-hhh8"] == 1  # due Fri 3/20, at least one working day late
+
+
+def test_year_boundary_is_provisional(tracker: Path) -> None:
+    report = find_overdue(tracker, dt.date(2027, 1, 6))
+    late = {i.ticket: i for i in report.overdue}
+    assert late["T-20261231-jjj0"].due == dt.datetime.fromisoformat("2027-01-04T17:30:00+08:00")
+    assert late["T-20261231-jjj0"].provisional and report.provisional
+    assert not late["T-20260316-aaa1"].provisional
+    assert "暂定" in report.to_markdown() and "2027-01-04 17:30*" in report.to_text()
+
+
+def test_cli_text_groups_by_owner_and_type(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20", "--within", "2"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "超期 3 项，2 个工作日内到期 3 项" in out
+    assert out.index("王芳（wangfang）") < out.index("T-20260316-aaa1") < out.index("李娜（lina）")
+    assert "超期 2 个工作日" in out and "今天到期" in out
+    assert "钱多多" not in out and "13800138001" not in out
+
+
+def test_cli_json_and_fail(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    runner = CliRunner()
+    result = runner.invoke(main, ["overdue", "--today", "2026-03-20", "--format", "json", "--fail"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["overdue"] == 3 and data["today"] == "2026-03-20" and data["provisional"] is False
+    first = data["items"][0]
+    assert {"ticket", "rule", "due", "owner", "owner_name", "working_days", "state"} <= first.keys()
+    calm = runner.invoke(main, ["overdue", "--today", "2026-03-13", "--fail"])
+    assert calm.exit_code == 0 and "超期 0 项" in calm.output
+
+
+def test_cli_markdown_is_escaped(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20", "--format", "markdown"])
+    md = result.stdout
+    assert md.startswith("## 超期与即将到期的工作（截至 2026-03-20）")
+    assert "### 王芳（wangfang）" in md and "**投诉**" in md
+    assert "<b>" not in md and "&lt;b&gt;" in md and "\\|" in md and "\\*紧急\\*" in md
+    for line in md.splitlines():
+        if line.startswith("| "):
+            assert line.count(" | ") == 4, line  # five cells, pipes in titles escaped
+
+
+def test_bad_today_is_a_usage_error(tracker: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-13-01"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_md_text_neutralises_markup() -> None:
+    assert md_text("a|b <script>`x`</script>\n[l](u)") == (
+        "a\\|b &lt;script&gt;\\`x\\`&lt;/script&gt; \\[l\\]\\(u\\)"
+    )
