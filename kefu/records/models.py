@@ -38,8 +38,8 @@ DealerId = Annotated[str, Field(pattern=DEALER_ID, description="代理商编号�
 
 class Strict(BaseModel):
     # Base of every record model: unknown fields are errors, not silently kept.
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    # Phone and ID numbers typed without quotes arrive as ints: keep them as text.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
 
 
 class Event(Strict):

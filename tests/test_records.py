@@ -1,0 +1,186 @@
+"""kefu.records: the load API, the repository's own records, schemas, cache, parallel run, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kefu.cli import main
+from kefu.records import load, personal_values
+from kefu.records.corpus import CACHE_DIR, PARALLEL_MIN
+from kefu.records.kinds import KINDS
+from kefu.records.schemagen import write_schemas
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = Path(__file__).parent / "data" / "records"
+sys.path.insert(0, str(ROOT / "scripts"))
+import gen_sample  # noqa: E402
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the valid minimal case: two people, one dealer, one closed complaint."""
+    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "repo")
+    return tmp_path / "repo"
+
+
+def test_repository_records_are_valid_and_complete() -> None:
+    result = load(ROOT, use_cache=False)
+    assert [p.format() for p in result.problems] == []
+    tickets = result.of_kind("ticket")
+    assert len(result.of_kind("person")) >= 8 and len(result.of_kind("dealer")) >= 10
+    assert len(tickets) >= 80
+    combos = {(t.data["type"], t.data["status"]) for t in tickets}
+    types = {"complaint", "repair", "doa", "inquiry", "callback", "work-request"}
+    assert combos == {(k, s) for k in types for s in ("open", "in-progress", "waiting", "closed")}
+    levels = {t.data.get("level") for t in tickets if t.data["type"] == "complaint"}
+    assert levels == {"normal", "serious", "critical"}
+    assert all(t.data["received"].year == 2026 for t in tickets)
+
+
+def test_every_record_file_starts_with_its_schema_line() -> None:
+    for path in (ROOT / "records").rglob("*.yml"):
+        first = path.read_text("utf-8").split("\n", 1)[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("=", 1)[1]).resolve()
+        assert target.is_file(), path
+
+
+def test_load_gives_typed_data(repo: Path) -> None:
+    result = load(repo, use_cache=False)
+    (ticket,) = result.of_kind("ticket")
+    assert ticket.id == "T-20260315-k7m2" and ticket.path == repo / ticket.path.relative_to(repo)
+    assert isinstance(ticket.data["received"], datetime) and ticket.data["received"].tzinfo
+    assert isinstance(ticket.data["events"][0]["at"], datetime)
+    (person,) = [p for p in result.of_kind("person") if p.id == "wangfang"]
+    assert person.data["birthday"] == date(1986, 2, 8)
+
+
+def test_load_only_given_paths_still_checks_references(repo: Path) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("owner: wangfang", "owner: nobody"),
+                      "utf-8")
+    result = load(repo, [ticket], use_cache=False)
+    assert [r.kind for r in result.records] == ["ticket"]
+    assert [p.slug for p in result.errors] == ["unknown-person"]
+
+
+def test_personal_values_cover_every_flagged_field(repo: Path) -> None:
+    values = personal_values(load(repo, use_cache=False))
+    for value in ("138-0000-0001", "13800000001", "wangfang@example.com", "1986-02-08",
+                  "99000019710203001X", "上海市示例区示例路 1 号（虚构）", "李先生"):
+        assert value in values
+    assert "王芳" not in values  # names of staff are not personal data here
+
+
+def test_personal_flags_in_the_generated_schemas() -> None:
+    flagged = {}
+    for name in ("person", "dealer", "ticket"):
+        schema = json.loads((ROOT / f"schemas/{name}.schema.json").read_text("utf-8"))
+        flagged[name] = {k for k, v in schema["properties"].items() if v.get("personal")}
+    assert flagged == {"person": {"phone", "email", "birthday"},
+                       "dealer": {"phone", "email", "address", "id_number", "birthday"},
+                       "ticket": {"customer"}}
+
+
+def test_committed_schemas_are_not_stale() -> None:
+    assert write_schemas(ROOT, check=True) == [], "请运行 `kefu schemas` 重新生成 JSON Schema"
+
+
+def test_cache_rechecks_only_changed_files(repo: Path) -> None:
+    assert load(repo).reparsed == 4
+    assert load(repo).reparsed == 0
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    text = ticket.read_text("utf-8")
+    ticket.write_text(text.replace("status: closed", "status: shut!"), "utf-8")
+    again = load(repo)
+    assert again.reparsed == 1 and [p.slug for p in again.errors] == ["bad-enum"]
+    os.utime(repo / "records/people/liqiang.yml")  # touched, same content: hash hit
+    assert load(repo).reparsed == 0
+    (repo / CACHE_DIR / "records.pickle").write_bytes(b"garbage")
+    assert load(repo).reparsed == 4
+
+
+def test_parallel_run_matches_serial(tmp_path: Path) -> None:
+    gen_sample.write(tmp_path, "person", gen_sample.people())
+    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
+    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(PARALLEL_MIN + 100, seed=7))
+    bad = sorted((tmp_path / "records/tickets").rglob("*.yml"))[5]
+    bad.write_text(bad.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    parallel = load(tmp_path, use_cache=False, jobs=2)
+    serial = load(tmp_path, use_cache=False, jobs=1)
+    assert parallel.problems == serial.problems and len(parallel.problems) == 1
+    assert [r.id for r in parallel.records] == [r.id for r in serial.records]
+
+
+def test_cli_validate_exit_codes_and_json(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate"])
+    assert ok.exit_code == 0 and "校验通过" in ok.output
+    missing = runner.invoke(main, ["validate", "no/such/file.yml"])
+    assert missing.exit_code == 2 and "路径不存在" in missing.output
+    (repo / "records/people/liqiang.yml").write_text("id: liqiang\nname: [\n", "utf-8")
+    bad = runner.invoke(main, ["validate", "--format", "json"])
+    assert bad.exit_code == 1
+    report = json.loads(bad.output)
+    assert report["summary"]["valid"] is False
+    slugs = {(p["slug"], p["path"]) for p in report["problems"]}
+    assert ("yaml-syntax", "records/people/liqiang.yml") in slugs
+    assert ("unknown-person", "records/tickets/2026/03/T-20260315-k7m2.yml") in slugs
+
+
+@pytest.mark.parametrize("case", sorted((CASES / "invalid").iterdir()), ids=lambda p: p.name)
+def test_cli_never_shows_a_traceback(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(case)
+    before = {p: p.read_bytes() for p in case.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["validate", "--no-cache"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit)
+    assert {p: p.read_bytes() for p in case.rglob("*") if p.is_file()} == before
+
+
+def test_new_writes_a_valid_complaint(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, [
+        "new", "complaint", "--title", "硬盘异响", "--owner", "wangfang", "--dealer", "D-0001",
+        "--level", "normal", "--received", "2026-11-20T10:00:00+08:00", "--note", "yes: 1"])
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    assert path.parent == repo / "records/tickets/2026/11"
+    assert path.name.startswith("T-20261120-")
+    assert load(repo, use_cache=False).errors == []
+    (ticket,) = [r for r in load(repo).of_kind("ticket") if r.path == path]
+    assert ticket.data["events"] == [{"at": ticket.data["received"], "by": "wangfang",
+                                      "action": "received", "note": "yes: 1"}]
+
+
+@pytest.mark.parametrize("args, text", [
+    (["complaint", "--title", "x", "--owner", "wangfang", "--level", "critical"], "agreed_due"),
+    (["complaint", "--title", "x", "--owner", "nobody", "--level", "normal"], "nobody"),
+    (["repair", "--title", "x", "--owner", "wangfang", "--colour", "red"], "colour"),
+    (["refund", "--title", "x"], "refund"),
+    (["inquiry", "--title", "x", "--owner", "wangfang", "--received", "2026-02-30"], "无效"),
+])
+def test_new_refuses_invalid_input(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                   args: list[str], text: str) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["new", *args])
+    assert result.exit_code in (1, 2) and text in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in (repo / "records/tickets").rglob("*.yml")) == [
+        "T-20260315-k7m2.yml"]
+
+
+def test_kinds_plug_in_by_folder() -> None:
+    assert {"ticket", "person", "dealer", "sla", "calendar"} <= set(KINDS)
+    assert KINDS["ticket"].expected_rel("T-20260315-k7m2") == \
+        "records/tickets/2026/03/T-20260315-k7m2.yml"

@@ -1,0 +1,57 @@
+"""Bad-input and good-input cases as data: tests/data/records/{invalid,valid}/<case>/ are repos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kefu.records import load
+from kefu.records.report import run_validate
+
+DATA = Path(__file__).parent / "data" / "records"
+INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
+VALID = sorted(p for p in (DATA / "valid").iterdir() if p.is_dir())
+
+
+def _errors(case: Path) -> set[tuple[str, str, int]]:
+    result = load(case, use_cache=False)
+    return {(p.slug, p.path, p.line) for p in result.errors}
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
+def test_invalid_case_reports_exactly_the_expected_errors(case: Path) -> None:
+    expected = yaml.safe_load((case / "expected.yml").read_text("utf-8"))["problems"]
+    want = {(e["slug"], e["file"], e["line"]) for e in expected}
+    assert _errors(case) == want
+
+
+@pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
+def test_valid_case_has_no_errors(case: Path) -> None:
+    assert _errors(case) == set()
+
+
+def test_every_required_bad_input_has_a_case() -> None:
+    slugs = {e["slug"] for case in INVALID
+             for e in yaml.safe_load((case / "expected.yml").read_text("utf-8"))["problems"]}
+    required = {"yaml-syntax", "duplicate-key", "unknown-field", "wrong-type", "impossible-date",
+                "impossible-time", "bad-enum", "duplicate-id", "unknown-person", "unknown-dealer",
+                "not-utf8", "file-too-large", "alias-bomb", "wrong-folder",
+                "critical-needs-agreed-due"}
+    assert required <= slugs
+
+
+def test_messages_are_chinese_and_name_place_and_fix() -> None:
+    output, code = run_validate(None, "text", use_cache=False,
+                                root=DATA / "invalid" / "unknown-enum")
+    assert code == 1
+    line = output.splitlines()[0]
+    assert line.startswith("records/tickets/2026/03/T-20260315-k7m2.yml:12:1: [bad-enum] ")
+    assert "open、in-progress、waiting、closed" in line  # the allowed values, as the fix
+
+
+def test_no_schema_line_is_only_a_warning() -> None:
+    result = load(DATA / "valid" / "no-schema-line", use_cache=False)
+    assert [p.slug for p in result.problems] == ["missing-schema-line"]
+    assert result.errors == []
