@@ -1,5 +1,24 @@
-"""CLI commands for kefu.pr."""
+"""CLI command check-pr (thin wrapper over kefu.pr)."""
+
+from __future__ import annotations
+
+import sys
 
 import click
 
-COMMANDS: list[click.Command] = []
+
+@click.command("check-pr")
+@click.option("--base", required=True, metavar="REF", help="基准分支，如 origin/main")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="输出格式")
+def check_pr_command(base: str, fmt: str) -> None:
+    """检查本分支相对基准分支改动的记录：格式有效、已结案记录只追加事件、不删除、不重用编号。"""
+    from kefu.pr import check_pr
+    from kefu.records import find_root
+
+    result = check_pr(find_root(), base)
+    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    sys.exit(1 if result.errors else 0)
+
+
+COMMANDS: list[click.Command] = [check_pr_command]

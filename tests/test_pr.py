@@ -1,0 +1,142 @@
+"""`kefu check-pr` against real temporary git repositories with branches and merges."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from kefu.cli import main
+from kefu.pr import check_pr
+from kefu.problems import KefuError
+
+DATA = Path(__file__).parent / "data" / "sla" / "tracker"
+REPO = Path(__file__).parent.parent
+ME = git.Actor("测试", "test@example.invalid")
+OPEN = "records/tickets/2026/03/T-20260316-aaa1.yml"
+CLOSED = "records/tickets/2026/03/T-20260310-ddd4.yml"
+EVENT = (
+    "  - at: 2026-03-13T09:00:00+08:00\n    by: zhaolei\n    action: note\n    note: 补充回访记录\n"
+)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> git.Repo:
+    """A repository whose main branch holds the fixture records; HEAD on a new branch `work`."""
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root)
+    for name in ("sla.yml", "calendar.yml"):
+        shutil.copy(REPO / "records" / name, root / "records" / name)
+    (root / ".gitignore").write_text(".kefu-cache/\n")
+    r = git.Repo.init(root, initial_branch="main")
+    r.index.add([p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
+                 and ".git" not in p.parts])
+    r.index.commit("seed records", author=ME, committer=ME)
+    r.git.checkout("-b", "work")
+    return r
+
+
+def commit(repo: git.Repo, message: str, change: Callable[[Path], None]) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    change(root)
+    repo.git.add("-A")
+    repo.index.commit(message, author=ME, committer=ME)
+
+
+def edit(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        text = (root / path).read_text(encoding="utf-8")
+        assert old in text
+        (root / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return change
+
+
+def slugs(repo: git.Repo) -> list[tuple[str, str, int]]:
+    result = check_pr(Path(repo.working_tree_dir or "."), "main")
+    return [(p.path, p.slug, p.line) for p in result.errors]
+
+
+def test_new_record_passes(repo: git.Repo) -> None:
+    def add(root: Path) -> None:
+        text = (root / OPEN).read_text(encoding="utf-8")
+        text = text.replace("T-20260316-aaa1", "T-20260316-new1")
+        (root / OPEN.replace("aaa1", "new1")).write_text(text, encoding="utf-8")
+    commit(repo, "new ticket", add)
+    result = check_pr(Path(repo.working_tree_dir or "."), "main")
+    assert result.errors == [] and result.changed == [OPEN.replace("aaa1", "new1")]
+
+
+def test_edit_to_open_record_passes(repo: git.Repo) -> None:
+    commit(repo, "retitle", edit(OPEN, "异响'", "异响（两块）'"))
+    commit(repo, "progress", edit(OPEN, "status: open", "status: in-progress"))
+    assert slugs(repo) == []
+
+
+def test_appending_an_event_to_a_closed_record_passes(repo: git.Repo) -> None:
+    commit(repo, "note", lambda root: (root / CLOSED).open("a", encoding="utf-8").write(EVENT))
+    assert slugs(repo) == []
+
+
+def test_editing_a_closed_record_is_refused(repo: git.Repo) -> None:
+    commit(repo, "retitle closed", edit(CLOSED, "投诉'", "投诉（已赔付）'"))
+    assert slugs(repo) == [(CLOSED, "closed-record-edited", 4)]
+
+
+def test_rewriting_an_event_of_a_closed_record_is_refused(repo: git.Repo) -> None:
+    commit(repo, "rewrite", edit(CLOSED, "at: 2026-03-12T10", "at: 2026-03-11T10"))
+    assert slugs(repo) == [(CLOSED, "closed-record-edited", 14)]  # the second event
+
+
+def test_inserting_an_event_before_the_end_of_a_closed_record_is_refused(repo: git.Repo) -> None:
+    first = "    action: received\n"
+    commit(repo, "insert", edit(CLOSED, first, first + EVENT.replace("03-13", "03-11")))
+    assert [s for _, s, _ in slugs(repo)] == ["closed-record-edited"]
+
+
+def test_deleting_a_record_is_refused(repo: git.Repo) -> None:
+    commit(repo, "delete", lambda root: (root / OPEN).unlink())
+    assert slugs(repo) == [(OPEN, "record-deleted", 0)]
+
+
+def test_reusing_an_id_under_another_path_is_refused(repo: git.Repo) -> None:
+    other = "records/tickets/2026/04/T-20260316-aaa1.yml"
+
+    def copy(root: Path) -> None:
+        (root / other).parent.mkdir(parents=True)
+        shutil.copy(root / OPEN, root / other)
+    commit(repo, "reuse", copy)
+    found = {(path, slug) for path, slug, _ in slugs(repo)}
+    assert (other, "id-reused") in found
+
+
+def test_invalid_changed_record_is_reported_with_its_line(repo: git.Repo) -> None:
+    commit(repo, "typo", edit(OPEN, "status: open", "status: opened"))
+    found = slugs(repo)
+    assert [(path, line) for path, _, line in found] == [(OPEN, 8)], found
+
+
+def test_only_the_branch_changes_count_after_merging_main(repo: git.Repo) -> None:
+    commit(repo, "branch: progress", edit(OPEN, "status: open", "status: in-progress"))
+    repo.git.checkout("main")
+    # Meanwhile on main: a record is closed and another one is removed by someone else.
+    commit(repo, "main: delete", lambda root: (root / CLOSED).unlink())
+    repo.git.checkout("work")
+    repo.git.merge("main", "--no-edit")
+    result = check_pr(Path(repo.working_tree_dir or "."), "main")
+    assert result.errors == [] and result.changed == [OPEN] and result.deleted == []
+
+
+def test_cli_exit_codes_and_bad_base(repo: git.Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo.working_tree_dir or ".")
+    commit(repo, "delete", lambda root: (root / OPEN).unlink())
+    runner = CliRunner()
+    refused = runner.invoke(main, ["check-pr", "--base", "main"])
+    assert refused.exit_code == 1 and f"{OPEN}: [record-deleted]" in refused.output
+    missing = runner.invoke(main, ["check-pr", "--base", "origin/nowhere"])
+    assert missing.exit_code == 2 and "fetch-depth" in missing.output
+    with pytest.raises(KefuError):
+        check_pr(Path(repo.working_tree_dir or "."), "no-such-ref")
