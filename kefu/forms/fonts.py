@@ -47,8 +47,9 @@ class FontFiles:
 
 def _candidates(root: Path) -> Iterator[Path]:
     override = os.environ.get(ENV_DIR)
-    if override:
+    if override:  # an explicit choice is the only candidate: a wrong one must not pass silently
         yield Path(override)
+        return
     # The records root may be a sub-folder (tests, a checkout inside another); the
     # package's own checkout is the last resort.
     for folder in (root.resolve(), *root.resolve().parents):

@@ -14,6 +14,12 @@ from kefu.problems import KefuError
 FieldType = Literal["line", "text", "date", "datetime", "choice", "grid", "section"]
 
 
+def _refuse_duplicates(keys: list[str], message: str) -> None:
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise ValueError(f"{message}：{', '.join(dupes)}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -64,10 +70,7 @@ class Form(_Strict):
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Form:
-        keys = [f.key for f in self.fields]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(f"表单 {self.key}：字段键重复 {', '.join(dupes)}")
+        _refuse_duplicates([f.key for f in self.fields], f"表单 {self.key}：字段键重复")
         return self
 
     @property
@@ -96,10 +99,7 @@ class Registry(_Strict):
 
     @model_validator(mode="after")
     def _unique_forms(self) -> Registry:
-        keys = [f.key for f in self.forms]
-        dupes = sorted({k for k in keys if keys.count(k) > 1})
-        if dupes:
-            raise ValueError(f"表单键重复：{', '.join(dupes)}")
+        _refuse_duplicates(self.keys, "表单键重复")
         return self
 
     @property

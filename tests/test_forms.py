@@ -1,0 +1,257 @@
+"""Printable forms: every form renders blank and filled in the project's Noto Sans SC."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, need
+from fontTools.ttLib import TTFont
+
+from kefu.cli import main
+from kefu.forms import Filled, FormRenderer, load_registry, write_site_pages
+from kefu.forms.fill import fill
+from kefu.forms.fonts import ENV_DIR, find_fonts, missing_glyphs
+from kefu.forms.render import CHECKED, UNCHECKED
+from kefu.problems import KefuError
+
+FIXTURE = Path(__file__).parent / "data" / "forms" / "repo"
+EMBEDDED = {"NotoSansSC-Regular", "NotoSansSC-Bold"}
+ONE_PAGE_LIMIT = 120_000
+# One fixture ticket per record kind the registry fills today.
+TICKETS = {
+    "ticket:complaint": "T-20260312-k7m2",
+    "ticket:doa": "T-20260316-x9q1",
+    "ticket:work-request": "T-20260318-w2rq",
+}
+HOSTILE = "T-20260320-h0st"
+REGISTRY = load_registry(ROOT)
+FILLABLE = [f.key for f in REGISTRY.forms if f.fillable]
+
+
+@pytest.fixture(scope="session")
+def renderer() -> FormRenderer:
+    return FormRenderer(ROOT)
+
+
+@pytest.fixture(scope="session")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the fixture records (loading writes a cache next to them)."""
+    target = tmp_path_factory.mktemp("forms-repo") / "repo"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+@pytest.fixture
+def weasy_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Fails the test on any WeasyPrint warning, .notdef (missing glyph) above all."""
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    yield caplog
+    bad = [r.getMessage() for r in caplog.records
+           if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING]
+    assert not bad, f"WeasyPrint warned: {bad}"
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """PostScript names read from the embedded TrueType programs themselves (not the PDF labels)."""
+    names = set()
+    for match in re.finditer(rb"<<(/Length1 \d+[^>]*)>>\s*stream\r?\n", pdf):
+        length = int(re.search(rb"/Length (\d+)", match.group(1)).group(1))  # type: ignore[union-attr]
+        program = zlib.decompress(pdf[match.end():match.end() + length])
+        names.add(TTFont(io.BytesIO(program))["name"].getDebugName(6))
+    return names
+
+
+def pdf_tool(name: str, *args: str, data: bytes) -> str:
+    need(shutil.which(name) is not None,
+         f"缺少 {name}：请安装 Debian 软件包 poppler-utils（apt-get install poppler-utils）")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:  # pdffonts cannot read stdin
+        handle.write(data)
+        handle.flush()
+        tail = [] if name == "pdffonts" else ["-"]
+        result = subprocess.run([name, *args, handle.name, *tail], capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def text_of(pdf: bytes) -> str:
+    return pdf_tool("pdftotext", data=pdf)  # reading order: a wrapped cell stays together
+
+
+def check_pdf(pdf: bytes) -> None:
+    """A4 PDF whose only fonts are subsets of the project's NotoSansSC, with the page footer."""
+    assert pdf.startswith(b"%PDF-")
+    names = embedded_fonts(pdf)
+    assert "NotoSansSC-Regular" in names and names <= EMBEDDED, names
+    listed = pdf_tool("pdffonts", data=pdf).splitlines()[2:]
+    subset = re.compile(r"^[A-Z]{6}\+NotoSansSC(-Bold)?\s")
+    assert listed and all(subset.match(line) for line in listed), listed
+    pages = text_of(pdf).split("\f")[:-1]
+    for number, page in enumerate(pages, 1):
+        assert f"第{number}页/共{len(pages)}页" in re.sub(r"\s+", "", page)
+
+
+@pytest.mark.parametrize("key", REGISTRY.keys)
+def test_every_form_renders_blank(renderer: FormRenderer, weasy_log: object, key: str) -> None:
+    pdf = renderer.pdf(key)
+    check_pdf(pdf)
+    text = text_of(pdf)
+    flat = re.sub(r"\s+", "", text)
+    form = REGISTRY.get(key)
+    assert form.title.replace(" ", "") in flat
+    assert (form.code or "客服部编号") in flat
+    for approver in form.approvers:
+        assert approver.replace(" ", "") in flat
+    if text.count("\f") == 1:
+        assert len(pdf) <= ONE_PAGE_LIMIT
+
+
+@pytest.mark.parametrize("key", FILLABLE)
+def test_every_fillable_form_renders_from_its_record(
+    renderer: FormRenderer, repo: Path, weasy_log: object, key: str
+) -> None:
+    form = REGISTRY.get(key)
+    assert form.record is not None
+    ticket = TICKETS[form.record]
+    pdf = renderer.pdf(key, fill(repo, form, ticket))
+    check_pdf(pdf)
+    text = text_of(pdf)
+    assert ticket in text
+    if form.record == "ticket:complaint":
+        assert CHECKED in text  # the level and compensation boxes are ticked
+
+
+def test_complaint_report_carries_ticket_dealer_dates_and_tracker_deadline(
+    renderer: FormRenderer, repo: Path, weasy_log: object
+) -> None:
+    from kefu import sla
+    from kefu.calendar import WorkCalendar
+    from kefu.records import load
+
+    ticket_id = TICKETS["ticket:complaint"]
+    record = next(r for r in load(repo).of_kind("ticket") if r.id == ticket_id)
+    rules = sla.load_rules(repo)
+    due = next(m.due for m in sla.milestones(record.data, rules, WorkCalendar.load(repo))
+               if m.rule == "complaint.normal")
+    assert due is not None
+    form = REGISTRY.get("complaint-report")
+    text = text_of(renderer.pdf(form.key, fill(repo, form, ticket_id)))
+    assert ticket_id in text
+    assert "深圳市华强存储有限公司" in text and "D-0001" in text
+    assert "2026-03-12 10:20" in text  # received
+    assert "2026-03-13 16:30" in text  # replied
+    assert f"{due.astimezone(sla.ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M}" in text
+    assert "2026-03-16 17:30" in text  # Thu 10:20 + 2 working days, close of business
+    assert "按时完成" in text
+    # Personal data stays off the paper: dealer phone, e-mail, address and the end customer.
+    for secret in ("138-0013-8000", "chen@example.com", "华强北路", "李先生"):
+        assert secret not in text
+
+
+def test_hostile_record_text_prints_literally(renderer: FormRenderer, repo: Path,
+                                              weasy_log: object) -> None:
+    form = REGISTRY.get("complaint-report")
+    filled = fill(repo, form, HOSTILE)
+    html = renderer.html(form.key, filled)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>" not in html
+    text = text_of(renderer.pdf(form.key, filled))
+    flat = re.sub(r"\s+", "", text)
+    assert "<script>alert('x')</script>{{7*7}}&退货运费" in flat
+    assert "{%if1%}模板{%endif%}&amp;A&B" in flat
+    assert "<script>alert(1)</script>&" in flat and "{{7*7}}数码（D-0666）" in flat  # dealer
+    assert "赵&钱<b>" in flat
+    assert "49" not in flat
+
+
+def test_tick_boxes_and_printed_text_have_glyphs_in_the_font() -> None:
+    fonts = find_fonts(ROOT)
+    texts = [CHECKED, UNCHECKED, "第页共", REGISTRY.company, REGISTRY.company_short]
+    for form in REGISTRY.forms:
+        texts += [form.title, form.subtitle or "", *form.approvers]
+        for item in form.fields:
+            texts += [item.label, item.note or "", *item.options, *item.columns]
+    for path in (fonts.regular, fonts.bold):
+        assert missing_glyphs("".join(texts), path) == set()
+    assert missing_glyphs("☐☑", fonts.regular) == {"☐", "☑"}  # why ■/□ are used
+
+
+def test_planned_and_blank_only_forms_refuse_records(repo: Path) -> None:
+    for form in REGISTRY.forms:
+        if not form.fillable:
+            with pytest.raises(KefuError) as err:
+                fill(repo, form, TICKETS["ticket:complaint"])
+            assert err.value.exit_code == 2 and "空白" in err.value.message
+    planned = {f.record for f in REGISTRY.forms if f.planned}
+    assert {"leave", "punch-correction", "roster", "handover", "archive-loan"} <= planned
+
+
+def test_wrong_or_unknown_record_is_a_chinese_error(repo: Path) -> None:
+    form = REGISTRY.get("complaint-report")
+    with pytest.raises(KefuError) as err:
+        fill(repo, form, TICKETS["ticket:doa"])
+    assert err.value.exit_code == 2 and "complaint" in err.value.message
+    with pytest.raises(KefuError) as err:
+        fill(repo, form, "T-20990101-zzzz")
+    assert err.value.exit_code == 2 and "T-20260312-k7m2" in err.value.message
+
+
+def test_missing_font_names_make_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_DIR, str(tmp_path))
+    with pytest.raises(KefuError) as err:
+        find_fonts(ROOT)
+    assert "make install" in err.value.message and err.value.slug == "font-missing"
+
+
+def test_cli_prints_lists_and_refuses_unknown_names(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["form", "--list"])
+    assert listed.exit_code == 0 and all(k in listed.output for k in REGISTRY.keys)
+    target = tmp_path / "report.pdf"
+    done = runner.invoke(main, ["form", "complaint-report", "--record", TICKETS["ticket:complaint"],
+                                "-o", str(target)])
+    assert done.exit_code == 0, done.output
+    assert target.read_bytes().startswith(b"%PDF-")
+    unknown = runner.invoke(main, ["form", "complaint"])
+    assert unknown.exit_code == 2 and "没有名为" in unknown.output
+    assert "complaint-report" in unknown.output
+    no_record = runner.invoke(main, ["form", "complaint-report", "--record", "T-20990101-zzzz"])
+    assert no_record.exit_code == 2 and "找不到工单" in no_record.output
+    everything = runner.invoke(main, ["form", "--all", "--blank", "-o", str(tmp_path / "all")])
+    assert everything.exit_code == 0, everything.output
+    assert sorted(p.stem for p in (tmp_path / "all").glob("*.pdf")) == sorted(REGISTRY.keys)
+    assert "打印空白表单" in everything.stderr  # the progress bar
+
+
+def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path) -> None:
+    write_site_pages(ROOT, tmp_path)
+    page = (tmp_path / "forms.md").read_text(encoding="utf-8")
+    for form in REGISTRY.forms:
+        assert f"(forms/{form.key}.pdf)" in page and form.title in page
+        assert (tmp_path / "forms" / f"{form.key}.pdf").stat().st_size > 10_000
+        if form.code:
+            assert form.code in page
+    assert "Open Font License" in (tmp_path / "forms" / "OFL.txt").read_text(encoding="utf-8")
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "forms").glob("*.pdf")}
+    (tmp_path / "forms" / "old-form.pdf").write_bytes(b"stale")
+    write_site_pages(ROOT, tmp_path)
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "forms").glob("*.pdf")}
+    assert after == before  # nothing re-rendered, the stale PDF removed
+
+
+def test_blank_and_filled_differ_only_where_the_record_writes(renderer: FormRenderer) -> None:
+    blank = renderer.html("doa-application")
+    filled = renderer.html("doa-application", Filled(values={"quantity": "3"}, serial="X-1"))
+    assert "X-1" in filled and "X-1" not in blank
+    assert blank.count('class="fill') > filled.count('class="fill')
