@@ -107,7 +107,7 @@ def rule_days_off(year: int) -> dict[dt.date, str]:
         while lieu.weekday() >= 5 or lieu in days:
             lieu += dt.timedelta(days=1)
         if lieu.year == year:
-            days[lieu] = f"{name}（补休）"
+            days[lieu] = f"{name}补休"
     return days
 
 

@@ -1,0 +1,52 @@
+"""The 工单看板 page: counts, overdue work with owner names, the rule table, no personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kefu.records import load, personal_values
+from kefu.report import tracker_page, write_site_pages
+from kefu.sla import load_rules
+
+DATA = Path(__file__).parent / "data" / "sla" / "tracker"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture()
+def tracker(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(DATA, root)
+    for name in ("sla.yml", "calendar.yml"):
+        shutil.copy(REPO / "records" / name, root / "records" / name)
+    return root
+
+
+def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
+    page = tracker_page(tracker, dt.date(2026, 3, 20))
+    assert page.startswith("# 工单看板\n")
+    assert "共 10 张工单。" in page
+    assert "| 投诉 | 1 | 1 | 1 | 1 | 4 |" in page  # open, in-progress, waiting, closed
+    assert "截至 2026-03-20：超期 3 项，2 个工作日内到期 3 项。" in page
+    assert "### 王芳（wangfang）" in page and "`T-20260316-aaa1`" in page
+    for rule in load_rules(tracker).values():
+        assert f"| `{rule.id}` |" in page
+    assert "| 2026-02-14 | 周六 | 上班（调休上班） |" in page
+    assert "### 2027 年（暂定" in page and "春节补休" in page
+
+
+def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
+    page = tracker_page(tracker, dt.date(2026, 3, 20))
+    secrets = personal_values(load(tracker, use_cache=False))
+    assert {"钱多多", "13800138001", "lina@example.cn"} <= secrets
+    assert not [s for s in secrets if s in page]
+    assert "<b>" not in page and "&lt;b&gt;" in page and "\\| 见附件" in page
+
+
+def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    write_site_pages(tracker, out)
+    assert (out / "tracker.md").read_text(encoding="utf-8").startswith("# 工单看板")
