@@ -20,6 +20,10 @@ TODAY = dt.date(2026, 3, 20)
 
 @pytest.fixture()
 def tracker(tmp_path: Path) -> Path:
+    return make_tracker(tmp_path)
+
+
+def make_tracker(tmp_path: Path) -> Path:
     """A copy of the fixture repository with the real sla.yml and calendar.yml."""
     root = tmp_path / "repo"
     shutil.copytree(DATA, root)

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
+from test_overdue import make_tracker
 
 from kefu.records import load, personal_values
 from kefu.report import tracker_page, write_site_pages
 from kefu.sla import load_rules
 
-DATA = Path(__file__).parent / "data" / "sla" / "tracker"
-REPO = Path(__file__).parent.parent
-
 
 @pytest.fixture()
 def tracker(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(DATA, root)
-    for name in ("sla.yml", "calendar.yml"):
-        shutil.copy(REPO / "records" / name, root / "records" / name)
-    return root
+    return make_tracker(tmp_path)
 
 
 def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
