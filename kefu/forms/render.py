@@ -47,6 +47,18 @@ def layout(form: Form) -> list[list[FormField]]:
     return rows
 
 
+def segments(form: Form) -> list[tuple[str, list[list[FormField]]]]:
+    """Split the rows into field tables and stand-alone grid tables, in order."""
+    out: list[tuple[str, list[list[FormField]]]] = []
+    for row in layout(form):
+        kind = "grid" if row[0].type == "grid" else "fields"
+        if kind == "fields" and out and out[-1][0] == "fields":
+            out[-1][1].append(row)
+        else:
+            out.append((kind, [row]))
+    return out
+
+
 def _text(value: Any) -> str:
     """Record values as printed text: dates in Chinese order, datetimes to the minute."""
     if value is None:
@@ -77,7 +89,7 @@ class FormRenderer:
             lstrip_blocks=True,
         )
         self.env.filters["text"] = _text
-        self.env.globals.update(CHECKED=CHECKED, UNCHECKED=UNCHECKED, layout=layout)
+        self.env.globals.update(CHECKED=CHECKED, UNCHECKED=UNCHECKED, segments=segments)
         self.font_config = FontConfiguration()
         css_text = self.fonts.face_css() + (self.folder / STYLESHEET).read_text(encoding="utf-8")
         self.css = CSS(string=css_text, base_url=str(self.folder), font_config=self.font_config)
@@ -96,12 +108,16 @@ class FormRenderer:
             issued=data.date,
         )
 
-    def pdf(self, key: str, filled: Filled | None = None) -> bytes:
-        """The form as PDF bytes (A4)."""
+    def document(self, key: str, filled: Filled | None = None) -> Any:
+        """The laid-out WeasyPrint document (pages known), before PDF output."""
         from weasyprint import HTML
 
-        document = HTML(string=self.html(key, filled), base_url=str(self.folder))
-        pdf: bytes = document.write_pdf(stylesheets=[self.css], font_config=self.font_config)
+        html = HTML(string=self.html(key, filled), base_url=str(self.folder))
+        return html.render(stylesheets=[self.css], font_config=self.font_config)
+
+    def pdf(self, key: str, filled: Filled | None = None) -> bytes:
+        """The form as PDF bytes (A4)."""
+        pdf: bytes = self.document(key, filled).write_pdf()
         return pdf
 
     def write(self, key: str, target: Path, filled: Filled | None = None) -> Path:
