@@ -238,7 +238,7 @@ def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path) -> None:
     write_site_pages(ROOT, tmp_path)
     page = (tmp_path / "forms.md").read_text(encoding="utf-8")
     for form in REGISTRY.forms:
-        assert f"(forms/{form.key}.pdf)" in page and form.title in page
+        assert f"(forms/{form.key}.pdf)" in page and f'<a id="{form.key}"></a>{form.title}' in page
         assert (tmp_path / "forms" / f"{form.key}.pdf").stat().st_size > 10_000
         if form.code:
             assert form.code in page

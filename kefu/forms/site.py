@@ -12,6 +12,11 @@ from kefu.forms.registry import Registry, forms_dir, load_registry
 from kefu.forms.render import FormRenderer
 
 STAMP = ".stamp"
+RECORD_NAMES = {
+    "ticket:complaint": "投诉工单",
+    "ticket:doa": "DOA 工单",
+    "ticket:work-request": "部门工作提交工单",
+}
 LICENSE_NAME = "OFL.txt"
 
 
@@ -38,23 +43,20 @@ def forms_page(registry: Registry) -> str:
         "部门所有纸质表单的空白 PDF（A4）。打印后手工填写并逐级签字；"
         "工单类表单也可用 `kefu form 表单名 --record 工单编号` 从工单记录直接打印填好的表单。",
         "",
-        "| 表单编号 | 表单名称 | 用途 | 可从记录填写 | 下载 |",
+        "| 表单编号 | 表单名称 | 用途 | 从记录填写 | 下载 |",
         "|---|---|---|---|---|",
     ]
     for form in registry.forms:
-        if form.fillable:
-            source = (
-                f"`{form.record}` 工单"
-                if form.record and form.record.startswith("ticket:")
-                else f"`{form.record}`"
-            )
+        if form.fillable and form.record:
+            source = RECORD_NAMES.get(form.record, f"`{form.record}`")
         elif form.record:
-            source = "待上线"
+            source = "待记录类型上线"
         else:
-            source = "—"
+            source = "仅空白"
+        # The anchor lets handbook pages link one form: generated/forms.md#<key>.
         lines.append(
-            f"| {form.code or '—'} | {_cell(form.title)} | {_cell(form.purpose)} | {source} "
-            f"| [{form.key}.pdf](forms/{form.key}.pdf) |"
+            f'| {form.code or "—"} | <a id="{form.key}"></a>{_cell(form.title)} '
+            f"| {_cell(form.purpose)} | {source} | [{form.key}.pdf](forms/{form.key}.pdf) |"
         )
     lines += [
         "",
