@@ -8,6 +8,7 @@ import logging
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from kefu.problems import KefuError
 
@@ -89,16 +90,28 @@ def build(root: Path, site_dir: Path | None = None, warnings: list[str] | None =
 
     Every warning is fatal (strict mode); `warnings`, if given, receives them all.
     """
+    generate(root)
+    return build_pages(root, site_dir or root / "site", warnings)
+
+
+def build_pages(
+    root: Path,
+    site_dir: Path,
+    warnings: list[str] | None = None,
+    extra_nav: list[Any] | None = None,
+) -> Path:
+    """The strict mkdocs build alone (pages already generated); `extra_nav` is appended to nav."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    generate(root)
-    target = (site_dir or root / "site").resolve()
+    target = site_dir.resolve()
     # Material opens search.jieba_dict_user relative to the working directory.
     with contextlib.chdir(root), collect_warnings() as messages:
         try:
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(target))
+            if extra_nav:
+                config.nav = [*(config.nav or []), *extra_nav]
             mkdocs_build(config)
         except MkDocsException as err:
             found = "\n".join(messages) or str(err)

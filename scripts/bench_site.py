@@ -1,0 +1,111 @@
+"""Print how long the handbook site takes to build, and a 3,000-page stress copy of it.
+
+Figures only, not a test. Targets on the 2-core reference machine: handbook <= 20 s,
+stress copy <= 60 s, both with jieba segmenting every page for search.
+
+The stress copy multiplies the standard replies and process pages (Chinese text, tags,
+Mermaid diagrams, relative links) with small variations, next to their originals so that
+their links stay valid, and lists them all in the navigation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kefu import site  # noqa: E402
+
+COPIED = ("mkdocs.yml", "docs", "hooks", "overrides")
+PRODUCTS = ("移动硬盘", "固态硬盘", "U盘", "存储卡", "NAS 网络存储", "读卡器", "硬盘盒")
+PLACES = ("北京", "上海", "广州", "成都", "武汉", "西安", "杭州", "沈阳", "昆明", "厦门")
+
+
+def _timed(label: str, action: Any) -> float:
+    """Run `action`; print wall time and this process's CPU time (steadier on a busy machine)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    action()
+    seconds = time.perf_counter() - start
+    print(f"{label}: {seconds:.1f} 秒（CPU {time.process_time() - cpu:.1f} 秒）", flush=True)
+    return seconds
+
+
+def _templates(docs: Path) -> list[Path]:
+    """Reply and process pages to multiply (not section index pages)."""
+    pages = [*docs.glob("replies/*/*.md"), *docs.glob("processes/*.md")]
+    return sorted(p for p in pages if p.name != "index.md")
+
+
+def _variant(text: str, number: int, rng: random.Random) -> str:
+    """The page with another title, other product and place names and shuffled paragraphs."""
+    product, place = rng.choice(PRODUCTS), rng.choice(PLACES)
+    title = rf"# \1（{place}·{product}·{number:04d}）"
+    text = re.sub(r"^# (.+)$", title, text, count=1, flags=re.M)
+    head, _, body = text.partition("\n\n")
+    paragraphs = body.split("\n\n")
+    # Shuffle only plain prose paragraphs; fenced blocks, lists and admonitions stay in place.
+    prose = [i for i, p in enumerate(paragraphs) if p and p[0] not in "`-*!>|#:<0123456789 "]
+    shuffled = [paragraphs[i] for i in prose]
+    rng.shuffle(shuffled)
+    for i, paragraph in zip(prose, shuffled, strict=True):
+        paragraphs[i] = paragraph
+    extra = f"本页是第 {number} 号压力测试副本：{place}代理商咨询{product}的同类问题时参照处理。"
+    return head + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + extra + "\n"
+
+
+def make_stress_copy(target: Path, pages: int) -> list[Any]:
+    """Copy the project's site sources to `target`, add `pages` variant pages; return their nav."""
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    docs = target / "docs"
+    templates = _templates(docs)
+    if not templates:
+        raise SystemExit("docs/ 下没有标准回复或流程页面可供复制。")
+    rng = random.Random(20260315)
+    entries: list[str] = []
+    for number in range(1, pages + 1):
+        template = templates[number % len(templates)]
+        page = template.with_name(f"{template.stem}--stress-{number:04d}.md")
+        page.write_text(_variant(template.read_text(encoding="utf-8"), number, rng), "utf-8")
+        entries.append(page.relative_to(docs).as_posix())
+    groups = [entries[i : i + 100] for i in range(0, len(entries), 100)]
+    return [{"压力测试": [{f"第 {i + 1} 组": group} for i, group in enumerate(groups)]}]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=3000, help="压力副本的页面数（默认 3000）")
+    parser.add_argument("--skip-handbook", action="store_true", help="只测压力副本")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as tmp:
+        out = Path(tmp)
+        if not args.skip_handbook:
+            _timed("生成页面（表单、看板）", lambda: site.generate(ROOT))
+            _timed("手册构建（mkdocs 严格构建，含 jieba 分词）",
+                   lambda: site.build_pages(ROOT, out / "handbook"))
+        else:
+            site.generate(ROOT)
+        copy = out / "stress"
+        copy.mkdir()
+        nav = make_stress_copy(copy, args.pages)
+        total = sum(1 for _ in (copy / "docs").rglob("*.md"))
+        _timed(f"压力副本构建（{total} 页，含 jieba 分词）",
+               lambda: site.build_pages(copy, out / "stress-site", extra_nav=nav))
+
+
+if __name__ == "__main__":
+    main()
