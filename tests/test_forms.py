@@ -255,3 +255,15 @@ def test_blank_and_filled_differ_only_where_the_record_writes(renderer: FormRend
     filled = renderer.html("doa-application", Filled(values={"quantity": "3"}, serial="X-1"))
     assert "X-1" in filled and "X-1" not in blank
     assert blank.count("<u>") > filled.count("<u>")  # fill-in lines gave way to values
+
+
+def test_invalid_ticket_is_named_with_its_problems(repo: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "repo"
+    shutil.copytree(repo, broken)
+    path = broken / "records" / "tickets" / "2026" / "03" / f"{TICKETS['ticket:doa']}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("channel: email", "channel: fax"),
+                    encoding="utf-8")
+    with pytest.raises(KefuError) as err:
+        fill(broken, REGISTRY.get("doa-application"), TICKETS["ticket:doa"])
+    assert err.value.exit_code == 1
+    assert f"{TICKETS['ticket:doa']}.yml:" in err.value.message and "channel" in err.value.message
