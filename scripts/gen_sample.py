@@ -64,7 +64,8 @@ FLOW = {  # actions after `received` for a finished ticket
 TYPES = list(FLOW)
 NOTES = {"escalated": "已提交内部客诉反馈函", "dept-feedback": "责任部门书面答复",
          "replied": "已将处理结果回复代理商", "closed": "客户确认，结案"}
-TODAY = date(2026, 11, 20)  # overdue examples are computed against this date
+TODAY = date(2026, 11, 20)
+TAKEN: set[str] = set()  # overdue examples are computed against this date
 
 
 def workday_after(moment: datetime, days: int, rng: random.Random) -> datetime:
@@ -82,9 +83,13 @@ def ticket(rng: random.Random, received: datetime, kind: str, status: str,
            staff: list[str], dealers: list[str]) -> dict[str, Any]:
     """One ticket with an event log consistent with its status."""
     owner = rng.choice(staff)
-    suffix = "".join(rng.choice(ALPHABET) for _ in range(4))
+    while True:  # ids are random; re-roll the rare clash within one generated set
+        record_id = f"T-{received:%Y%m%d}-" + "".join(rng.choice(ALPHABET) for _ in range(4))
+        if record_id not in TAKEN:
+            TAKEN.add(record_id)
+            break
     data: dict[str, Any] = {
-        "id": f"T-{received:%Y%m%d}-{suffix}", "type": kind, "title": rng.choice(TITLES[kind]),
+        "id": record_id, "type": kind, "title": rng.choice(TITLES[kind]),
         "received": received,
         "channel": "dealer" if kind in ("repair", "doa", "callback") else rng.choice(
             ["hotline", "email", "chat", "dealer", "walk-in"]),
@@ -146,6 +151,7 @@ def tickets(count: int, seed: int = 2026, start: date = date(2026, 1, 5),
     """`count` tickets received between `start` and `end`, mostly closed; the last `recent`
     ones (from six weeks before `end`) cycle through every type x status, so some are overdue."""
     rng = random.Random(seed)
+    TAKEN.clear()
     staff = [pid for pid, *_ in STAFF if pid not in INACTIVE]
     dealer_ids = [f"D-{i:04d}" for i in range(1, len(DEALERS) + 1)]
     statuses = ["open", "in-progress", "waiting", "closed"]

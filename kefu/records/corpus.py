@@ -19,6 +19,7 @@ from typing import Any
 from kefu.problems import KefuError, Problem, Severity
 
 from .kinds import KINDS, RECORDS, Kind, kind_of
+from .loader import MAX_BYTES
 from .validate import FileResult, check_file, cross_check
 
 CACHE_DIR = ".kefu-cache"
@@ -62,14 +63,18 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
-         jobs: int | None = None) -> LoadResult:
-    """Load and check the records under `root` (all, or only `paths`: files or folders)."""
+         jobs: int | None = None, data: bool = True) -> LoadResult:
+    """Load and check the records under `root` (all, or only `paths`: files or folders).
+
+    `data=False` only checks (records stay empty): `kefu validate` skips building the data.
+    """
     root = Path(root).resolve()
     every = discover(root)
     wanted = every if paths is None else _select(root, paths)
     targets = {kind for k in KINDS.values() for _, kind in k.references}
     need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
-    results, parsed = _check_many(root, need, use_cache, jobs, prune=paths is None)
+    results, parsed = _check_many(root, need, use_cache, jobs, prune=paths is None,
+                                  want_data=data)
     known = _known(every, results)
     chosen = [results[rel] for rel in wanted]
     problems = [p for r in chosen for p in r.problems]
@@ -177,13 +182,15 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
 
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
-                prune: bool) -> tuple[dict[str, FileResult], set[str]]:
+                prune: bool, want_data: bool) -> tuple[dict[str, FileResult], set[str]]:
     """Results for `rels`, and the set of files actually parsed this time."""
     cached = _read_cache(root) if use_cache else {}
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
         entry = cached.get(rel)
+        if entry is not None and want_data and entry[3].partial:
+            entry = None  # checked before without keeping the data: parse again
         if entry is not None:
             try:
                 stat = os.stat(root / rel)
@@ -193,7 +200,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 results[rel] = entry[3]
                 continue
         todo.append((rel, entry[2] if entry is not None else None))
-    fresh = _run(root, todo, jobs)
+    fresh = _run(root, todo, jobs, want_data)
     parsed: set[str] = set()
     for rel, size, mtime, digest, result in fresh:
         if result is None:  # content unchanged, only touched
@@ -213,11 +220,13 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     return results, parsed
 
 
-def _run(root: Path, todo: list[tuple[str, bytes | None]],
-         jobs: int | None) -> list[tuple[str, int, int, bytes, FileResult | None]]:
+def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
+         want_data: bool) -> list[tuple[str, int, int, bytes, FileResult | None]]:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
-        return _check_chunk(str(root), todo)
+        return _check_chunk(str(root), todo, want_data)
+    for kind in KINDS.values():
+        kind.load_model()  # import models once, before forking, not in every worker
     import multiprocessing
 
     size = -(-len(todo) // (workers * 4))
@@ -225,21 +234,25 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]],
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         out: list[tuple[str, int, int, bytes, FileResult | None]] = []
-        for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks):
+        for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
+                             [want_data] * len(chunks)):
             out.extend(part)
     return out
 
 
-def _check_chunk(root: str, items: list[tuple[str, bytes | None]]
+def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool
                  ) -> list[tuple[str, int, int, bytes, FileResult | None]]:
     """Worker: read and check each file; None result when its content hash is unchanged."""
     out: list[tuple[str, int, int, bytes, FileResult | None]] = []
     for rel, known_digest in items:
         path = os.path.join(root, rel)
-        try:
-            with open(path, "rb") as handle:
-                stat = os.fstat(handle.fileno())
-                raw = handle.read(1 << 20 | 1)  # enough to know it is too large
+        try:  # os.open/os.read: no buffered file object per file
+            handle = os.open(path, os.O_RDONLY)
+            try:
+                stat = os.fstat(handle)
+                raw = os.read(handle, MAX_BYTES + 1)  # enough to know it is too large
+            finally:
+                os.close(handle)
         except OSError as err:
             result = FileResult(rel, _kind_name(rel), problems=[
                 Problem(rel, 0, 0, "unreadable", f"无法读取文件：{err.strerror}。")])
@@ -249,7 +262,8 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]]
         if digest == known_digest:
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
         else:
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, check_file(rel, raw)))
+            result = check_file(rel, raw, want_data)
+            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, result))
     return out
 
 

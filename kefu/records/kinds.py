@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -34,7 +33,6 @@ class Kind:
     # (field path, target kind); "*" in a path means each item of a list
     references: tuple[tuple[tuple[str, ...], str], ...] = ()
     cacheable: bool = True  # results may be cached (model lives in kefu.records)
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def load_model(self) -> type[BaseModel] | None:
         return _import_model(self.model) if self.model else None

@@ -78,11 +78,9 @@ def parse(text: str) -> Any:
 def load_mapping(raw: bytes) -> tuple[dict[str, Any], str]:
     """Decode and parse a record file whose top level must be a mapping."""
     text = decode(raw)
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
-        raise ParseFailure(Issue("empty-file", 1, 1, "文件是空的：请填写记录内容，或删除该文件。"))
     data = parse(text)
+    if data is None:  # nothing but blanks and comments
+        raise ParseFailure(Issue("empty-file", 1, 1, "文件是空的：请填写记录内容，或删除该文件。"))
     if not isinstance(data, dict):
         what = "多个文档（---）或列表" if isinstance(data, list) else "单个值"
         raise ParseFailure(Issue(

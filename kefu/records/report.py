@@ -14,7 +14,7 @@ def run_validate(paths: Sequence[Path] | None, fmt: str, *, use_cache: bool = Tr
                  strict: bool = False, root: Path | None = None) -> tuple[str, int]:
     """Output and exit code (0 valid, 1 invalid); usage errors raise KefuError (exit 2)."""
     root = root or find_root()
-    result = load(root, paths, use_cache=use_cache)
+    result = load(root, paths, use_cache=use_cache, data=False)
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
     warnings = len(result.problems) - errors
     failed = errors > 0 or (strict and warnings > 0)

@@ -1,0 +1,102 @@
+"""`make bench-records`: time record checking on a generated corpus (figures only, no asserts).
+
+Generates N ticket files (default 100,000, ~520 bytes each) plus people and dealers in a temporary
+repository, then times, each in a fresh process: `kefu validate` without cache, the run that fills
+the cache, the run with a warm cache, `kefu overdue --today 2026-11-20`, and check-jsonschema
+validating the same files against the same generated JSON Schema as a reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import gen_sample  # noqa: E402
+
+
+def timed(label: str, command: list[str], cwd: Path) -> float | None:
+    """Wall time of one fresh process; prints the figure (and the exit code if not 0 or 1)."""
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    last = (proc.stdout.strip().splitlines() or [""])[-1][:100]
+    note = f"  退出码 {proc.returncode}" + (f"：{proc.stderr.strip()[:200]}"
+                                           if proc.returncode > 1 else "")
+    print(f"{label:<44} {wall:7.2f} s{note}  {last}")
+    return wall
+
+
+def generate(repo: Path, count: int) -> None:
+    start = time.perf_counter()
+    shutil.copytree(ROOT / "schemas", repo / "schemas")
+    gen_sample.write(repo, "person", gen_sample.people())
+    gen_sample.write(repo, "dealer", gen_sample.dealers())
+    gen_sample.write(repo, "ticket", gen_sample.tickets(count, seed=1, recent=count // 20))
+    files = list((repo / "records/tickets").rglob("*.yml"))
+    size = sum(f.stat().st_size for f in files) / len(files)
+    print(f"生成 {len(files)} 个工单文件（平均 {size:.0f} 字节），用时 "
+          f"{time.perf_counter() - start:.1f} s，目录 {repo}")
+
+
+def reference(repo: Path, batch: int, limit: int | None) -> None:
+    """check-jsonschema in batches (the argument list of 100k paths is too long for one call)."""
+    files = sorted(str(p.relative_to(repo)) for p in (repo / "records/tickets").rglob("*.yml"))
+    if limit:
+        files = files[:limit]
+    schema = "schemas/ticket.schema.json"
+    total = 0.0
+    for i in range(0, len(files), batch):
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "check-jsonschema"), "--schemafile", schema,
+                        *files[i:i + batch]], cwd=repo, capture_output=True)
+        total += time.perf_counter() - start
+    note = "" if not limit else f"（仅前 {len(files)} 个文件）"
+    print(f"{'check-jsonschema（参考，单进程）' + note:<44} {total:7.2f} s  "
+          f"{len(files) / total:,.0f} 文件/秒")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--reference-limit", type=int, default=0,
+                        help="check-jsonschema 只检查前 N 个文件（0 = 全部）")
+    parser.add_argument("--keep", action="store_true", help="保留生成的临时仓库")
+    args = parser.parse_args()
+    kefu = str(BIN / "kefu")
+    repo = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
+    try:
+        generate(repo, args.count)
+        print(f"CPU 核数 {os.cpu_count()}；每项都是新进程（冷启动），页缓存已热")
+        timed("kefu --version（启动开销）", [kefu, "--version"], repo)
+        timed("kefu validate --no-cache（无缓存）", [kefu, "validate", "--no-cache"], repo)
+        timed("kefu validate（首次，写入缓存）", [kefu, "validate"], repo)
+        timed("kefu validate（缓存已热）", [kefu, "validate"], repo)
+        probe = subprocess.run([kefu, "overdue", "--help"], capture_output=True)
+        if probe.returncode == 0:
+            timed("kefu overdue --today 2026-11-20（缓存已热）",
+                  [kefu, "overdue", "--today", "2026-11-20"], repo)
+            shutil.rmtree(repo / ".kefu-cache", ignore_errors=True)
+            timed("kefu overdue --today 2026-11-20（无缓存）",
+                  [kefu, "overdue", "--today", "2026-11-20"], repo)
+        else:
+            print("kefu overdue：命令尚未实现（由时限模块提供），跳过")
+        reference(repo, 5000, args.reference_limit or None)
+    finally:
+        if args.keep:
+            print(f"保留：{repo}")
+        else:
+            shutil.rmtree(repo, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
