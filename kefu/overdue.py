@@ -12,7 +12,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ class Item:
     path: str
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = dict(self.__dict__)  # flat fields: cheaper than asdict's deep copy
         data["start"], data["due"] = self.start.isoformat(), self.due.isoformat()
         data["state"] = "overdue" if self.overdue else "due-soon"
         return data
@@ -184,14 +184,17 @@ def _type_rank(ttype: str) -> int:
 
 
 def scan(
-    tickets: Iterable[tuple[str, Mapping[str, Any]]],
+    tickets: Iterable[tuple[object, Mapping[str, Any]]],
     people: Mapping[str, str],
     rules: Rules,
     cal: WorkCalendar,
     today: dt.date,
     within: int = 0,
 ) -> list[Item]:
-    """Open milestones of (path, ticket data) pairs, overdue or due by `within` working days."""
+    """Open milestones of (path, ticket data) pairs, overdue or due by `within` working days.
+
+    Runs once per ticket of the whole corpus: keep the work for a ticket with nothing due tiny.
+    """
     horizon = cal.add_workdays(today, within)[0] if within > 0 else today
     items: list[Item] = []
     for path, ticket in tickets:
@@ -211,7 +214,7 @@ def scan(
                 str(ticket.get("id", "")), str(ticket.get("title", "")),
                 str(ticket.get("type", "")),
                 owner, people.get(owner, ""), stone.rule, rules[stone.rule].title, stone.start,
-                stone.due, overdue, days, stone.provisional, path,
+                stone.due, overdue, days, stone.provisional, str(path),
             ))
     return items
 
@@ -228,15 +231,10 @@ def find_overdue(root: Path, today: dt.date | None = None, within: int = 0) -> O
     cal = WorkCalendar.load(root)
     result = load(root)
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
-    tickets = [(_rel(root, r.path), r.data) for r in result.of_kind("ticket")]
+    tickets = ((r.path, r.data) for r in result.records if r.kind == "ticket")
     day = today or today_local(rules)
     items = scan(tickets, people, rules, cal, day, within)
+    prefix = str(root.resolve()) + "/"
+    items = [replace(i, path=i.path.removeprefix(prefix)) for i in items]
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     return OverdueReport(day, within, items, errors)
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
