@@ -90,15 +90,21 @@ def test_chinese_query_in_the_search_box_shows_results(page: Page, base_url: str
     assert first.strip()
 
 
-def test_reply_page_has_a_copy_button(page: Page, base_url: str, built_site: BuiltSite) -> None:
+def test_reply_page_has_a_working_copy_button(
+    page: Page, base_url: str, built_site: BuiltSite
+) -> None:
     replies = sorted(
         p
         for p in (built_site.path / "replies").rglob("*.html")
-        if p.name != "index.html" and 'class="language-text' in p.read_text(encoding="utf-8")
+        if p.name != "index.html" and '<div class="highlight">' in p.read_text(encoding="utf-8")
     )
     assert replies, "replies/ 下没有带 ```text 回复块的页面"
-    rel = replies[0].relative_to(built_site.path).as_posix()
-    page.goto(base_url + rel)
-    button = page.locator("button.md-clipboard").first
-    button.wait_for(state="attached", timeout=10_000)
-    assert button.get_attribute("data-clipboard-target")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base_url + replies[0].relative_to(built_site.path).as_posix())
+    # Material 9.8 draws the copy button as nav.md-code__nav > button[data-md-type=copy].
+    button = page.locator("div.highlight button[data-clipboard-target]").first
+    button.wait_for(timeout=10_000)
+    reply = page.locator(str(button.get_attribute("data-clipboard-target"))).inner_text().strip()
+    assert reply
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == reply
