@@ -145,6 +145,8 @@ class WorkCalendar:
     def _year(self, year: int) -> _Year:
         info = self._years.get(year)
         if info is None:
+            if not 1900 <= year <= 9998:
+                raise KefuError(f"{year} 年超出可计算范围（1900–9998 年）。", "date-range", 2)
             info = self._years[year] = self._build_year(year)
         return info
 
@@ -153,9 +155,14 @@ class WorkCalendar:
         count = (dt.date(year + 1, 1, 1) - start).days
         official = year in official_years()
         has_override = year in self._override_years
-        rule_off = (
-            {} if official else (statutory_holidays(year) if has_override else rule_days_off(year))
-        )
+        try:
+            rule_off = (
+                {} if official
+                else statutory_holidays(year) if has_override
+                else rule_days_off(year)
+            )
+        except Exception as err:  # noqa: BLE001 - the lunar library's range is its own
+            raise KefuError(f"无法推算 {year} 年的农历节日：{err}", "date-range", 2) from err
         workday: list[bool] = []
         names: dict[int, str] = {}
         sources: dict[int, str] = {}
@@ -212,9 +219,9 @@ class WorkCalendar:
             raise ValueError("n must be at least 1")
         current, provisional, left = day, False, n
         while left:
+            if current.year >= 9998:
+                raise KefuError("日期超出可计算范围（1900–9998 年）。", "date-range", 2)
             current += dt.timedelta(days=1)
-            if current.year > 9998:
-                raise KefuError("日期超出可计算范围。", slug="date-range", exit_code=2)
             provisional = provisional or self.is_provisional(current)
             left -= self.is_workday(current)
         result = self._after[key] = (current, provisional)

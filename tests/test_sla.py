@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
 from kefu.calendar import WorkCalendar
+from kefu.cli import main
 from kefu.problems import KefuError
 from kefu.sla import deadline, load_rules, milestones, read_sla_file
 
@@ -123,3 +126,42 @@ def test_milestones_of_complaints_by_level() -> None:
     assert got["complaint.normal"].met_at == _at("2026-03-02T15:00:00+08:00")
     assert got["complaint.dept-feedback"].due == _at("2026-03-03T17:30:00+08:00")
     assert got["complaint.dept-feedback"].met_at is None
+
+
+def test_cli_due_json_and_provisional_warning() -> None:
+    result = CliRunner().invoke(main, ["due", "complaint.normal", "2026-12-30T10:00:00+08:00",
+                                       "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data == {"rule": "complaint.normal", "title": "一般投诉答复",
+                    "start": "2026-12-30T10:00:00+08:00", "due": "2027-01-04T17:30:00+08:00",
+                    "provisional": True, "term": "2 个工作日"}
+    assert "暂定" in result.stderr
+
+
+def test_cli_due_text() -> None:
+    result = CliRunner().invoke(main, ["due", "doa.approval", "2026-02-13T18:30+08:00"])
+    assert result.exit_code == 0 and result.stderr == ""
+    assert "截止：2026-02-14 17:30" in result.stdout
+
+
+@pytest.mark.parametrize("args,slug", [
+    (["due", "complaint.urgent", "2026-03-02"], "unknown-rule"),
+    (["due", "complaint.normal", "2026-02-30"], "bad-date"),
+    (["due", "complaint.normal", "yesterday"], "bad-date"),
+    (["due", "complaint.critical", "2026-03-02"], "agreed-rule"),
+    (["due", "inquiry.reply", "9999-12-31"], "date-range"),
+])
+def test_cli_due_errors_are_chinese_with_exit_2(args: list[str], slug: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and f"[{slug}]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_calendar_month() -> None:
+    result = CliRunner().invoke(main, ["calendar", "2026-10", "--json"])
+    days = {d["date"]: d for d in json.loads(result.stdout)["days"]}
+    assert days["2026-10-10"]["workday"] and days["2026-10-10"]["name"] == "调休上班"
+    assert not days["2026-10-01"]["workday"] and days["2026-10-01"]["source"] == "official"
+    provisional = CliRunner().invoke(main, ["calendar", "2027-02"])
+    assert "暂定" in provisional.stderr and "2027-02-05 周五  休息  春节" in provisional.stdout
