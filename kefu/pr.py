@@ -73,9 +73,13 @@ def check_pr(root: Path, base: str) -> PrResult:
             f"找不到基准 {base}：请确认分支名；CI 中请用 actions/checkout 的 fetch-depth: 0，"
             "使基准分支的历史可用。", "bad-base", 2,
         ) from None
-    bases = repo.merge_base(base_commit, head)
+    try:
+        bases = repo.merge_base(base_commit, head)
+    except git.GitCommandError:
+        bases = []  # e.g. a shallow clone: said below
     if not bases:
-        raise KefuError(f"当前分支与 {base} 没有共同祖先，无法比较。", "no-merge-base", 2)
+        raise KefuError(f"当前分支与 {base} 没有共同祖先，无法比较；若是浅克隆，"
+                        "请在 actions/checkout 中设置 fetch-depth: 0。", "no-merge-base", 2)
     fork = bases[0]
     result = PrResult(base, fork.hexsha)
     status = repo.git.diff("--name-status", "-z", "--no-renames", fork.hexsha, head.hexsha,
