@@ -128,6 +128,12 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     from mkdocs.exceptions import MkDocsException
 
     generate(root)
+    # Show mkdocs' own progress ("Serving on …", rebuilds, warnings) as its CLI would.
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
     with contextlib.chdir(root):
         try:
             mkdocs_serve(str(root / "mkdocs.yml"), dev_addr=dev_addr)
