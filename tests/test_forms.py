@@ -110,6 +110,7 @@ def test_every_form_renders_blank(renderer: FormRenderer, weasy_log: object, key
     assert (form.code or "客服部编号") in flat
     for approver in form.approvers:
         assert approver.replace(" ", "") in flat
+    assert "＿＿＿年＿＿月＿＿日" in flat  # fill-in lines, at least on every signature date
     if text.count("\f") == 1:
         assert len(pdf) <= ONE_PAGE_LIMIT
 
