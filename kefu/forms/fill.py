@@ -218,18 +218,19 @@ FILLERS: dict[str, Callable[[TicketContext, Form], dict[str, Any]]] = {
 
 
 def ticket_path(root: Path, ticket_id: str) -> Path:
-    """Where the ticket file lives: records/tickets/YYYY/MM/<id>.yml."""
+    """Where the ticket file lives, as the records package places it (tickets/YYYY/MM/<id>.yml)."""
+    from kefu.records.kinds import KINDS
     from kefu.records.models import TICKET_ID
 
-    if not re.match(TICKET_ID, ticket_id):
+    rel = KINDS["ticket"].expected_rel(ticket_id) if re.match(TICKET_ID, ticket_id) else None
+    if rel is None:
         raise KefuError(
             f"「{ticket_id}」不是工单编号（格式 T-YYYYMMDD-xxxx，如 T-20260315-k7m2）。"
             + _known_tickets(root),
             slug="unknown-record",
             exit_code=2,
         )
-    day = ticket_id[2:10]
-    return root / TICKET_FOLDER / day[:4] / day[4:6] / f"{ticket_id}.yml"
+    return root / rel
 
 
 def _known_tickets(root: Path) -> str:
@@ -257,12 +258,9 @@ def _load_ticket(
     dealers = root / "records" / "dealers"
     extra = [p for p in (people, dealers) if p.is_dir()]
     result = load(root, [path, *extra])
-    errors = [
-        p
-        for p in result.errors
-        if Path(root / p.path).resolve() == path.resolve()
-        or p.path == str(path.relative_to(root).as_posix())
-    ]
+    # Problems of other files (another ticket, a dealer) do not stop this one from printing.
+    rel = path.relative_to(root).as_posix()
+    errors = [p for p in result.errors if p.path == rel]
     if errors:
         lines = "\n".join(p.format() for p in errors)
         raise KefuError(
