@@ -184,3 +184,34 @@ def test_kinds_plug_in_by_folder() -> None:
     assert {"ticket", "person", "dealer", "sla", "calendar"} <= set(KINDS)
     assert KINDS["ticket"].expected_rel("T-20260315-k7m2") == \
         "records/tickets/2026/03/T-20260315-k7m2.yml"
+
+
+SCHEMA_REJECTS = ["unknown-field", "unknown-enum", "wrong-type", "missing-field",
+                  "critical-without-agreed-due", "level-on-repair", "unknown-event-action"]
+
+
+def _schema_errors(path: Path, kind: str) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    from kefu.records.loader import load_mapping
+
+    schema = json.loads((ROOT / f"schemas/{kind}.schema.json").read_text("utf-8"))
+    data, _ = load_mapping(path.read_bytes())
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [e.message for e in validator.iter_errors(data)]
+
+
+def test_generated_schemas_accept_every_valid_record() -> None:
+    folders = {"tickets": "ticket", "people": "person", "dealers": "dealer"}
+    roots = [ROOT, *sorted((CASES / "valid").iterdir())]
+    for root in roots:
+        for folder, kind in folders.items():
+            for path in (root / "records" / folder).rglob("*.yml"):
+                assert _schema_errors(path, kind) == [], path
+
+
+@pytest.mark.parametrize("case", SCHEMA_REJECTS)
+def test_generated_schemas_reject_what_the_models_reject(case: str) -> None:
+    (path,) = [p for p in (CASES / "invalid" / case / "records/tickets").rglob("*.yml")
+               if "T-20260320-ab12" not in p.name or case == "level-on-repair"]
+    assert _schema_errors(path, "ticket") != []
