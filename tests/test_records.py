@@ -215,3 +215,28 @@ def test_generated_schemas_reject_what_the_models_reject(case: str) -> None:
     (path,) = [p for p in (CASES / "invalid" / case / "records/tickets").rglob("*.yml")
                if "T-20260320-ab12" not in p.name or case == "level-on-repair"]
     assert _schema_errors(path, "ticket") != []
+
+
+def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path) -> None:
+    """CI: new checkout (new mtimes) + cache restored: git blob ids answer for unchanged files."""
+    import git
+
+    from kefu.records import corpus
+
+    origin = tmp_path / "origin"
+    gen_sample.write(origin, "person", gen_sample.people())
+    gen_sample.write(origin, "dealer", gen_sample.dealers())
+    gen_sample.write(origin, "ticket", gen_sample.tickets(corpus.GIT_MIN + 50, seed=3))
+    repo = git.Repo.init(origin)
+    repo.index.add(["records"])
+    repo.index.commit("records")
+    assert load(origin).reparsed == corpus.GIT_MIN + 50 + 22
+    clone = tmp_path / "clone"
+    git.Repo.clone_from(origin, clone)
+    shutil.copytree(origin / CACHE_DIR, clone / CACHE_DIR)
+    changed = sorted((clone / "records/tickets").rglob("*.yml"))[3]
+    changed.write_text(changed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    again = load(clone)
+    assert again.read == 1 and again.reparsed == 1
+    assert [p.slug for p in again.errors] == ["duplicate-key"]
+    assert load(clone).read == 0

@@ -1,7 +1,9 @@
 """`load()`: find, read, check and cross-check record files, in parallel and with a cache.
 
-Only files whose (size, mtime) or content hash changed since the last run are parsed again;
-the cache lives in `.kefu-cache/` (git-ignored). Cross-file checks (ids, references) always run.
+Only files whose (size, mtime) or content changed since the last run are parsed again; the
+cache lives in `.kefu-cache/` (git-ignored). Content is keyed by the git blob hash, so a fresh
+clone with a restored cache (CI) takes unchanged files' hashes from git without reading them.
+Cross-file checks (duplicate ids, references) always run.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .validate import FileResult, check_file, cross_check
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.pickle"
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
+GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (size, mtime)
 _Entry = tuple[int, int, bytes, FileResult]  # size, mtime_ns, content digest, result
 
 
@@ -44,6 +47,7 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
     files: int = 0  # files checked
     reparsed: int = 0  # of which not answered from the cache
+    read: int = 0  # files opened this run (cache misses by size/mtime and by git blob id)
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -73,8 +77,8 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     wanted = every if paths is None else _select(root, paths)
     targets = {kind for k in KINDS.values() for _, kind in k.references}
     need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
-    results, parsed = _check_many(root, need, use_cache, jobs, prune=paths is None,
-                                  want_data=data)
+    results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
+                                        want_data=data)
     known = _known(every, results)
     chosen = [results[rel] for rel in wanted]
     problems = [p for r in chosen for p in r.problems]
@@ -82,7 +86,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
     records = [Record(r.kind, r.id, root / r.rel, r.data) for r in chosen
                if r.kind is not None and r.id is not None and r.data is not None]
-    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)))
+    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read)
 
 
 def discover(root: Path) -> list[str]:
@@ -182,8 +186,8 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
 
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
-                prune: bool, want_data: bool) -> tuple[dict[str, FileResult], set[str]]:
-    """Results for `rels`, and the set of files actually parsed this time."""
+                prune: bool, want_data: bool) -> tuple[dict[str, FileResult], set[str], int]:
+    """Results for `rels`, the files actually parsed this time, and how many were read."""
     cached = _read_cache(root) if use_cache else {}
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
@@ -200,6 +204,8 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 results[rel] = entry[3]
                 continue
         todo.append((rel, entry[2] if entry is not None else None))
+    if sum(1 for _, digest in todo if digest) >= GIT_MIN:
+        todo = _answer_from_git(root, todo, cached, results)
     fresh = _run(root, todo, jobs, want_data)
     parsed: set[str] = set()
     for rel, size, mtime, digest, result in fresh:
@@ -217,7 +223,55 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
             del cached[rel]
         if fresh or stale:
             _write_cache(root, cached)
-    return results, parsed
+    return results, parsed, len(todo)
+
+
+def blob_hash(raw: bytes) -> bytes:
+    """The git blob id of `raw` (what `git hash-object` prints), as 20 bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
+
+
+def _answer_from_git(root: Path, todo: list[tuple[str, bytes | None]],
+                     cached: dict[str, _Entry], results: dict[str, FileResult]
+                     ) -> list[tuple[str, bytes | None]]:
+    """Settle files whose git blob id (tracked, unmodified) matches the cache; return the rest."""
+    blobs = _git_blobs(root)
+    rest: list[tuple[str, bytes | None]] = []
+    for rel, digest in todo:
+        if digest is not None and blobs.get(rel) == digest:
+            try:
+                stat = os.stat(root / rel)
+            except OSError:
+                rest.append((rel, digest))
+                continue
+            result = cached[rel][3]
+            cached[rel] = (stat.st_size, stat.st_mtime_ns, digest, result)
+            results[rel] = result
+        else:
+            rest.append((rel, digest))
+    return rest
+
+
+def _git_blobs(root: Path) -> dict[str, bytes]:
+    """rel -> blob id of the files under records/ that git tracks and that are unmodified."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
+        return done.stdout.decode("utf-8", "surrogateescape")
+
+    try:
+        staged = git("ls-files", "-s", "-z", "--", RECORDS)
+        changed = set(git("diff", "--name-only", "--relative", "-z", "--", RECORDS).split("\0"))
+    except (OSError, subprocess.CalledProcessError):
+        return {}  # not a git checkout, or no git: files are simply read
+    blobs: dict[str, bytes] = {}
+    for line in staged.split("\0"):
+        meta, _, rel = line.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[2] == "0" and rel not in changed:
+            blobs[rel] = bytes.fromhex(parts[1])
+    return blobs
 
 
 def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
@@ -258,7 +312,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
                 Problem(rel, 0, 0, "unreadable", f"无法读取文件：{err.strerror}。")])
             out.append((rel, -1, -1, b"", result))
             continue
-        digest = hashlib.blake2b(raw, digest_size=16).digest()
+        digest = blob_hash(raw)
         if digest == known_digest:
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
         else:
