@@ -268,3 +268,21 @@ def test_invalid_ticket_is_named_with_its_problems(repo: Path, tmp_path: Path) -
         fill(broken, REGISTRY.get("doa-application"), TICKETS["ticket:doa"])
     assert err.value.exit_code == 1
     assert f"{TICKETS['ticket:doa']}.yml:" in err.value.message and "channel" in err.value.message
+
+
+def test_registry_is_the_one_source_for_templates_and_fillers() -> None:
+    from kefu.forms.fill import FILLERS
+    from kefu.forms.registry import forms_dir
+
+    folder = forms_dir(ROOT)
+    templates = {p.stem for p in folder.glob("*.html") if not p.name.startswith(("_", "base"))}
+    assert templates == set(REGISTRY.keys)
+    for form in REGISTRY.forms:
+        assert '{% extends "base.html" %}' in (folder / form.template).read_text(encoding="utf-8")
+        assert form.approvers, form.key
+        if form.fillable:
+            assert form.record in FILLERS
+    assert {f.code for f in REGISTRY.forms if f.code} == {
+        "ZFKFBFJ002", "ZFKFBFJ005", "ZFKFBFJ007", "ZFKFBFJ008", "ZFKFBFJ009", "ZFKFBFJ010",
+        "ZFKFBFJ011",
+    }
