@@ -95,8 +95,13 @@ class Rules(dict[str, Rule]):
         self.close_of_business = close_of_business
         self.tz: dt.tzinfo = tz or ZoneInfo("Asia/Shanghai")
 
-    def for_type(self, ticket_type: str) -> list[Rule]:
-        return [r for r in self.values() if r.type == ticket_type]
+    def for_type(self, ticket_type: str) -> tuple[Rule, ...]:
+        """Rules of one ticket type, memoized (called once per ticket of the corpus)."""
+        cache: dict[str, tuple[Rule, ...]] = self.__dict__.setdefault("_by_type", {})
+        found = cache.get(ticket_type)
+        if found is None:
+            found = cache[ticket_type] = tuple(r for r in self.values() if r.type == ticket_type)
+        return found
 
 
 @dataclass(frozen=True)
@@ -340,7 +345,7 @@ def milestones(ticket: Mapping[str, Any], rules: Rules, cal: WorkCalendar) -> li
     """Every deadline of one ticket (plain dict with aware datetimes), met or not."""
     out: list[Milestone] = []
     events = ticket.get("events") or ()
-    for rule in rules.values():
+    for rule in rules.for_type(str(ticket.get("type"))):
         if not rule.applies(ticket):
             continue
         for start in _starts(rule, ticket, events):
