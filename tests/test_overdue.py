@@ -119,3 +119,23 @@ def test_md_text_neutralises_markup() -> None:
     assert md_text("a|b <script>`x`</script>\n[l](u)") == (
         "a\\|b &lt;script&gt;\\`x\\`&lt;/script&gt; \\[l\\]\\(u\\)"
     )
+
+
+def test_invalid_records_are_skipped_with_a_warning(tracker: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tracker / "records" / "tickets" / "2026" / "03" / "T-20260316-aaa1.yml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("status: open", "status: [open"),
+                   encoding="utf-8")
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20", "--fail"])
+    assert result.exit_code == 1  # the other overdue items still count
+    assert "1 个记录文件有错误，未计入" in result.stderr and "T-20260316-aaa1" not in result.stdout
+
+
+def test_invalid_calendar_file_stops_with_its_line(tracker: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    (tracker / "records" / "calendar.yml").write_text("holidays:\n  - 2026-02-30\n",
+                                                       encoding="utf-8")
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20"])
+    assert result.exit_code == 1 and "records/calendar.yml:2:5: [bad-date]" in result.stderr
