@@ -240,10 +240,6 @@ class WorkCalendar:
             total += self._year(year).cum[-1]
         return total + self._year(end.year).cum[_index(end)]
 
-    def provisional_years(self, start: dt.date, end: dt.date) -> list[int]:
-        """Years between the two dates (inclusive) that are provisional."""
-        return [y for y in range(start.year, end.year + 1) if self._year(y).provisional]
-
 
 def _index(day: dt.date) -> int:
     return day.timetuple().tm_yday - 1
@@ -469,12 +465,3 @@ def describe_source(info: DayInfo) -> str:
         RULE: "按法定节假日规则推算（暂定）",
         WEEK: "常规周历" + ("（暂定）" if info.provisional else ""),
     }[info.source]
-
-
-def as_date(value: Any) -> dt.date:
-    """A date from a date, datetime or ISO string (for CLI and record values)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))

@@ -77,10 +77,6 @@ class Rule:
             return "当天"
         return f"{self.working_days} 个工作日"
 
-    @property
-    def applies_text(self) -> str:
-        return self.type + (f"（{self.level}）" if self.level else "")
-
 
 class Rules(dict[str, Rule]):
     """The whole sla.yml: a dict of rules by id, plus close of business and time zone."""
