@@ -76,7 +76,8 @@ class OverdueReport:
         return any(i.provisional for i in self.items)
 
     def to_json(self) -> str:
-        return json.dumps(
+        """One JSON object; each item on its own line (C encoder: indent= would be ~5x slower)."""
+        head = json.dumps(
             {
                 "today": self.today.isoformat(),
                 "within": self.within,
@@ -84,11 +85,12 @@ class OverdueReport:
                 "due_soon": len(self.due_soon),
                 "provisional": self.provisional,
                 "skipped_invalid_files": len({p.path for p in self.problems}),
-                "items": [i.to_dict() for i in self.items],
             },
             ensure_ascii=False,
-            indent=2,
         )
+        rows = ",\n  ".join(json.dumps(i.to_dict(), ensure_ascii=False) for i in self.items)
+        items = f"[\n  {rows}\n]" if rows else "[]"
+        return f'{head[:-1]}, "items": {items}}}'
 
     def summary(self) -> str:
         soon = "今天" if self.within == 0 else f"{self.within} 个工作日内"
@@ -216,7 +218,7 @@ def scan(
                 owner, people.get(owner, ""), stone.rule, rules[stone.rule].title, stone.start,
                 stone.due, overdue, days, stone.provisional, str(path),
             ))
-    return items
+    return sorted(items, key=_order)
 
 
 def today_local(rules: Rules) -> dt.date:
