@@ -22,13 +22,14 @@ from kefu.problems import KefuError, Problem, Severity
 
 from .kinds import KINDS, RECORDS, Kind, kind_of
 from .loader import MAX_BYTES
-from .validate import FileResult, check_file, cross_check
+from .validate import FileResult, Row, check_file, cross_check
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.pickle"
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
 GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (size, mtime)
-_Entry = tuple[int, int, bytes, FileResult]  # size, mtime_ns, content digest, result
+_Entry = tuple[int, int, bytes, Row]  # size, mtime_ns, git blob id, result row
+_Fresh = tuple[str, int, int, bytes, Row | None]  # rel, size, mtime_ns, blob id, row or unchanged
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,11 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     root = Path(root).resolve()
     every = discover(root)
     wanted = every if paths is None else _select(root, paths)
-    targets = {kind for k in KINDS.values() for _, kind in k.references}
-    need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
+    if paths is None:
+        need = every
+    else:  # referenced kinds (people, dealers) are always read: references are checked
+        targets = {kind for k in KINDS.values() for _, kind in k.references}
+        need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
     results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
                                         want_data=data)
     known = _known(every, results)
@@ -142,9 +146,17 @@ def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, di
             name, record_id = result.kind, result.id
         else:
             name = _kind_name(rel)
-            record_id = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        if name is not None and record_id is not None:
-            known.setdefault(name, {}).setdefault(record_id, []).append(rel)
+            record_id = rel.rpartition("/")[2].rpartition(".")[0]
+        if name is None or record_id is None:
+            continue
+        ids = known.get(name)
+        if ids is None:
+            ids = known[name] = {}
+        holders = ids.get(record_id)
+        if holders is None:
+            ids[record_id] = [rel]
+        else:
+            holders.append(rel)
     return known
 
 
@@ -189,39 +201,43 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool) -> tuple[dict[str, FileResult], set[str], int]:
     """Results for `rels`, the files actually parsed this time, and how many were read."""
     cached = _read_cache(root) if use_cache else {}
+    base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
         entry = cached.get(rel)
-        if entry is not None and want_data and entry[3].partial:
-            entry = None  # checked before without keeping the data: parse again
+        if entry is not None and want_data and entry[3][5]:
+            entry = None  # checked before without keeping the data (partial): parse again
         if entry is not None:
             try:
-                stat = os.stat(root / rel)
+                stat = os.stat(f"{base}/{rel}")
             except OSError:
                 stat = None
-            if stat is not None and (stat.st_size, stat.st_mtime_ns) == entry[:2]:
-                results[rel] = entry[3]
+            if stat is not None and stat.st_size == entry[0] and stat.st_mtime_ns == entry[1]:
+                results[rel] = FileResult.from_row(rel, entry[3])
                 continue
         todo.append((rel, entry[2] if entry is not None else None))
+    dirty = False
     if sum(1 for _, digest in todo if digest) >= GIT_MIN:
+        before = len(todo)
         todo = _answer_from_git(root, todo, cached, results)
-    fresh = _run(root, todo, jobs, want_data)
+        dirty = len(todo) != before
     parsed: set[str] = set()
-    for rel, size, mtime, digest, result in fresh:
-        if result is None:  # content unchanged, only touched
-            result = cached[rel][3]
+    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data):
+        if row is None:  # content unchanged, only touched
+            row = cached[rel][3]
         else:
             parsed.add(rel)
-        results[rel] = result
-        kind = KINDS.get(result.kind or "")
+        results[rel] = FileResult.from_row(rel, row)
+        kind = KINDS.get(row[0] or "")
         if use_cache and kind is not None and kind.cacheable and size >= 0:
-            cached[rel] = (size, mtime, digest, result)
+            cached[rel] = (size, mtime, digest, row)
+            dirty = True
     if use_cache:
         stale = [rel for rel in cached if rel not in results] if prune else []
         for rel in stale:
             del cached[rel]
-        if fresh or stale:
+        if dirty or stale:
             _write_cache(root, cached)
     return results, parsed, len(todo)
 
@@ -244,9 +260,9 @@ def _answer_from_git(root: Path, todo: list[tuple[str, bytes | None]],
             except OSError:
                 rest.append((rel, digest))
                 continue
-            result = cached[rel][3]
-            cached[rel] = (stat.st_size, stat.st_mtime_ns, digest, result)
-            results[rel] = result
+            row = cached[rel][3]
+            cached[rel] = (stat.st_size, stat.st_mtime_ns, digest, row)
+            results[rel] = FileResult.from_row(rel, row)
         else:
             rest.append((rel, digest))
     return rest
@@ -275,7 +291,7 @@ def _git_blobs(root: Path) -> dict[str, bytes]:
 
 
 def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool) -> list[tuple[str, int, int, bytes, FileResult | None]]:
+         want_data: bool) -> list[_Fresh]:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
         return _check_chunk(str(root), todo, want_data)
@@ -287,7 +303,7 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
     chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        out: list[tuple[str, int, int, bytes, FileResult | None]] = []
+        out: list[_Fresh] = []
         for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
                              [want_data] * len(chunks)):
             out.extend(part)
@@ -295,9 +311,9 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
 
 
 def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool
-                 ) -> list[tuple[str, int, int, bytes, FileResult | None]]:
-    """Worker: read and check each file; None result when its content hash is unchanged."""
-    out: list[tuple[str, int, int, bytes, FileResult | None]] = []
+                 ) -> list[_Fresh]:
+    """Worker: read and check each file; None row when its content hash is unchanged."""
+    out: list[_Fresh] = []
     for rel, known_digest in items:
         path = os.path.join(root, rel)
         try:  # os.open/os.read: no buffered file object per file
@@ -310,14 +326,14 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
         except OSError as err:
             result = FileResult(rel, _kind_name(rel), problems=[
                 Problem(rel, 0, 0, "unreadable", f"无法读取文件：{err.strerror}。")])
-            out.append((rel, -1, -1, b"", result))
+            out.append((rel, -1, -1, b"", result.row()))
             continue
         digest = blob_hash(raw)
         if digest == known_digest:
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
         else:
-            result = check_file(rel, raw, want_data)
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, result))
+            row = check_file(rel, raw, want_data).row()
+            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, row))
     return out
 
 
