@@ -465,3 +465,34 @@ def describe_source(info: DayInfo) -> str:
         RULE: "按法定节假日规则推算（暂定）",
         WEEK: "常规周历" + ("（暂定）" if info.provisional else ""),
     }[info.source]
+
+
+def to_ics(cal: WorkCalendar, years: Iterable[int]) -> bytes:
+    """An iCalendar file of every day that differs from the plain week: days off on weekdays,
+    make-up workdays on weekends (one all-day event per day, stable UIDs)."""
+    import icalendar
+
+    out = icalendar.Calendar()
+    out.add("prodid", "-//kefu//客服部工作日历//ZH")
+    out.add("version", "2.0")
+    out.add("x-wr-calname", "客服部工作日历")
+    stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fixed: the file changes only with the days
+    for year in years:
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            info = cal.day(day)
+            if info.workday != (day.weekday() < 5):
+                event = icalendar.Event()
+                state = "上班" if info.workday else "休息"
+                mark = "（暂定）" if info.provisional else ""
+                event.add("summary", f"{state}：{info.name}{mark}")
+                event.add("description", describe_source(info))
+                event.add("dtstart", day)
+                event.add("dtend", day + dt.timedelta(days=1))
+                event.add("dtstamp", stamp)
+                event.add("uid", f"{day.isoformat()}@kefu-calendar")
+                event.add("transp", "TRANSPARENT")
+                out.add_component(event)
+            day += dt.timedelta(days=1)
+    data: bytes = out.to_ical()
+    return data

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from kefu.calendar import DayInfo, WorkCalendar, describe_source
+from kefu.calendar import DayInfo, WorkCalendar, describe_source, to_ics
 from kefu.overdue import (
     MD_HEADER,
     MD_RULE,
@@ -29,14 +29,17 @@ from kefu.problems import Severity
 from kefu.sla import Rules, load_rules
 
 PAGE = "tracker.md"
+ICS = "holidays.ics"
 SITE_WITHIN = 2  # due-soon horizon shown on the site, in working days
 MAX_ROWS = 300  # a department with years of backlog still gets a readable page
 
 
 def write_site_pages(root: Path, out: Path) -> None:
-    """Write out/tracker.md from the records under `root`."""
+    """Write out/tracker.md from the records under `root`, and the holidays as iCalendar."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / PAGE).write_text(tracker_page(root), encoding="utf-8")
+    today = today_local(load_rules(root))
+    (out / PAGE).write_text(tracker_page(root, today), encoding="utf-8")
+    (out / ICS).write_bytes(to_ics(WorkCalendar.load(root), [today.year, today.year + 1]))
 
 
 def tracker_page(root: Path, today: dt.date | None = None) -> str:
@@ -125,7 +128,9 @@ def rules_section(rules: Rules) -> list[str]:
 
 def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
     """Days off on weekdays and make-up workdays on weekends, this year and next."""
-    lines = ["## 节假日与调休", "", "只列与常规周历（周一至周五上班）不同的日子。"]
+    lines = ["## 节假日与调休", "",
+             "只列与常规周历（周一至周五上班）不同的日子。"
+             f"可把 [{year}–{year + 1} 年的节假日与调休]({ICS}) 导入日历软件（iCalendar 格式）。"]
     for y in (year, year + 1):
         special = list(_special_days(cal, y))
         note = "（暂定：尚未公布放假安排，按法定节假日规则推算）" if cal.is_provisional(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kefu.calendar import WorkCalendar, read_calendar_file, statutory_holidays
+from kefu.calendar import WorkCalendar, read_calendar_file, statutory_holidays, to_ics
 from kefu.problems import KefuError
 
 DATA = Path(__file__).parent / "data" / "calendar"
@@ -96,3 +96,14 @@ def test_invalid_calendar_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(KefuError) as err:
         WorkCalendar.load(tmp_path)
     assert "records/calendar.yml:3:5: [bad-date]" in err.value.message
+
+
+def test_ics_export_lists_exceptions_to_the_plain_week() -> None:
+    import icalendar
+
+    parsed = icalendar.Calendar.from_ical(to_ics(WorkCalendar(), [2026, 2027]))
+    events = {e.decoded("dtstart"): str(e.get("summary")) for e in parsed.walk("VEVENT")}
+    assert events[dt.date(2026, 2, 14)] == "上班：调休上班"
+    assert events[dt.date(2026, 10, 1)] == "休息：国庆节"
+    assert dt.date(2026, 10, 3) not in events  # a Saturday off is the plain week
+    assert events[dt.date(2027, 2, 9)] == "休息：春节补休（暂定）"

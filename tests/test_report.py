@@ -42,4 +42,8 @@ def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
 def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
     out = tmp_path / "generated"
     write_site_pages(tracker, out)
-    assert (out / "tracker.md").read_text(encoding="utf-8").startswith("# 工单看板")
+    page = (out / "tracker.md").read_text(encoding="utf-8")
+    assert page.startswith("# 工单看板") and "](holidays.ics)" in page
+    ics = (out / "holidays.ics").read_text(encoding="utf-8")
+    year = dt.date.today().year
+    assert f"DTSTART;VALUE=DATE:{year}" in ics and f"DTSTART;VALUE=DATE:{year + 1}" in ics

@@ -95,9 +95,11 @@ def overdue_command(today: str | None, within: int, fmt: str, fail: bool) -> Non
 @click.command("calendar")
 @click.argument("month", required=False, metavar="[YYYY-MM]")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
-def calendar_command(month: str | None, as_json: bool) -> None:
+@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="改为把 MONTH 所在年份的节假日和调休上班日写成 iCalendar 文件（可导入日历软件）")
+def calendar_command(month: str | None, as_json: bool, ics: Path | None) -> None:
     """列出某月（默认本月）每天是否上班及其依据（国务院安排、公司日历或暂定规则）。"""
-    from kefu.calendar import WorkCalendar, describe_source
+    from kefu.calendar import WorkCalendar, describe_source, to_ics
 
     try:
         first = dt.date.fromisoformat(f"{month}-01") if month else dt.date.today().replace(day=1)
@@ -105,6 +107,10 @@ def calendar_command(month: str | None, as_json: bool) -> None:
         raise KefuError(f"无法识别的月份 {month!r}：请写 YYYY-MM，如 2026-10。",
                         slug="bad-date", exit_code=2) from None
     cal = WorkCalendar.load(_root())
+    if ics is not None:
+        ics.write_bytes(to_ics(cal, [first.year]))
+        click.echo(f"已写入 {ics}（{first.year} 年）")
+        return
     days = []
     day = first
     while day.month == first.month:
