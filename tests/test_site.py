@@ -49,6 +49,31 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists(built_site: BuiltSi
         assert (built_site.path / page.replace(".md", ".html")).is_file(), page
 
 
+MAX_SECTION_PAGES = 50
+
+
+def _sections(items: Any, title: str = "nav") -> Iterator[tuple[str, int]]:
+    """(title, number of direct children) of every section in a nested nav."""
+    if isinstance(items, list):
+        yield title, len(items)
+        for item in items:
+            yield from _sections(item, title)
+    elif isinstance(items, dict):
+        for name, value in items.items():
+            if isinstance(value, list):
+                yield from _sections(value, name)
+
+
+def test_nav_sections_stay_small_because_each_page_scans_them_all() -> None:
+    # With navigation.indexes Material checks every child of every section on every page,
+    # pruned or not: a 100-page section doubled the 3,000-page stress build (make bench-site).
+    from mkdocs.config import load_config
+
+    nav = load_config(str(ROOT / "mkdocs.yml")).nav
+    big = [(title, n) for title, n in _sections(nav) if title != "nav" and n > MAX_SECTION_PAGES]
+    assert big == [], f"导航分组超过 {MAX_SECTION_PAGES} 项，请拆成子分组：{big}"
+
+
 def test_built_site_loads_nothing_from_outside_hosts(built_site: BuiltSite) -> None:
     assert local_assets.outside_references(built_site.path) == []
     # The offline plugin would add unpkg.com's shim if ours were not configured.
