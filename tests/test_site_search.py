@@ -45,9 +45,10 @@ def run_material_search(node: str, site: BuiltSite, queries: list[str]) -> dict[
         input=json.dumps(queries, ensure_ascii=False),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         timeout=300,
     )
+    assert done.returncode == 0, f"{RUNNER.name} 失败：\n{done.stderr}"
     results = json.loads(done.stdout)
     return {r["query"]: [p.removesuffix(".html") + ".md" for p in r["pages"]] for r in results}
 
