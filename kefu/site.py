@@ -85,6 +85,15 @@ def collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
+def _quiet_jieba() -> None:
+    """jieba reports loading its dictionary on stderr at every build; keep only its warnings."""
+    try:
+        import jieba  # it sets its logger to DEBUG on import, so import it before changing that
+    except ImportError:
+        return  # hooks/search_jieba.py stops the build with a message saying how to install it
+    jieba.setLogLevel(logging.WARNING)
+
+
 def build(root: Path, site_dir: Path | None = None, warnings: list[str] | None = None) -> Path:
     """Generate pages and build the site strictly into `site_dir` (default root/site).
 
@@ -106,6 +115,7 @@ def build_pages(
     from mkdocs.exceptions import MkDocsException
 
     target = site_dir.resolve()
+    _quiet_jieba()
     # Material opens search.jieba_dict_user relative to the working directory.
     with contextlib.chdir(root), collect_warnings() as messages:
         try:
@@ -128,6 +138,7 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     from mkdocs.exceptions import MkDocsException
 
     generate(root)
+    _quiet_jieba()
     # Show mkdocs' own progress ("Serving on …", rebuilds, warnings) as its CLI would.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
