@@ -240,3 +240,24 @@ def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path
     assert again.read == 1 and again.reparsed == 1
     assert [p.slug for p in again.errors] == ["duplicate-key"]
     assert load(clone).read == 0
+
+
+def test_where_keeps_only_matching_records_but_checks_all(tmp_path: Path) -> None:
+    gen_sample.write(tmp_path, "person", gen_sample.people())
+    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
+    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(60, seed=5, recent=24))
+    closed = next(p for p in sorted((tmp_path / "records/tickets").rglob("*.yml"))
+                  if "status: closed" in p.read_text("utf-8"))
+    closed.write_text(closed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    everything = load(tmp_path)  # fills the cache with data
+    where = {"ticket": {"status": {"open", "in-progress", "waiting"}}}
+    for _ in range(2):  # from the files, then from the cache
+        result = load(tmp_path, where=where, use_cache=_ == 1)
+        tickets = result.of_kind("ticket")
+        assert tickets and all(t.data["status"] != "closed" for t in tickets)
+        assert len(result.of_kind("person")) == 10
+        assert [p.slug for p in result.errors] == ["duplicate-key"]
+    assert len(tickets) == len([t for t in everything.of_kind("ticket")
+                                if t.data["status"] != "closed"])
+    with pytest.raises(ValueError):
+        load(tmp_path, where={"ticket": {"owner": {"wangfang"}}})

@@ -8,6 +8,7 @@ Cross-file checks (duplicate ids, references) always run.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -22,7 +23,7 @@ from kefu.problems import KefuError, Problem, Severity
 
 from .kinds import KINDS, RECORDS, Kind, kind_of
 from .loader import MAX_BYTES
-from .validate import FileResult, Row, check_file, cross_check
+from .validate import FACETS, FileResult, Row, Where, check_file, cross_check, passes
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.pickle"
@@ -32,14 +33,40 @@ _Entry = tuple[int, int, bytes, Row]  # size, mtime_ns, git blob id, result row
 _Fresh = tuple[str, int, int, bytes, Row | None]  # rel, size, mtime_ns, blob id, row or unchanged
 
 
-@dataclass(frozen=True)
 class Record:
-    """One valid record: timestamps are aware datetimes, dates are dates."""
+    """One valid record: timestamps are aware datetimes, dates are dates.
 
-    kind: str
-    id: str
-    path: Path
-    data: dict[str, Any]
+    `path` is built on first use: making 100,000 Path objects up front costs seconds.
+    """
+
+    __slots__ = ("kind", "id", "data", "_path", "_where")
+
+    def __init__(self, kind: str, id: str, path: Path, data: dict[str, Any]) -> None:  # noqa: A002
+        self.kind, self.id, self.data = kind, id, data
+        self._path: Path | None = Path(path)
+        self._where = ""
+
+    @classmethod
+    def at(cls, kind: str, record_id: str, root: str, rel: str, data: dict[str, Any]) -> Record:
+        record = cls.__new__(cls)
+        record.kind, record.id, record.data = kind, record_id, data
+        record._path, record._where = None, f"{root}/{rel}"
+        return record
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self._where)
+        return self._path
+
+    def __repr__(self) -> str:
+        return f"Record({self.kind!r}, {self.id!r}, {str(self.path)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and (self.kind, self.id, self.path, self.data) == (
+            other.kind, other.id, other.path, other.data)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable data, like the dataclass it replaces
 
 
 @dataclass
@@ -68,12 +95,29 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
-         jobs: int | None = None, data: bool = True) -> LoadResult:
+         jobs: int | None = None, data: bool = True, where: Where | None = None) -> LoadResult:
     """Load and check the records under `root` (all, or only `paths`: files or folders).
 
     `data=False` only checks (records stay empty): `kefu validate` skips building the data.
+    `where` keeps only matching records of the kinds it names, e.g. open tickets for
+    `kefu overdue`: {"ticket": {"status": {"open", "in-progress", "waiting"}}} (fields: FACETS).
+    Every file is still checked and every problem reported; the others' data is never built.
     """
+    unknown = {f for rules in (where or {}).values() for f in rules} - set(FACETS)
+    if unknown:
+        raise ValueError(f"where= can only filter on {FACETS}, not {sorted(unknown)}")
     root = Path(root).resolve()
+    collecting = gc.isenabled()
+    gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
+    try:
+        return _load(root, paths, use_cache, jobs, data, where)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
+          data: bool, where: Where | None) -> LoadResult:
     every = discover(root)
     wanted = every if paths is None else _select(root, paths)
     if paths is None:
@@ -82,14 +126,16 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
         targets = {kind for k in KINDS.values() for _, kind in k.references}
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
     results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
-                                        want_data=data)
+                                        want_data=data, where=where)
     known = _known(every, results)
     chosen = [results[rel] for rel in wanted]
     problems = [p for r in chosen for p in r.problems]
     problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
-    records = [Record(r.kind, r.id, root / r.rel, r.data) for r in chosen
-               if r.kind is not None and r.id is not None and r.data is not None]
+    base = str(root)
+    records = [Record.at(r.kind, r.id, base, r.rel, r.data) for r in chosen
+               if r.kind is not None and r.id is not None and r.data is not None
+               and passes(r.kind, r.facets, where)]
     return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read)
 
 
@@ -198,7 +244,8 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
 
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
-                prune: bool, want_data: bool) -> tuple[dict[str, FileResult], set[str], int]:
+                prune: bool, want_data: bool, where: Where | None = None
+                ) -> tuple[dict[str, FileResult], set[str], int]:
     """Results for `rels`, the files actually parsed this time, and how many were read."""
     cached = _read_cache(root) if use_cache else {}
     base = str(root)
@@ -206,8 +253,9 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
         entry = cached.get(rel)
-        if entry is not None and want_data and entry[3][5]:
-            entry = None  # checked before without keeping the data (partial): parse again
+        if entry is not None and want_data and entry[3][5] and passes(entry[3][0], entry[3][6],
+                                                                       where):
+            entry = None  # checked before without keeping the data it needs now: parse again
         if entry is not None:
             try:
                 stat = os.stat(f"{base}/{rel}")
@@ -223,7 +271,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         todo = _answer_from_git(root, todo, cached, results)
         dirty = len(todo) != before
     parsed: set[str] = set()
-    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data):
+    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where):
         if row is None:  # content unchanged, only touched
             row = cached[rel][3]
         else:
@@ -291,10 +339,10 @@ def _git_blobs(root: Path) -> dict[str, bytes]:
 
 
 def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool) -> list[_Fresh]:
+         want_data: bool, where: Where | None) -> list[_Fresh]:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
-        return _check_chunk(str(root), todo, want_data)
+        return _check_chunk(str(root), todo, want_data, where)
     for kind in KINDS.values():
         kind.load_model()  # import models once, before forking, not in every worker
     import multiprocessing
@@ -305,13 +353,13 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         out: list[_Fresh] = []
         for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
-                             [want_data] * len(chunks)):
+                             [want_data] * len(chunks), [where] * len(chunks)):
             out.extend(part)
     return out
 
 
-def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool
-                 ) -> list[_Fresh]:
+def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool,
+                 where: Where | None = None) -> list[_Fresh]:
     """Worker: read and check each file; None row when its content hash is unchanged."""
     out: list[_Fresh] = []
     for rel, known_digest in items:
@@ -332,7 +380,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
         if digest == known_digest:
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
         else:
-            row = check_file(rel, raw, want_data).row()
+            row = check_file(rel, raw, want_data, where).row()
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, row))
     return out
 

@@ -8,7 +8,7 @@ import posixpath
 import re
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -57,22 +57,38 @@ class FileResult:
     data: dict[str, Any] | None = None  # validated data; None if invalid or not asked for
     problems: list[Problem] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
-    partial: bool = False  # valid, but data was not kept (validate-only run)
+    partial: bool = False  # valid, but data was not kept (validate-only run, or filtered out)
+    facets: dict[str, str] = field(default_factory=dict)  # FACETS of a valid record
 
     def row(self) -> Row:
         """The result as a plain tuple: what crosses process boundaries and fills the cache
         (plain tuples pickle and unpickle several times faster than objects)."""
-        return (self.kind, self.id, self.data, self.problems, self.refs, self.partial)
+        return (self.kind, self.id, self.data, self.problems, self.refs, self.partial,
+                self.facets)
 
     @classmethod
     def from_row(cls, rel: str, row: Row) -> FileResult:
         return cls(rel, *row)
 
 
-Row = tuple[str | None, str | None, dict[str, Any] | None, list[Problem], list[Ref], bool]
+Row = tuple[str | None, str | None, dict[str, Any] | None, list[Problem], list[Ref], bool,
+            dict[str, str]]
+# Top-level fields a caller may filter on (`load(where=...)`), kept even when data is not.
+FACETS = ("type", "status")
+# kind -> field -> allowed values, e.g. {"ticket": {"status": {"open", "waiting"}}}
+Where = Mapping[str, Mapping[str, Collection[str]]]
 
 
-def check_file(rel: str, raw: bytes, want_data: bool = True) -> FileResult:
+def passes(kind: str | None, facets: Mapping[str, str], where: Where | None) -> bool:
+    """Whether a valid record passes the `where` filter (kinds not named always pass)."""
+    rules = where.get(kind or "") if where else None
+    if not rules:
+        return True
+    return all(facets.get(name) in allowed for name, allowed in rules.items())
+
+
+def check_file(rel: str, raw: bytes, want_data: bool = True,
+               where: Where | None = None) -> FileResult:
     """Parse and check one record file's bytes; never raises for bad input."""
     kind = kind_of(rel)
     if kind is None:
@@ -103,7 +119,8 @@ def check_file(rel: str, raw: bytes, want_data: bool = True) -> FileResult:
         reported = {p.slug for p in problems}
         problems.extend(_translate(rel, text, model, err, reported))
     else:
-        if want_data:
+        result.facets = {name: data[name] for name in FACETS if isinstance(data.get(name), str)}
+        if want_data and passes(kind.name, result.facets, where):
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
