@@ -261,3 +261,15 @@ def test_where_keeps_only_matching_records_but_checks_all(tmp_path: Path) -> Non
                                 if t.data["status"] != "closed"])
     with pytest.raises(ValueError):
         load(tmp_path, where={"ticket": {"owner": {"wangfang"}}})
+
+
+def test_cli_validate_root_option_and_outside_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    case = CASES / "invalid" / "person-in-dealers-folder"
+    runner = CliRunner()
+    inside = runner.invoke(main, ["validate", "--no-cache", "--root", str(case)])
+    assert inside.exit_code == 1 and "[wrong-folder]" in inside.output
+    assert "records/people/zhaolei.yml" in inside.output
+    outside = runner.invoke(main, ["validate", str(case)])
+    assert outside.exit_code == 2 and "--root" in outside.output
+    assert runner.invoke(main, ["validate", "--root", "/no/such/dir"]).exit_code == 2

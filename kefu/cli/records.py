@@ -16,11 +16,15 @@ from kefu.problems import KefuError
               help="输出格式")
 @click.option("--no-cache", is_flag=True, help="不使用 .kefu-cache/ 缓存，全部重新检查")
 @click.option("--strict", is_flag=True, help="警告也算不通过")
-def validate_command(paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool) -> None:
+@click.option("--root", type=click.Path(path_type=Path),
+              default=None, help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+def validate_command(paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool,
+                     root: Path | None) -> None:
     """校验记录文件（不给路径 = 仓库内全部记录）。退出码：0 通过，1 有错误，2 用法错误。"""
     from kefu.records.report import run_validate
 
-    output, code = run_validate(list(paths) or None, fmt, use_cache=not no_cache, strict=strict)
+    output, code = run_validate(list(paths) or None, fmt, use_cache=not no_cache, strict=strict,
+                                root=root)
     if output:
         click.echo(output)
     sys.exit(code)

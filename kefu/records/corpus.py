@@ -171,6 +171,10 @@ def _select(root: Path, paths: Sequence[Path]) -> list[str]:
         except ValueError:
             raise KefuError(f"路径不在仓库 {root} 内：{path}", "outside-repo", 2) from None
         if full.is_dir():
+            if rel not in (".", RECORDS) and not rel.startswith(f"{RECORDS}/"):
+                raise KefuError(f"{path} 不在 {RECORDS}/ 目录中：记录文件都在 "
+                                f"{root / RECORDS} 下（另一个仓库请用 --root 指定）。",
+                                "not-records", 2)
             chosen.update(r for r in discover(root) if r == rel or r.startswith(f"{rel}/")
                           or rel == ".")
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kefu.problems import Severity, report_json, report_text
+from kefu.problems import KefuError, Severity, report_json, report_text
 
 from .corpus import find_root, load
 
@@ -13,6 +13,8 @@ from .corpus import find_root, load
 def run_validate(paths: Sequence[Path] | None, fmt: str, *, use_cache: bool = True,
                  strict: bool = False, root: Path | None = None) -> tuple[str, int]:
     """Output and exit code (0 valid, 1 invalid); usage errors raise KefuError (exit 2)."""
+    if root is not None and not root.is_dir():
+        raise KefuError(f"--root 指定的目录不存在：{root}", "no-such-path", 2)
     root = root or find_root()
     result = load(root, paths, use_cache=use_cache, data=False)
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)

@@ -116,6 +116,13 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
     try:
         record = model.model_validate(data)
     except ValidationError as err:
+        elsewhere = _belongs_elsewhere(kind, data)
+        if elsewhere is not None:  # a whole record of another kind: one message, not twenty
+            result.problems.append(Problem(
+                rel, *locate(text, ("id",)), "wrong-folder",
+                f"这是一份{elsewhere.title}，却放在了{kind.title}目录："
+                f"应放在 `{elsewhere.expected_rel(str(raw_id)) or elsewhere.folder}`。"))
+            return result
         reported = {p.slug for p in problems}
         problems.extend(_translate(rel, text, model, err, reported))
     else:
@@ -134,6 +141,22 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
 def schema_line(kind: Kind, folder: str) -> str:
     """The first line a record file in `folder` must have."""
     return SCHEMA_LINE + posixpath.relpath(schema_rel(kind), folder)
+
+
+def _belongs_elsewhere(kind: Kind, data: dict[str, Any]) -> Kind | None:
+    """The other one-file-per-record kind whose model accepts `data` as it is, if any."""
+    from .kinds import KINDS
+
+    for other in KINDS.values():
+        model = other.load_model() if other is not kind and other.folder else None
+        if model is None:
+            continue
+        try:
+            model.model_validate(data)
+        except ValidationError:
+            continue
+        return other
+    return None
 
 
 def _schema_line(rel: str, kind: Kind, text: str) -> list[Problem]:
