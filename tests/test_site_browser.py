@@ -105,7 +105,10 @@ def test_reply_page_has_a_working_copy_button(
     # Material 9.8 draws the copy button as nav.md-code__nav > button[data-md-type=copy].
     button = page.locator("div.highlight button[data-clipboard-target]").first
     button.wait_for(timeout=10_000)
-    reply = page.locator(str(button.get_attribute("data-clipboard-target"))).inner_text().strip()
+    block = page.locator(str(button.get_attribute("data-clipboard-target")))
+    reply = block.inner_text().strip()
     assert reply
+    # kefu.css wraps reply blocks: the whole reply is readable without scrolling sideways.
+    assert block.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     button.click()
     assert page.evaluate("navigator.clipboard.readText()").strip() == reply
