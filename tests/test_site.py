@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -142,3 +147,38 @@ def test_jieba_user_dictionary_is_well_formed(tmp_path: Path) -> None:
     problems = search_jieba.check_user_dict(bad)
     assert [p.split(":")[1] for p in problems] == ["2", "3"]
     assert search_jieba.non_han_words(bad) == ["DOA申请"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_kefu_site_serve_previews_the_handbook(built_site: BuiltSite) -> None:
+    # After the session build, so the two builds do not write docs/generated/ at once.
+    port = _free_port()
+    kefu = Path(sys.executable).with_name("kefu")
+    server = subprocess.Popen(
+        [str(kefu), "site", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        html = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as reply:
+                    html = reply.read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert "<title>客服部手册</title>" in html, "kefu site serve 没有提供首页"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"Serving on http://127.0.0.1:{port}/" in output
