@@ -108,11 +108,31 @@ def _explain(message: str, text: str) -> Issue:
     line, col = (int(pos.group(1)), int(pos.group(2))) if pos else (1, 1)
     reason = message.strip().splitlines()[-1] if message.strip() else message
     if "tag" in message.lower():
+        quoted = re.search(r"'([^']+)'", message)
+        if not pos and quoted:  # yaml-rs names the tag but not where it is
+            line = _first_line_matching(text, re.compile(re.escape(quoted.group(1))))
         return Issue("yaml-syntax", line, col,
                      f"不支持的 YAML 标签（{reason}）：请删除以 ! 开头的标签。")
+    hint = next((text_cn for key, text_cn in _REASONS if key in reason), "")
     return Issue("yaml-syntax", line, col,
-                 f"YAML 语法错误：{reason}。请检查这一行及上一行的缩进、冒号（冒号后要有空格）、"
-                 "引号和括号是否成对；列表项以“- ”开头。")
+                 f"YAML 语法错误：{hint or reason}。请检查这一行及上一行的缩进、"
+                 "冒号（冒号后要有空格）、引号和括号是否成对；列表项以“- ”开头。")
+
+
+# yaml-rs reasons (English) -> what a person editing the file needs to hear
+_REASONS = (
+    ("mapping values are not allowed",
+     "这里不能再出现“键: 值”（多半是缩进多了，或值里有冒号却没加引号）"),
+    ("illegal placement of ':'", "冒号位置不对（常见于方括号或引号没有闭合）"),
+    ("tabs disallowed", "不能用 Tab 缩进，请改用空格"),
+    ("did not find expected key", "缩进不一致，找不到下一个字段"),
+    ("did not find expected '-'", "列表项和字段混在同一层，缩进不一致"),
+    ("multiline quoted scalar", "引号没有闭合"),
+    ("unclosed bracket", "括号没有闭合"),
+    ("simple key expect ':'", "这一行缺少冒号（应为“字段: 值”）"),
+    ("unexpected character", "出现了 YAML 不允许放在开头的字符（如 @ 或 `），请给值加引号"),
+    ("recursion limit", "嵌套层数过多"),
+)
 
 
 def _first_line_matching(text: str, pattern: re.Pattern[str]) -> int:
