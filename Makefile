@@ -38,7 +38,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kefu tests scripts
+	$(BIN)/ruff check kefu tests scripts hooks
 	$(BIN)/mypy
 
 bench-site: $(STAMP)
