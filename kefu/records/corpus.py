@@ -367,7 +367,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
     """Worker: read and check each file; None row when its content hash is unchanged."""
     out: list[_Fresh] = []
     for rel, known_digest in items:
-        path = os.path.join(root, rel)
+        path = f"{root}/{rel}"
         try:  # os.open/os.read: no buffered file object per file
             handle = os.open(path, os.O_RDONLY)
             try:

@@ -61,6 +61,22 @@ def _import_model(ref: str) -> type[BaseModel] | None:
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
+def kind_of(rel: str) -> Kind | None:
+    """The kind whose place `rel` (posix path relative to the repo root) is in, if any."""
+    folder, _, name = rel.rpartition("/")
+    if folder == RECORDS:
+        return next((k for k in KINDS.values() if k.file and k.file == name), None)
+    return _kind_of_folder(folder)
+
+
+@cache
+def _kind_of_folder(folder: str) -> Kind | None:
+    parts = folder.split("/")
+    if len(parts) < 2 or parts[0] != RECORDS:
+        return None
+    return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]), None)
+
+
 _M = "kefu.records.models"
 KINDS: dict[str, Kind] = {}
 
@@ -68,6 +84,7 @@ KINDS: dict[str, Kind] = {}
 def register_kind(kind: Kind) -> None:
     """Add (or replace) a record kind."""
     KINDS[kind.name] = kind
+    _kind_of_folder.cache_clear()
 
 
 for _kind in (
@@ -83,20 +100,6 @@ for _kind in (
          cacheable=False),
 ):
     register_kind(_kind)
-
-
-def kind_of(rel: str) -> Kind | None:
-    """The kind whose place `rel` (posix path relative to the repo root) is in, if any."""
-    parts = rel.split("/")
-    if len(parts) < 2 or parts[0] != RECORDS:
-        return None
-    for kind in KINDS.values():
-        if kind.file and rel == f"{RECORDS}/{kind.file}":
-            return kind
-    for kind in KINDS.values():
-        if kind.folder and parts[1] == kind.folder and len(parts) >= 3:
-            return kind
-    return None
 
 
 def known_places() -> str:

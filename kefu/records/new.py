@@ -62,7 +62,7 @@ def create(record_type: str, fields: dict[str, str], root: Path | None = None) -
     problems = [p.message for p in result.problems]
     names = {"person": "员工（records/people/）", "dealer": "代理商（records/dealers/）"}
     problems += [f"`{value}` 不是已登记的{names.get(target, target)}：请检查拼写。"
-                 for target, value, _ in result.refs if (target, value) not in ids]
+                 for target, value in sorted(result.refs) if (target, value) not in ids]
     problems = list(dict.fromkeys(problems))
     if problems:
         raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)

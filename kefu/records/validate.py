@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ValidationError
 from kefu.problems import Problem, Severity
 
 from .kinds import Kind, kind_of, known_places, schema_rel
-from .loader import ParseFailure, load_mapping, locate
+from .loader import ParseFailure, load_mapping, locate, parse
 from .models import Ticket, ticket_rules
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -42,9 +42,9 @@ _TYPE_NAMES = {
 }
 
 
-# A reference to another record, checked once every file is read: (target kind, id, field path).
-# A plain tuple: tens of thousands are made per run, and NamedTuple construction is slow.
-Ref = tuple[str, str, tuple[str | int, ...]]
+# A reference to another record, checked once every file is read: (target kind, id). Where it
+# is written is looked up again only for a reference that turns out to be unknown.
+Ref = tuple[str, str]
 
 
 @dataclass
@@ -174,22 +174,32 @@ def _schema_line(rel: str, kind: Kind, text: str) -> list[Problem]:
 
 
 def _refs(kind: Kind, data: dict[str, Any]) -> list[Ref]:
-    """Each distinct referenced id once, with the place of its first use."""
-    found: dict[tuple[str, str], Ref] = {}
+    """Each distinct (kind, id) the record refers to; runs for every file, so kept lean."""
+    found: set[Ref] = set()
     for path, target in kind.references:
-        if len(path) == 1:  # the common shapes, without the generic walk: this runs per file
+        if len(path) == 1:
             value = data.get(path[0])
-            pairs: Iterable[tuple[Loc, Any]] = [(path, value)] if isinstance(value, str) else []
-        elif len(path) == 3 and path[1] == "*" and isinstance(data.get(path[0]), list):
-            items = data[path[0]]
-            pairs = [((path[0], index, path[2]), item.get(path[2]))
-                     for index, item in enumerate(items) if isinstance(item, dict)]
+            if type(value) is str:
+                found.add((target, value))
+        elif len(path) == 3 and path[1] == "*":
+            items, key = data.get(path[0]), path[2]
+            if type(items) is list:
+                for item in items:
+                    if type(item) is dict and type(value := item.get(key)) is str:
+                        found.add((target, value))
         else:
-            pairs = _walk(data, path, ())
-        for loc, value in pairs:
-            if isinstance(value, str) and (target, value) not in found:
-                found[(target, value)] = (target, value, loc)
-    return list(found.values())
+            found.update((target, v) for _, v in _walk(data, path, ()) if isinstance(v, str))
+    return list(found)
+
+
+def ref_loc(kind: Kind, data: Any, target: str, value: str) -> Loc:
+    """Field path of the first place `data` refers to `value` of kind `target`."""
+    for path, to in kind.references:
+        if to == target:
+            for loc, found in _walk(data, path, ()):
+                if found == value:
+                    return loc
+    return ()
 
 
 Loc = tuple[str | int, ...]
@@ -234,7 +244,8 @@ def _semantic(rel: str, kind: Kind, text: str, record: BaseModel) -> list[Proble
     if not isinstance(record, Ticket):
         return []
     problems: list[Problem] = []
-    day = record.received.astimezone(SHANGHAI).strftime("%Y%m%d")
+    local = record.received.astimezone(SHANGHAI)
+    day = f"{local.year:04d}{local.month:02d}{local.day:02d}"
     if record.id[2:10] != day:
         problems.append(Problem(rel, *locate(text, ("id",)), "id-date-mismatch",
                                 f"编号中的日期 {record.id[2:10]} 与收到时间"
@@ -471,10 +482,11 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
                                     f"编号 `{result.id}` 与 {names} 重复：每条记录的编号必须唯一，"
                                     "请用 `kefu new` 生成新编号并相应改名。"))
     for result in results:
-        for target, value, loc in result.refs:
+        for target, value in sorted(result.refs):
             ids = known.get(target, {})
             if value in ids:
                 continue
+            loc = _ref_loc(read_text, result, target, value)
             close = difflib.get_close_matches(value, list(ids), n=1)
             hint = f"是不是 `{close[0]}`？" if close else ""
             folder = "records/people/" if target == "person" else "records/dealers/"
@@ -484,6 +496,17 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
                 f"`{_label(loc)}` 引用的{what} `{value}` 不存在于 {folder}。{hint}"
                 f"请检查拼写，或先新增该{what}档案。"))
     return problems
+
+
+def _ref_loc(read_text: typing.Callable[[str], str], result: FileResult, target: str,
+             value: str) -> Loc:
+    from .kinds import KINDS
+
+    try:
+        data = parse(read_text(result.rel))
+    except (OSError, UnicodeDecodeError, ParseFailure):
+        return ()
+    return ref_loc(KINDS[result.kind or ""], data, target, value)
 
 
 def _pos(read_text: typing.Callable[[str], str], rel: str, loc: tuple[Any, ...]) -> tuple[int, int]:
