@@ -273,3 +273,9 @@ def test_cli_validate_root_option_and_outside_paths(monkeypatch: pytest.MonkeyPa
     outside = runner.invoke(main, ["validate", str(case)])
     assert outside.exit_code == 2 and "--root" in outside.output
     assert runner.invoke(main, ["validate", "--root", "/no/such/dir"]).exit_code == 2
+
+
+def test_cli_schemas_check_passes_on_the_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["schemas", "--check"])
+    assert result.exit_code == 0, result.output

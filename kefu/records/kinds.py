@@ -1,9 +1,12 @@
 """Registry of record kinds: where each kind's files live, its model, its id and its references.
 
-New kinds (rosters, leave, hand-overs, archive loans) plug in with one `register_kind(Kind(...))`
-call or one entry in `KINDS`; the loader, validator, schema generator and `kefu new` follow.
-Models are named by "module:attribute" and imported lazily, so a kind whose model lives in another
-helper's module (e.g. sla.yml) costs nothing until used and is skipped while it does not exist.
+New kinds (rosters, leave, hand-overs, archive loans) plug in with one entry in the tuple below,
+e.g. `Kind("roster", "值班表", "kefu.rosters:Roster", folder="rosters",
+references=((("shifts", "*", "person"), "person"),))`: the loader, `kefu validate` (schema,
+file name = id, folder, references, duplicate ids), `kefu schemas` and the privacy scan
+(`personal: true` fields) follow. Models are named by "module:attribute" and imported lazily, so
+a kind whose model lives in another module (sla.yml, calendar.yml) costs nothing until used and
+is only parsed, not schema-checked, while that model does not exist.
 """
 
 from __future__ import annotations
