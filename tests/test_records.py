@@ -279,3 +279,13 @@ def test_cli_schemas_check_passes_on_the_repository(monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(main, ["schemas", "--check"])
     assert result.exit_code == 0, result.output
+
+
+def test_symlinked_record_is_refused_not_followed(repo: Path) -> None:
+    secret = repo.parent / "secret.yml"
+    secret.write_text("id: wangfang\nname: 外部文件\n", "utf-8")
+    (repo / "records/people/zhaolei.yml").symlink_to(secret)
+    result = load(repo, use_cache=False)
+    assert [(p.slug, p.path) for p in result.errors] == [
+        ("unreadable", "records/people/zhaolei.yml")]
+    assert "符号链接" in result.errors[0].message

@@ -8,6 +8,7 @@ Cross-file checks (duplicate ids, references) always run.
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import os
@@ -369,15 +370,18 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
     for rel, known_digest in items:
         path = f"{root}/{rel}"
         try:  # os.open/os.read: no buffered file object per file
-            handle = os.open(path, os.O_RDONLY)
+            # never follow a symlink out of the repository; never block on a FIFO
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             try:
                 stat = os.fstat(handle)
                 raw = os.read(handle, MAX_BYTES + 1)  # enough to know it is too large
             finally:
                 os.close(handle)
         except OSError as err:
+            message = (f"无法读取文件：{err.strerror}。" if err.errno != errno.ELOOP else
+                       "记录文件不能是符号链接：请换成普通文件。")
             result = FileResult(rel, _kind_name(rel), problems=[
-                Problem(rel, 0, 0, "unreadable", f"无法读取文件：{err.strerror}。")])
+                Problem(rel, 0, 0, "unreadable", message)])
             out.append((rel, -1, -1, b"", result.row()))
             continue
         digest = blob_hash(raw)
