@@ -43,7 +43,7 @@ def decode(raw: bytes) -> str:
     if len(raw) > MAX_BYTES:
         raise ParseFailure(Issue(
             "file-too-large", 1, 1,
-            f"文件过大（{len(raw) // 1024} KB，上限 {MAX_BYTES // 1024} KB）。"
+            f"文件超过 {MAX_BYTES // 1024} KB 上限。"
             "一条记录不应这么大：请检查是否误粘贴了大段内容，附件请另存而不要写进记录。",
         ))
     try:

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ValidationError
 
 from kefu.problems import Problem, Severity
 
+from . import models
 from .kinds import Kind, kind_of, known_places, schema_rel
 from .loader import ParseFailure, load_mapping, locate, parse
 from .models import Ticket, ticket_rules
@@ -33,6 +34,14 @@ _RULE_TEXT = {
     "请删除该字段或把类型改为 complaint。",
     "critical-needs-agreed-due": "特别严重投诉（level: critical）没有固定时限，"
     "必须填写与客户约定的完成时间 `agreed_due`，例如 `agreed_due: 2026-03-30T17:30:00+08:00`。",
+}
+_FORMATS = {  # pattern -> what to write, for bad-format messages
+    models.PHONE: "手机号（如 138-0000-0001）或座机号（如 021-12345678）",
+    models.EMAIL: "电子邮箱（如 name@example.com）",
+    models.ID_NUMBER: "18 位身份证号（最后一位可以是 X）",
+    models.PERSON_ID: "小写拼音员工编号（如 wangfang）",
+    models.DEALER_ID: "D- 加 4–8 位大写字母或数字（如 D-0001）",
+    models.TICKET_ID: "T-收到日期-4 位小写字母或数字（如 T-20260315-k7m2，可用 kefu new 生成）",
 }
 _TYPE_NAMES = {
     "string_type": "文本", "bool_type": "true 或 false", "bool_parsing": "true 或 false",
@@ -384,7 +393,7 @@ def _explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
         allowed = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
         return "bad-enum", f"`{name}` 的值 `{value}` 无效。允许的值：{allowed}。"
     if etype == "string_pattern_mismatch":
-        expected = _describe(model, loc) or "规定格式"
+        expected = _FORMATS.get(str(ctx.get("pattern")), "规定格式")
         return "bad-format", f"`{name}` 的格式不对（`{value}`）：应为{expected}。"
     if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":
         return _explain_time(name, value, etype)
@@ -397,7 +406,7 @@ def _explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
 
 
 def _explain_time(name: str, value: Any, etype: str) -> tuple[str, str]:
-    with_time = "datetime" in etype or etype == "timezone_aware"
+    with_time = etype.startswith("datetime") or etype == "timezone_aware"
     example = "2026-03-15T10:20:00+08:00" if with_time else "2026-03-15"
     match = _DATETIME.match(str(value).strip()) if isinstance(value, str) else None
     if match:
