@@ -1,0 +1,58 @@
+"""README command reference = the real `--help` of every command; every command is in it."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from kefu.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_cli_help():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("cli_help", ROOT / "scripts" / "cli_help.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_help_section_is_current() -> None:
+    cli_help = _load_cli_help()
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert cli_help.updated_readme(text) == text, "运行 scripts/cli_help.py 更新 README"
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"### `kefu {name}`" in text
+
+
+def test_readme_names_only_real_commands() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"^kefu ([a-z][a-z-]+)", text, re.M))
+    named |= set(re.findall(r"`kefu ([a-z][a-z-]+)", text))
+    assert named, "README 应当举例说明 kefu 命令"
+    unknown = sorted(n for n in named if n not in main.commands)
+    assert not unknown, f"README 提到了不存在的命令：{unknown}"
+
+
+def test_stale_readme_is_detected(tmp_path: Path) -> None:
+    cli_help = _load_cli_help()
+    stale = cli_help.BEGIN + "\n旧内容\n" + cli_help.END
+    assert cli_help.updated_readme(stale) != stale
+
+
+def test_unknown_command_exits_2_without_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kefu.cli", "no-such-command"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
