@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import yaml
+from click.testing import CliRunner
+
 from kefu.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +60,17 @@ def test_unknown_command_exits_2_without_traceback() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
 
+
+
+USAGE_CASES = yaml.safe_load((ROOT / "tests/data/cli/usage_errors.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", USAGE_CASES, ids=lambda c: " ".join(c["args"]))
+def test_usage_errors_are_chinese(case: dict[str, list[str]]) -> None:
+    result = CliRunner().invoke(main, case["args"], prog_name="kefu")
+    assert result.exit_code == 2
+    output = result.output
+    for text in case["expect"]:
+        assert text in output
+    assert "Error:" not in output
+    assert "Traceback" not in output

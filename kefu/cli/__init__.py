@@ -6,16 +6,35 @@ Each submodule holds the commands of one library module and lists them in `COMMA
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
 from kefu.problems import KefuError
 
 from . import deadlines, forms, pr, records, site
+from .errors import usage_error_text
 
 
 class KefuGroup(click.Group):
     """Turns every error into a Chinese message and an exit code, never a traceback."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.UsageError as err:
+            click.echo(usage_error_text(err), err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
