@@ -1,7 +1,10 @@
 """Generate the sample records of a fictional department (deterministic; the files are committed).
 
-All personal data is invented: phones 138-0000-xxxx / 139-0000-xxxx, e-mails at example.com,
-ID numbers with the non-existent region code 990000, addresses on 示例路.
+All personal data is invented: phones 138-0000-7xxx / 139-0000-8xxx, e-mails at example.com,
+ID numbers with the non-existent region code 990000, addresses on 示例路, end customers with
+full three-character names. None of these may also occur in the handbook (docs/, forms/): the
+privacy test scans the built site for every personal value, so a value the handbook happens to
+print (a polite form such as 陈先生, an example phone such as 138-0000-0001) would fail it.
 Usage: python scripts/gen_sample.py [ROOT]   (rewrites records/people, dealers and tickets)
 """
 
@@ -40,7 +43,8 @@ DEALERS = [  # company, region, contact
     ("黑土地电脑公司", "东北·哈尔滨", "于春梅"), ("金陵存储专营店", "华东·南京", "朱明"),
     ("椰城数码有限公司", "华南·海口", "符小红"), ("春城科技有限公司", "西南·昆明", "段立新"),
 ]
-CUSTOMERS = ["李先生", "王女士", "张先生", "刘女士", "陈先生", "杨女士", "黄先生", "赵女士"]
+# fictional full names: a bare 陈先生 / 王女士 is also what the handbook's call scripts say
+CUSTOMERS = ["柏云舟", "苗雨桐", "殷书远", "庞晓岚", "邝嘉禾", "蓝若溪", "滕思源", "阮静姝"]
 PRODUCTS = ["ZF-S200 2TB 移动硬盘", "ZF-S500 4TB 移动硬盘", "ZF-N1 固态硬盘 1TB",
             "ZF-U8 U盘 64GB", "ZF-NAS2 网络存储", "ZF-C3 读卡器"]
 TITLES = {
@@ -127,7 +131,7 @@ def ticket(rng: random.Random, received: datetime, kind: str, status: str,
 
 def people() -> list[dict[str, Any]]:
     return [{"id": pid, "name": name, "role": role, "team": team,
-             "phone": f"138-0000-{index:04d}", "email": f"{pid}@example.com",
+             "phone": f"138-0000-7{index:03d}", "email": f"{pid}@example.com",
              "birthday": date(1985 + index, 1 + index % 12, 1 + (index * 7) % 28),
              "active": pid not in INACTIVE}
             for index, (pid, name, role, team) in enumerate(STAFF, 1)]
@@ -139,7 +143,7 @@ def dealers() -> list[dict[str, Any]]:
         born = date(1970 + index, 1 + index % 12, 2 + index)
         out.append({
             "id": f"D-{index:04d}", "company": company, "region": region, "contact": contact,
-            "phone": f"139-0000-{index:04d}", "email": f"dealer{index:04d}@example.com",
+            "phone": f"139-0000-8{index:03d}", "email": f"dealer{index:04d}@example.com",
             "address": f"{region.split('·')[1]}市示例区示例路 {index} 号（虚构）",
             "id_number": f"990000{born:%Y%m%d}{index:03d}X", "birthday": born,
             "since": date(2020 + index % 6, 1 + index % 12, 1), "active": True})
