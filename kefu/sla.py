@@ -20,26 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from kefu.calendar import WorkCalendar, read_model_file
 from kefu.problems import KefuError, Problem
+from kefu.records.models import Action, Level, TicketType
 
 SLA_FILE = Path("records") / "sla.yml"
-TicketType = Literal["complaint", "repair", "doa", "inquiry", "callback", "work-request"]
-Level = Literal["normal", "serious", "critical"]
-Action = Literal[
-    "received",
-    "assigned",
-    "escalated",
-    "dept-feedback",
-    "replied",
-    "inspected",
-    "sent-to-factory",
-    "returned",
-    "approved",
-    "shipped",
-    "called-back",
-    "note",
-    "closed",
-    "reopened",
-]
+# Ticket types, levels and event names come from the ticket model, the one source of truth.
 TICKET_TYPES: tuple[str, ...] = get_args(TicketType)
 LEVELS: tuple[str, ...] = get_args(Level)
 ACTIONS: tuple[str, ...] = get_args(Action)

@@ -125,8 +125,33 @@ def ticket(rng: random.Random, received: datetime, kind: str, status: str,
         if action in ("escalated", "dept-feedback", "replied", "closed"):
             event["note"] = NOTES[action]
         events.append(event)
+    if kind == "doa":
+        log_unit_arrival(events, record_id, owner)
     data["events"] = events
     return data
+
+
+def log_unit_arrival(events: list[dict[str, Any]], record_id: str, owner: str) -> None:
+    """Insert `unit-received` (doa.ship starts there) after the approval of a DOA ticket.
+
+    Uses its own random source, seeded by the ticket id, so that every other ticket keeps
+    the id and log it had before this event existed."""
+    where = {event["action"]: index for index, event in enumerate(events)}
+    if "approved" not in where:
+        return
+    approved = events[where["approved"]]["at"]
+    if "shipped" in where:  # the unit came back between approval and shipping
+        shipped = events[where["shipped"]]["at"]
+        moment = (approved + (shipped - approved) / 2).replace(second=0, microsecond=0)
+    else:
+        side = random.Random(record_id)
+        if side.random() < 0.4:  # still on its way: doa.ship has not started
+            return
+        moment = workday_after(approved, side.choice([1, 2, 3, 9]), side)
+        if moment.date() > TODAY:
+            return
+    events.insert(where["approved"] + 1, {"at": moment, "by": owner, "action": "unit-received",
+                                          "note": "收到代理商寄回的不良品，来程运费已签字确认"})
 
 
 def people() -> list[dict[str, Any]]:

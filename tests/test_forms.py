@@ -195,6 +195,19 @@ def test_planned_and_blank_only_forms_refuse_records(repo: Path) -> None:
     assert {"leave", "punch-correction", "roster", "handover", "archive-loan"} <= planned
 
 
+def test_doa_form_counts_the_ship_deadline_from_the_unit(tmp_path: Path) -> None:
+    form, ticket_id = REGISTRY.get("doa-application"), TICKETS["ticket:doa"]
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo)
+    assert fill(repo, form, ticket_id).values["ship_due"] == "尚未收到不良品：收到后开始计时"
+    path = repo / "records" / "tickets" / "2026" / "03" / f"{ticket_id}.yml"
+    arrival = "  - at: 2026-03-18T10:00:00+08:00\n    by: wangfang\n    action: unit-received\n"
+    path.write_text(path.read_text("utf-8") + arrival, "utf-8")
+    values = fill(repo, form, ticket_id).values
+    assert values["ship_due"].startswith("2026-03-27 17:30")  # Wed 3/18 + 7 working days
+    assert ["2026-03-18 10:00", "王芳", "收到不良品", ""] in values["events"]
+
+
 def test_wrong_or_unknown_record_is_a_chinese_error(repo: Path) -> None:
     form = REGISTRY.get("complaint-report")
     with pytest.raises(KefuError) as err:

@@ -82,17 +82,19 @@ def _at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
+def _ticket(kind: str, *events: tuple[str, str]) -> dict[str, Any]:
+    """An in-progress ticket of `kind` received at its first event's time."""
+    log = [{"at": _at(at), "action": action} for at, action in events]
+    return {"type": kind, "status": "in-progress", "received": log[0]["at"], "events": log}
+
+
 def test_milestones_of_a_repair_ticket() -> None:
-    ticket = {
-        "type": "repair",
-        "status": "in-progress",
-        "received": _at("2026-09-29T10:00:00+08:00"),
-        "events": [
-            {"at": _at("2026-09-29T10:00:00+08:00"), "action": "received"},
-            {"at": _at("2026-10-08T09:00:00+08:00"), "action": "inspected"},
-            {"at": _at("2026-10-09T09:00:00+08:00"), "action": "sent-to-factory"},
-        ],
-    }
+    ticket = _ticket(
+        "repair",
+        ("2026-09-29T10:00:00+08:00", "received"),
+        ("2026-10-08T09:00:00+08:00", "inspected"),
+        ("2026-10-09T09:00:00+08:00", "sent-to-factory"),
+    )
     got = {m.rule: m for m in milestones(ticket, load_rules(REPO), WorkCalendar())}
     assert set(got) == {"repair.inspect", "repair.return"}
     assert got["repair.inspect"].due == _at("2026-10-08T17:30:00+08:00")
@@ -100,6 +102,26 @@ def test_milestones_of_a_repair_ticket() -> None:
     assert got["repair.return"].start == _at("2026-10-08T09:00:00+08:00")
     assert got["repair.return"].due == _at("2026-10-16T17:30:00+08:00")  # Sat 10/10 works
     assert got["repair.return"].met_at is None
+
+
+def test_doa_ship_starts_when_the_unit_arrives() -> None:
+    """doa.ship counts from `unit-received` (收到不良品), not from the application."""
+    rules, cal = load_rules(REPO), WorkCalendar()
+    ticket = _ticket(
+        "doa",
+        ("2026-04-27T10:00:00+08:00", "received"),
+        ("2026-04-27T16:00:00+08:00", "approved"),
+    )
+    # The unit is still on its way: no doa.ship deadline yet, so nothing can be overdue.
+    assert [m.rule for m in milestones(ticket, rules, cal)] == ["doa.approval"]
+    ticket["events"].append({"at": _at("2026-04-29T09:00:00+08:00"), "action": "unit-received"})
+    got = {m.rule: m for m in milestones(ticket, rules, cal)}
+    assert got["doa.ship"].start == _at("2026-04-29T09:00:00+08:00")
+    assert got["doa.ship"].due == _at("2026-05-12T17:30:00+08:00")  # Labour Day, Sat 5/9 works
+    assert got["doa.ship"].met_at is None
+    ticket["events"].append({"at": _at("2026-05-08T11:00:00+08:00"), "action": "shipped"})
+    got = {m.rule: m for m in milestones(ticket, rules, cal)}
+    assert got["doa.ship"].met_at == _at("2026-05-08T11:00:00+08:00")
 
 
 def test_milestones_of_complaints_by_level() -> None:

@@ -37,6 +37,7 @@ ACTIONS = {
     "sent-to-factory": "寄往工厂",
     "returned": "寄回代理商",
     "approved": "审批通过",
+    "unit-received": "收到不良品",
     "shipped": "发货",
     "called-back": "回访",
     "note": "备注",
@@ -190,7 +191,10 @@ def _doa(ctx: TicketContext, form: Form) -> dict[str, Any]:
     values = _common(ctx, form)
     values["fault"] = ctx.note("received")
     values["approval_due"] = _due_text(ctx, ctx.milestone("doa.approval"))
+    # doa.ship counts from the unit's arrival (`unit-received`), not from the application.
     values["ship_due"] = _due_text(ctx, ctx.milestone("doa.ship"))
+    if values["ship_due"] is None and ctx.at("unit-received") is None:
+        values["ship_due"] = "尚未收到不良品：收到后开始计时"
     values["shipping"] = ctx.note("shipped")
     return values
 

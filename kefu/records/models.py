@@ -27,8 +27,8 @@ Status = Literal["open", "in-progress", "waiting", "closed"]
 Level = Literal["normal", "serious", "critical"]
 Action = Literal[
     "received", "assigned", "escalated", "dept-feedback", "replied", "inspected",
-    "sent-to-factory", "returned", "approved", "shipped", "called-back", "note",
-    "closed", "reopened",
+    "sent-to-factory", "returned", "approved", "unit-received", "shipped", "called-back",
+    "note", "closed", "reopened",
 ]
 Role = Literal["supervisor", "agent", "pre-sales", "after-sales", "technician", "clerk"]
 
