@@ -3,6 +3,8 @@
 A milestone is open while its stop event is missing and the ticket is not closed (a closed
 ticket has no open milestones). It is overdue once the calendar day of its due time is past,
 and due soon when it falls within the next N working days (0 = today).
+Invalid record files are skipped and counted; a ticket file that plainly says `status: closed`
+is not even read (most of a large corpus), so its problems are left to `kefu validate`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ TYPE_NAMES = {
     "work-request": "部门工作提交",
 }
 STATUS_NAMES = {"open": "待处理", "in-progress": "处理中", "waiting": "等待中", "closed": "已结案"}
+OPEN_STATUSES = frozenset(STATUS_NAMES) - {"closed"}
 
 
 @dataclass(frozen=True)
@@ -231,12 +234,13 @@ def find_overdue(root: Path, today: dt.date | None = None, within: int = 0) -> O
 
     rules = load_rules(root)
     cal = WorkCalendar.load(root)
-    result = load(root)
+    # closed tickets have no open milestones: never build them, and skip reading those whose
+    # file plainly says `status: closed` (their problems are for `kefu validate` to report)
+    result = load(root, where={"ticket": {"status": OPEN_STATUSES}}, skip_filtered=True)
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
-    tickets = ((r.path, r.data) for r in result.records if r.kind == "ticket")
+    prefix = str(root.resolve()) + "/"
+    tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records if r.kind == "ticket")
     day = today or today_local(rules)
     items = scan(tickets, people, rules, cal, day, within)
-    prefix = str(root.resolve()) + "/"
-    items = [replace(i, path=i.path.removeprefix(prefix)) for i in items]
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     return OverdueReport(day, within, items, errors)

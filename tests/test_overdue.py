@@ -139,3 +139,25 @@ def test_invalid_calendar_file_stops_with_its_line(tracker: Path,
     monkeypatch.chdir(tracker)
     result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20"])
     assert result.exit_code == 1 and "records/calendar.yml:2:5: [bad-date]" in result.stderr
+
+
+def test_open_tickets_in_odd_styles_are_still_listed(tracker: Path) -> None:
+    """Closed tickets are skipped by a byte scan of `status: closed`: other styles read in full."""
+    folder = tracker / "records" / "tickets" / "2026" / "03"
+    before = find_overdue(tracker, TODAY, within=2)
+    flow = folder / "T-20260316-aaa1.yml"  # open, overdue: rewritten in flow style
+    flow.write_text(
+        "{id: T-20260316-aaa1, type: complaint, title: 代理商反映硬盘异响,\n"
+        "received: 2026-03-16T10:00:00+08:00, channel: dealer, owner: wangfang,\n"
+        "status: open, level: normal, events: [{at: 2026-03-16T10:00:00+08:00,\n"
+        "by: wangfang, action: received}]}\n", encoding="utf-8")
+    noted = folder / "T-20260319-ccc3.yml"  # open, due soon: a note quoting `status: closed`
+    noted.write_text(noted.read_text(encoding="utf-8") + (
+        "    note: |\n      客户问：status: closed 是什么意思？\n"
+        "      status: closed\n"), encoding="utf-8")
+    late = folder / "T-20260310-ddd4.yml"  # closed, with the status after the event log
+    text = late.read_text(encoding="utf-8")
+    late.write_text(text.replace("status: closed\n", "") + "status: closed\n", encoding="utf-8")
+    after = find_overdue(tracker, TODAY, within=2)
+    assert [i.to_dict() for i in after.items] == [i.to_dict() for i in before.items]
+    assert after.problems == []

@@ -8,14 +8,18 @@ import shutil
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+import yaml_rs
 from click.testing import CliRunner
 
 from kefu.cli import main
 from kefu.records import load, personal_values
 from kefu.records.corpus import CACHE_DIR, PARALLEL_MIN
 from kefu.records.kinds import KINDS
+from kefu.records.loader import top_level_words
 from kefu.records.schemagen import write_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -289,3 +293,49 @@ def test_symlinked_record_is_refused_not_followed(repo: Path) -> None:
     assert [(p.slug, p.path) for p in result.errors] == [
         ("unreadable", "records/people/zhaolei.yml")]
     assert "符号链接" in result.errors[0].message
+
+
+@pytest.mark.parametrize("case", yaml.safe_load((CASES / "top_level_words.yml").read_text("utf-8")),
+                         ids=lambda case: case["name"])
+def test_top_level_words_reads_only_what_a_parse_confirms(case: dict[str, Any]) -> None:
+    raw = case["text"].encode("utf-8")
+    found = top_level_words(raw, ["status"])
+    assert found == case["found"]
+    try:
+        parsed: Any = yaml_rs.loads(raw.decode("utf-8-sig"), parse_datetime=False)
+    except yaml_rs.YAMLDecodeError:
+        return  # an invalid file is skipped either way
+    for key, value in found.items():
+        assert parsed[key] == value
+
+
+def test_top_level_words_agree_with_the_parser_on_every_sample_record() -> None:
+    files = sorted((ROOT / "records").rglob("*.yml"))
+    read = 0
+    for path in files:
+        raw = path.read_bytes()
+        found = top_level_words(raw, ["status", "type"])
+        data: Any = yaml_rs.loads(raw.decode("utf-8"), parse_datetime=False)
+        assert all(data[key] == value for key, value in found.items()), path
+        read += "status" in found
+    assert read >= 80  # the sample tickets are block style: the fast path does apply
+
+
+def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> None:
+    gen_sample.write(tmp_path, "person", gen_sample.people())
+    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
+    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(40, seed=5, recent=24))
+    files = sorted((tmp_path / "records/tickets").rglob("*.yml"))
+    closed = [p for p in files if "\nstatus: closed\n" in p.read_text("utf-8")]
+    broken, flow = closed[0], closed[1]
+    broken.write_text(broken.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    # the same closed ticket in flow style: the byte scan cannot tell, so it is parsed in full
+    data = yaml_rs.loads(flow.read_text("utf-8"), parse_datetime=False)
+    flow.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
+    where = {"ticket": {"status": {"open", "in-progress", "waiting"}}}
+    full = load(tmp_path, where=where, use_cache=False)
+    fast = load(tmp_path, where=where, use_cache=False, skip_filtered=True)
+    assert [(r.id, r.data) for r in fast.records] == [(r.id, r.data) for r in full.records]
+    assert {p.slug for p in full.errors} == {"duplicate-key"}
+    assert fast.errors == []  # the broken closed ticket was not read: validate reports it
+    assert {p.slug for p in fast.problems} == {"missing-schema-line"}  # the flow file was

@@ -24,7 +24,16 @@ from kefu.problems import KefuError, Problem, Severity
 
 from .kinds import KINDS, RECORDS, Kind, kind_of
 from .loader import MAX_BYTES
-from .validate import FACETS, FileResult, Row, Where, check_file, cross_check, passes
+from .validate import (
+    FACETS,
+    FileResult,
+    Row,
+    Where,
+    check_file,
+    cross_check,
+    passes,
+    plainly_filtered,
+)
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.pickle"
@@ -59,6 +68,11 @@ class Record:
         if self._path is None:
             self._path = Path(self._where)
         return self._path
+
+    @property
+    def file(self) -> str:
+        """`str(self.path)`, without building the Path."""
+        return self._where if self._path is None else str(self._path)
 
     def __repr__(self) -> str:
         return f"Record({self.kind!r}, {self.id!r}, {str(self.path)!r})"
@@ -96,13 +110,17 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
-         jobs: int | None = None, data: bool = True, where: Where | None = None) -> LoadResult:
+         jobs: int | None = None, data: bool = True, where: Where | None = None,
+         skip_filtered: bool = False) -> LoadResult:
     """Load and check the records under `root` (all, or only `paths`: files or folders).
 
     `data=False` only checks (records stay empty): `kefu validate` skips building the data.
     `where` keeps only matching records of the kinds it names, e.g. open tickets for
     `kefu overdue`: {"ticket": {"status": {"open", "in-progress", "waiting"}}} (fields: FACETS).
     Every file is still checked and every problem reported; the others' data is never built.
+    `skip_filtered=True` (with `where`) trades that for speed: a file whose top lines plainly
+    fail `where` (`status: closed`) is neither parsed nor checked, so its problems go unreported;
+    any file the byte scan cannot settle (flow style, quoted values...) is checked as usual.
     """
     unknown = {f for rules in (where or {}).values() for f in rules} - set(FACETS)
     if unknown:
@@ -111,14 +129,14 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
     try:
-        return _load(root, paths, use_cache, jobs, data, where)
+        return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
-          data: bool, where: Where | None) -> LoadResult:
+          data: bool, where: Where | None, skip_filtered: bool = False) -> LoadResult:
     every = discover(root)
     wanted = every if paths is None else _select(root, paths)
     if paths is None:
@@ -127,7 +145,8 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         targets = {kind for k in KINDS.values() for _, kind in k.references}
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
     results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
-                                        want_data=data, where=where)
+                                        want_data=data, where=where,
+                                        skip=where if skip_filtered else None)
     known = _known(every, results)
     chosen = [results[rel] for rel in wanted]
     problems = [p for r in chosen for p in r.problems]
@@ -249,8 +268,8 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
 
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
-                prune: bool, want_data: bool, where: Where | None = None
-                ) -> tuple[dict[str, FileResult], set[str], int]:
+                prune: bool, want_data: bool, where: Where | None = None,
+                skip: Where | None = None) -> tuple[dict[str, FileResult], set[str], int]:
     """Results for `rels`, the files actually parsed this time, and how many were read."""
     cached = _read_cache(root) if use_cache else {}
     base = str(root)
@@ -276,7 +295,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         todo = _answer_from_git(root, todo, cached, results)
         dirty = len(todo) != before
     parsed: set[str] = set()
-    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where):
+    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where, skip):
         if row is None:  # content unchanged, only touched
             row = cached[rel][3]
         else:
@@ -344,28 +363,33 @@ def _git_blobs(root: Path) -> dict[str, bytes]:
 
 
 def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool, where: Where | None) -> list[_Fresh]:
+         want_data: bool, where: Where | None, skip: Where | None = None) -> list[_Fresh]:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
-        return _check_chunk(str(root), todo, want_data, where)
+        return _check_chunk(str(root), todo, want_data, where, skip)
     for kind in KINDS.values():
         kind.load_model()  # import models once, before forking, not in every worker
     import multiprocessing
 
-    size = -(-len(todo) // (workers * 4))
-    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    # strided, not consecutive: costly files cluster (open tickets are the recent months)
+    count = workers * 4
+    chunks = [todo[i::count] for i in range(count)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         out: list[_Fresh] = []
         for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
-                             [want_data] * len(chunks), [where] * len(chunks)):
+                             [want_data] * len(chunks), [where] * len(chunks),
+                             [skip] * len(chunks)):
             out.extend(part)
     return out
 
 
 def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool,
-                 where: Where | None = None) -> list[_Fresh]:
-    """Worker: read and check each file; None row when its content hash is unchanged."""
+                 where: Where | None = None, skip: Where | None = None) -> list[_Fresh]:
+    """Worker: read and check each file; None row when its content hash is unchanged.
+
+    With `skip`, a file plainly failing it gets an unchecked stand-in row, never cached (size -1).
+    """
     out: list[_Fresh] = []
     for rel, known_digest in items:
         path = f"{root}/{rel}"
@@ -383,6 +407,10 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
             result = FileResult(rel, _kind_name(rel), problems=[
                 Problem(rel, 0, 0, "unreadable", message)])
             out.append((rel, -1, -1, b"", result.row()))
+            continue
+        stand_in = plainly_filtered(rel, raw, skip) if skip else None
+        if stand_in is not None:
+            out.append((rel, -1, -1, b"", stand_in.row()))
             continue
         digest = blob_hash(raw)
         if digest == known_digest:

@@ -19,7 +19,7 @@ from kefu.problems import Problem, Severity
 
 from . import models
 from .kinds import Kind, kind_of, known_places, schema_rel
-from .loader import ParseFailure, load_mapping, locate, parse
+from .loader import ParseFailure, load_mapping, locate, parse, top_level_words
 from .models import Ticket, ticket_rules
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -94,6 +94,23 @@ def passes(kind: str | None, facets: Mapping[str, str], where: Where | None) -> 
     if not rules:
         return True
     return all(facets.get(name) in allowed for name, allowed in rules.items())
+
+
+def plainly_filtered(rel: str, raw: bytes, where: Where) -> FileResult | None:
+    """A stand-in result, unchecked, for a file whose top lines already show it fails `where`.
+
+    None whenever the byte scan is not conclusive (flow style, quoted or late `status:`...):
+    the file is then parsed and checked as usual. The stand-in's id is the file name's.
+    """
+    kind = kind_of(rel)
+    rules = where.get(kind.name) if kind is not None else None
+    if not rules or kind is None:
+        return None
+    facets = top_level_words(raw, rules)
+    if not any(name in facets and facets[name] not in allowed for name, allowed in rules.items()):
+        return None
+    stem = posixpath.basename(rel).rpartition(".")[0]
+    return FileResult(rel, kind.name, id=stem, partial=True, facets=facets)
 
 
 def check_file(rel: str, raw: bytes, want_data: bool = True,
