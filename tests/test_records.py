@@ -339,3 +339,4 @@ def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> N
     assert {p.slug for p in full.errors} == {"duplicate-key"}
     assert fast.errors == []  # the broken closed ticket was not read: validate reports it
     assert {p.slug for p in fast.problems} == {"missing-schema-line"}  # the flow file was
+    assert fast.files == full.files - len(closed) + 1

@@ -32,7 +32,7 @@ from .validate import (
     check_file,
     cross_check,
     passes,
-    plainly_filtered,
+    plainly_fails,
 )
 
 CACHE_DIR = ".kefu-cache"
@@ -119,8 +119,9 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     `kefu overdue`: {"ticket": {"status": {"open", "in-progress", "waiting"}}} (fields: FACETS).
     Every file is still checked and every problem reported; the others' data is never built.
     `skip_filtered=True` (with `where`) trades that for speed: a file whose top lines plainly
-    fail `where` (`status: closed`) is neither parsed nor checked, so its problems go unreported;
-    any file the byte scan cannot settle (flow style, quoted values...) is checked as usual.
+    fail `where` (`status: closed`) is neither parsed nor checked, so its problems go unreported
+    and it is not counted in `files`; any file the byte scan cannot settle (flow style, quoted
+    values...) is checked as usual. Its id still counts, by its file name, for duplicate ids.
     """
     unknown = {f for rules in (where or {}).values() for f in rules} - set(FACETS)
     if unknown:
@@ -148,7 +149,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                                         want_data=data, where=where,
                                         skip=where if skip_filtered else None)
     known = _known(every, results)
-    chosen = [results[rel] for rel in wanted]
+    chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
     problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
@@ -270,7 +271,10 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool, where: Where | None = None,
                 skip: Where | None = None) -> tuple[dict[str, FileResult], set[str], int]:
-    """Results for `rels`, the files actually parsed this time, and how many were read."""
+    """Results for `rels`, the files actually parsed this time, and how many were read.
+
+    Files left out by `skip` have no result.
+    """
     cached = _read_cache(root) if use_cache else {}
     base = str(root)
     results: dict[str, FileResult] = {}
@@ -306,7 +310,8 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
             cached[rel] = (size, mtime, digest, row)
             dirty = True
     if use_cache:
-        stale = [rel for rel in cached if rel not in results] if prune else []
+        kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
+        stale = [rel for rel in cached if rel not in kept] if prune else []
         for rel in stale:
             del cached[rel]
         if dirty or stale:
@@ -388,7 +393,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
                  where: Where | None = None, skip: Where | None = None) -> list[_Fresh]:
     """Worker: read and check each file; None row when its content hash is unchanged.
 
-    With `skip`, a file plainly failing it gets an unchecked stand-in row, never cached (size -1).
+    With `skip`, a file plainly failing it is left out: no row at all.
     """
     out: list[_Fresh] = []
     for rel, known_digest in items:
@@ -408,9 +413,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
                 Problem(rel, 0, 0, "unreadable", message)])
             out.append((rel, -1, -1, b"", result.row()))
             continue
-        stand_in = plainly_filtered(rel, raw, skip) if skip else None
-        if stand_in is not None:
-            out.append((rel, -1, -1, b"", stand_in.row()))
+        if skip and plainly_fails(rel, raw, skip):
             continue
         digest = blob_hash(raw)
         if digest == known_digest:

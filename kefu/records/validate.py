@@ -96,21 +96,17 @@ def passes(kind: str | None, facets: Mapping[str, str], where: Where | None) -> 
     return all(facets.get(name) in allowed for name, allowed in rules.items())
 
 
-def plainly_filtered(rel: str, raw: bytes, where: Where) -> FileResult | None:
-    """A stand-in result, unchecked, for a file whose top lines already show it fails `where`.
+def plainly_fails(rel: str, raw: bytes, where: Where) -> bool:
+    """Whether the file's top lines already show that its record fails `where`, unparsed.
 
-    None whenever the byte scan is not conclusive (flow style, quoted or late `status:`...):
-    the file is then parsed and checked as usual. The stand-in's id is the file name's.
+    False whenever the byte scan is not conclusive (flow style, quoted or late `status:`...).
     """
     kind = kind_of(rel)
     rules = where.get(kind.name) if kind is not None else None
-    if not rules or kind is None:
-        return None
+    if not rules:
+        return False
     facets = top_level_words(raw, rules)
-    if not any(name in facets and facets[name] not in allowed for name, allowed in rules.items()):
-        return None
-    stem = posixpath.basename(rel).rpartition(".")[0]
-    return FileResult(rel, kind.name, id=stem, partial=True, facets=facets)
+    return any(name in facets and facets[name] not in allowed for name, allowed in rules.items())
 
 
 def check_file(rel: str, raw: bytes, want_data: bool = True,
