@@ -493,10 +493,14 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
     `known` maps kind -> id -> rels of every record in the repository (also files not re-read).
     """
     problems: list[Problem] = []
+    no_ids: dict[str, list[str]] = {}
     for result in results:
         if result.kind is None or result.id is None:
             continue
-        others = [rel for rel in known.get(result.kind, {}).get(result.id, []) if rel != result.rel]
+        holders = known.get(result.kind, no_ids).get(result.id, [])
+        if len(holders) == 1 and holders[0] == result.rel:
+            continue  # the usual case, cheaply: runs for every file
+        others = [rel for rel in holders if rel != result.rel]
         if others:
             names = "、".join(f"`{rel}`" for rel in others)
             line, col = _pos(read_text, result.rel, ("id",))
@@ -504,8 +508,8 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
                                     f"编号 `{result.id}` 与 {names} 重复：每条记录的编号必须唯一，"
                                     "请用 `kefu new` 生成新编号并相应改名。"))
     for result in results:
-        for target, value in sorted(result.refs):
-            ids = known.get(target, {})
+        for target, value in sorted(result.refs) if result.refs else ():
+            ids = known.get(target, no_ids)
             if value in ids:
                 continue
             loc = _ref_loc(read_text, result, target, value)
