@@ -376,9 +376,12 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
         kind.load_model()  # import models once, before forking, not in every worker
     import multiprocessing
 
-    # strided, not consecutive: costly files cluster (open tickets are the recent months)
     count = workers * 4
-    chunks = [todo[i::count] for i in range(count)]
+    if skip:  # strided: the files that are not skipped cluster (open tickets: recent months)
+        chunks = [todo[i::count] for i in range(count)]
+    else:  # consecutive: neighbouring files share folders
+        size = -(-len(todo) // count)
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         out: list[_Fresh] = []
