@@ -299,7 +299,8 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         todo = _answer_from_git(root, todo, cached, results)
         dirty = len(todo) != before
     parsed: set[str] = set()
-    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where, skip):
+    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where, skip,
+                                              use_cache):
         if row is None:  # content unchanged, only touched
             row = cached[rel][3]
         else:
@@ -368,10 +369,11 @@ def _git_blobs(root: Path) -> dict[str, bytes]:
 
 
 def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool, where: Where | None, skip: Where | None = None) -> list[_Fresh]:
+         want_data: bool, where: Where | None, skip: Where | None = None,
+         digests: bool = True) -> list[_Fresh]:
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
-        return _check_chunk(str(root), todo, want_data, where, skip)
+        return _check_chunk(str(root), todo, want_data, where, skip, digests)
     for kind in KINDS.values():
         kind.load_model()  # import models once, before forking, not in every worker
     import multiprocessing
@@ -387,15 +389,17 @@ def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
         out: list[_Fresh] = []
         for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
                              [want_data] * len(chunks), [where] * len(chunks),
-                             [skip] * len(chunks)):
+                             [skip] * len(chunks), [digests] * len(chunks)):
             out.extend(part)
     return out
 
 
 def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool,
-                 where: Where | None = None, skip: Where | None = None) -> list[_Fresh]:
+                 where: Where | None = None, skip: Where | None = None,
+                 digests: bool = True) -> list[_Fresh]:
     """Worker: read and check each file; None row when its content hash is unchanged.
 
+    `digests=False` (no cache to fill or compare with) leaves the git blob ids empty.
     With `skip`, a file plainly failing it is left out: no row at all.
     """
     out: list[_Fresh] = []
@@ -418,7 +422,7 @@ def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bo
             continue
         if skip and plainly_fails(rel, raw, skip):
             continue
-        digest = blob_hash(raw)
+        digest = blob_hash(raw) if digests else b""
         if digest == known_digest:
             out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
         else:
