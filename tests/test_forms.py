@@ -185,6 +185,31 @@ def test_tick_boxes_and_printed_text_have_glyphs_in_the_font() -> None:
     assert missing_glyphs("☐☑", fonts.regular) == {"☐", "☑"}  # why ■/□ are used
 
 
+def pdf_font_names(pdf: bytes) -> set[str]:
+    """Font names pdffonts lists, without the subset tag."""
+    listed = pdf_tool("pdffonts", data=pdf).splitlines()[2:]
+    return {line.split()[0].split("+", 1)[1] for line in listed}
+
+
+def test_rare_characters_print_from_the_full_font(
+    renderer: FormRenderer, weasy_log: object
+) -> None:
+    """Forms print from a cached common-character copy of NotoSansSC (faster); a character
+    beyond it (喆 is not in GB2312) falls back to the complete font, never to a box."""
+    assert renderer.fonts.common is not None
+    copy = renderer.fonts.common
+    assert missing_glyphs("喆", copy[0]) == {"喆"}
+    assert missing_glyphs("喆", renderer.fonts.regular) == set()
+    assert {TTFont(path)["name"].getDebugName(6) for path in copy} == EMBEDDED
+    assert (copy[0].parent / "LICENSE_FONT").read_bytes() == renderer.fonts.license.read_bytes()
+    plain = renderer.pdf("complaint-report", Filled(values={"dealer": "张三数码"}))
+    assert pdf_font_names(plain) == {"NotoSansSC", "NotoSansSC-Bold"}  # the copy alone
+    rare = renderer.pdf("complaint-report", Filled(values={"dealer": "张喆数码"}))
+    assert "张喆数码" in text_of(rare)
+    assert embedded_fonts(rare) <= EMBEDDED
+    assert pdf_font_names(rare) == {"NotoSansSC", "NotoSansSC-Bold", "NotoSansSC-Full"}
+
+
 def test_planned_and_blank_only_forms_refuse_records(repo: Path) -> None:
     for form in REGISTRY.forms:
         if not form.fillable:

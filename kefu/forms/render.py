@@ -9,7 +9,7 @@ from typing import Any
 
 import jinja2
 
-from kefu.forms.fonts import FontFiles, find_fonts
+from kefu.forms.fonts import FontFiles, find_fonts, with_common
 from kefu.forms.registry import Form, FormField, Registry, forms_dir, load_registry
 
 CHECKED = "■"
@@ -80,7 +80,7 @@ class FormRenderer:
         self.root = root
         self.folder = forms_dir(root)
         self.registry: Registry = load_registry(root)
-        self.fonts: FontFiles = find_fonts(root)
+        self.fonts: FontFiles = with_common(find_fonts(root))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.folder),
             autoescape=True,  # record text is data: <script>, {{ }} and & print literally
