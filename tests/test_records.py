@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kefu.cli import main
 from kefu.records import load, personal_values
-from kefu.records.corpus import CACHE_DIR, PARALLEL_MIN
+from kefu.records.corpus import CACHE_DIR, CACHE_FILE, PARALLEL_MIN
 from kefu.records.kinds import KINDS
 from kefu.records.loader import top_level_words
 from kefu.records.schemagen import write_schemas
@@ -108,8 +108,26 @@ def test_cache_rechecks_only_changed_files(repo: Path) -> None:
     assert again.reparsed == 1 and [p.slug for p in again.errors] == ["bad-enum"]
     os.utime(repo / "records/people/liqiang.yml")  # touched, same content: hash hit
     assert load(repo).reparsed == 0
-    (repo / CACHE_DIR / "records.pickle").write_bytes(b"garbage")
+    (repo / CACHE_DIR / CACHE_FILE).write_bytes(b"garbage")
     assert load(repo).reparsed == 4
+
+
+def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
+    """validate's cache (no data: the marshal part) answers, keeps warnings, sees edits."""
+    person = repo / "records/people/liqiang.yml"
+    person.write_text(person.read_text("utf-8").split("\n", 1)[1], "utf-8")  # no schema line
+    first = load(repo, data=False)
+    assert first.reparsed == 4 and first.records == []
+    again = load(repo, data=False)
+    assert again.reparsed == 0 and again.problems == first.problems
+    assert [p.slug for p in again.problems] == ["missing-schema-line"]
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    edited = load(repo, data=False)
+    assert edited.reparsed == 1 and [p.slug for p in edited.errors] == ["duplicate-key"]
+    full = load(repo)  # rows cached without data are parsed again when data is wanted
+    assert full.reparsed == 3 and {r.kind for r in full.records} == {"person", "dealer"}
+    assert load(repo).reparsed == 0 and len(load(repo).records) == 3
 
 
 def test_parallel_run_matches_serial(tmp_path: Path) -> None:
