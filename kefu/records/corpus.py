@@ -270,14 +270,10 @@ def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
     dicts, which marshal writes about ten times faster than pickle (no memo to keep); entries
     with data (datetimes) or problems (objects) are pickled, into one bytes value of the file.
     """
-    plain: dict[str, _Entry] = {}
-    rich: dict[str, _Entry] = {}
-    for rel, entry in entries.items():
-        row = entry[3]
-        if row[2] is None and not row[3]:
-            plain[rel] = entry
-        else:
-            rich[rel] = entry
+    plain = {rel: entry for rel, entry in entries.items()
+             if entry[3][2] is None and not entry[3][3]}
+    rich = ({rel: entry for rel, entry in entries.items() if rel not in plain}
+            if len(plain) != len(entries) else {})
     try:
         extra = pickle.dumps(rich, protocol=pickle.HIGHEST_PROTOCOL) if rich else b""
         payload = marshal.dumps((_FORMAT, _fingerprint(), plain, extra))
