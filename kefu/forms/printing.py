@@ -32,9 +32,10 @@ def print_form(
     registry = load_registry(root)
     form = registry.get(key)
     filled = fill(root, form, record_id, issued=issued) if record_id else None
-    target = output or Path(f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf")
+    name = f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf"
+    target = output or Path(name)
     if target.is_dir():
-        target = target / (f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf")
+        target = target / name
     return FormRenderer(root).write(key, target, filled)
 
 
