@@ -13,7 +13,7 @@ Sources, in order of precedence for one day:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -478,21 +478,28 @@ def to_ics(cal: WorkCalendar, years: Iterable[int]) -> bytes:
     out.add("x-wr-calname", "客服部工作日历")
     stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fixed: the file changes only with the days
     for year in years:
-        day = dt.date(year, 1, 1)
-        while day.year == year:
-            info = cal.day(day)
-            if info.workday != (day.weekday() < 5):
-                event = icalendar.Event()
-                state = "上班" if info.workday else "休息"
-                mark = "（暂定）" if info.provisional else ""
-                event.add("summary", f"{state}：{info.name}{mark}")
-                event.add("description", describe_source(info))
-                event.add("dtstart", day)
-                event.add("dtend", day + dt.timedelta(days=1))
-                event.add("dtstamp", stamp)
-                event.add("uid", f"{day.isoformat()}@kefu-calendar")
-                event.add("transp", "TRANSPARENT")
-                out.add_component(event)
-            day += dt.timedelta(days=1)
+        for info in special_days(cal, year):
+            day = info.date
+            event = icalendar.Event()
+            state = "上班" if info.workday else "休息"
+            mark = "（暂定）" if info.provisional else ""
+            event.add("summary", f"{state}：{info.name}{mark}")
+            event.add("description", describe_source(info))
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=1))
+            event.add("dtstamp", stamp)
+            event.add("uid", f"{day.isoformat()}@kefu-calendar")
+            event.add("transp", "TRANSPARENT")
+            out.add_component(event)
     data: bytes = out.to_ical()
     return data
+
+
+def special_days(cal: WorkCalendar, year: int) -> Iterator[DayInfo]:
+    """Days of `year` that differ from the plain week: weekdays off and weekend workdays."""
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        info = cal.day(day)
+        if info.workday != (day.weekday() < 5):
+            yield info
+        day += dt.timedelta(days=1)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
-from kefu.calendar import DayInfo, WorkCalendar, describe_source, to_ics
+from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
 from kefu.overdue import (
     MD_HEADER,
     MD_RULE,
@@ -132,7 +131,7 @@ def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
              "只列与常规周历（周一至周五上班）不同的日子。"
              f"可把 [{year}–{year + 1} 年的节假日与调休]({ICS}) 导入日历软件（iCalendar 格式）。"]
     for y in (year, year + 1):
-        special = list(_special_days(cal, y))
+        special = list(special_days(cal, y))
         note = "（暂定：尚未公布放假安排，按法定节假日规则推算）" if cal.is_provisional(
             dt.date(y, 1, 1)) else ""
         lines += ["", f"### {y} 年{note}", "", "| 日期 | 星期 | 安排 | 依据 |", "|---|---|---|---|"]
@@ -141,12 +140,3 @@ def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
             lines.append(f"| {info.date.isoformat()} | 周{'一二三四五六日'[info.date.weekday()]} | "
                          f"{state}（{info.name}） | {describe_source(info)} |")
     return lines
-
-
-def _special_days(cal: WorkCalendar, year: int) -> Iterable[DayInfo]:
-    day = dt.date(year, 1, 1)
-    while day.year == year:
-        info = cal.day(day)
-        if info.workday != (day.weekday() < 5):
-            yield info
-        day += dt.timedelta(days=1)
