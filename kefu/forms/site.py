@@ -7,7 +7,7 @@ import shutil
 from importlib.metadata import version
 from pathlib import Path
 
-from kefu.forms.fonts import find_fonts
+from kefu.forms.fonts import FontFiles, find_fonts
 from kefu.forms.registry import Registry, forms_dir, load_registry
 from kefu.forms.render import FormRenderer
 
@@ -86,12 +86,13 @@ def write_site_pages(root: Path, out: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     _write_if_changed(out / "forms.md", forms_page(registry))
     stamp_file = folder / STAMP
-    shutil.copyfile(find_fonts(root).license, folder / LICENSE_NAME)
+    fonts = find_fonts(root)
+    shutil.copyfile(fonts.license, folder / LICENSE_NAME)
     expected = {f"{key}.pdf" for key in registry.keys}
     for stale in folder.glob("*.pdf"):
         if stale.name not in expected:
             stale.unlink()
-    stamp = _stamp(root)
+    stamp = _stamp(root, fonts)
     if (
         stamp_file.is_file()
         and stamp_file.read_text() == stamp
@@ -104,7 +105,7 @@ def write_site_pages(root: Path, out: Path) -> None:
     stamp_file.write_text(stamp)
 
 
-def _stamp(root: Path) -> str:
+def _stamp(root: Path, fonts: FontFiles) -> str:
     """Cheap stamp without importing WeasyPrint when nothing changed."""
     digest = hashlib.sha256()
     for path in sorted(forms_dir(root).iterdir()):
@@ -112,6 +113,6 @@ def _stamp(root: Path) -> str:
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
-    digest.update(find_fonts(root).stamp().encode())
+    digest.update(fonts.stamp().encode())
     digest.update(version("weasyprint").encode())
     return digest.hexdigest()
