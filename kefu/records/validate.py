@@ -396,8 +396,9 @@ def _explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if etype == "extra_forbidden":
-        allowed = "、".join(_fields_at(model, loc[:-1])) or "（无）"
-        close = difflib.get_close_matches(str(loc[-1]), _fields_at(model, loc[:-1]), n=1)
+        fields = _fields_at(model, loc[:-1])
+        allowed = "、".join(fields) or "（无）"
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
         hint = f"是不是想写 `{close[0]}`？" if close else "请检查拼写，或删除该字段。"
         return "unknown-field", f"未知字段 `{name}`。{hint}允许的字段：{allowed}。"
     if etype == "missing":
@@ -440,19 +441,26 @@ def _explain_time(name: str, value: Any, etype: str) -> tuple[str, str]:
                             f"例如 {example}。")
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> tuple[Any, Any] | None:
+    """(model or None, info of the last named field) at `loc`; None when `loc` leaves the models."""
     current: Any = model
+    info: Any = None
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         info = current.model_fields.get(str(part))
         if info is None:
-            return []
+            return None
         current = _inner_model(info.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+    return current, info
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    walked = _model_at(model, loc)
+    if walked is not None and isinstance(walked[0], type) and issubclass(walked[0], BaseModel):
+        return list(walked[0].model_fields)
     return []
 
 
@@ -471,18 +479,8 @@ def _inner_model(annotation: Any) -> Any:
 
 def _describe(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
     """（字段说明） from the model, when there is one."""
-    current: Any = model
-    description = None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return ""
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return ""
-        description = info.description
-        current = _inner_model(info.annotation)
+    walked = _model_at(model, loc)
+    description = walked[1].description if walked is not None and walked[1] is not None else None
     return f"（{description}）" if description else ""
 
 
