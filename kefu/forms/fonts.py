@@ -25,7 +25,9 @@ FULL_FAMILY = "NotoSansSC Full"
 """CSS family of the complete font, the fallback behind the common-character copy (embedded as
 XXXXXX+NotoSansSC-Full). It must differ from FAMILY: WeasyPrint merges faces that share a family
 and weight into one PDF font, which prints wrong glyphs."""
-CACHE_DIR = Path(__file__).resolve().parents[2] / ".cache" / "fonts"
+CHECKOUT = Path(__file__).resolve().parents[2]
+"""The checkout kefu runs from (editable install): its fonts are the last resort."""
+CACHE_DIR = CHECKOUT / ".cache" / "fonts"
 """Derived fonts (git-ignored), one folder per source version."""
 
 
@@ -73,7 +75,7 @@ def _candidates(root: Path) -> Iterator[Path]:
     # package's own checkout is the last resort.
     for folder in (root.resolve(), *root.resolve().parents):
         yield folder / PACKAGE
-    yield Path(__file__).resolve().parents[2] / PACKAGE
+    yield CHECKOUT / PACKAGE
 
 
 def find_fonts(root: Path) -> FontFiles:

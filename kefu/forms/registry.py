@@ -9,6 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kefu.forms.fonts import CHECKOUT
 from kefu.problems import KefuError
 
 FieldType = Literal["line", "text", "date", "datetime", "choice", "grid", "section"]
@@ -119,7 +120,7 @@ class Registry(_Strict):
         )
 
 
-PROJECT_FORMS = Path(__file__).resolve().parents[2] / "forms"
+PROJECT_FORMS = CHECKOUT / "forms"
 """The forms/ folder of the checkout kefu runs from (editable install, as `make install` does)."""
 
 
