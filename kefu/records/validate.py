@@ -10,7 +10,7 @@ import types
 import typing
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
@@ -18,11 +18,11 @@ from pydantic import AwareDatetime, BaseModel, ValidationError
 from kefu.problems import Problem, Severity
 
 from . import models
+from .ids import SHANGHAI
 from .kinds import Kind, kind_of, known_places, schema_rel
 from .loader import ParseFailure, load_mapping, locate, parse, top_level_words
 from .models import Ticket, ticket_rules
 
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 SCHEMA_LINE = "# yaml-language-server: $schema="
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?"
