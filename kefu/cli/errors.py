@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import click
 
@@ -39,17 +40,16 @@ def _hint(err: click.BadParameter) -> str:
     return ""
 
 
+def _suggest(possibilities: Sequence[str] | None) -> str:
+    """`是不是想用 …？` for click's close matches, or nothing."""
+    return f"是不是想用 {'、'.join(sorted(possibilities))}？" if possibilities else ""
+
+
 def _message(err: click.UsageError) -> str:
     if isinstance(err, click.NoSuchOption):
-        text = f"没有选项 {err.option_name}。"
-        if err.possibilities:
-            text += f"是不是想用 {'、'.join(sorted(err.possibilities))}？"
-        return text
+        return f"没有选项 {err.option_name}。" + _suggest(err.possibilities)
     if isinstance(err, click.exceptions.NoSuchCommand):
-        text = f"没有命令 {err.command_name!r}。"
-        if err.possibilities:
-            text += f"是不是想用 {'、'.join(sorted(err.possibilities))}？"
-        return text
+        return f"没有命令 {err.command_name!r}。" + _suggest(err.possibilities)
     if isinstance(err, click.MissingParameter):
         kind = {"argument": "参数", "option": "选项"}.get(
             err.param.param_type_name if err.param else "", "参数"
