@@ -52,6 +52,16 @@ class DayInfo:
     name: str  # 元旦, 调休上班, 公司休息日, 周末, 工作日 …
     source: str  # official | override | rule | week
 
+    @property
+    def state(self) -> str:
+        """上班 or 休息."""
+        return "上班" if self.workday else "休息"
+
+    @property
+    def weekday_name(self) -> str:
+        """周一 … 周日."""
+        return "周" + "一二三四五六日"[self.date.weekday()]
+
 
 @dataclass(frozen=True)
 class _Year:
@@ -461,7 +471,7 @@ def describe_source(info: DayInfo) -> str:
     """A short Chinese phrase naming where the day's status comes from."""
     return {
         OFFICIAL: "国务院放假安排",
-        OVERRIDE: "records/calendar.yml",
+        OVERRIDE: CALENDAR_FILE.as_posix(),
         RULE: "按法定节假日规则推算（暂定）",
         WEEK: "常规周历" + ("（暂定）" if info.provisional else ""),
     }[info.source]
@@ -481,9 +491,8 @@ def to_ics(cal: WorkCalendar, years: Iterable[int]) -> bytes:
         for info in special_days(cal, year):
             day = info.date
             event = icalendar.Event()
-            state = "上班" if info.workday else "休息"
             mark = "（暂定）" if info.provisional else ""
-            event.add("summary", f"{state}：{info.name}{mark}")
+            event.add("summary", f"{info.state}：{info.name}{mark}")
             event.add("description", describe_source(info))
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=1))

@@ -136,7 +136,6 @@ def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
             dt.date(y, 1, 1)) else ""
         lines += ["", f"### {y} 年{note}", "", "| 日期 | 星期 | 安排 | 依据 |", "|---|---|---|---|"]
         for info in special:
-            state = "上班" if info.workday else "休息"
-            lines.append(f"| {info.date.isoformat()} | 周{'一二三四五六日'[info.date.weekday()]} | "
-                         f"{state}（{info.name}） | {describe_source(info)} |")
+            lines.append(f"| {info.date.isoformat()} | {info.weekday_name} | "
+                         f"{info.state}（{info.name}） | {describe_source(info)} |")
     return lines

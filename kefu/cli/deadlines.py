@@ -126,10 +126,8 @@ def calendar_command(month: str | None, as_json: bool, ics: Path | None) -> None
                       "source": d.source} for d in days],
         }, ensure_ascii=False, indent=2))
         return
-    weekdays = "一二三四五六日"
     for d in days:
-        state = "上班" if d.workday else "休息"
-        click.echo(f"{d.date.isoformat()} 周{weekdays[d.date.weekday()]}  {state}  "
+        click.echo(f"{d.date.isoformat()} {d.weekday_name}  {d.state}  "
                    f"{d.name}  （{describe_source(d)}）")
 
 
