@@ -44,10 +44,10 @@ def copy_vendor_assets(root: Path, out: Path) -> None:
                 f"缺少 {source}：请先运行 make install（需要 Node.js 与 npm，执行 npm ci）。",
                 slug="site-assets",
             )
-        if dst.is_file() and dst.stat().st_size == src.stat().st_size and (
-            dst.stat().st_mtime_ns >= src.stat().st_mtime_ns
-        ):
-            continue
+        if dst.is_file():
+            old, new = dst.stat(), src.stat()
+            if old.st_size == new.st_size and old.st_mtime_ns >= new.st_mtime_ns:
+                continue
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
 
