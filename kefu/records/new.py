@@ -8,17 +8,17 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from kefu.problems import KefuError
 
 from .corpus import find_root, load
 from .ids import SHANGHAI, ticket_id
 from .kinds import KINDS, schema_rel
-from .models import Ticket
+from .models import Ticket, TicketType
 from .validate import SCHEMA_LINE, check_file
 
-TICKET_TYPES = ("complaint", "repair", "doa", "inquiry", "callback", "work-request")
+TICKET_TYPES: tuple[str, ...] = get_args(TicketType)  # from the model, the one source of truth
 TICKET_FIELDS = ("title", "owner", "dealer", "customer", "product", "department", "channel",
                  "status", "level", "received", "agreed_due", "note", "by")
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
