@@ -100,9 +100,7 @@ def _due_text(ctx: TicketContext, milestone: Any | None) -> str | None:
         return None
     if milestone.due is None:
         return "未记录约定期限（agreed_due）"
-    due = _local(milestone.due)
-    assert due is not None
-    text = f"{due:%Y-%m-%d %H:%M}（{ctx.rule_titles.get(milestone.rule, milestone.rule)}）"
+    text = f"{_stamp(milestone.due)}（{ctx.rule_titles.get(milestone.rule, milestone.rule)}）"
     return text + ("（暂定：该年官方假期未公布）" if milestone.provisional else "")
 
 
