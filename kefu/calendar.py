@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kefu.problems import KefuError, Problem
+from kefu.records.loader import locate_node
 
 CALENDAR_FILE = Path("records") / "calendar.yml"
 
@@ -313,7 +314,7 @@ def read_calendar_file(
                 problems.append(
                     Problem(
                         shown,
-                        *locate(node, (key, index)),
+                        *locate_node(node, (key, index), key=False),
                         "duplicate-date",
                         f"{day.isoformat()} 在 {key} 中重复出现，请删去一处。",
                     )
@@ -323,7 +324,7 @@ def read_calendar_file(
         problems.append(
             Problem(
                 shown,
-                *locate(node, ("workdays", model.workdays.index(day))),
+                *locate_node(node, ("workdays", model.workdays.index(day)), key=False),
                 "calendar-conflict",
                 f"{day.isoformat()} 同时列在 holidays 和 workdays 中，请只保留一处。",
             )
@@ -359,7 +360,7 @@ def read_model_file(
             where = " → ".join(str(part) for part in loc) or "文件"
             value = error.get("input")
             shown_value = f"（现为 {value!r}）" if isinstance(value, str | int | float) else ""
-            place = locate(node, loc, key=error["type"] == "extra_forbidden")
+            place = locate_node(node, loc, key=error["type"] == "extra_forbidden")
             problems.append(Problem(shown, *place, slug, f"{where}{shown_value}：{hint}"))
     return None, node, sorted(set(problems))
 
@@ -387,33 +388,6 @@ def _duplicate_keys(shown: str, root: yaml.Node | None) -> list[Problem]:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return sorted(problems)
-
-
-def locate(node: yaml.Node | None, loc: tuple[Any, ...], key: bool = False) -> tuple[int, int]:
-    """Line and column of the deepest existing part of `loc` in a composed node tree.
-
-    A mapping entry points at its value when that is a scalar, or at its key when `key` is set.
-    """
-    if node is None:
-        return 1, 1
-    line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            match = next(((k, v) for k, v in node.value if str(k.value) == str(part)), None)
-            if match is None:
-                return line, col
-            node = match[1]
-            line, col = match[0].start_mark.line + 1, match[0].start_mark.column + 1
-            if not key and not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
-                line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        else:
-            return line, col
-    return line, col
 
 
 class _Loader(yaml.SafeLoader):

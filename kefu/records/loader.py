@@ -222,9 +222,16 @@ def locate(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
     Walks the composed node tree; stops at the deepest part that exists (a missing field
     points at its parent), and falls back to the first line when the text cannot be composed.
     """
+    return locate_node(_compose(text), loc)
+
+
+def locate_node(node: Any, loc: Sequence[Any], key: bool = True) -> tuple[int, int]:
+    """Line and column of the deepest existing part of `loc` in a composed PyYAML node tree.
+
+    A mapping entry points at its key, or at its value when that is a scalar and `key` is unset.
+    """
     import yaml
 
-    node = _compose(text)
     if node is None:
         return 1, 1
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
@@ -234,6 +241,8 @@ def locate(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
                 if str(knode.value) == str(part):
                     line, col = knode.start_mark.line + 1, knode.start_mark.column + 1
                     node = vnode
+                    if not key and not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+                        line, col = node.start_mark.line + 1, node.start_mark.column + 1
                     break
             else:
                 return line, col
