@@ -84,8 +84,12 @@ def node() -> str:
 
 def load_hook(name: str) -> ModuleType:
     """Import one of the MkDocs hooks in hooks/ (a folder of scripts, not a package)."""
-    path = ROOT / "hooks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"kefu_hook_{name}", path)
+    return load_script(ROOT / "hooks" / f"{name}.py", f"kefu_hook_{name}")
+
+
+def load_script(path: Path, name: str) -> ModuleType:
+    """Import a Python file by path as module `name` (hooks/ and scripts/ are not packages)."""
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

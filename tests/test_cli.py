@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -11,18 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT, load_script
 
 from kefu.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _load_cli_help():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("cli_help", ROOT / "scripts" / "cli_help.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "scripts" / "cli_help.py", "cli_help")
 
 
 def test_readme_help_section_is_current() -> None:
