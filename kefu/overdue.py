@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu.calendar import WorkCalendar
-from kefu.problems import Problem, Severity
+from kefu.problems import Problem
 from kefu.sla import Rules, load_rules, milestones
 
 TYPE_NAMES = {
@@ -242,5 +242,4 @@ def find_overdue(root: Path, today: dt.date | None = None, within: int = 0) -> O
     tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records if r.kind == "ticket")
     day = today or today_local(rules)
     items = scan(tickets, people, rules, cal, day, within)
-    errors = [p for p in result.problems if p.severity is Severity.ERROR]
-    return OverdueReport(day, within, items, errors)
+    return OverdueReport(day, within, items, result.errors)

@@ -24,7 +24,6 @@ from kefu.overdue import (
     scan,
     today_local,
 )
-from kefu.problems import Severity
 from kefu.sla import Rules, load_rules
 
 PAGE = "tracker.md"
@@ -53,7 +52,7 @@ def tracker_page(root: Path, today: dt.date | None = None) -> str:
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
     report = OverdueReport(day, SITE_WITHIN, scan(
         (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN))
-    invalid = len({p.path for p in result.problems if p.severity is Severity.ERROR})
+    invalid = len({p.path for p in result.errors})
     parts = [
         "# 工单看板",
         "",

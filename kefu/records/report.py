@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kefu.problems import KefuError, Severity, report_json, report_text
+from kefu.problems import KefuError, report_json, report_text
 
 from .corpus import find_root, load
 
@@ -17,10 +17,11 @@ def run_validate(paths: Sequence[Path] | None, fmt: str, *, use_cache: bool = Tr
         raise KefuError(f"--root 指定的目录不存在：{root}", "no-such-path", 2)
     root = root or find_root()
     result = load(root, paths, use_cache=use_cache, data=False)
-    errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
+    error_list = result.errors
+    errors = len(error_list)
     warnings = len(result.problems) - errors
     failed = errors > 0 or (strict and warnings > 0)
-    bad_files = len({p.path for p in result.problems if p.severity is Severity.ERROR})
+    bad_files = len({p.path for p in error_list})
     if fmt == "json":
         summary = {"files": result.files, "errors": errors, "warnings": warnings,
                    "invalid_files": bad_files, "valid": not failed}
