@@ -66,14 +66,12 @@ class Rules(dict[str, Rule]):
     """The whole sla.yml: a dict of rules by id, plus close of business and time zone."""
 
     def __init__(
-        self,
-        rules: Mapping[str, Rule],
-        close_of_business: dt.time = dt.time(17, 30),
-        tz: dt.tzinfo | None = None,
+        self, rules: Mapping[str, Rule], close_of_business: dt.time, tz: dt.tzinfo
     ) -> None:
+        # No defaults here: SlaFile holds them (17:30, Asia/Shanghai), read_sla_file passes them.
         super().__init__(rules)
         self.close_of_business = close_of_business
-        self.tz: dt.tzinfo = tz or ZoneInfo("Asia/Shanghai")
+        self.tz = tz
 
     def for_type(self, ticket_type: str) -> tuple[Rule, ...]:
         """Rules of one ticket type, memoized (called once per ticket of the corpus)."""
