@@ -313,10 +313,17 @@ def deadline(
             slug="agreed-rule",
             exit_code=2,
         )
+    local, due, provisional = _working_due(rule, start, cal, rules)
+    return Deadline(rule.id, rule.title, local, due, provisional, rule.term_text)
+
+
+def _working_due(
+    rule: Rule, start: dt.datetime | dt.date, cal: WorkCalendar, rules: Rules
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    """(local start, due at close of business, provisional) of a working-day or same-day rule."""
     local = localize(start, rules.tz)
     day, provisional = due_date(rule, local, cal, rules.close_of_business)
-    due = dt.datetime.combine(day, rules.close_of_business, tzinfo=rules.tz)
-    return Deadline(rule.id, rule.title, local, due, provisional, rule.term_text)
+    return local, dt.datetime.combine(day, rules.close_of_business, tzinfo=rules.tz), provisional
 
 
 def milestones(ticket: Mapping[str, Any], rules: Rules, cal: WorkCalendar) -> list[Milestone]:
@@ -371,12 +378,5 @@ def _milestone(
         if isinstance(agreed, dt.date) and not isinstance(agreed, dt.datetime):
             due = dt.datetime.combine(agreed, rules.close_of_business, tzinfo=rules.tz)
         return Milestone(rule.id, start, due, met, False)
-    local = localize(start, rules.tz)
-    day, provisional = due_date(rule, local, cal, rules.close_of_business)
-    return Milestone(
-        rule.id,
-        start,
-        dt.datetime.combine(day, rules.close_of_business, tzinfo=rules.tz),
-        met,
-        provisional,
-    )
+    _, due, provisional = _working_due(rule, start, cal, rules)
+    return Milestone(rule.id, start, due, met, provisional)
