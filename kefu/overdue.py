@@ -20,17 +20,11 @@ from typing import Any
 
 from kefu.calendar import WorkCalendar
 from kefu.problems import Problem
+from kefu.records.models import STATUS_LABELS, TYPE_LABELS
 from kefu.sla import Rules, load_rules, milestones
 
-TYPE_NAMES = {
-    "complaint": "投诉",
-    "repair": "返修",
-    "doa": "DOA 换新",
-    "inquiry": "咨询",
-    "callback": "回访",
-    "work-request": "部门工作提交",
-}
-STATUS_NAMES = {"open": "待处理", "in-progress": "处理中", "waiting": "等待中", "closed": "已结案"}
+TYPE_NAMES = TYPE_LABELS
+STATUS_NAMES = STATUS_LABELS
 OPEN_STATUSES = frozenset(STATUS_NAMES) - {"closed"}
 
 

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import typing
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml_rs
 from click.testing import CliRunner
 
 from kefu.cli import main
-from kefu.records import load, personal_values
+from kefu.records import load, models, personal_values
 from kefu.records.corpus import CACHE_DIR, CACHE_FILE, PARALLEL_MIN
 from kefu.records.kinds import KINDS
 from kefu.records.loader import top_level_words
@@ -358,3 +359,17 @@ def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> N
     assert fast.errors == []  # the broken closed ticket was not read: validate reports it
     assert {p.slug for p in fast.problems} == {"missing-schema-line"}  # the flow file was
     assert fast.files == full.files - len(closed) + 1
+
+
+@pytest.mark.parametrize(
+    ("enum", "labels"),
+    [
+        (models.TicketType, models.TYPE_LABELS),
+        (models.Channel, models.CHANNEL_LABELS),
+        (models.Status, models.STATUS_LABELS),
+        (models.Level, models.LEVEL_LABELS),
+        (models.Action, models.ACTION_LABELS),
+    ],
+)
+def test_every_enum_value_has_a_chinese_label(enum: object, labels: dict[str, str]) -> None:
+    assert list(labels) == list(typing.get_args(enum))

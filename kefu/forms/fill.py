@@ -13,37 +13,16 @@ from zoneinfo import ZoneInfo
 from kefu.forms.registry import Form
 from kefu.forms.render import Filled
 from kefu.problems import KefuError
+from kefu.records.models import ACTION_LABELS, CHANNEL_LABELS, LEVEL_LABELS, STATUS_LABELS
 
 TZ = ZoneInfo("Asia/Shanghai")
 TICKET_FOLDER = Path("records") / "tickets"
 LIST_LIMIT = 20
 
-CHANNELS = {
-    "hotline": "热线电话",
-    "email": "电子邮件",
-    "chat": "在线客服",
-    "dealer": "代理商反馈",
-    "walk-in": "来访",
-}
-STATUSES = {"open": "待处理", "in-progress": "处理中", "waiting": "等待中", "closed": "已关闭"}
-LEVELS = {"normal": "一般", "serious": "严重", "critical": "特别严重"}
-ACTIONS = {
-    "received": "受理",
-    "assigned": "分派",
-    "escalated": "提交责任部门",
-    "dept-feedback": "部门反馈",
-    "replied": "答复",
-    "inspected": "验收核对",
-    "sent-to-factory": "寄往工厂",
-    "returned": "寄回代理商",
-    "approved": "审批通过",
-    "unit-received": "收到不良品",
-    "shipped": "发货",
-    "called-back": "回访",
-    "note": "备注",
-    "closed": "关闭",
-    "reopened": "重新打开",
-}
+CHANNELS = CHANNEL_LABELS
+STATUSES = STATUS_LABELS
+LEVELS = LEVEL_LABELS
+ACTIONS = ACTION_LABELS
 
 
 @dataclass(frozen=True)

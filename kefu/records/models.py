@@ -32,6 +32,28 @@ Action = Literal[
 ]
 Role = Literal["supervisor", "agent", "pre-sales", "after-sales", "technician", "clerk"]
 
+# Chinese labels for the enum values, used wherever a record is shown (reports, site, forms).
+TYPE_LABELS: dict[str, str] = {
+    "complaint": "投诉", "repair": "返修", "doa": "DOA 换新", "inquiry": "咨询",
+    "callback": "回访", "work-request": "部门工作提交",
+}
+CHANNEL_LABELS: dict[str, str] = {
+    "hotline": "热线电话", "email": "电子邮件", "chat": "在线客服", "dealer": "代理商反馈",
+    "walk-in": "来访",
+}
+STATUS_LABELS: dict[str, str] = {
+    "open": "待处理", "in-progress": "处理中", "waiting": "等待中", "closed": "已结案",
+}
+LEVEL_LABELS: dict[str, str] = {"normal": "一般", "serious": "严重", "critical": "特别严重"}
+ACTION_LABELS: dict[str, str] = {
+    "received": "受理", "assigned": "分派", "escalated": "提交责任部门",
+    "dept-feedback": "部门反馈",
+    "replied": "答复", "inspected": "验收核对", "sent-to-factory": "寄往工厂",
+    "returned": "寄回代理商", "approved": "审批通过", "unit-received": "收到不良品",
+    "shipped": "发货", "called-back": "回访", "note": "备注", "closed": "结案",
+    "reopened": "重新打开",
+}
+
 PersonId = Annotated[str, Field(pattern=PERSON_ID, description="员工编号（拼音，小写）")]
 DealerId = Annotated[str, Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")]
 
