@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -68,3 +69,18 @@ def test_usage_errors_are_chinese(case: dict[str, list[str]]) -> None:
         assert text in output
     assert "Error:" not in output
     assert "Traceback" not in output
+
+
+def test_closed_pipe_ends_quietly() -> None:
+    """`kefu calendar | head -1`: the reader leaves early; no traceback, no internal error."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kefu.cli", "calendar", "2026-10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the child has started writing: its first write hits a closed pipe
+    stderr = proc.stderr.read().decode("utf-8")
+    proc.wait(timeout=30)
+    assert "Traceback" not in stderr
+    assert "internal" not in stderr
