@@ -5,7 +5,6 @@ Each submodule holds the commands of one library module and lists them in `COMMA
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Any
 
@@ -45,14 +44,11 @@ class KefuGroup(click.Group):
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:
+            raise  # click's main stops quietly when the reader (`| head`) has left
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)
-        except BrokenPipeError:
-            # The reader (e.g. `| head`) left: stop quietly; point stdout at devnull so the
-            # interpreter's final flush does not raise again.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(141)
         except Exception as err:  # noqa: BLE001 - last line of defence: no traceback for users
             click.echo(f"内部错误 [internal]：{type(err).__name__}: {err}", err=True)
             click.echo("这是 kefu 的缺陷，请把以上信息报告给维护者。", err=True)
