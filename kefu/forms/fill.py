@@ -8,14 +8,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from kefu.forms.registry import Form
 from kefu.forms.render import Filled
 from kefu.problems import KefuError
+from kefu.records.ids import SHANGHAI
 from kefu.records.models import ACTION_LABELS, CHANNEL_LABELS, LEVEL_LABELS, STATUS_LABELS
 
-TZ = ZoneInfo("Asia/Shanghai")
+TZ = SHANGHAI
 TICKET_FOLDER = Path("records") / "tickets"
 LIST_LIMIT = 20
 
