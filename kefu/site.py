@@ -16,6 +16,7 @@ from kefu.problems import KefuError
 GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
     "kefu.report:write_site_pages",
+    "kefu.site_rules:write_site_pages",
 )
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,
