@@ -182,3 +182,10 @@ def test_kefu_site_serve_previews_the_handbook(built_site: BuiltSite) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert f"Serving on http://127.0.0.1:{port}/" in output
+
+
+def test_search_index_keeps_reply_blanks_as_plain_text(built_site: BuiltSite) -> None:
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    texts = [doc["text"].replace("\u200b", "") for doc in index["docs"]
+             if doc["location"].startswith("replies/doa/shipped.html")]
+    assert any("物流单号是【物流单号】" in text for text in texts)
