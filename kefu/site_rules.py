@@ -11,19 +11,18 @@ import datetime as dt
 from pathlib import Path
 
 from kefu.calendar import WorkCalendar, describe_source, special_days
-from kefu.overdue import md_text
-from kefu.records.models import ACTION_LABELS, LEVEL_LABELS, TYPE_LABELS
-from kefu.sla import Rule, Rules, load_rules
+from kefu.kinds.ticket import ACTION_LABELS, LEVEL_LABELS, TYPE_LABELS
+from kefu.output import md_text
+from kefu.sla import Rule, Rules
+from kefu.workspace import Workspace
 
 PAGE = "deadlines.md"
 
 
-def write_site_pages(root: Path, out: Path) -> None:
-    """Write out/deadlines.md from records/sla.yml and the work calendar."""
-    rules = load_rules(root)
-    today = dt.datetime.now(rules.tz).date()
+def write_site_pages(ws: Workspace, out: Path) -> None:
+    """Write out/deadlines.md from records/sla.yml and the work calendar (as of ws.today)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / PAGE).write_text(deadlines_page(rules, WorkCalendar.load(root), today), encoding="utf-8")
+    (out / PAGE).write_text(deadlines_page(ws.rules, ws.calendar, ws.today), encoding="utf-8")
 
 
 def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:

@@ -12,6 +12,7 @@ from conftest import ROOT, BuiltSite
 from kefu.calendar import WorkCalendar
 from kefu.site_rules import deadlines_page, write_site_pages
 from kefu.sla import load_rules
+from kefu.workspace import Workspace
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -45,7 +46,7 @@ def test_rule_text_from_sla_yml_is_escaped(tmp_path: Path) -> None:
     sla = sla.replace("title: 一般投诉答复", 'title: "一般投诉<b>答复</b> | [x](http://e.com)"')
     (root / "records" / "sla.yml").write_text(sla, encoding="utf-8")
     out = tmp_path / "generated"
-    write_site_pages(root, out)
+    write_site_pages(Workspace(root, TODAY), out)
     page = (out / "deadlines.md").read_text(encoding="utf-8")
     assert "<b>" not in page and "&lt;b&gt;" in page
     assert "](http://e.com)" not in page and "\\|" in page
