@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from kefu.records.ids import fresh_id
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Option, Reference
-from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Strict, Text
+from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Stamp, Strict, Text
 from kefu.times import SHANGHAI
 
 TICKET_ID = r"^T-[0-9]{8}-[0-9a-z]{4}$"
@@ -55,7 +55,7 @@ OPEN_STATUSES = frozenset(STATUS_LABELS) - {"closed"}
 class Event(Strict):
     """工单事件（只追加，不修改）。"""
 
-    at: AwareDatetime = Field(description="发生时间，ISO 8601 带时区，如 2026-03-15T10:20:00+08:00")
+    at: Stamp = Field(description="发生时间，ISO 8601 带时区，如 2026-03-15T10:20:00+08:00")
     by: PersonId = Field(description="经办人员工编号")
     action: Annotated[Action, Labels.of(ACTION_LABELS)] = Field(description="动作")
     note: str | None = Field(default=None, description="备注（自由文本）")
@@ -85,7 +85,7 @@ class Ticket(Strict):
     id: str = Field(pattern=TICKET_ID, description="T-收到日期-4位随机码，如 T-20260315-k7m2")
     type: Annotated[TicketType, Labels.of(TYPE_LABELS)] = Field(description="工单类型")
     title: Text = Field(max_length=200, description="标题")
-    received: AwareDatetime = Field(description="收到时间，ISO 8601 带时区")
+    received: Stamp = Field(description="收到时间，ISO 8601 带时区")
     channel: Annotated[Channel, Labels.of(CHANNEL_LABELS)] = Field(description="来源渠道")
     dealer: DealerId | None = Field(default=None, description="代理商编号")
     customer: str | None = Field(
@@ -97,7 +97,7 @@ class Ticket(Strict):
     status: Annotated[Status, Labels.of(STATUS_LABELS)] = Field(description="状态")
     level: Annotated[Level, Labels.of(LEVEL_LABELS)] | None = Field(
         default=None, description="投诉等级（仅投诉）")
-    agreed_due: AwareDatetime | None = Field(
+    agreed_due: Stamp | None = Field(
         default=None, description="约定完成时间（特别严重投诉必填）"
     )
     events: list[Event] = Field(min_length=1, description="事件记录（只追加）")
@@ -127,7 +127,8 @@ def id_matches_date(ticket: Any) -> Iterator[Finding]:
     record_id, received = getattr(ticket, "id", None), getattr(ticket, "received", None)
     if record_id is None or received is None:
         return
-    day = received.astimezone(SHANGHAI).strftime("%Y%m%d")
+    local = received.astimezone(SHANGHAI)
+    day = f"{local.year:04d}{local.month:02d}{local.day:02d}"  # strftime costs more, per file
     if record_id[2:10] != day:
         yield Finding("id-date-mismatch", ("id",),
                       f"编号中的日期 {record_id[2:10]} 与收到时间（北京时间 {day}）不一致："
@@ -136,27 +137,32 @@ def id_matches_date(ticket: Any) -> Iterator[Finding]:
 
 def event_log(ticket: Any) -> Iterator[Finding]:
     """Events in time order, none before the ticket arrived, status agreeing with the log."""
-    events = [e for e in getattr(ticket, "events", None) or ()]
-    timed = [(i, e) for i, e in enumerate(events) if e is not None]
-    for (_, before), (index, event) in zip(timed, timed[1:], strict=False):
-        if event.at < before.at:
+    events = getattr(ticket, "events", None) or ()
+    previous, complete, last = None, True, None
+    for index, event in enumerate(events):  # one pass: this runs for every ticket
+        if event is None:  # refused by the schema (reported there)
+            complete = False
+            continue
+        if previous is not None and event.at < previous:
             yield Finding("events-order", ("events", index, "at"),
                           "事件记录只能按时间顺序追加：这一条早于上一条。"
                           "请把它移到正确位置或修正时间。")
+        previous = event.at
+        if event.action == "closed" or event.action == "reopened":
+            last = event.action
     received = getattr(ticket, "received", None)
-    if timed and received is not None and timed[0][0] == 0 and timed[0][1].at < received:
+    first = events[0] if events else None
+    if first is not None and received is not None and first.at < received:
         yield Finding("event-before-received", ("events", 0, "at"),
                       "第一条事件早于收到时间 `received`：请核对时间。")
     status = getattr(ticket, "status", None)
-    if status is None or len(timed) != len(events):
+    if status is None or not complete:
         return
-    last = [e.action for e in events if e.action in ("closed", "reopened")]
-    closed_by_log = bool(last) and last[-1] == "closed"
-    if status == "closed" and not closed_by_log:
+    if status == "closed" and last != "closed":
         yield Finding("closed-without-event", ("status",),
                       "状态为 closed，但事件记录里没有结案事件："
                       "请追加一条 `action: closed` 的事件。")
-    elif status != "closed" and closed_by_log:
+    elif status != "closed" and last == "closed":
         yield Finding("status-mismatch", ("status",),
                       "事件记录显示已结案（最后是 closed），但状态不是 closed："
                       "请把 status 改为 closed，或追加 reopened 事件。")

@@ -181,9 +181,9 @@ def _revive(kind: str | None, data: Any) -> dict[str, Any]:
         raise TypeError("data")
     from .check import slots, typed_paths
 
-    for path, maker in typed_paths(kind):
+    for path, of in typed_paths(kind):
         for container, key in slots(data, path, str):
-            container[key] = maker(container[key])
+            container[key] = of.fromisoformat(container[key])
     return data
 
 

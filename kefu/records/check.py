@@ -12,10 +12,10 @@ import functools
 import os
 import posixpath
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
@@ -26,7 +26,7 @@ from .kinds import KINDS, Finding, Kind, kind_of, known_places, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
 from .model import EARLIEST_YEAR
-from .references import refs_of
+from .references import refs_of, walk
 from .result import FileResult, Where, passes
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -34,7 +34,8 @@ MAX_PROBLEMS = 30  # per file: a list of 100,000 bad values is reported by its f
 
 
 def check_file(rel: str, raw: bytes, want_data: bool = True,
-               where: Where | None = None, kind: Kind | None = None) -> FileResult:
+               where: Where | None = None, kind: Kind | None = None,
+               clock: Clock | None = None) -> FileResult:
     """Parse and check one record file's bytes (of `kind`, else the kind of its place).
 
     Never raises for bad input.
@@ -83,7 +84,9 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
-    findings = [*_time_findings(kind, record),
+    clock = clock or Clock.now()
+    timely = () if _plainly_timely(kind, data, clock) else _time_findings(kind, record, clock)
+    findings = [*timely,
                 *(f for check in kind.checks for f in check(record))]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
@@ -102,24 +105,77 @@ def _capped(rel: str, problems: list[Problem]) -> list[Problem]:
         f"这个文件还有 {more} 个问题未列出：请先改正上面的问题，再运行 kefu validate。")]
 
 
-def _time_findings(kind: Kind, record: BaseModel) -> Iterable[Finding]:
-    """Timestamps from EARLIEST_YEAR to the end of next year; no event later than tomorrow."""
-    now = times.now()
-    last = dt.datetime(now.year + 2, 1, 1, tzinfo=times.SHANGHAI)
-    first = dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=times.SHANGHAI)
-    for path, _ in typed_paths(kind.name):
-        for loc, value in _attributes(record, path, ()):
-            if isinstance(value, datetime) and not first <= value < last:
-                yield Finding("date-range", loc,
-                              f"时间 {value.isoformat()} 不在 {EARLIEST_YEAR}–{now.year + 1} "
-                              "年之间：多半是年份打错了，请改正。")
-    soon = now + dt.timedelta(days=1)
-    for path in kind.no_future:
-        for loc, value in _attributes(record, path, ()):
-            if isinstance(value, datetime) and soon < value < last:
-                yield Finding("future-date", loc,
-                              f"时间 {value.isoformat()} 比现在晚一天以上："
-                              "事件只能记录已经发生的事，请核对日期（北京时间）。")
+class Clock(NamedTuple):
+    """The time window a record's timestamps must fall in, fixed once per run."""
+
+    first: datetime  # EARLIEST_YEAR-01-01
+    last: datetime  # New Year after next
+    soon: datetime  # now + 1 day: events later than this have not happened
+    settled: str  # the date two days ago: a timestamp written on or before it is in the past
+
+    @classmethod
+    def now(cls) -> Clock:
+        now = times.now()
+        return cls(datetime(EARLIEST_YEAR, 1, 1, tzinfo=times.SHANGHAI),
+                   datetime(now.year + 2, 1, 1, tzinfo=times.SHANGHAI),
+                   now + dt.timedelta(days=1), (now - dt.timedelta(days=2)).date().isoformat())
+
+
+_LOW = f"{EARLIEST_YEAR}-01-02"  # after the earliest moment in any time zone
+
+
+def _plainly_timely(kind: Kind, data: dict[str, Any], clock: Clock) -> bool:
+    """Whether every timestamp of the file, as written, is surely inside the window.
+
+    Most files are (dates after 2000, more than two days ago), and comparing their ISO text is
+    far cheaper than comparing aware datetimes; the rest are checked exactly on the model.
+    """
+    settled = clock.settled
+    for path in _stamp_paths(kind.name):
+        for value in _raw_values(data, path):
+            if type(value) is not str or value < _LOW or value[:10] > settled:
+                return False
+    return True
+
+
+def _raw_values(data: dict[str, Any], path: Sequence[str]) -> list[Any]:
+    """The values at `path` of parsed YAML, None left out; fast for `x` and `x.*.y`."""
+    if len(path) == 1:
+        value = data.get(path[0])
+        return [] if value is None else [value]
+    if len(path) == 3 and path[1] == "*":
+        items, key = data.get(path[0]), path[2]
+        if type(items) is not list:
+            return [] if items is None else [items]
+        return [v for item in items
+                if (v := item.get(key) if type(item) is dict else item) is not None]
+    return [v for _, v in walk(data, path, ()) if v is not None]
+
+
+def _time_findings(kind: Kind, record: BaseModel, clock: Clock) -> Iterable[Finding]:
+    """Timestamps from EARLIEST_YEAR to the end of next year; no event later than tomorrow.
+
+    Runs for every file: one pass over the timestamps, places looked up only when one is off.
+    """
+    first, last, soon, _ = clock
+    stamps = [value for path in _stamp_paths(kind.name) for value in _values(record, path)]
+    if not stamps:
+        return
+    earliest, latest = min(stamps), max(stamps)
+    if earliest < first or latest >= last:
+        for path in _stamp_paths(kind.name):
+            for loc, value in _attributes(record, path, ()):
+                if isinstance(value, datetime) and not first <= value < last:
+                    yield Finding("date-range", loc,
+                                  f"时间 {value.isoformat()} 不在 {EARLIEST_YEAR}–{last.year - 1} "
+                                  "年之间：多半是年份打错了，请改正。")
+    if latest > soon:  # no_future paths are timestamps too: nothing to look for otherwise
+        for path in kind.no_future:
+            for loc, value in _attributes(record, path, ()):
+                if isinstance(value, datetime) and soon < value < last:
+                    yield Finding("future-date", loc,
+                                  f"时间 {value.isoformat()} 比现在晚一天以上："
+                                  "事件只能记录已经发生的事，请核对日期（北京时间）。")
 
 
 def _attributes(node: Any, path: Sequence[str], loc: tuple[str | int, ...]
@@ -134,6 +190,23 @@ def _attributes(node: Any, path: Sequence[str], loc: tuple[str | int, ...]
             yield from _attributes(item, rest, (*loc, index))
     elif node is not None and (value := getattr(node, head, None)) is not None:
         yield from _attributes(value, rest, (*loc, head))
+
+
+@functools.cache
+def _stamp_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(path for path, of in typed_paths(kind_name) if of is datetime)
+
+
+def _values(record: Any, path: Sequence[str]) -> list[datetime]:
+    """The datetimes at `path` of a model instance; fast for `x` and `x.*.y` (every file)."""
+    if len(path) == 1:
+        value = getattr(record, path[0], None)
+        return [value] if isinstance(value, datetime) else []
+    if len(path) == 3 and path[1] == "*":
+        key = path[2]
+        found = (getattr(item, key, None) for item in getattr(record, path[0], None) or ())
+        return [value for value in found if isinstance(value, datetime)]
+    return [v for _, v in _attributes(record, path, ()) if isinstance(v, datetime)]
 
 
 def read_single(kind: Kind, path: Path, root: Path | None = None
@@ -302,13 +375,13 @@ def _datetime_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.cache
-def typed_paths(kind_name: str) -> tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...]:
-    """(path, reader) of every date and datetime field of the kind, to read them back from text."""
+def typed_paths(kind_name: str) -> tuple[tuple[tuple[str, ...], type[date]], ...]:
+    """(path, datetime or date) of every timestamp and date field of the kind."""
     model = KINDS[kind_name].model
     if model is None:
         return ()
-    stamps = [(path, datetime.fromisoformat) for path in _paths_of(model)]
-    days = [(path, date.fromisoformat) for path in _paths_of(model, date)]
+    stamps = [(path, datetime) for path in _paths_of(model)]
+    days = [(path, date) for path in _paths_of(model, date)]
     return tuple([*stamps, *days])
 
 

@@ -129,7 +129,7 @@ class Kind:
         if self.file:
             return f"{RECORDS}/{self.file}"
         if self.subdir is not None:
-            match = re.match(self.subdir[0], record_id)
+            match = _compiled(self.subdir[0]).match(record_id)
             if not match:
                 return None
             return f"{RECORDS}/{self.folder}/{self.subdir[1].format(**match.groupdict())}/" \
@@ -153,6 +153,11 @@ class Kind:
             if item is not None:
                 found.add(getattr(item, "__module__", "") or "")
         return found - {""}
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _model_modules(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:

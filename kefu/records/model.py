@@ -7,14 +7,22 @@ JSON-schema extras, at any depth; they never reach the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+)
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema
+from pydantic_core import CoreSchema, PydanticCustomError
 
 PERSON_ID = r"^[a-z][a-z0-9-]{1,31}$"
 DEALER_ID = r"^D-[0-9A-Z]{4,8}$"
@@ -95,6 +103,21 @@ def field_labels(info: Any) -> dict[str, str]:
 
 Text = Annotated[str, Field(min_length=1, pattern=VISIBLE)]
 """Required free text: not empty, not only spaces or zero-width characters."""
+
+def _written_as_text(value: Any) -> Any:
+    """A timestamp is written out (2026-03-15T10:20:00+08:00), never a number of seconds.
+
+    Runs for every timestamp of every file: a position test, the parser checks the rest.
+    """
+    if isinstance(value, str) and len(value) > 10 and value[10] in "Tt " \
+            or isinstance(value, dt.datetime):
+        return value
+    raise PydanticCustomError("datetime_parsing", "timestamp written as text")
+
+
+STAMP_TEXT = BeforeValidator(_written_as_text)
+Stamp = Annotated[AwareDatetime, STAMP_TEXT]
+"""A point in time with its offset, written as ISO 8601 text (no Unix seconds, no `_`)."""
 
 PersonId = Annotated[str, Field(pattern=PERSON_ID, description="员工编号（拼音，小写）")]
 DealerId = Annotated[str, Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")]

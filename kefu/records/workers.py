@@ -10,7 +10,7 @@ from pathlib import Path
 from kefu.problems import Problem
 
 from .cache import blob_hash, stat_key
-from .check import check_file
+from .check import Clock, check_file
 from .kinds import KINDS, kind_of
 from .result import FileResult, Row, Where, plainly_fails
 
@@ -55,6 +55,7 @@ def check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: boo
     """
     out: list[Fresh] = []
     limit = max(kind.max_bytes for kind in KINDS.values()) + 1
+    clock = Clock.now()
     for rel, known_digest in items:
         path = f"{root}/{rel}"
         try:  # os.open/os.read: no buffered file object per file
@@ -79,7 +80,8 @@ def check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: boo
         if digest == known_digest:
             out.append((rel, key, digest, None))
         else:
-            out.append((rel, key, digest, check_file(rel, raw, want_data, where).row()))
+            out.append((rel, key, digest,
+                        check_file(rel, raw, want_data, where, clock=clock).row()))
     return out
 
 
