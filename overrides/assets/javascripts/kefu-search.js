@@ -58,32 +58,72 @@
 
   const TOKEN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
   const HAN = /^\p{Script=Han}/u;
+  const STOP_CODES = new Set(Array.from(STOP, (c) => c.codePointAt(0)));
 
   /** NFKC and lower case: full-width letters and digits become the ASCII ones. */
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase();
   }
 
-  /** Calls emit(word) for each word of normalized text: Chinese as characters and pairs. */
-  function eachToken(text, emit) {
+  /*
+   * Words are keyed by numbers where they can be: the index holds millions of them on a large
+   * site, and numbers are cheaper than strings to hash and to keep. A character of the two
+   * common Han blocks has a number below N, a pair of them N + first * N + second (below
+   * 2^30, so V8 keeps it a small integer); any other word is its own string.
+   */
+  const N = 0x9fff - 0x3400 + 1 + 0x200;
+
+  function hanNumber(code) {
+    if (code >= 0x3400 && code <= 0x9fff) return code - 0x3400;
+    if (code >= 0xf900 && code <= 0xfaff) return 0x9fff - 0x3400 + 1 + (code - 0xf900);
+    return -1;
+  }
+
+  function hanCode(number) {
+    return number < 0x9fff - 0x3400 + 1 ? number + 0x3400 : number - (0x9fff - 0x3400 + 1) + 0xf900;
+  }
+
+  /**
+   * Calls emit(key) for each word of normalized text: Chinese as single characters (function
+   * characters left out) and overlapping pairs, other letters and digits as words. This is
+   * the one cut of both the index and the query.
+   */
+  function eachKey(text, emit) {
     for (const match of text.matchAll(TOKEN)) {
       const run = match[0];
       if (!HAN.test(run)) {
         emit(run);
         continue;
       }
-      const chars = Array.from(run);
-      for (let i = 0; i < chars.length; i++) {
-        if (!STOP.has(chars[i])) emit(chars[i]);
-        if (i + 1 < chars.length) emit(chars[i] + chars[i + 1]);
+      let previous = -2; // the number of the character before, -1 if it has none
+      let previousChar = "";
+      for (let i = 0; i < run.length; ) {
+        const code = run.codePointAt(i);
+        const char = code > 0xffff ? run.slice(i, i + 2) : run[i];
+        i += char.length;
+        const number = hanNumber(code);
+        if (!STOP_CODES.has(code)) emit(number >= 0 ? number : char);
+        if (previous !== -2) {
+          emit(previous >= 0 && number >= 0 ? N + previous * N + number : previousChar + char);
+        }
+        previous = number;
+        previousChar = char;
       }
     }
+  }
+
+  /** The word a key stands for. */
+  function wordOf(key) {
+    if (typeof key === "string") return key;
+    if (key < N) return String.fromCodePoint(hanCode(key));
+    const pair = key - N;
+    return String.fromCodePoint(hanCode(Math.floor(pair / N)), hanCode(pair % N));
   }
 
   /** The words of normalized text, in order. */
   function tokens(text) {
     const out = [];
-    eachToken(text, (word) => out.push(word));
+    eachKey(text, (key) => out.push(wordOf(key)));
     return out;
   }
 
@@ -138,36 +178,62 @@
   }
 
   /**
-   * Inverted index: word -> [page, count in the short fields (weighted), count in the text, ...].
+   * Inverted index: word key -> [page, count in the short fields (weighted), count in the text,
+   * page, ...].
    * The tag index page is left out: it lists every tag and title, and is offered only when
    * nothing matches.
    */
   function buildIndex(docs, config) {
     const skip = config.kefu && config.kefu.tags;
     const pages = collectPages(docs).filter((page) => page.path !== skip);
-    const postings = new Map();
+    const ids = new Map(); // word key -> term number
+    const postings = []; // term number -> [page, short, text, page, short, text, ...]
     const lengths = new Float64Array(pages.length);
-    // A word's count on a page: TEXT * (weighted count in the short fields) + count in the text.
-    const TEXT = 0x100000;
+    // Per page, reused: a term's counts on the page being read, and which terms it has.
+    let seen = new Int32Array(1 << 16).fill(-1);
+    let short = new Int32Array(1 << 16);
+    let text = new Int32Array(1 << 16);
+    const touched = [];
+    const count = (p, key, weight) => {
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = postings.length;
+        ids.set(key, id);
+        postings.push([]);
+        if (id >= seen.length) {
+          const grow = (array, fill) => {
+            const bigger = new Int32Array(array.length * 2).fill(fill);
+            bigger.set(array);
+            return bigger;
+          };
+          seen = grow(seen, -1);
+          short = grow(short, 0);
+          text = grow(text, 0);
+        }
+      }
+      if (seen[id] !== p) {
+        seen[id] = p;
+        short[id] = 0;
+        text[id] = 0;
+        touched.push(id);
+      }
+      if (weight) short[id] += weight;
+      else text[id] += 1;
+    };
     pages.forEach((page, p) => {
       const fields = pageFields(page, docs);
-      const counts = new Map();
       for (const name in WEIGHT) {
-        const add = WEIGHT[name] * TEXT;
-        eachToken(normalize(fields[name]), (word) => counts.set(word, (counts.get(word) || 0) + add));
+        const weight = WEIGHT[name];
+        eachKey(normalize(fields[name]), (key) => count(p, key, weight));
       }
       let length = 0;
-      eachToken(normalize(fields.text), (word) => {
-        counts.set(word, (counts.get(word) || 0) + 1);
+      eachKey(normalize(fields.text), (key) => {
+        count(p, key, 0);
         length++;
       });
       lengths[p] = length;
-      for (const [word, count] of counts) {
-        const list = postings.get(word);
-        const short = Math.floor(count / TEXT);
-        if (list) list.push(p, short, count - short * TEXT);
-        else postings.set(word, [p, short, count - short * TEXT]);
-      }
+      for (const id of touched) postings[id].push(p, short[id], text[id]);
+      touched.length = 0;
     });
     let total = 0;
     for (const length of lengths) total += length;
@@ -176,7 +242,7 @@
       normalize(word), normalize(handbook), written,
     ]);
     const average = total / Math.max(1, pages.length);
-    return { docs, pages, postings, lengths, texts: new Map(), config, synonyms, average };
+    return { docs, pages, ids, postings, lengths, texts: new Map(), config, synonyms, average };
   }
 
   /* ----------------------------------------------------------------------------------------
@@ -200,12 +266,16 @@
       if (written) extra.push(handbook);
       else text = text.split(word).join(` ${handbook} `);
     }
-    const words = new Set(tokens([text, ...extra].join(" ")));
+    const keys = new Set();
+    eachKey([text, ...extra].join(" "), (key) => keys.add(key));
     const terms = [];
-    for (const word of words) {
-      const list = index.postings.get(word);
+    for (const key of keys) {
+      const word = wordOf(key);
+      const id = index.ids.get(key);
+      const list = id === undefined ? undefined : index.postings[id];
       const df = list ? list.length / 3 : 0;
-      const strong = word.length > 1; // a pair of characters or a word, not a single character
+      // a pair of characters or a word, not a single character
+      const strong = Array.from(word).length > 1;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (isFiller(word) ? FILLER_WEIGHT : 1);
       terms.push({ word, strong, idf, list });
     }
