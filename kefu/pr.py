@@ -2,23 +2,21 @@
 
 The branch is compared with its merge-base with the base ref (what the branch itself changed):
 - changed and added record files must be valid (kefu.records.load);
-- a record whose base version is closed may only gain events at the end of its log
-  (档案一经签发不得擅自更改); everything else must stay equal;
+- a record whose base version is closed (its kind says when) may only gain entries at the end
+  of its log (档案一经签发不得擅自更改); everything else must stay equal;
 - no record file may be deleted (or moved: a move is a deletion plus a new file);
 - a new file may not take an id that a record at the base already has under another path.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
-
-RECORDS = "records"
+from kefu.records.kinds import RECORDS
 
 
 @dataclass
@@ -32,23 +30,6 @@ class PrResult:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    def to_text(self) -> str:
-        lines = [p.format() for p in self.problems]
-        verdict = "未通过" if self.errors else "通过"
-        lines.append(
-            f"check-pr {verdict}：与 {self.base} 的分叉点 {self.merge_base[:10]} 相比，"
-            f"改动或新增 {len(self.changed)} 个记录文件，删除 {len(self.deleted)} 个；"
-            f"错误 {len(self.errors)} 处。"
-        )
-        return "\n".join(lines)
-
-    def to_json(self) -> str:
-        return json.dumps(
-            {"base": self.base, "merge_base": self.merge_base, "changed": self.changed,
-             "deleted": self.deleted, "problems": [p.to_dict() for p in self.problems]},
-            ensure_ascii=False, indent=2,
-        )
 
 
 def _is_record(path: str) -> bool:
@@ -132,33 +113,37 @@ def _parse(raw: bytes) -> tuple[dict[str, Any], str] | None:
 
 
 def _closed_edits(path: str, before: bytes, after: bytes) -> list[Problem]:
-    """A record closed at the base may only gain events at the end of its log."""
+    """A record closed at the base may only gain entries at the end of its kind's log."""
+    from kefu.records.kinds import kind_of
     from kefu.records.loader import locate
 
+    kind = kind_of(path)
     old, new = _parse(before), _parse(after)
-    if old is None or old[0].get("status") != "closed":
+    if kind is None or kind.closed is None or old is None or not kind.closed(old[0]):
         return []
+    log = kind.log or ""
     if new is None:
         return [Problem(path, 1, 1, "closed-record-edited",
-                        "该记录在基准分支上已结案，只能在事件记录末尾追加事件；"
-                        "这次改动使文件无法解析，请恢复原内容后只追加事件。")]
+                        f"该{kind.title}在基准分支上已结案，只能在记录末尾追加；"
+                        "这次改动使文件无法解析，请恢复原内容后只追加。")]
     (old_data, _), (new_data, text) = old, new
-    old_events, new_events = old_data.get("events") or [], new_data.get("events") or []
+    old_events, new_events = old_data.get(log) or [], new_data.get(log) or []
     for key in sorted(set(old_data) | set(new_data), key=_order(text)):
-        if key != "events" and old_data.get(key) != new_data.get(key):
+        if key != log and old_data.get(key) != new_data.get(key):
             return [Problem(path, *locate(text, (key,)), "closed-record-edited",
-                            f"该记录在基准分支上已结案，不得修改字段 `{key}`"
+                            f"该{kind.title}在基准分支上已结案，不得修改字段 `{key}`"
                             "（档案一经签发不得擅自更改）：请恢复原值；"
-                            "已结案的记录只能在事件记录末尾追加事件。")]
+                            f"已结案的记录只能在 `{log}` 末尾追加。")]
     if not isinstance(old_events, list) or not isinstance(new_events, list):
         return []
     for index, event in enumerate(old_events):
         if index >= len(new_events) or new_events[index] != event:
-            where = locate(text, ("events", index)) if index < len(new_events) else locate(
-                text, ("events",))
+            where = locate(text, (log, index)) if index < len(new_events) else locate(
+                text, (log,))
             return [Problem(path, *where, "closed-record-edited",
-                            f"该记录在基准分支上已结案，第 {index + 1} 条事件被修改或删除："
-                            "已有事件必须保持原样，只能在末尾追加新事件。")]
+                            f"该{kind.title}在基准分支上已结案，"
+                            f"`{log}` 的第 {index + 1} 条被修改或删除："
+                            "已有记录必须保持原样，只能在末尾追加。")]
     return []
 
 

@@ -1,9 +1,7 @@
-"""Problems found in user input, with a slug, a place and a Chinese message, and their reporters."""
+"""Problems found in user input: a slug, a place and a Chinese message (kefu.output prints them)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -35,15 +33,6 @@ class Problem:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
-
-
-def report_text(problems: Iterable[Problem]) -> str:
-    return "\n".join(p.format() for p in problems)
-
-
-def report_json(problems: Iterable[Problem], **extra: object) -> str:
-    items = [p.to_dict() for p in problems]
-    return json.dumps({"problems": items, **extra}, ensure_ascii=False, indent=2)
 
 
 class KefuError(Exception):

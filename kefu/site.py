@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from kefu.problems import KefuError
+from kefu.workspace import Workspace
 
-# Each generator writes its pages under docs/generated/; "module:function", called as f(root, out).
+# Each generator writes its pages under docs/generated/; "module:function", called as
+# f(workspace, out): pages are as of workspace.today, so a build is reproducible for one day.
 GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
-    "kefu.report:write_site_pages",
+    "kefu.tracker:write_site_pages",
 )
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,
@@ -33,9 +35,10 @@ VENDOR_ASSETS: dict[str, str] = {
 }
 
 
-def _load(spec: str) -> Callable[[Path, Path], None]:
+def _load(spec: str) -> Callable[[Workspace, Path], None]:
     module_name, func_name = spec.split(":")
-    func: Callable[[Path, Path], None] = getattr(importlib.import_module(module_name), func_name)
+    func: Callable[[Workspace, Path], None] = getattr(importlib.import_module(module_name),
+                                                      func_name)
     return func
 
 
@@ -56,13 +59,13 @@ def copy_vendor_assets(root: Path, out: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def generate(root: Path) -> Path:
+def generate(ws: Workspace) -> Path:
     """Write every generated page into docs/generated/ and return that folder."""
-    out = root / "docs" / "generated"
+    out = ws.root / "docs" / "generated"
     out.mkdir(parents=True, exist_ok=True)
-    copy_vendor_assets(root, out)
+    copy_vendor_assets(ws.root, out)
     for spec in GENERATORS:
-        _load(spec)(root, out)
+        _load(spec)(ws, out)
     return out
 
 
@@ -89,13 +92,14 @@ def collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
-def build(root: Path, site_dir: Path | None = None, warnings: list[str] | None = None) -> Path:
+def build(ws: Workspace, site_dir: Path | None = None,
+          warnings: list[str] | None = None) -> Path:
     """Generate pages and build the site strictly into `site_dir` (default root/site).
 
     Every warning is fatal (strict mode); `warnings`, if given, receives them all.
     """
-    generate(root)
-    return build_pages(root, site_dir or root / "site", warnings)
+    generate(ws)
+    return build_pages(ws.root, site_dir or ws.root / "site", warnings)
 
 
 def build_pages(
@@ -125,12 +129,13 @@ def build_pages(
     return target
 
 
-def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
+def serve(ws: Workspace, dev_addr: str = "127.0.0.1:8000") -> None:
     """Generate pages, then preview the site with live reload until interrupted."""
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
-    generate(root)
+    root = ws.root
+    generate(ws)
     # Show mkdocs' own progress ("Serving on …", rebuilds, warnings) as its CLI would.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kefu import site  # noqa: E402
+from kefu.workspace import Workspace  # noqa: E402
 
 COPIED = ("mkdocs.yml", "docs", "hooks", "overrides")
 RUNNER = ROOT / "tests" / "site" / "site_search.js"
@@ -198,11 +199,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="kefu-bench-") as tmp:
         out = Path(tmp)
         if not args.skip_handbook:
-            _timed("生成页面（表单、看板）", lambda: site.generate(ROOT))
+            _timed("生成页面（表单、看板）", lambda: site.generate(Workspace(ROOT)))
             _timed("手册构建（mkdocs 严格构建）", lambda: site.build_pages(ROOT, out / "handbook"))
             search_figures("手册", out / "handbook")
         else:
-            site.generate(ROOT)
+            site.generate(Workspace(ROOT))
         copy = out / "stress"
         copy.mkdir()
         nav = make_stress_copy(copy, args.pages, args.flat)

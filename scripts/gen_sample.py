@@ -17,9 +17,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from kefu.records.ids import ALPHABET, SHANGHAI
+from kefu.records.ids import ALPHABET
 from kefu.records.kinds import KINDS
 from kefu.records.new import render_record
+from kefu.times import SHANGHAI
 
 STAFF = [  # id, name, role, team
     ("wangfang", "王芳", "supervisor", "客服部"),

@@ -41,9 +41,10 @@ class BuiltSite:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """The handbook built once per session, strictly, the way `kefu site build` does it."""
     from kefu import site
+    from kefu.workspace import Workspace
 
     warnings: list[str] = []
-    target = site.build(ROOT, tmp_path_factory.mktemp("kefu-site") / "site", warnings)
+    target = site.build(Workspace(ROOT), tmp_path_factory.mktemp("kefu-site") / "site", warnings)
     return BuiltSite(target, warnings)
 
 

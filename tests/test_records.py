@@ -17,11 +17,13 @@ import yaml_rs
 from click.testing import CliRunner
 
 from kefu.cli import main
-from kefu.records import load, models, personal_values
-from kefu.records.corpus import CACHE_DIR, CACHE_FILE, PARALLEL_MIN
+from kefu.kinds import ticket as ticket_kind
+from kefu.records import load, personal_values
+from kefu.records.cache import CACHE_DIR, CACHE_FILE, GIT_MIN
 from kefu.records.kinds import KINDS
 from kefu.records.loader import top_level_words
 from kefu.records.schemagen import write_schemas
+from kefu.records.workers import PARALLEL_MIN
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "data" / "records"
@@ -166,8 +168,8 @@ def test_cli_never_shows_a_traceback(case: Path, monkeypatch: pytest.MonkeyPatch
     before = {p: p.read_bytes() for p in case.rglob("*") if p.is_file()}
     result = CliRunner().invoke(main, ["validate", "--no-cache"])
     assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     assert {p: p.read_bytes() for p in case.rglob("*") if p.is_file()} == before
 
 
@@ -209,11 +211,20 @@ def test_kinds_plug_in_by_folder() -> None:
         "records/tickets/2026/03/T-20260315-k7m2.yml"
 
 
-SCHEMA_REJECTS = ["unknown-field", "unknown-enum", "wrong-type", "missing-field",
-                  "critical-without-agreed-due", "level-on-repair", "unknown-event-action"]
+# invalid case -> (JSON Schema keyword that must refuse it, path of the refused value)
+SCHEMA_REJECTS = {
+    "unknown-field": ("additionalProperties", ()),
+    "unknown-enum": ("enum", ("status",)),
+    "wrong-type": ("type", ("title",)),
+    "missing-field": ("required", ()),
+    "critical-without-agreed-due": ("required", ()),
+    "level-on-repair": ("not", ()),
+    "unknown-event-action": ("enum", ("events", 1, "action")),
+}
 
 
-def _schema_errors(path: Path, kind: str) -> list[str]:
+def _schema_errors(path: Path, kind: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """(keyword, path) of every error the generated JSON Schema finds in the file."""
     from jsonschema import Draft202012Validator
 
     from kefu.records.loader import load_mapping
@@ -221,7 +232,7 @@ def _schema_errors(path: Path, kind: str) -> list[str]:
     schema = json.loads((ROOT / f"schemas/{kind}.schema.json").read_text("utf-8"))
     data, _ = load_mapping(path.read_bytes())
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return [e.message for e in validator.iter_errors(data)]
+    return [(e.validator, tuple(e.absolute_path)) for e in validator.iter_errors(data)]
 
 
 def test_generated_schemas_accept_every_valid_record() -> None:
@@ -233,27 +244,28 @@ def test_generated_schemas_accept_every_valid_record() -> None:
                 assert _schema_errors(path, kind) == [], path
 
 
-@pytest.mark.parametrize("case", SCHEMA_REJECTS)
+@pytest.mark.parametrize("case", sorted(SCHEMA_REJECTS))
 def test_generated_schemas_reject_what_the_models_reject(case: str) -> None:
+    """Editors (JSON Schema) and kefu validate refuse the same ticket, at the same field."""
     (path,) = [p for p in (CASES / "invalid" / case / "records/tickets").rglob("*.yml")
                if "T-20260320-ab12" not in p.name or case == "level-on-repair"]
-    assert _schema_errors(path, "ticket") != []
+    keyword, where = SCHEMA_REJECTS[case]
+    assert (keyword, where) in _schema_errors(path, "ticket")
+    assert load(CASES / "invalid" / case, [path], use_cache=False).errors
 
 
 def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path) -> None:
     """CI: new checkout (new mtimes) + cache restored: git blob ids answer for unchanged files."""
     import git
 
-    from kefu.records import corpus
-
     origin = tmp_path / "origin"
     gen_sample.write(origin, "person", gen_sample.people())
     gen_sample.write(origin, "dealer", gen_sample.dealers())
-    gen_sample.write(origin, "ticket", gen_sample.tickets(corpus.GIT_MIN + 50, seed=3))
+    gen_sample.write(origin, "ticket", gen_sample.tickets(GIT_MIN + 50, seed=3))
     repo = git.Repo.init(origin)
     repo.index.add(["records"])
     repo.index.commit("records")
-    assert load(origin).reparsed == corpus.GIT_MIN + 50 + 22
+    assert load(origin).reparsed == GIT_MIN + 50 + 22
     clone = tmp_path / "clone"
     git.Repo.clone_from(origin, clone)
     shutil.copytree(origin / CACHE_DIR, clone / CACHE_DIR)
@@ -364,12 +376,26 @@ def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("enum", "labels"),
     [
-        (models.TicketType, models.TYPE_LABELS),
-        (models.Channel, models.CHANNEL_LABELS),
-        (models.Status, models.STATUS_LABELS),
-        (models.Level, models.LEVEL_LABELS),
-        (models.Action, models.ACTION_LABELS),
+        (ticket_kind.TicketType, ticket_kind.TYPE_LABELS),
+        (ticket_kind.Channel, ticket_kind.CHANNEL_LABELS),
+        (ticket_kind.Status, ticket_kind.STATUS_LABELS),
+        (ticket_kind.Level, ticket_kind.LEVEL_LABELS),
+        (ticket_kind.Action, ticket_kind.ACTION_LABELS),
     ],
 )
 def test_every_enum_value_has_a_chinese_label(enum: object, labels: dict[str, str]) -> None:
     assert list(labels) == list(typing.get_args(enum))
+
+
+def test_new_help_lists_fields_and_allowed_values_from_the_model() -> None:
+    runner = CliRunner()
+    listing = runner.invoke(main, ["new", "--help"])
+    assert listing.exit_code == 0
+    for command in ("complaint", "repair", "doa", "inquiry", "callback", "work-request"):
+        assert command in listing.output
+    helped = runner.invoke(main, ["new", "complaint", "--help"], terminal_width=300)
+    assert helped.exit_code == 0
+    for text in ("--title", "标题", "--level", "normal（一般）", "critical（特别严重）",
+                 "--channel", "hotline（热线电话）", "--received", "北京时间", "--note"):
+        assert text in helped.output, text
+    assert "--events" not in helped.output and "--type" not in helped.output

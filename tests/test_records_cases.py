@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kefu.output import render
 from kefu.records import load
-from kefu.records.report import run_validate
+from kefu.records.validate import validate
 
 DATA = Path(__file__).parent / "data" / "records"
 INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
@@ -43,11 +44,11 @@ def test_every_required_bad_input_has_a_case() -> None:
 
 
 def test_messages_are_chinese_and_name_place_and_fix() -> None:
-    output, code = run_validate(None, "text", use_cache=False,
-                                root=DATA / "invalid" / "unknown-enum")
-    assert code == 1
+    result = validate(DATA / "invalid" / "unknown-enum", use_cache=False)
+    output = render(result, "text")
+    assert result.failed
     line = output.splitlines()[0]
-    assert line.startswith("records/tickets/2026/03/T-20260315-k7m2.yml:12:1: [bad-enum] ")
+    assert line.startswith("records/tickets/2026/03/T-20260315-k7m2.yml:12:9: [bad-enum] ")
     assert "open、in-progress、waiting、closed" in line  # the allowed values, as the fix
 
 

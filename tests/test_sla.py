@@ -187,3 +187,42 @@ def test_cli_calendar_month() -> None:
     assert not days["2026-10-01"]["workday"] and days["2026-10-01"]["source"] == "official"
     provisional = CliRunner().invoke(main, ["calendar", "2027-02"])
     assert "暂定" in provisional.stderr and "2027-02-05 周五  休息  春节" in provisional.stdout
+
+
+BAD_SLA = sorted(yaml.safe_load((DATA / "bad" / "expected.yml").read_text()))
+
+
+@pytest.mark.parametrize("name", BAD_SLA)
+def test_validate_and_due_give_the_same_verdict_on_a_bad_sla_file(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One reading of sla.yml: `kefu validate` and `kefu due` name the same place and slug."""
+    repo = tmp_path / "repo"
+    (repo / "records").mkdir(parents=True)
+    (repo / "records" / "sla.yml").write_bytes((DATA / "bad" / name).read_bytes())
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    checked = runner.invoke(main, ["validate", "--format", "json"])
+    assert checked.exit_code == 1
+    (problem,) = [p for p in json.loads(checked.stdout)["problems"] if p["severity"] == "error"]
+    due = runner.invoke(main, ["due", "inquiry.reply", "2026-03-02"])
+    assert due.exit_code == 1
+    where = f"records/sla.yml:{problem['line']}:{problem['col']}: [{problem['slug']}]"
+    assert where in due.stderr and problem["message"] in due.stderr
+
+
+def test_unquoted_close_of_business_is_read_the_same_everywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`close_of_business: 17:30` unquoted is the time 17:30 for validate and due alike."""
+    repo = tmp_path / "repo"
+    (repo / "records").mkdir(parents=True)
+    text = (REPO / "records" / "sla.yml").read_text("utf-8")
+    assert 'close_of_business: "17:30"' in text
+    (repo / "records" / "sla.yml").write_text(
+        text.replace('close_of_business: "17:30"', "close_of_business: 16:45"), "utf-8")
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    assert runner.invoke(main, ["validate"]).exit_code == 0
+    due = runner.invoke(main, ["due", "inquiry.reply", "2026-03-02 09:00", "--json"])
+    assert json.loads(due.stdout)["due"] == "2026-03-03T16:45:00+08:00"

@@ -67,7 +67,7 @@ def usage_error_text(err: click.UsageError) -> str:
     ctx = err.ctx
     if ctx is not None:
         lines.append(f"用法：{ctx.get_usage().removeprefix('Usage: ')}")
-    lines.append(f"错误 [usage]：{_message(err)}")
+    lines.append(f"错误 [{getattr(err, 'slug', 'usage')}]：{_message(err)}")
     if ctx is not None:
         lines.append(f"查看帮助：{ctx.command_path} --help")
     return "\n".join(lines)

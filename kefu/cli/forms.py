@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from kefu import repo_root
-
 
 @click.command("form")
 @click.argument("name", required=False)
@@ -33,8 +31,10 @@ def form(
 ) -> None:
     """打印表单 PDF：空白或从记录填写（如 kefu form complaint-report --record T-20260315-k7m2）。"""
     from kefu.forms import printing
+    from kefu.workspace import Workspace
 
-    root = repo_root()
+    ws = Workspace.find()
+    root = ws.root
     if list_forms:
         click.echo(printing.list_text(root))
         return
@@ -48,7 +48,7 @@ def form(
         return
     if not name:
         raise click.UsageError("请给出表单名（kefu form --list 查看全部），或用 --all --blank。")
-    click.echo(str(printing.print_form(root, name, record_id, output)))
+    click.echo(str(printing.print_form(ws, name, record_id, output)))
 
 
 COMMANDS: list[click.Command] = [form]

@@ -9,15 +9,16 @@ import click
 
 @click.command("check-pr")
 @click.option("--base", required=True, metavar="REF", help="基准分支，如 origin/main")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="输出格式")
 def check_pr_command(base: str, fmt: str) -> None:
     """检查本分支相对基准分支改动的记录：格式有效、已结案记录只追加事件、不删除、不重用编号。"""
+    from kefu.output import render
     from kefu.pr import check_pr
-    from kefu.records import find_root
+    from kefu.workspace import Workspace
 
-    result = check_pr(find_root(), base)
-    click.echo(result.to_json() if fmt == "json" else result.to_text())
+    result = check_pr(Workspace.find().root, base)
+    click.echo(render(result, fmt))
     sys.exit(1 if result.errors else 0)
 
 

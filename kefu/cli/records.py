@@ -4,58 +4,95 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from kefu.problems import KefuError
 
+FORMAT = click.Choice(["text", "json", "markdown"])
+ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
+
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="输出格式")
+@click.option("--format", "fmt", type=FORMAT, default="text", help="输出格式")
 @click.option("--no-cache", is_flag=True, help="不使用 .kefu-cache/ 缓存，全部重新检查")
 @click.option("--strict", is_flag=True, help="警告也算不通过")
-@click.option("--root", type=click.Path(path_type=Path),
-              default=None, help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=ROOT_HELP)
 def validate_command(paths: tuple[Path, ...], fmt: str, no_cache: bool, strict: bool,
                      root: Path | None) -> None:
     """校验记录文件（不给路径 = 仓库内全部记录）。退出码：0 通过，1 有错误，2 用法错误。"""
-    from kefu.records.report import run_validate
+    from kefu.output import render
+    from kefu.records.validate import validate
+    from kefu.workspace import Workspace
 
-    output, code = run_validate(list(paths) or None, fmt, use_cache=not no_cache, strict=strict,
-                                root=root)
-    if output:
-        click.echo(output)
-    sys.exit(code)
+    ws = Workspace.find(root)
+    result = validate(ws.root, list(paths) or None, use_cache=not no_cache, strict=strict)
+    click.echo(render(result, fmt))
+    sys.exit(int(result.failed))
 
 
-@click.command("new", context_settings={"ignore_unknown_options": True,
-                                        "allow_extra_args": True})
-@click.argument("record_type")
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="仓库根目录（默认从当前目录向上查找）")
-@click.pass_context
-def new_command(ctx: click.Context, record_type: str, root: Path | None) -> None:
-    """新建一条工单：kefu new TYPE --字段 值 ...
+class NewGroup(click.Group):
+    """`kefu new <command>`: one command per record a kind's Creator can make, from the model."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from kefu.records.new import commands
+
+        return list(commands())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from kefu.records.new import commands
+
+        command = commands().get(cmd_name)
+        return _new_command(command) if command is not None else None
+
+
+def _new_command(command: Any) -> click.Command:
+    from kefu.records.new import create, options
+
+    from .types import Day, LabelChoice, When
+
+    types: dict[str, Any] = {"datetime": When(), "date": Day(), "bool": click.BOOL,
+                             "int": click.INT, "text": click.STRING}
+    params: list[click.Parameter] = []
+    for spec in options(command):
+        kind = LabelChoice(spec.choices) if spec.choices else types.get(spec.kind, click.STRING)
+        params.append(click.Option([f"--{spec.name.replace('_', '-')}", spec.name], type=kind,
+                                   required=spec.required, help=spec.help))
+    params.append(click.Option(["--root"], type=click.Path(path_type=Path, file_okay=False),
+                               default=None, help=ROOT_HELP))
+
+    def run(root: Path | None, **values: Any) -> None:
+        from kefu.workspace import Workspace
+
+        ws = Workspace.find(root)
+        click.echo(create(ws.root, command, values))
+
+    return click.Command(command.name, params=params, callback=run,
+                         help=f"新建一条{command.label}，打印新文件的路径。",
+                         short_help=f"新建{command.label}")
+
+
+@click.group("new", cls=NewGroup)
+def new_group() -> None:
+    """新建一条记录：kefu new 类型 --字段 值 …（kefu new 类型 --help 列出字段和可选值）。
 
     例：kefu new complaint --title 硬盘异响 --owner wangfang --dealer D-0001 --level normal
     """
-    from kefu.records.new import create, parse_field_args
-
-    fields = parse_field_args(ctx.args)
-    path = create(record_type, fields, root)
-    click.echo(path)
 
 
 @click.command("schemas")
 @click.option("--check", is_flag=True, help="只检查 schemas/ 是否最新，不写文件")
-def schemas_command(check: bool) -> None:
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=ROOT_HELP)
+def schemas_command(check: bool, root: Path | None) -> None:
     """由模型重新生成 schemas/<kind>.schema.json。"""
-    from kefu.records import find_root
     from kefu.records.schemagen import write_schemas
+    from kefu.workspace import Workspace
 
-    changed = write_schemas(find_root(), check=check)
+    changed = write_schemas(Workspace.find(root).root, check=check)
     if check and changed:
         raise KefuError("以下 JSON Schema 已过期，请运行 `kefu schemas`：" + "、".join(changed),
                         "stale-schema", 1)
@@ -63,4 +100,4 @@ def schemas_command(check: bool) -> None:
         click.echo(f"已更新 {name}")
 
 
-COMMANDS: list[click.Command] = [validate_command, new_command, schemas_command]
+COMMANDS: list[click.Command] = [validate_command, new_group, schemas_command]

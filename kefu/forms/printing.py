@@ -6,21 +6,25 @@ import datetime as dt
 from pathlib import Path
 
 from kefu.forms.registry import load_registry
-from kefu.forms.render import FormRenderer, describe
+from kefu.forms.render import FormRenderer
 from kefu.problems import KefuError
+from kefu.workspace import Workspace
 
 
 def list_text(root: Path) -> str:
     """A plain listing of every form: key, code, title, record kind, purpose."""
+    from kefu.forms.fill import filled_by
+
     lines = []
-    for row in describe(load_registry(root)):
-        lines.append(f"{row['key']:<28} {row['code']:<11} {row['title']}  [{row['record']}]")
-        lines.append(f"{'':<28} {row['purpose']}")
+    for form in load_registry(root).forms:
+        source = filled_by(form.key) or "仅空白"
+        lines.append(f"{form.key:<28} {form.code or '—':<11} {form.title}  [{source}]")
+        lines.append(f"{'':<28} {form.purpose}")
     return "\n".join(lines)
 
 
 def print_form(
-    root: Path,
+    ws: Workspace,
     key: str,
     record_id: str | None = None,
     output: Path | None = None,
@@ -29,9 +33,10 @@ def print_form(
     """Write one form as PDF (blank, or filled from `record_id`) and return its path."""
     from kefu.forms.fill import fill
 
+    root = ws.root
     registry = load_registry(root)
     form = registry.get(key)
-    filled = fill(root, form, record_id, issued=issued) if record_id else None
+    filled = fill(ws, form, record_id, issued=issued) if record_id else None
     name = f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf"
     target = output or Path(name)
     if target.is_dir():

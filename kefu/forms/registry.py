@@ -6,11 +6,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kefu.forms.fonts import CHECKOUT
-from kefu.problems import KefuError
+from kefu.problems import KefuError, Problem
 
 FieldType = Literal["line", "text", "date", "datetime", "choice", "grid", "section"]
 
@@ -64,8 +63,6 @@ class Form(_Strict):
     subtitle: str | None = None
     purpose: str
     source: str
-    record: str | None = None
-    planned: bool = False
     approvers: tuple[str, ...] = Field(min_length=1)
     fields: tuple[FormField, ...] = Field(min_length=1)
 
@@ -77,11 +74,6 @@ class Form(_Strict):
     @property
     def template(self) -> str:
         return f"{self.key}.html"
-
-    @property
-    def fillable(self) -> bool:
-        """Whether a record kind that exists today fills this form."""
-        return self.record is not None and not self.planned
 
     def field(self, key: str) -> FormField:
         for item in self.fields:
@@ -135,19 +127,38 @@ def forms_dir(root: Path) -> Path:
     return PROJECT_FORMS
 
 
+MAX_BYTES = 1024 * 1024
+
+
 @cache
 def _load_cached(path: Path, mtime_ns: int) -> Registry:
+    from kefu.records.check import read_limited
+    from kefu.records.loader import ParseFailure, compose, load_mapping, locate_node
+    from kefu.records.messages import explain
+
+    shown = path.as_posix()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise KefuError(f"{path}：表单登记表不是合法的 YAML：{err}", slug="form-registry") from err
+        data, text = load_mapping(read_limited(path, MAX_BYTES), MAX_BYTES)
+    except ParseFailure as failure:
+        issue = failure.issue
+        problem = Problem(shown, issue.line, issue.col, issue.slug, issue.message)
+        raise KefuError(f"表单登记表有误：\n{problem.format()}", slug="form-registry") from None
+    except OSError as err:
+        raise KefuError(f"无法读取表单登记表 {shown}：{err.strerror}",
+                        slug="form-registry") from None
     try:
         return Registry.model_validate(data)
     except ValidationError as err:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()
-        )
-        raise KefuError(f"{path}：表单登记表有误：{details}", slug="form-registry") from err
+        node = compose(text)
+        lines = []
+        for error in err.errors(include_url=False):
+            loc = tuple(error["loc"])
+            slug, message = explain(Registry, loc, error["type"], error)
+            if error["type"] == "value_error":
+                message = str(error.get("msg", "")).removeprefix("Value error, ")
+            place = locate_node(node, loc, key=error["type"] in ("extra_forbidden", "missing"))
+            lines.append(Problem(shown, *place, slug, message).format())
+        raise KefuError("表单登记表有误：\n" + "\n".join(lines), slug="form-registry") from None
 
 
 def load_registry(root: Path) -> Registry:

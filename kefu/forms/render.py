@@ -125,25 +125,3 @@ class FormRenderer:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(self.pdf(key, filled))
         return target
-
-
-def describe(registry: Registry) -> list[dict[str, str]]:
-    """One row per form for listings: key, code, title, purpose, record kind."""
-    rows = []
-    for form in registry.forms:
-        if form.record is None:
-            kind = "仅空白"
-        elif form.planned:
-            kind = f"{form.record}（记录类型待上线，暂仅空白）"
-        else:
-            kind = form.record
-        rows.append(
-            {
-                "key": form.key,
-                "code": form.code or "—",
-                "title": form.title,
-                "purpose": form.purpose,
-                "record": kind,
-            }
-        )
-    return rows

@@ -10,13 +10,9 @@ from pathlib import Path
 from kefu.forms.fonts import FontFiles, find_fonts
 from kefu.forms.registry import Registry, forms_dir, load_registry
 from kefu.forms.render import FormRenderer
+from kefu.workspace import Workspace
 
 STAMP = ".stamp"
-RECORD_NAMES = {
-    "ticket:complaint": "投诉工单",
-    "ticket:doa": "DOA 工单",
-    "ticket:work-request": "部门工作提交工单",
-}
 LICENSE_NAME = "OFL.txt"
 
 
@@ -49,18 +45,16 @@ def forms_page(registry: Registry) -> str:
         "# 表单下载",
         "",
         "部门所有纸质表单的空白 PDF（A4）。打印后手工填写并逐级签字；"
-        "工单类表单也可用 `kefu form 表单名 --record 工单编号` 从工单记录直接打印填好的表单。",
+        "标明“从记录填写”的表单也可用 `kefu form 表单名 --record 记录编号` "
+        "从记录直接打印填好的表单。",
         "",
         "| 表单编号 | 表单名称 | 用途 | 从记录填写 | 下载 |",
         "|---|---|---|---|---|",
     ]
+    from kefu.forms.fill import filled_by
+
     for form in registry.forms:
-        if form.fillable and form.record:
-            source = RECORD_NAMES.get(form.record, f"`{form.record}`")
-        elif form.record:
-            source = "待记录类型上线"
-        else:
-            source = "仅空白"
+        source = filled_by(form.key) or "仅空白"
         # The anchor lets handbook pages link one form: generated/forms.md#<key>.
         lines.append(
             f'| {form.code or "—"} | <a id="{form.key}"></a>{_cell(form.title)} '
@@ -83,12 +77,13 @@ def _write_if_changed(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def write_site_pages(root: Path, out: Path) -> None:
+def write_site_pages(ws: Workspace, out: Path) -> None:
     """Blank PDFs of every registered form, the licence of their font, and out/forms.md.
 
     PDFs are rendered again only when a template, the CSS, the registry, the renderer or the font
     changed (a hash in out/forms/.stamp); otherwise only the page is refreshed.
     """
+    root = ws.root
     registry = load_registry(root)
     folder = out / "forms"
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,11 +1,11 @@
-"""Records kept as YAML files: models, loading, validation, new ids, generated JSON Schemas.
+"""Records kept as YAML files: loading, checking, the cache, new records, generated JSON Schemas.
 
-Public API (shared contract): `load(root, paths=None) -> LoadResult`, `Record`, `LoadResult`,
+Public API: `load(root, paths=None) -> LoadResult`, `Record`, `LoadResult`,
 `personal_values(result)`; kinds plug in through `kefu.records.kinds.register_kind`.
 """
 
-from .corpus import LoadResult, Record, find_root, load, personal_values
+from .corpus import LoadResult, Record, load
 from .kinds import KINDS, Kind, register_kind
+from .privacy import personal_values
 
-__all__ = ["KINDS", "Kind", "LoadResult", "Record", "find_root", "load", "personal_values",
-           "register_kind"]
+__all__ = ["KINDS", "Kind", "LoadResult", "Record", "load", "personal_values", "register_kind"]

@@ -1,49 +1,23 @@
 """`load()`: find, read, check and cross-check record files, in parallel and with a cache.
 
-Only files whose (size, mtime) or content changed since the last run are parsed again; the
-cache lives in `.kefu-cache/` (git-ignored). Content is keyed by the git blob hash, so a fresh
-clone with a restored cache (CI) takes unchanged files' hashes from git without reading them.
-Cross-file checks (duplicate ids, references) always run.
+Cross-file checks (duplicate ids, references) always run, over every record in the repository.
 """
 
 from __future__ import annotations
 
-import errno
 import gc
-import hashlib
-import marshal
 import os
-import pickle
-import sys
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
-from .kinds import KINDS, RECORDS, Kind, kind_of
-from .loader import MAX_BYTES
-from .validate import (
-    FACETS,
-    FileResult,
-    Row,
-    Where,
-    check_file,
-    cross_check,
-    passes,
-    plainly_fails,
-)
-
-CACHE_DIR = ".kefu-cache"
-CACHE_FILE = "records.marshal"
-_FORMAT = 2  # layout of CACHE_FILE: (format, fingerprint, plain entries, pickled rich ones)
-PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
-GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (size, mtime)
-_Entry = tuple[int, int, bytes, Row]  # size, mtime_ns, git blob id, result row
-_Fresh = tuple[str, int, int, bytes, Row | None]  # rel, size, mtime_ns, blob id, row or unchanged
+from . import cache, workers
+from .kinds import KINDS, RECORDS, kind_of
+from .references import cross_check
+from .result import FileResult, Where, passes
 
 
 class Record:
@@ -103,15 +77,6 @@ class LoadResult:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The repository root: the nearest folder upwards holding `records/` or `.git`."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / RECORDS).is_dir() or (folder / ".git").exists():
-            return folder
-    return here
-
-
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
          jobs: int | None = None, data: bool = True, where: Where | None = None,
          skip_filtered: bool = False) -> LoadResult:
@@ -126,9 +91,11 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     and it is not counted in `files`; any file the byte scan cannot settle (flow style, quoted
     values...) is checked as usual. Its id still counts, by its file name, for duplicate ids.
     """
-    unknown = {f for rules in (where or {}).values() for f in rules} - set(FACETS)
-    if unknown:
-        raise ValueError(f"where= can only filter on {FACETS}, not {sorted(unknown)}")
+    for name, rules in (where or {}).items():
+        unknown = set(rules) - set(KINDS[name].facets)
+        if unknown:
+            raise ValueError(f"where= on {name} can only filter on {KINDS[name].facets}, "
+                             f"not {sorted(unknown)}")
     root = Path(root).resolve()
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
@@ -146,7 +113,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
     if paths is None:
         need = every
     else:  # referenced kinds (people, dealers) are always read: references are checked
-        targets = {kind for k in KINDS.values() for _, kind in k.references}
+        targets = {ref.target for k in KINDS.values() for ref in k.references}
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
     results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
                                         want_data=data, where=where,
@@ -234,63 +201,6 @@ def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, di
     return known
 
 
-def _fingerprint() -> str:
-    """Changes whenever the checking code or pydantic changes, invalidating the cache."""
-    import pydantic
-
-    digest = hashlib.blake2b(f"{pydantic.VERSION} {sys.version} {marshal.version}".encode(),
-                             digest_size=16)
-    here = Path(__file__).parent
-    for source in sorted(here.glob("*.py")) + [here.parent / "problems.py"]:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-def _read_cache(root: Path) -> dict[str, _Entry]:
-    try:
-        stored = marshal.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
-        tag, fingerprint, entries, rich = stored
-        if tag != _FORMAT or fingerprint != _fingerprint() or not isinstance(entries, dict):
-            return {}
-        if rich:
-            extra = pickle.loads(rich)
-            if not isinstance(extra, dict):
-                return {}
-            entries.update(extra)
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError,
-            ImportError, IndexError):
-        return {}
-    return entries
-
-
-def _write_cache(root: Path, entries: dict[str, _Entry]) -> None:
-    """Write the cache once, atomically: marshal for the plain entries, pickle for the rest.
-
-    A validate run's entries (no data, no problems) hold only str, int, bytes, tuples, lists and
-    dicts, which marshal writes about ten times faster than pickle (no memo to keep); entries
-    with data (datetimes) or problems (objects) are pickled, into one bytes value of the file.
-    """
-    plain = {rel: entry for rel, entry in entries.items()
-             if entry[3][2] is None and not entry[3][3]}
-    rich = ({rel: entry for rel, entry in entries.items() if rel not in plain}
-            if len(plain) != len(entries) else {})
-    try:
-        extra = pickle.dumps(rich, protocol=pickle.HIGHEST_PROTOCOL) if rich else b""
-        payload = marshal.dumps((_FORMAT, _fingerprint(), plain, extra))
-    except ValueError:  # an unexpected type (a str subclass...) in a plain entry: pickle all
-        payload = marshal.dumps((_FORMAT, _fingerprint(), {},
-                                 pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)))
-    folder = root / CACHE_DIR
-    try:
-        folder.mkdir(exist_ok=True)
-        temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-        temp.write_bytes(payload)
-        os.replace(temp, folder / CACHE_FILE)
-        (folder / "records.pickle").unlink(missing_ok=True)  # the format before this one
-    except OSError:
-        pass  # a read-only checkout still validates, only slower next time
-
-
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool, where: Where | None = None,
                 skip: Where | None = None) -> tuple[dict[str, FileResult], set[str], int]:
@@ -298,7 +208,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
 
     Files left out by `skip` have no result.
     """
-    cached = _read_cache(root) if use_cache else {}
+    cached = cache.read_cache(root) if use_cache else {}
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
@@ -317,12 +227,12 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 continue
         todo.append((rel, entry[2] if entry is not None else None))
     dirty = False
-    if sum(1 for _, digest in todo if digest) >= GIT_MIN:
+    if sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         before = len(todo)
-        todo = _answer_from_git(root, todo, cached, results)
+        todo = cache.answer_from_git(root, todo, cached, results)
         dirty = len(todo) != before
     parsed: set[str] = set()
-    for rel, size, mtime, digest, row in _run(root, todo, jobs, want_data, where, skip,
+    for rel, size, mtime, digest, row in workers.run(root, todo, jobs, want_data, where, skip,
                                               use_cache):
         if row is None:  # content unchanged, only touched
             row = cached[rel][3]
@@ -339,141 +249,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         for rel in stale:
             del cached[rel]
         if dirty or stale:
-            _write_cache(root, cached)
+            cache.write_cache(root, cached)
     return results, parsed, len(todo)
 
 
-def blob_hash(raw: bytes) -> bytes:
-    """The git blob id of `raw` (what `git hash-object` prints), as 20 bytes."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
-
-
-def _answer_from_git(root: Path, todo: list[tuple[str, bytes | None]],
-                     cached: dict[str, _Entry], results: dict[str, FileResult]
-                     ) -> list[tuple[str, bytes | None]]:
-    """Settle files whose git blob id (tracked, unmodified) matches the cache; return the rest."""
-    blobs = _git_blobs(root)
-    rest: list[tuple[str, bytes | None]] = []
-    for rel, digest in todo:
-        if digest is not None and blobs.get(rel) == digest:
-            try:
-                stat = os.stat(root / rel)
-            except OSError:
-                rest.append((rel, digest))
-                continue
-            row = cached[rel][3]
-            cached[rel] = (stat.st_size, stat.st_mtime_ns, digest, row)
-            results[rel] = FileResult.from_row(rel, row)
-        else:
-            rest.append((rel, digest))
-    return rest
-
-
-def _git_blobs(root: Path) -> dict[str, bytes]:
-    """rel -> blob id of the files under records/ that git tracks and that are unmodified."""
-    import subprocess
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
-        return done.stdout.decode("utf-8", "surrogateescape")
-
-    try:
-        staged = git("ls-files", "-s", "-z", "--", RECORDS)
-        changed = set(git("diff", "--name-only", "--relative", "-z", "--", RECORDS).split("\0"))
-    except (OSError, subprocess.CalledProcessError):
-        return {}  # not a git checkout, or no git: files are simply read
-    blobs: dict[str, bytes] = {}
-    for line in staged.split("\0"):
-        meta, _, rel = line.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[2] == "0" and rel not in changed:
-            blobs[rel] = bytes.fromhex(parts[1])
-    return blobs
-
-
-def _run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool, where: Where | None, skip: Where | None = None,
-         digests: bool = True) -> list[_Fresh]:
-    workers = jobs or os.cpu_count() or 1
-    if len(todo) < PARALLEL_MIN or workers < 2:
-        return _check_chunk(str(root), todo, want_data, where, skip, digests)
-    for kind in KINDS.values():
-        kind.load_model()  # import models once, before forking, not in every worker
-    import multiprocessing
-
-    count = workers * 4
-    if skip:  # strided: the files that are not skipped cluster (open tickets: recent months)
-        chunks = [todo[i::count] for i in range(count)]
-    else:  # consecutive: neighbouring files share folders
-        size = -(-len(todo) // count)
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        out: list[_Fresh] = []
-        for part in pool.map(_check_chunk, [str(root)] * len(chunks), chunks,
-                             [want_data] * len(chunks), [where] * len(chunks),
-                             [skip] * len(chunks), [digests] * len(chunks)):
-            out.extend(part)
-    return out
-
-
-def _check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool,
-                 where: Where | None = None, skip: Where | None = None,
-                 digests: bool = True) -> list[_Fresh]:
-    """Worker: read and check each file; None row when its content hash is unchanged.
-
-    `digests=False` (no cache to fill or compare with) leaves the git blob ids empty.
-    With `skip`, a file plainly failing it is left out: no row at all.
-    """
-    out: list[_Fresh] = []
-    for rel, known_digest in items:
-        path = f"{root}/{rel}"
-        try:  # os.open/os.read: no buffered file object per file
-            # never follow a symlink out of the repository; never block on a FIFO
-            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-            try:
-                stat = os.fstat(handle)
-                raw = os.read(handle, MAX_BYTES + 1)  # enough to know it is too large
-            finally:
-                os.close(handle)
-        except OSError as err:
-            message = (f"无法读取文件：{err.strerror}。" if err.errno != errno.ELOOP else
-                       "记录文件不能是符号链接：请换成普通文件。")
-            result = FileResult(rel, _kind_name(rel), problems=[
-                Problem(rel, 0, 0, "unreadable", message)])
-            out.append((rel, -1, -1, b"", result.row()))
-            continue
-        if skip and plainly_fails(rel, raw, skip):
-            continue
-        digest = blob_hash(raw) if digests else b""
-        if digest == known_digest:
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
-        else:
-            row = check_file(rel, raw, want_data, where).row()
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, row))
-    return out
-
-
-def personal_values(result: LoadResult) -> set[str]:
-    """Every personal value in the loaded records (fields flagged `personal: true`)."""
-    values: set[str] = set()
-    for record in result.records:
-        kind: Kind | None = KINDS.get(record.kind)
-        model = kind.load_model() if kind else None
-        if model is None:
-            continue
-        for name, info in model.model_fields.items():
-            extra = info.json_schema_extra
-            value = record.data.get(name)
-            if isinstance(extra, dict) and extra.get("personal") and value is not None:
-                values.update(_spellings(value))
-    return values
-
-
-def _spellings(value: Any) -> set[str]:
-    """The value as text, plus the other ways a page could print it."""
-    if isinstance(value, datetime | date):
-        return {value.isoformat(), f"{value.year}年{value.month}月{value.day}日"}
-    text = str(value)
-    digits = text.replace("-", "").replace(" ", "")
-    return {text, digits} if digits != text and digits.isdigit() else {text}

@@ -1,67 +1,230 @@
-"""Registry of record kinds: where each kind's files live, its model, its id and its references.
+"""The registry of record kinds: everything the tracker knows about a kind, declared in one place.
 
-New kinds (rosters, leave, hand-overs, archive loans) plug in with one entry in the tuple below,
-e.g. `Kind("roster", "值班表", "kefu.rosters:Roster", folder="rosters",
-references=((("shifts", "*", "person"), "person"),))`: the loader, `kefu validate` (schema,
-file name = id, folder, references, duplicate ids), `kefu schemas` and the privacy scan
-(`personal: true` fields) follow. Models are named by "module:attribute" and imported lazily, so
-a kind whose model lives in another module (sla.yml, calendar.yml) costs nothing until used and
-is only parsed, not schema-checked, while that model does not exist.
+A kind module (kefu/kinds/ticket.py, or a module of a test suite) builds one `Kind` and the
+registry serves it to every command: `kefu validate` (model, checks, references, place),
+`kefu new` (its Creator), `kefu schemas`, `kefu form --record` (its FormFillers), `check-pr`
+(closed records are append-only), the privacy scan (`personal: true` fields at any depth) and
+the records cache (whose fingerprint covers every module the kind's code lives in).
+Built-in kinds are listed in kefu.kinds.BUILTIN and imported on first use; `register_kind` adds
+another one at run time.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel
+
+from kefu.problems import Severity
+
+from .loader import MAX_BYTES
 
 RECORDS = "records"
 SCHEMAS = "schemas"
 
 
 @dataclass(frozen=True)
+class Finding:
+    """What a kind's check found: a slug, the field path it is about and a Chinese message."""
+
+    slug: str
+    loc: tuple[str | int, ...]
+    message: str
+    severity: Severity = Severity.ERROR
+
+
+# A check gets the record's model instance; when the model refused the file, a partial one
+# holding the fields that passed (read them with getattr(record, name, None)).
+Check = Callable[[Any], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another record: ("events", "*", "by") -> a person."""
+
+    path: tuple[str, ...]  # "*" means each item of a list
+    target: str  # kind name
+
+
+@dataclass(frozen=True)
+class Option:
+    """A `kefu new` option that is not a field of the model (it goes into what `build` makes)."""
+
+    name: str
+    help: str
+
+
+@dataclass(frozen=True, eq=False)
+class Creator:
+    """How `kefu new` makes a record of the kind from command-line options.
+
+    The options are the model's fields (help and allowed values from the model), minus
+    `derived` (filled by `build` itself) and the preset fields of the command, plus `extra`.
+    A model field is required on the command line unless the model or `defaulted` has a default.
+    """
+
+    build: Callable[[Any, dict[str, Any]], dict[str, Any]]  # (NewContext, values) -> record data
+    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # command -> presets
+    derived: tuple[str, ...] = ("id",)
+    defaulted: tuple[str, ...] = ()
+    extra: tuple[Option, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)  # command -> Chinese name
+
+
+@dataclass(frozen=True, eq=False)
+class FormFiller:
+    """A printed form this kind fills: the form's key in forms/registry.yml and the filler."""
+
+    form: str
+    fill: str | Callable[[Any, Any], Any]  # (FillContext, Form) -> Filled, or "module:function"
+    label: str  # what the forms page says fills it, e.g. 投诉工单
+    when: Mapping[str, str] = field(default_factory=dict)  # top-level values the record needs
+
+    def filler(self) -> Callable[[Any, Any], Any]:
+        """The fill function, imported on first use (forms need WeasyPrint, checks do not)."""
+        if callable(self.fill):
+            return self.fill
+        module_name, _, name = self.fill.partition(":")
+        function: Callable[[Any, Any], Any] = getattr(importlib.import_module(module_name), name)
+        return function
+
+
+@dataclass(frozen=True, eq=False)
 class Kind:
     """One kind of record file."""
 
     name: str  # "ticket"; also the schema file name schemas/<name>.schema.json
     title: str  # Chinese name used in messages
-    model: str | None  # "module:Class" of the pydantic model, imported lazily
+    model: type[BaseModel] | None
     folder: str = ""  # records/<folder>/ holds one file per record ("" for a single file)
     file: str = ""  # records/<file> for a single-file kind such as sla.yml
-    by_month: bool = False  # files live in <folder>/YYYY/MM/ by the date in the id
-    id_date: re.Pattern[str] | None = None  # extracts YYYYMMDD from the id
-    # (field path, target kind); "*" in a path means each item of a list
-    references: tuple[tuple[tuple[str, ...], str], ...] = ()
-    cacheable: bool = True  # results may be cached (model lives in kefu.records)
-
-    def load_model(self) -> type[BaseModel] | None:
-        return _import_model(self.model) if self.model else None
+    id_pattern: str | None = None  # full-match regex of a record id
+    id_format: str = ""  # how to write an id, for messages
+    # files live in <folder>/<subdir>/: (regex with named groups over the id, format string)
+    subdir: tuple[str, str] | None = None
+    references: tuple[Reference, ...] = ()
+    checks: tuple[Check, ...] = ()
+    # kind-specific wording of schema errors: (loc, error type) -> (slug, hint) or None
+    explain: Callable[[tuple[Any, ...], str], tuple[str, str] | None] | None = None
+    display: str | None = None  # the field that names a record for people (name, company)
+    facets: tuple[str, ...] = ()  # top-level fields `load(where=...)` may filter on
+    creator: Creator | None = None
+    forms: tuple[FormFiller, ...] = ()
+    closed: Callable[[Mapping[str, Any]], bool] | None = None  # then append-only (check-pr)
+    log: str | None = None  # the list a closed record may still append to
+    cacheable: bool = True
+    max_bytes: int = MAX_BYTES
 
     def expected_rel(self, record_id: str) -> str | None:
         """Where a record with this id belongs, relative to the repository root."""
         if self.file:
             return f"{RECORDS}/{self.file}"
-        if self.by_month and self.id_date:
-            match = self.id_date.search(record_id)
+        if self.subdir is not None:
+            match = re.match(self.subdir[0], record_id)
             if not match:
                 return None
-            day = match.group(1)
-            return f"{RECORDS}/{self.folder}/{day[:4]}/{day[4:6]}/{record_id}.yml"
+            return f"{RECORDS}/{self.folder}/{self.subdir[1].format(**match.groupdict())}/" \
+                   f"{record_id}.yml"
         return f"{RECORDS}/{self.folder}/{record_id}.yml"
 
+    def matches_id(self, record_id: str) -> bool:
+        return self.id_pattern is not None and re.fullmatch(self.id_pattern, record_id) is not None
 
-@cache
-def _import_model(ref: str) -> type[BaseModel] | None:
-    module_name, _, attr = ref.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    model = getattr(module, attr, None)
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+    def label(self, data: Mapping[str, Any], record_id: str) -> str:
+        """How people see a record of this kind: its display field, else its id."""
+        shown = data.get(self.display) if self.display else None
+        return str(shown) if shown else record_id
+
+    def modules(self) -> set[str]:
+        """Every module whose code decides this kind's results (for the cache fingerprint)."""
+        found: set[str] = set()
+        if self.model is not None:
+            found |= _model_modules(self.model)
+        for item in (*self.checks, self.explain):
+            if item is not None:
+                found.add(getattr(item, "__module__", "") or "")
+        return found - {""}
+
+
+def _model_modules(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
+    """The modules of a model and of every model nested in it (its bases included)."""
+    seen = seen if seen is not None else set()
+    if model in seen:
+        return set()
+    seen.add(model)
+    found = {base.__module__ for base in model.__mro__
+             if isinstance(base, type) and issubclass(base, BaseModel) and base is not BaseModel}
+    for info in model.model_fields.values():
+        for inner in _nested_models(info.annotation):
+            found |= _model_modules(inner, seen)
+    return found
+
+
+def _nested_models(annotation: Any) -> Iterator[type[BaseModel]]:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+        return
+    for arg in typing.get_args(annotation):
+        yield from _nested_models(arg)
+
+
+class _Registry(Mapping[str, Kind]):
+    """Kind name -> Kind; the built-in kinds are imported the first time anything is asked."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, Kind] = {}
+        self._loaded = False
+
+    def _load(self) -> dict[str, Kind]:
+        if not self._loaded:
+            self._loaded = True
+            from kefu.kinds import BUILTIN
+
+            for module_name in BUILTIN:
+                kind = importlib.import_module(module_name).KIND
+                self._kinds.setdefault(kind.name, kind)
+        return self._kinds
+
+    def __getitem__(self, name: str) -> Kind:
+        return self._load()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def add(self, kind: Kind) -> None:
+        self._load()[kind.name] = kind
+        _changed()
+
+    def remove(self, name: str) -> None:
+        self._load().pop(name, None)
+        _changed()
+
+
+KINDS = _Registry()
+
+
+def _changed() -> None:
+    _kind_of_folder.cache_clear()
+
+
+def register_kind(kind: Kind) -> None:
+    """Add (or replace) a record kind."""
+    KINDS.add(kind)
+
+
+def unregister_kind(name: str) -> None:
+    KINDS.remove(name)
 
 
 def kind_of(rel: str) -> Kind | None:
@@ -80,29 +243,9 @@ def _kind_of_folder(folder: str) -> Kind | None:
     return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]), None)
 
 
-_M = "kefu.records.models"
-KINDS: dict[str, Kind] = {}
-
-
-def register_kind(kind: Kind) -> None:
-    """Add (or replace) a record kind."""
-    KINDS[kind.name] = kind
-    _kind_of_folder.cache_clear()
-
-
-for _kind in (
-    Kind("ticket", "工单", f"{_M}:Ticket", folder="tickets", by_month=True,
-         id_date=re.compile(r"^T-([0-9]{8})-"),
-         references=((("owner",), "person"), (("events", "*", "by"), "person"),
-                     (("dealer",), "dealer"))),
-    Kind("person", "员工档案", f"{_M}:Person", folder="people"),
-    Kind("dealer", "代理商档案", f"{_M}:Dealer", folder="dealers"),
-    # Owned by the deadlines helper: validated with their model when it exists, never an error here.
-    Kind("sla", "时限规则", "kefu.sla:SlaFile", file="sla.yml", cacheable=False),
-    Kind("calendar", "公司日历", "kefu.calendar:CalendarFile", file="calendar.yml",
-         cacheable=False),
-):
-    register_kind(_kind)
+def kind_for_id(record_id: str) -> Kind | None:
+    """The one-file-per-record kind whose id pattern `record_id` matches, if any."""
+    return next((k for k in KINDS.values() if k.folder and k.matches_id(record_id)), None)
 
 
 def known_places() -> str:
@@ -114,3 +257,20 @@ def known_places() -> str:
 
 def schema_rel(kind: Kind) -> str:
     return f"{SCHEMAS}/{kind.name}.schema.json"
+
+
+def id_formats() -> dict[str, str]:
+    """id pattern -> how to write it, for bad-format messages."""
+    return {k.id_pattern: k.id_format for k in KINDS.values() if k.id_pattern and k.id_format}
+
+
+def source_files() -> list[str]:
+    """Files of every module the registered kinds' models and checks live in."""
+    files = set()
+    for kind in KINDS.values():
+        for name in kind.modules():
+            module = sys.modules.get(name)
+            path = getattr(module, "__file__", None)
+            if path:
+                files.add(path)
+    return sorted(files)

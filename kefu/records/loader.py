@@ -39,12 +39,12 @@ class ParseFailure(Exception):
         self.issue = issue
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
     """UTF-8 text of `raw`, or ParseFailure naming the first bad byte's line and column."""
-    if len(raw) > MAX_BYTES:
+    if len(raw) > max_bytes:
         raise ParseFailure(Issue(
             "file-too-large", 1, 1,
-            f"文件超过 {MAX_BYTES // 1024} KB 上限。"
+            f"文件超过 {max_bytes // 1024} KB 上限。"
             "一条记录不应这么大：请检查是否误粘贴了大段内容，附件请另存而不要写进记录。",
         ))
     try:
@@ -76,9 +76,9 @@ def parse(text: str) -> Any:
         raise ParseFailure(Issue("yaml-syntax", 1, 1, f"无法解析 YAML：{err}")) from None
 
 
-def load_mapping(raw: bytes) -> tuple[dict[str, Any], str]:
-    """Decode and parse a record file whose top level must be a mapping."""
-    text = decode(raw)
+def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
+    """Decode and parse a YAML file whose top level must be a mapping (every file kefu reads)."""
+    text = decode(raw, max_bytes)
     data = parse(text)
     if data is None:  # nothing but blanks and comments
         raise ParseFailure(Issue("empty-file", 1, 1, "文件是空的：请填写记录内容，或删除该文件。"))
@@ -150,6 +150,8 @@ def _explain(message: str, text: str) -> Issue:
             line = _first_line_matching(text, re.compile(re.escape(quoted.group(1))))
         return Issue("yaml-syntax", line, col,
                      f"不支持的 YAML 标签（{reason}）：请删除以 ! 开头的标签。")
+    if "tab" in reason and "\t" in text:  # the parser points past the tab, often a line early
+        line, col = _first_line_matching(text, re.compile(r"^ *\t")), 1
     hint = next((text_cn for key, text_cn in _REASONS if key in reason), "")
     return Issue("yaml-syntax", line, col,
                  f"YAML 语法错误：{hint or reason}。请检查这一行及上一行的缩进、"
@@ -162,6 +164,7 @@ _REASONS = (
      "这里不能再出现“键: 值”（多半是缩进多了，或值里有冒号却没加引号）"),
     ("illegal placement of ':'", "冒号位置不对（常见于方括号或引号没有闭合）"),
     ("tabs disallowed", "不能用 Tab 缩进，请改用空格"),
+    ("found a tab", "不能用 Tab 缩进，请改用空格"),
     ("did not find expected key", "缩进不一致，找不到下一个字段"),
     ("did not find expected '-'", "列表项和字段混在同一层，缩进不一致"),
     ("multiline quoted scalar", "引号没有闭合"),
@@ -179,7 +182,7 @@ def _first_line_matching(text: str, pattern: re.Pattern[str]) -> int:
     return 1
 
 
-def _compose(text: str) -> Any:
+def compose(text: str) -> Any:
     """PyYAML node tree (with marks) of an already-suspicious file; None when it cannot."""
     import yaml  # lazy: only the error path needs it
 
@@ -193,10 +196,14 @@ def _compose(text: str) -> Any:
 def _duplicate_position(text: str, key: str) -> tuple[int, int, int]:
     import yaml
 
-    root = _compose(text)
+    root = compose(text)
     stack = [root] if root is not None else []
+    seen_nodes: set[int] = set()  # an alias is the same node again: visit it once, not per use
     while stack:
         node = stack.pop()
+        if id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for knode, vnode in node.value:
@@ -222,7 +229,7 @@ def locate(text: str, loc: Sequence[str | int]) -> tuple[int, int]:
     Walks the composed node tree; stops at the deepest part that exists (a missing field
     points at its parent), and falls back to the first line when the text cannot be composed.
     """
-    return locate_node(_compose(text), loc)
+    return locate_node(compose(text), loc)
 
 
 def locate_node(node: Any, loc: Sequence[Any], key: bool = True) -> tuple[int, int]:

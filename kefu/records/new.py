@@ -1,68 +1,151 @@
-"""`kefu new`: build a record from command-line fields, check it like any file, write it."""
+"""`kefu new`: make a record of any kind from its Creator, check it like any file, write it.
+
+The command-line options of `kefu new <command>` come from the kind's model: each offered
+field with its Chinese description, type and allowed values (see `options`).
+"""
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import posixpath
-import re
-from collections.abc import Sequence
-from datetime import date, datetime
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
+import yaml
+
+from kefu import times
 from kefu.problems import KefuError
 
-from .corpus import find_root, load
-from .ids import SHANGHAI, ticket_id
-from .kinds import KINDS, schema_rel
-from .models import Ticket, TicketType
-from .validate import SCHEMA_LINE, check_file
-
-TICKET_TYPES: tuple[str, ...] = get_args(TicketType)  # from the model, the one source of truth
-TICKET_FIELDS = ("title", "owner", "dealer", "customer", "product", "department", "channel",
-                 "status", "level", "received", "agreed_due", "note", "by")
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
+from .check import SCHEMA_LINE, check_file
+from .kinds import KINDS, RECORDS, Kind, schema_rel
+from .messages import inner_model
+from .model import field_labels
 
 
-def parse_field_args(args: Sequence[str]) -> dict[str, str]:
-    """`--title 硬盘异响 --agreed-due=...` -> {"title": "硬盘异响", "agreed_due": "..."}."""
-    fields: dict[str, str] = {}
-    items = list(args)
-    while items:
-        item = items.pop(0)
-        if not item.startswith("--") or len(item) < 3:
-            raise KefuError(f"看不懂参数 `{item}`：请写成 --字段 值。", "usage", 2)
-        name, has_value, value = item[2:].partition("=")
-        if not has_value:
-            if not items:
-                raise KefuError(f"参数 `{item}` 缺少值。", "usage", 2)
-            value = items.pop(0)
-        fields[name.replace("-", "_")] = value
-    return fields
+@dataclass(frozen=True)
+class Command:
+    """One `kefu new <name>` command: which kind it makes, with which preset fields."""
+
+    name: str
+    kind: Kind
+    presets: Mapping[str, Any]
+    label: str  # Chinese name of what it makes, e.g. 投诉工单
 
 
-def create(record_type: str, fields: dict[str, str], root: Path | None = None) -> Path:
-    """Write a new ticket of `record_type`; return its path. Invalid input raises KefuError."""
-    root = (root or find_root()).resolve()
-    if record_type not in TICKET_TYPES:
-        raise KefuError(f"不认识的类型 `{record_type}`。可用：{'、'.join(TICKET_TYPES)}。",
-                        "usage", 2)
-    unknown = sorted(set(fields) - set(TICKET_FIELDS))
-    if unknown:
-        allowed = "、".join("--" + f.replace("_", "-") for f in TICKET_FIELDS)
-        raise KefuError(f"不认识的字段：{'、'.join(unknown)}。可用：{allowed}。", "usage", 2)
-    data = _ticket(record_type, fields, root)
-    rel = KINDS["ticket"].expected_rel(data["id"]) or ""
-    text = render_record("ticket", data, rel)
-    result = check_file(rel, text.encode("utf-8"))
-    known = load(root, [p for p in (root / "records/people", root / "records/dealers")
-                        if p.exists()])
-    ids = {(r.kind, r.id) for r in known.records}
-    problems = [p.message for p in result.problems]
-    names = {"person": "员工（records/people/）", "dealer": "代理商（records/dealers/）"}
-    problems += [f"`{value}` 不是已登记的{names.get(target, target)}：请检查拼写。"
-                 for target, value in sorted(result.refs) if (target, value) not in ids]
+@dataclass(frozen=True)
+class OptionSpec:
+    """One option of a `kefu new` command, derived from the model (or a Creator extra)."""
+
+    name: str  # field name; the option is --name with _ as -
+    help: str
+    kind: str  # text | datetime | date | choice | bool | int
+    required: bool = False
+    choices: Mapping[str, str] | None = None  # code -> Chinese label
+
+
+@dataclass
+class NewContext:
+    """What a Creator's build function may use: the time now, and which ids are taken."""
+
+    root: Path
+    now: dt.datetime
+
+    def taken(self, kind: str, record_id: str) -> bool:
+        rel = KINDS[kind].expected_rel(record_id)
+        return rel is not None and (self.root / rel).exists()
+
+
+def commands() -> dict[str, Command]:
+    """Every `kefu new` command, from the kinds that have a Creator."""
+    found: dict[str, Command] = {}
+    for kind in KINDS.values():
+        creator = kind.creator
+        if creator is None:
+            continue
+        variants = creator.variants or {kind.name: {}}
+        for name, presets in variants.items():
+            label = creator.labels.get(name, kind.title)
+            found[name] = Command(name, kind, presets, label)
+    return found
+
+
+def options(command: Command) -> list[OptionSpec]:
+    """The options of one command: the model's scalar fields not derived or preset, then extras."""
+    kind, creator = command.kind, command.kind.creator
+    assert kind.model is not None and creator is not None
+    specs = []
+    for name, info in kind.model.model_fields.items():
+        if name in creator.derived or name in command.presets:
+            continue
+        spec_kind = _kind_of(info.annotation)
+        if spec_kind is None:
+            continue  # lists and nested records are made by the builder
+        labels = field_labels(info) or None
+        required = info.is_required() and name not in creator.defaulted
+        help_text = (info.description or name) + _choices_text(labels)
+        if spec_kind == "datetime":
+            help_text += f"；{times.TIME_HELP}"
+        specs.append(OptionSpec(name, help_text, spec_kind, required, labels))
+    specs += [OptionSpec(extra.name, extra.help, "text") for extra in creator.extra]
+    return specs
+
+
+def _choices_text(labels: Mapping[str, str] | None) -> str:
+    if not labels:
+        return ""
+    return "。可选：" + "、".join(f"{code}（{label}）" for code, label in labels.items())
+
+
+def _kind_of(annotation: Any) -> str | None:
+    """The option type for a field's annotation, or None when it is not a scalar."""
+    if inner_model(annotation) is not None:
+        return None
+    leaves = _leaves(annotation)
+    if any(typing.get_origin(leaf) in (list, dict) or leaf in (list, dict) for leaf in leaves):
+        return None
+    if any(leaf is dt.datetime or getattr(leaf, "__name__", "") == "AwareDatetime"
+           for leaf in leaves):
+        return "datetime"
+    if dt.date in leaves:
+        return "date"
+    if any(typing.get_origin(leaf) is typing.Literal for leaf in leaves):
+        return "choice"
+    if bool in leaves:
+        return "bool"
+    if int in leaves:
+        return "int"
+    return "text"
+
+
+def _leaves(annotation: Any) -> list[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _leaves(typing.get_args(annotation)[0])
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return [leaf for arg in typing.get_args(annotation) if arg is not type(None)
+                for leaf in _leaves(arg)]
+    return [annotation]
+
+
+def create(root: Path, command: Command, values: Mapping[str, Any],
+           now: dt.datetime | None = None) -> Path:
+    """Write a new record made by `command` from option `values`; return its path.
+
+    The record is checked like any file (schema, the kind's checks, references to people and
+    dealers) before anything is written; KefuError lists every problem otherwise.
+    """
+    kind, creator = command.kind, command.kind.creator
+    assert creator is not None
+    given = {k: v for k, v in values.items() if v is not None}
+    data = creator.build(NewContext(root, now or times.now()), {**given, **command.presets})
+    rel = kind.expected_rel(str(data.get("id", ""))) or ""
+    text = render_record(kind.name, data, rel)
+    result = check_file(rel, text.encode("utf-8"), kind=kind)
+    problems = [p.message for p in result.problems if p.severity == "error"]
+    problems += _unknown_refs(root, result.refs)
     problems = list(dict.fromkeys(problems))
     if problems:
         raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)
@@ -76,73 +159,45 @@ def create(record_type: str, fields: dict[str, str], root: Path | None = None) -
     return target
 
 
-def _ticket(record_type: str, fields: dict[str, str], root: Path) -> dict[str, Any]:
-    received = _when(fields.get("received"), "received") or datetime.now(SHANGHAI).replace(
-        microsecond=0)
-    owner = fields.get("owner", "")
-    kind = KINDS["ticket"]
-    data: dict[str, Any] = {
-        "id": ticket_id(received, lambda i: (root / (kind.expected_rel(i) or "")).exists()),
-        "type": record_type,
-        "title": fields.get("title", ""),
-        "received": received,
-        "channel": fields.get("channel") or ("dealer" if fields.get("dealer") else "hotline"),
-    }
-    for name in ("dealer", "customer", "product", "department"):
-        if fields.get(name):
-            data[name] = fields[name]
-    data["owner"] = owner
-    data["status"] = fields.get("status", "open")
-    if "level" in fields:
-        data["level"] = fields["level"]
-    if "agreed_due" in fields:
-        data["agreed_due"] = _when(fields["agreed_due"], "agreed_due")
-    event: dict[str, Any] = {"at": received, "by": fields.get("by", owner), "action": "received"}
-    if fields.get("note"):
-        event["note"] = fields["note"]
-    data["events"] = [event]
-    return data
+def _unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
+    from .corpus import load
+
+    targets = sorted({target for target, _ in refs})
+    folders = [root / RECORDS / KINDS[t].folder for t in targets if KINDS[t].folder]
+    existing = [f for f in folders if f.is_dir()]
+    known = load(root, existing) if existing else None
+    ids = {(r.kind, r.id) for r in known.records} if known else set()
+    return [f"`{value}` 不是已登记的{KINDS[target].title}（{RECORDS}/{KINDS[target].folder}/）："
+            "请检查拼写。" for target, value in sorted(refs) if (target, value) not in ids]
 
 
-def _when(text: str | None, name: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise KefuError(f"--{name.replace('_', '-')} 的时间 `{text}` 无效：请写成 "
-                        "2026-03-15T10:20:00+08:00 或 2026-03-15T10:20。", "usage", 2) from None
-    return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+class _Dumper(yaml.SafeDumper):
+    """Block style with list items indented under their key, as the hand-written records are."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a value used twice (received = first event's time) is written twice
 
 
-def render_record(kind: str, data: dict[str, Any], rel: str) -> str:
-    """YAML text of a record, with the $schema line first; free text is always quoted."""
+def _timestamp(dumper: yaml.SafeDumper, value: dt.date) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(dt.datetime, _timestamp)
+_Dumper.add_representer(dt.date, _timestamp)
+_Dumper.add_representer(str, _text)
+
+
+def render_record(kind: str, data: Mapping[str, Any], rel: str) -> str:
+    """YAML text of a record, with the $schema line first; text that needs quotes is quoted."""
     schema = posixpath.relpath(schema_rel(KINDS[kind]), posixpath.dirname(rel))
-    lines = [f"{SCHEMA_LINE}{schema}"]
-    for key, value in data.items():
-        if isinstance(value, list):
-            lines.append(f"{key}:")
-            for item in value:
-                first = True
-                for sub, subvalue in item.items():
-                    lines.append(f"{'  - ' if first else '    '}{sub}: {_scalar(subvalue)}")
-                    first = False
-        else:
-            lines.append(f"{key}: {_scalar(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-__all__ = ["Ticket", "create", "parse_field_args", "render_record"]
+    body = yaml.dump(dict(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=False, width=10_000)
+    return f"{SCHEMA_LINE}{schema}\n{body}"

@@ -12,7 +12,7 @@ from .kinds import KINDS, schema_rel
 def schema_of(name: str) -> dict[str, Any] | None:
     """JSON Schema (draft 2020-12) of one kind, or None when its model is not available."""
     kind = KINDS[name]
-    model = kind.load_model()
+    model = kind.model
     if model is None:
         return None
     schema = model.model_json_schema()

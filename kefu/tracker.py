@@ -11,20 +11,11 @@ from collections import Counter
 from pathlib import Path
 
 from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
-from kefu.overdue import (
-    MD_HEADER,
-    MD_RULE,
-    PROVISIONAL_NOTE,
-    STATUS_NAMES,
-    TYPE_NAMES,
-    OverdueReport,
-    grouped,
-    md_row,
-    md_text,
-    scan,
-    today_local,
-)
-from kefu.sla import Rules, load_rules
+from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
+from kefu.output import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, md_row, md_text
+from kefu.overdue import OverdueReport, grouped, scan
+from kefu.sla import Rules
+from kefu.workspace import Workspace
 
 PAGE = "tracker.md"
 ICS = "holidays.ics"
@@ -32,22 +23,17 @@ SITE_WITHIN = 2  # due-soon horizon shown on the site, in working days
 MAX_ROWS = 300  # a department with years of backlog still gets a readable page
 
 
-def write_site_pages(root: Path, out: Path) -> None:
-    """Write out/tracker.md from the records under `root`, and the holidays as iCalendar."""
+def write_site_pages(ws: Workspace, out: Path) -> None:
+    """Write out/tracker.md from the records, and the holidays as iCalendar (as of ws.today)."""
     out.mkdir(parents=True, exist_ok=True)
-    today = today_local(load_rules(root))
-    (out / PAGE).write_text(tracker_page(root, today), encoding="utf-8")
-    (out / ICS).write_bytes(to_ics(WorkCalendar.load(root), [today.year, today.year + 1]))
+    (out / PAGE).write_text(tracker_page(ws), encoding="utf-8")
+    (out / ICS).write_bytes(to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]))
 
 
-def tracker_page(root: Path, today: dt.date | None = None) -> str:
-    """The whole 工单看板 page as Markdown."""
-    from kefu.records import load
-
-    rules = load_rules(root)
-    cal = WorkCalendar.load(root)
-    result = load(root)
-    day = today or today_local(rules)
+def tracker_page(ws: Workspace) -> str:
+    """The whole 工单看板 page as Markdown, as of `ws.today`."""
+    rules, cal, day = ws.rules, ws.calendar, ws.today
+    result = ws.load()
     tickets = [r.data for r in result.of_kind("ticket")]
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
     report = OverdueReport(day, SITE_WITHIN, scan(
@@ -82,14 +68,14 @@ def tracker_page(root: Path, today: dt.date | None = None) -> str:
 def counts_section(tickets: list[dict[str, object]]) -> list[str]:
     """Tickets by type (rows) and status (columns)."""
     counts = Counter((str(t.get("type")), str(t.get("status"))) for t in tickets)
-    statuses = list(STATUS_NAMES)
+    statuses = list(STATUS_LABELS)
     lines = ["## 工单统计", "", f"共 {len(tickets)} 张工单。", "",
-             "| 类型 | " + " | ".join(STATUS_NAMES[s] for s in statuses) + " | 合计 |",
+             "| 类型 | " + " | ".join(STATUS_LABELS[s] for s in statuses) + " | 合计 |",
              "|---|" + "---:|" * (len(statuses) + 1)]
-    for ttype, name in TYPE_NAMES.items():
+    for ttype, name in TYPE_LABELS.items():
         row = [counts[(ttype, s)] for s in statuses]
         lines.append(f"| {name} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
-    totals = [sum(counts[(t, s)] for t in TYPE_NAMES) for s in statuses]
+    totals = [sum(counts[(t, s)] for t in TYPE_LABELS) for s in statuses]
     lines.append("| **合计** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
     return lines
 
@@ -103,7 +89,7 @@ def overdue_section(report: OverdueReport) -> list[str]:
         for ttype, items in by_type:
             for item in items:
                 if shown < MAX_ROWS:
-                    lines.append(f"| {TYPE_NAMES.get(ttype, ttype)} " + md_row(item))
+                    lines.append(f"| {TYPE_LABELS.get(ttype, ttype)} " + md_row(item))
                 shown += 1
     if shown > MAX_ROWS:
         lines += ["", f"（仅列出前 {MAX_ROWS} 项，共 {shown} 项；完整列表请运行 `kefu overdue`。）"]
@@ -129,7 +115,8 @@ def rules_section(rules: Rules) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for rule in rules.values():
-        applies = TYPE_NAMES.get(rule.type, rule.type) + (f"（{rule.level}）" if rule.level else "")
+        level = f"（{rule.level}）" if rule.level else ""
+        applies = TYPE_LABELS.get(rule.type, rule.type) + level
         cells = [f"`{rule.id}`", md_text(rule.title), applies, f"`{rule.start}`", f"`{rule.stop}`",
                  rule.term_text, md_text(rule.seed)]
         lines.append("| " + " | ".join(cells) + " |")

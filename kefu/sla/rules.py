@@ -1,26 +1,25 @@
-"""Deadline rules (`records/sla.yml`) and deadlines in working days.
+"""Deadline rules: records/sla.yml, its model (the schema's source of truth) and `Rules`.
 
-"Within N working days of T": close of business of the N-th working day after T's calendar day
-(a T on a day off counts the same way). 当天 (same day): close of business of T's day, or of the
-next working day when T is after close of business or on a day off.
+sla.yml is read like any record (kefu.records.check.read_single), so `kefu validate`, `kefu due`
+and every other command give the same verdict on the same file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from kefu.calendar import WorkCalendar, read_model_file
-from kefu.problems import KefuError, Problem
-from kefu.records.models import Action, Level, TicketType
+from kefu.kinds.ticket import Action, Level, TicketType
+from kefu.problems import KefuError, Problem, Severity
+from kefu.records.kinds import Kind
+from kefu.times import SHANGHAI
 
 SLA_FILE = Path("records") / "sla.yml"
 # Ticket types, levels and event names come from the ticket model, the one source of truth.
@@ -80,37 +79,6 @@ class Rules(dict[str, Rule]):
         if found is None:
             found = cache[ticket_type] = tuple(r for r in self.values() if r.type == ticket_type)
         return found
-
-
-@dataclass(frozen=True)
-class Deadline:
-    rule: str
-    title: str
-    start: dt.datetime
-    due: dt.datetime
-    provisional: bool
-    term: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "title": self.title,
-            "start": self.start.isoformat(),
-            "due": self.due.isoformat(),
-            "provisional": self.provisional,
-            "term": self.term,
-        }
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """One deadline of one ticket: met when `met_at` is set."""
-
-    rule: str
-    start: dt.datetime
-    due: dt.datetime | None  # None: critical complaint without agreed_due
-    met_at: dt.datetime | None
-    provisional: bool
 
 
 # -- sla.yml: the model is the schema's source of truth ------------------------------------------
@@ -181,7 +149,8 @@ _SLA_HINT = {
 }
 
 
-def _sla_slug(loc: tuple[Any, ...], etype: str) -> tuple[str, str]:
+def explain(loc: tuple[Any, ...], etype: str) -> tuple[str, str]:
+    """The slug and hint for a schema error in sla.yml (kefu validate and kefu due agree)."""
     names = [str(part) for part in loc]
     if etype == "extra_forbidden" and "term" not in names:
         slug = "unknown-field"
@@ -228,9 +197,15 @@ def _cached_rules(path: str, _mtime: int, shown: str) -> tuple[Rules | None, tup
 
 def read_sla_file(path: Path, shown: str | None = None) -> tuple[Rules | None, list[Problem]]:
     """Parse and check an sla.yml: returns (rules or None, problems)."""
-    model, _, problems = read_model_file(path, shown or path.as_posix(), SlaFile, _sla_slug)
-    if model is None:
-        return None, problems
+    from kefu.records.check import read_single
+
+    model, problems = read_single(KIND, path, None)
+    if shown is not None:
+        problems = [replace(p, path=shown) for p in problems]
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if model is None or errors:
+        return None, errors
+    assert isinstance(model, SlaFile)
     hour, minute = model.close_of_business.split(":")
     rules = {
         rid: Rule(
@@ -247,136 +222,7 @@ def read_sla_file(path: Path, shown: str | None = None) -> tuple[Rules | None, l
         )
         for rid, r in model.rules.items()
     }
-    return Rules(rules, dt.time(int(hour), int(minute)), ZoneInfo(model.timezone)), []
+    return Rules(rules, dt.time(int(hour), int(minute)), SHANGHAI), []
 
 
-# -- deadlines ----------------------------------------------------------------------------------
-def _context(
-    root_or_calendar: Path | WorkCalendar, rules: Rules | None
-) -> tuple[WorkCalendar, Rules]:
-    if isinstance(root_or_calendar, WorkCalendar):
-        cal = root_or_calendar
-        if rules is None:
-            if cal.root is None:
-                raise KefuError(
-                    "需要仓库根目录以读取 records/sla.yml。", slug="sla-missing", exit_code=2
-                )
-            rules = load_rules(cal.root)
-    else:
-        cal = WorkCalendar.load(Path(root_or_calendar))
-        rules = rules or load_rules(Path(root_or_calendar))
-    return cal, rules
-
-
-def localize(start: dt.datetime | dt.date, tz: dt.tzinfo) -> dt.datetime:
-    """An aware datetime in `tz`; a date means its midnight, a naive datetime is local time."""
-    if not isinstance(start, dt.datetime):
-        return dt.datetime.combine(start, dt.time(0, 0), tzinfo=tz)
-    if start.tzinfo is None:
-        return start.replace(tzinfo=tz)
-    return start.astimezone(tz)
-
-
-def due_date(
-    rule: Rule, start: dt.datetime, cal: WorkCalendar, close: dt.time
-) -> tuple[dt.date, bool]:
-    """Due day of a working-day or same-day rule for a local start, and if it is provisional."""
-    day = start.date()
-    if rule.same_day:
-        if cal.is_workday(day) and start.time() <= close:
-            return day, cal.is_provisional(day)
-        nxt, prov = cal.add_workdays(day, 1)
-        return nxt, prov or cal.is_provisional(day)
-    assert rule.working_days is not None
-    return cal.add_workdays(day, rule.working_days)
-
-
-def deadline(
-    rule_id: str,
-    start: dt.datetime | dt.date,
-    root_or_calendar: Path | WorkCalendar,
-    rules: Rules | None = None,
-) -> Deadline:
-    """The deadline of `rule_id` for an event at `start` (KefuError for unknown or agreed rules)."""
-    cal, rules = _context(root_or_calendar, rules)
-    if rule_id not in rules:
-        raise KefuError(
-            f"未知的规则编号 {rule_id}。可用的规则：{'、'.join(rules)}（见 records/sla.yml）。",
-            slug="unknown-rule",
-            exit_code=2,
-        )
-    rule = rules[rule_id]
-    if rule.agreed:
-        raise KefuError(
-            f"规则 {rule_id}（{rule.title}）没有固定时限："
-            f"截止时间是工单中记录的约定期限 {AGREED_FIELD}。",
-            slug="agreed-rule",
-            exit_code=2,
-        )
-    local, due, provisional = _working_due(rule, start, cal, rules)
-    return Deadline(rule.id, rule.title, local, due, provisional, rule.term_text)
-
-
-def _working_due(
-    rule: Rule, start: dt.datetime | dt.date, cal: WorkCalendar, rules: Rules
-) -> tuple[dt.datetime, dt.datetime, bool]:
-    """(local start, due at close of business, provisional) of a working-day or same-day rule."""
-    local = localize(start, rules.tz)
-    day, provisional = due_date(rule, local, cal, rules.close_of_business)
-    return local, dt.datetime.combine(day, rules.close_of_business, tzinfo=rules.tz), provisional
-
-
-def milestones(ticket: Mapping[str, Any], rules: Rules, cal: WorkCalendar) -> list[Milestone]:
-    """Every deadline of one ticket (plain dict with aware datetimes), met or not."""
-    out: list[Milestone] = []
-    events = ticket.get("events") or ()
-    for rule in rules.for_type(str(ticket.get("type"))):
-        if not rule.applies(ticket):
-            continue
-        for start in _starts(rule, ticket, events):
-            met = next(
-                (
-                    e["at"]
-                    for e in events
-                    if e.get("action") == rule.stop and _ge(e.get("at"), start)
-                ),
-                None,
-            )
-            out.append(_milestone(rule, start, met, ticket, rules, cal))
-    return out
-
-
-def _starts(
-    rule: Rule, ticket: Mapping[str, Any], events: Iterable[Mapping[str, Any]]
-) -> list[dt.datetime]:
-    if rule.start == "received":
-        received = ticket.get("received")
-        if isinstance(received, dt.datetime):
-            return [received]
-    return [
-        e["at"]
-        for e in events
-        if e.get("action") == rule.start and isinstance(e.get("at"), dt.datetime)
-    ]
-
-
-def _ge(at_: Any, start: dt.datetime) -> bool:
-    return isinstance(at_, dt.datetime) and at_ >= start
-
-
-def _milestone(
-    rule: Rule,
-    start: dt.datetime,
-    met: dt.datetime | None,
-    ticket: Mapping[str, Any],
-    rules: Rules,
-    cal: WorkCalendar,
-) -> Milestone:
-    if rule.agreed:
-        agreed = ticket.get(AGREED_FIELD)
-        due = localize(agreed, rules.tz) if isinstance(agreed, dt.date) else None
-        if isinstance(agreed, dt.date) and not isinstance(agreed, dt.datetime):
-            due = dt.datetime.combine(agreed, rules.close_of_business, tzinfo=rules.tz)
-        return Milestone(rule.id, start, due, met, False)
-    _, due, provisional = _working_due(rule, start, cal, rules)
-    return Milestone(rule.id, start, due, met, provisional)
+KIND = Kind("sla", "时限规则", SlaFile, file="sla.yml", explain=explain, cacheable=False)

@@ -9,8 +9,9 @@ import pytest
 from test_overdue import make_tracker
 
 from kefu.records import load, personal_values
-from kefu.report import tracker_page, write_site_pages
 from kefu.sla import load_rules
+from kefu.tracker import tracker_page, write_site_pages
+from kefu.workspace import Workspace
 
 
 @pytest.fixture()
@@ -19,7 +20,7 @@ def tracker(tmp_path: Path) -> Path:
 
 
 def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
-    page = tracker_page(tracker, dt.date(2026, 3, 20))
+    page = tracker_page(Workspace(tracker, dt.date(2026, 3, 20)))
     assert page.startswith("# 工单看板\n")
     assert "共 10 张工单。" in page
     assert "| 投诉 | 1 | 1 | 1 | 1 | 4 |" in page  # open, in-progress, waiting, closed
@@ -32,7 +33,7 @@ def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
 
 
 def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
-    page = tracker_page(tracker, dt.date(2026, 3, 20))
+    page = tracker_page(Workspace(tracker, dt.date(2026, 3, 20)))
     secrets = personal_values(load(tracker, use_cache=False))
     assert {"钱多多", "13800138001", "lina@example.cn"} <= secrets
     assert not [s for s in secrets if s in page]
@@ -41,9 +42,9 @@ def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
 
 def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
     out = tmp_path / "generated"
-    write_site_pages(tracker, out)
+    write_site_pages(Workspace(tracker, dt.date(2031, 5, 4)), out)
     page = (out / "tracker.md").read_text(encoding="utf-8")
     assert page.startswith("# 工单看板") and "](holidays.ics)" in page
     ics = (out / "holidays.ics").read_text(encoding="utf-8")
-    year = dt.date.today().year
-    assert f"DTSTART;VALUE=DATE:{year}" in ics and f"DTSTART;VALUE=DATE:{year + 1}" in ics
+    assert "DTSTART;VALUE=DATE:2031" in ics and "DTSTART;VALUE=DATE:2032" in ics
+    assert "统计截至 2031-05-04" in page  # the day the build was given, not the clock

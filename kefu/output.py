@@ -1,0 +1,232 @@
+"""Every report the commands print, in text, JSON or Markdown: one module, one Markdown escape.
+
+`render(result, fmt)` picks the writer for the result's type; library modules build results,
+the CLI prints what this module makes of them.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from kefu.problems import Problem
+
+if TYPE_CHECKING:
+    from kefu.calendar.workcal import Month
+    from kefu.overdue import Item, OverdueReport
+    from kefu.pr import PrResult
+    from kefu.records.validate import ValidateResult
+    from kefu.sla import Deadline
+
+FORMATS = ("text", "json", "markdown")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+PROVISIONAL_NOTE = (
+    "标 * 的截止时间涉及尚未公布放假安排的年份，按法定节假日规则推算，为暂定；"
+    "公布后请在 records/calendar.yml 录入。"
+)
+MD_HEADER = "| 状态 | 工单 | 标题 | 时限 | 截止 |"
+MD_RULE = "|---|---|---|---|---|"
+
+
+def render(result: Any, fmt: str = "text") -> str:
+    """`result` written in `fmt` (text, json or markdown)."""
+    for cls in type(result).__mro__:
+        writers = _WRITERS.get(cls.__name__)
+        if writers is not None:
+            writer = writers.get(fmt) or writers["text"]
+            return writer(result)
+    raise TypeError(f"no writer for {type(result).__name__}")
+
+
+def md_text(text: object) -> str:
+    """Record text made inert in Markdown (and in the HTML it becomes): no markup, no pipes."""
+    one_line = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- problems ---------------------------------------------------------------------------------
+def problems_text(problems: Iterable[Problem]) -> str:
+    return "\n".join(p.format() for p in problems)
+
+
+def problems_json(problems: Iterable[Problem], **extra: object) -> str:
+    return dumps({"problems": [p.to_dict() for p in problems], **extra})
+
+
+def problems_markdown(problems: Iterable[Problem]) -> str:
+    rows = [f"| `{md_text(p.path)}:{p.line}:{p.col}` | {p.slug} | "
+            f"{'错误' if p.severity == 'error' else '警告'} | {md_text(p.message)} |"
+            for p in problems]
+    if not rows:
+        return "没有问题。\n"
+    return "\n".join(["| 位置 | 类别 | 级别 | 说明 |", "|---|---|---|---|", *rows]) + "\n"
+
+
+def _validate_text(result: ValidateResult) -> str:
+    lines = [problems_text(result.problems)] if result.problems else []
+    verdict = "未通过" if result.failed else "通过"
+    lines.append(f"校验{verdict}：{result.files} 个文件，{result.errors} 个错误"
+                 f"（涉及 {result.invalid_files} 个文件），{result.warnings} 个警告。")
+    return "\n".join(lines)
+
+
+def _validate_json(result: ValidateResult) -> str:
+    summary = {"files": result.files, "errors": result.errors, "warnings": result.warnings,
+               "invalid_files": result.invalid_files, "valid": not result.failed}
+    return problems_json(result.problems, summary=summary)
+
+
+def _validate_markdown(result: ValidateResult) -> str:
+    verdict = "未通过" if result.failed else "通过"
+    head = (f"## 记录校验{verdict}\n\n{result.files} 个文件，{result.errors} 个错误"
+            f"（涉及 {result.invalid_files} 个文件），{result.warnings} 个警告。\n\n")
+    return head + problems_markdown(result.problems)
+
+
+# -- overdue ----------------------------------------------------------------------------------
+def state_text(item: Item) -> str:
+    if item.overdue:
+        return f"超期 {item.working_days} 个工作日"
+    return "今天到期" if item.working_days == 0 else f"还剩 {item.working_days} 个工作日"
+
+
+def due_text(item: Item) -> str:
+    return item.due.strftime("%Y-%m-%d %H:%M") + ("*" if item.provisional else "")
+
+
+def md_row(item: Item) -> str:
+    """One Markdown table row of an overdue item (MD_HEADER's five cells)."""
+    state = ("**超期**" if item.overdue else "即将到期") + "：" + state_text(item)
+    cells = [state, f"`{item.ticket}`", md_text(item.title), md_text(item.rule_title),
+             due_text(item)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _overdue_text(report: OverdueReport) -> str:
+    from kefu.kinds.ticket import TYPE_LABELS
+    from kefu.overdue import grouped
+
+    lines = [report.summary()]
+    for owner, by_type in grouped(report.items):
+        lines.append(f"\n{owner}")
+        for ttype, items in by_type:
+            lines.append(f"  {TYPE_LABELS.get(ttype, ttype)}")
+            lines += [f"    {state_text(i)}  {i.ticket}  {i.rule}（{i.rule_title}）"
+                      f"截止 {due_text(i)}  {i.title}" for i in items]
+    if report.provisional:
+        lines.append(f"\n注：{PROVISIONAL_NOTE}")
+    return "\n".join(lines)
+
+
+def _overdue_markdown(report: OverdueReport) -> str:
+    from kefu.kinds.ticket import TYPE_LABELS
+    from kefu.overdue import grouped
+
+    lines = [f"## 超期与即将到期的工作（截至 {report.today.isoformat()}）", "", report.summary()]
+    if not report.items:
+        lines += ["", "没有超期或即将到期的工作。"]
+    for owner, by_type in grouped(report.items):
+        lines += ["", f"### {md_text(owner)}"]
+        for ttype, items in by_type:
+            lines += ["", f"**{TYPE_LABELS.get(ttype, ttype)}**", "", MD_HEADER, MD_RULE]
+            lines += [md_row(i) for i in items]
+    if report.provisional:
+        lines += ["", f"> 注：{PROVISIONAL_NOTE}"]
+    return "\n".join(lines) + "\n"
+
+
+def _overdue_json(report: OverdueReport) -> str:
+    """One JSON object; each item on its own line (C encoder: indent= would be ~5x slower)."""
+    head = json.dumps({
+        "today": report.today.isoformat(), "within": report.within,
+        "overdue": len(report.overdue), "due_soon": len(report.due_soon),
+        "provisional": report.provisional,
+        "skipped_invalid_files": len({p.path for p in report.problems}),
+    }, ensure_ascii=False)
+    rows = ",\n  ".join(json.dumps(_item(i), ensure_ascii=False) for i in report.items)
+    items = f"[\n  {rows}\n]" if rows else "[]"
+    return f'{head[:-1]}, "items": {items}}}'
+
+
+def _item(item: Item) -> dict[str, Any]:
+    data = dict(item.__dict__)  # flat fields: cheaper than asdict's deep copy
+    data["start"], data["due"] = item.start.isoformat(), item.due.isoformat()
+    data["state"] = "overdue" if item.overdue else "due-soon"
+    return data
+
+
+# -- check-pr ---------------------------------------------------------------------------------
+def _pr_summary(result: PrResult) -> str:
+    verdict = "未通过" if result.errors else "通过"
+    return (f"check-pr {verdict}：与 {result.base} 的分叉点 {result.merge_base[:10]} 相比，"
+            f"改动或新增 {len(result.changed)} 个记录文件，删除 {len(result.deleted)} 个；"
+            f"错误 {len(result.errors)} 处。")
+
+
+def _pr_text(result: PrResult) -> str:
+    return "\n".join([*(p.format() for p in result.problems), _pr_summary(result)])
+
+
+def _pr_json(result: PrResult) -> str:
+    return dumps({"base": result.base, "merge_base": result.merge_base,
+                  "changed": result.changed, "deleted": result.deleted,
+                  "problems": [p.to_dict() for p in result.problems]})
+
+
+def _pr_markdown(result: PrResult) -> str:
+    return f"## {md_text(_pr_summary(result))}\n\n" + problems_markdown(result.problems)
+
+
+# -- due and calendar -------------------------------------------------------------------------
+def _deadline_text(result: Deadline) -> str:
+    mark = "（暂定）" if result.provisional else ""
+    return "\n".join([f"{result.rule}（{result.title}，{result.term}）",
+                      f"起算：{result.start.strftime('%Y-%m-%d %H:%M')}",
+                      f"截止：{result.due.strftime('%Y-%m-%d %H:%M')}{mark}"])
+
+
+def _deadline_json(result: Deadline) -> str:
+    return dumps({"rule": result.rule, "title": result.title, "start": result.start.isoformat(),
+                  "due": result.due.isoformat(), "provisional": result.provisional,
+                  "term": result.term})
+
+
+def _month_text(month: Month) -> str:
+    from kefu.calendar import describe_source
+
+    return "\n".join(f"{d.date.isoformat()} {d.weekday_name}  {d.state}  {d.name}  "
+                     f"（{describe_source(d)}）" for d in month.days)
+
+
+def _month_json(month: Month) -> str:
+    return dumps({"month": month.first.strftime("%Y-%m"), "provisional": month.provisional,
+                  "days": [{"date": d.date.isoformat(), "workday": d.workday, "name": d.name,
+                            "source": d.source} for d in month.days]})
+
+
+def _month_markdown(month: Month) -> str:
+    from kefu.calendar import describe_source
+
+    rows = [f"| {d.date.isoformat()} | {d.weekday_name} | {d.state} | {md_text(d.name)} | "
+            f"{md_text(describe_source(d))} |" for d in month.days]
+    head = ["| 日期 | 星期 | 安排 | 说明 | 依据 |", "|---|---|---|---|---|"]
+    return "\n".join([*head, *rows]) + "\n"
+
+
+Writer = Callable[[Any], str]
+_WRITERS: dict[str, dict[str, Writer]] = {
+    "ValidateResult": {"text": _validate_text, "json": _validate_json,
+                       "markdown": _validate_markdown},
+    "OverdueReport": {"text": _overdue_text, "json": _overdue_json,
+                      "markdown": _overdue_markdown},
+    "PrResult": {"text": _pr_text, "json": _pr_json, "markdown": _pr_markdown},
+    "Deadline": {"text": _deadline_text, "json": _deadline_json},
+    "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
+}

@@ -1,0 +1,92 @@
+"""What every record model shares: the strict base, id and contact formats, Chinese labels.
+
+Each kind's own model lives in its kind module (kefu/kinds/); the JSON Schemas in `schemas/`
+are generated from those models. Fields holding personal data carry `personal: true` in their
+JSON-schema extras, at any depth; they never reach the site.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+PERSON_ID = r"^[a-z][a-z0-9-]{1,31}$"
+DEALER_ID = r"^D-[0-9A-Z]{4,8}$"
+PHONE = r"^(1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?[0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})$"
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+ID_NUMBER = r"^[0-9]{17}[0-9X]$"
+
+PERSONAL: dict[str, Any] = {"personal": True}
+
+# pattern -> what to write, for bad-format messages (kinds add their own id formats)
+FORMATS: dict[str, str] = {
+    PHONE: "手机号（如 138-0000-0001）或座机号（如 021-12345678）",
+    EMAIL: "电子邮箱（如 name@example.com）",
+    ID_NUMBER: "18 位身份证号（最后一位可以是 X）",
+    PERSON_ID: "小写拼音员工编号（如 wangfang）",
+    DEALER_ID: "D- 加 4–8 位大写字母或数字（如 D-0001）",
+}
+
+
+class Strict(BaseModel):
+    # Base of every record model: unknown fields are errors, not silently kept.
+    # Phone and ID numbers typed without quotes arrive as ints: keep them as text.
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Chinese labels of an enum's values, e.g. Labels((("open", "待处理"), ...)).
+
+    Put in `Annotated[Literal[...], Labels(...)]`: messages, `kefu new --help`, forms and the
+    site show them, and the JSON Schema carries them as `enumDescriptions` for editors.
+    """
+
+    pairs: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, names: Mapping[str, str]) -> Labels:
+        return cls(tuple(names.items()))
+
+    @property
+    def names(self) -> dict[str, str]:
+        return dict(self.pairs)
+
+    def __get_pydantic_json_schema__(self, core: CoreSchema,
+                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core)
+        names = self.names
+        if isinstance(schema.get("enum"), list):
+            schema["enumDescriptions"] = [names.get(str(v), "") for v in schema["enum"]]
+        return schema
+
+
+def labels_of(annotation: Any) -> dict[str, str]:
+    """The Labels found in `annotation` (through Annotated, Optional, list), or {}."""
+    if typing.get_origin(annotation) is Annotated:
+        for extra in annotation.__metadata__:
+            if isinstance(extra, Labels):
+                return extra.names
+    for arg in typing.get_args(annotation):
+        found = labels_of(arg)
+        if found:
+            return found
+    return {}
+
+
+def field_labels(info: Any) -> dict[str, str]:
+    """Labels of a pydantic FieldInfo (pydantic keeps Annotated extras in `metadata`)."""
+    for extra in getattr(info, "metadata", ()):
+        if isinstance(extra, Labels):
+            return extra.names
+    return labels_of(getattr(info, "annotation", None))
+
+
+PersonId = Annotated[str, Field(pattern=PERSON_ID, description="员工编号（拼音，小写）")]
+DealerId = Annotated[str, Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")]

@@ -1,0 +1,74 @@
+"""The department's clock: Beijing time, today, and the one rule for reading typed times.
+
+Every command reads a time the same way: ISO 8601 with an offset (2026-03-15T10:20:00+08:00),
+or a date and a time without one (2026-03-15 9:40, 2026-03-15T09:40), read as Beijing time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kefu.problems import KefuError
+
+# China has kept UTC+8 without daylight saving since 1991; a fixed offset also keeps a date
+# of 1900 at +08:00 instead of Shanghai's local mean time (+08:05:43).
+SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+TIME_HELP = "时间写成 2026-03-15 09:40（北京时间）或带时区的 2026-03-15T09:40:00+08:00"
+_TYPED = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
+
+
+def now() -> dt.datetime:
+    """The current time in Beijing, to the second."""
+    return dt.datetime.now(SHANGHAI).replace(microsecond=0)
+
+
+def today() -> dt.date:
+    """Today's date in Beijing (not the machine's zone)."""
+    return now().date()
+
+
+def parse_when(text: str, what: str = "时间", *,
+               date_only_ok: bool = False) -> dt.datetime | dt.date:
+    """A typed time as an aware datetime (Beijing time when no offset is given).
+
+    With `date_only_ok`, a bare date stays a date; otherwise it is refused.
+    KefuError (exit 2) names the value and the accepted forms.
+    """
+    match = _TYPED.match(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        year, month, day, hour, minute, second, zone = match.groups()
+        day_value = dt.date(int(year), int(month), int(day))
+        if hour is None:
+            if date_only_ok:
+                return day_value
+            raise ValueError(text)
+        clock = dt.time(int(hour), int(minute), int(second or 0))
+        tz = SHANGHAI if zone is None else _zone(zone)
+        return dt.datetime.combine(day_value, clock, tzinfo=tz)
+    except ValueError:
+        forms = "日期 2026-03-15 或" if date_only_ok else ""
+        raise KefuError(f"{what} `{text}` 无法识别或不存在：请写{forms}{TIME_HELP}。",
+                        "bad-date", 2) from None
+
+
+def parse_day(text: str, what: str = "日期") -> dt.date:
+    """A typed date (YYYY-MM-DD); KefuError (exit 2) otherwise."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise KefuError(f"{what} `{text}` 无法识别或不存在：请写 YYYY-MM-DD，如 2026-03-20。",
+                        "bad-date", 2) from None
+
+
+def _zone(text: str) -> dt.tzinfo:
+    if text in ("Z", "z"):
+        return dt.UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))

@@ -1,0 +1,88 @@
+"""One checkout of the department's repository, set up once per command.
+
+`Workspace` finds the root, holds "today" in Beijing, and loads the deadline rules, the work
+calendar, the records and the people's names once, for whichever command asks first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kefu import times
+from kefu.problems import KefuError
+
+if TYPE_CHECKING:
+    from kefu.calendar import WorkCalendar
+    from kefu.records.corpus import LoadResult, Record
+    from kefu.sla import Rules
+
+RECORDS = "records"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above `start` (default: the working folder) holding records/.
+
+    KefuError (exit 2) outside a checkout: no command guesses where the records are.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / RECORDS).is_dir():
+            return folder
+    raise KefuError(f"{here} 不在 kefu 仓库里（向上找不到 records/ 文件夹）：请进入仓库目录再运行，"
+                    "或用 --root 指定仓库。", "not-a-checkout", 2)
+
+
+class Workspace:
+    """The repository at `root` as the commands see it, on the day `today` (Beijing)."""
+
+    def __init__(self, root: Path, today: dt.date | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.today = today or times.today()
+
+    @classmethod
+    def find(cls, root: Path | None = None, today: dt.date | None = None) -> Workspace:
+        """The workspace at `root` if given (it must hold records/), else the one around cwd."""
+        if root is not None and not (Path(root) / RECORDS).is_dir():
+            raise KefuError(f"{root} 不是 kefu 仓库（没有 records/ 文件夹）。", "not-a-checkout", 2)
+        return cls(root if root is not None else find_root(), today)
+
+    @cached_property
+    def rules(self) -> Rules:
+        from kefu.sla import load_rules
+
+        return load_rules(self.root)
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        from kefu.calendar import WorkCalendar
+
+        return WorkCalendar.load(self.root)
+
+    def load(self, paths: Sequence[Path] | None = None, **options: Any) -> LoadResult:
+        """Load and check records (see kefu.records.load)."""
+        from kefu.records import load
+
+        return load(self.root, paths, **options)
+
+    @cached_property
+    def people(self) -> Mapping[str, str]:
+        """Person id -> name, for every staff record."""
+        return {r.id: str(r.data.get("name") or r.id) for r in self._of_kinds("person")}
+
+    def name(self, person: str | None) -> str:
+        """A person's name, or the id itself when unknown."""
+        return self.people.get(person, person) if person else ""
+
+    def _of_kinds(self, *kinds: str) -> list[Record]:
+        from kefu.records.kinds import KINDS
+
+        folders = [self.root / RECORDS / KINDS[k].folder for k in kinds]
+        existing = [f for f in folders if f.is_dir()]
+        if not existing:
+            return []
+        result = self.load(existing)
+        return [r for r in result.records if r.kind in kinds]
