@@ -18,6 +18,7 @@ from kefu.workspace import Workspace
 GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
     "kefu.tracker:write_site_pages",
+    "kefu.site_rules:write_site_pages",
 )
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,

@@ -337,3 +337,28 @@ def test_registry_is_the_one_source_for_templates_and_fillers() -> None:
         "ZFKFBFJ002", "ZFKFBFJ005", "ZFKFBFJ007", "ZFKFBFJ008", "ZFKFBFJ009", "ZFKFBFJ010",
         "ZFKFBFJ011",
     }
+
+
+def test_registry_says_what_the_seeds_say() -> None:
+    # 交接班: the four cases of seed 002 篇2 2.4 in which hand-over is not allowed.
+    blocked = REGISTRY.get("shift-handover").field("blocked").options
+    for case in ("重大或紧急事件", "重大设备启动或停机", "准备工作未完成", "接班人"):
+        assert any(case in option for option in blocked), case
+    # 部门工作提交函: the executing department's head confirms (客服部主管 only for work to 客服部).
+    assert any(a.startswith("执行部门负责人") for a in REGISTRY.get("work-submission").approvers)
+    # DOA and complaint forms name 售后专员, as docs/processes/ do.
+    for key in ("doa-application", "dealer-complaint-feedback", "internal-complaint-feedback",
+                "complaint-report"):
+        form = REGISTRY.get(key)
+        texts = [*form.approvers, *(f.label for f in form.fields)]
+        assert not any("客服专员" in t for t in texts), key
+        assert any("售后专员" in t for t in texts), key
+
+
+def test_forms_the_seeds_do_not_define_are_marked_as_the_handbooks_own() -> None:
+    # Seed 000 ends with blurbs advertising other documents: they are never a source.
+    assert not [f.key for f in REGISTRY.forms if "常用表格" in f.source]
+    own = {f.key for f in REGISTRY.forms if f.source.startswith("本手册自拟")}
+    assert own == {"return-exchange", "service-worksheet"}
+    for key in own:
+        assert REGISTRY.get(key).purpose.startswith("本手册自拟"), key

@@ -149,3 +149,42 @@ def test_kefu_site_serve_previews_the_handbook(built_site: BuiltSite) -> None:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert f"Serving on http://127.0.0.1:{port}/" in output
+
+
+# Latin words allowed in the site's own interface text: names of things, not English phrases.
+LATIN_NAMES = {"DOA", "MkDocs", "Material", "Maxell", "QQ", "PDF", "ID", "kefu"}
+
+
+def _ui_texts(html: str) -> list[str]:
+    """Interface text of a page outside its article: chrome, footer, attribute labels."""
+    chrome = re.sub(r"<article.*?</article>", "", html, flags=re.S)
+    chrome = re.sub(r"<(script|style|svg)\b.*?</\1>", "", chrome, flags=re.S)
+    texts = re.findall(r">([^<]+)<", chrome)
+    texts += re.findall(r'\b(?:title|aria-label|placeholder|alt)="([^"]*)"', html)
+    return [t.strip() for t in texts if t.strip()]
+
+
+def test_interface_text_is_chinese(built_site: BuiltSite) -> None:
+    english = set()
+    for page in ("index.html", "replies/doa/shipped.html", "generated/deadlines.html",
+                 "products/warranty.html"):
+        for text in _ui_texts((built_site.path / page).read_text(encoding="utf-8")):
+            words = set(re.findall(r"[A-Za-z]{2,}", text)) - LATIN_NAMES
+            if words:
+                english.add(f"{page}: {text}")
+    assert english == set()
+    index = (built_site.path / "index.html").read_text(encoding="utf-8")
+    assert "Made with" not in index and "客服部手册由客服部维护" in index
+
+
+def test_home_page_links_the_dashboard_and_the_deadline_rules(built_site: BuiltSite) -> None:
+    index = (built_site.path / "index.html").read_text(encoding="utf-8")
+    assert 'href="generated/tracker.html"' in index
+    assert 'href="generated/deadlines.html"' in index
+
+
+def test_search_index_keeps_reply_blanks_as_plain_text(built_site: BuiltSite) -> None:
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    texts = [doc["text"].replace("\u200b", "") for doc in index["docs"]
+             if doc["location"].startswith("replies/doa/shipped.html")]
+    assert any("物流单号是【物流单号】" in text for text in texts)

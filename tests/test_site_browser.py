@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import BuiltSite
+from conftest import ROOT, BuiltSite
 from playwright.sync_api import Browser, Page, Route
 from test_site_search import load_queries
 
@@ -147,3 +148,63 @@ def test_reply_page_has_a_working_copy_button(
     assert block.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     button.click()
     assert page.evaluate("navigator.clipboard.readText()").strip() == reply
+
+
+BLANK_REPLY = "replies/doa/shipped"  # a reply with two blanks: 【发货日期】 and 【物流单号】
+
+
+def _reply_text(page_path: str) -> str:
+    """The reply as written in the Markdown source (the ```text block)."""
+    source = (ROOT / "docs" / f"{page_path}.md").read_text(encoding="utf-8")
+    match = re.search(r"^```text\n(.*?)^```", source, re.M | re.S)
+    assert match is not None
+    return match.group(1).strip()
+
+
+def _storage(page: Page) -> list[object]:
+    return page.evaluate(
+        "[Object.entries(localStorage), Object.entries(sessionStorage), document.cookie]"
+    )
+
+
+def test_blanks_in_a_reply_are_inputs_and_the_copy_button_copies_them_filled(
+    page: Page, base_url: str
+) -> None:
+    written = _reply_text(BLANK_REPLY)
+    labels = re.findall(r"【([^】]+)】", written)
+    assert labels == ["发货日期", "物流单号"]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base_url + BLANK_REPLY + ".html")
+    inputs = page.locator("div.highlight input.kefu-blank")
+    inputs.first.wait_for(timeout=10_000)
+    assert [inputs.nth(i).get_attribute("placeholder") for i in range(inputs.count())] == labels
+    before = _storage(page)
+    button = page.locator("div.highlight button[data-clipboard-target]").first
+
+    # Left empty, the blanks are copied as written: 【发货日期】 … 【物流单号】.
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == written
+
+    # Filled, the copy holds the typed text; a blank still empty keeps its 【label】.
+    inputs.nth(0).click()
+    page.keyboard.type("2026-11-20")
+    button.click()
+    expected = written.replace("【发货日期】", "2026-11-20")
+    assert page.evaluate("navigator.clipboard.readText()").strip() == expected
+    inputs.nth(1).fill("SF1234567890")
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == expected.replace(
+        "【物流单号】", "SF1234567890"
+    )
+
+    # Nothing is stored: storage and cookies are as before, and a reload starts empty.
+    assert _storage(page) == before
+    page.reload()
+    inputs.first.wait_for(timeout=10_000)
+    assert [inputs.nth(i).input_value() for i in range(inputs.count())] == ["", ""]
+
+
+def test_a_reply_without_blanks_gets_no_inputs(page: Page, base_url: str) -> None:
+    page.goto(base_url + "replies/doa/freight.html")
+    page.locator("div.highlight code").first.wait_for(timeout=10_000)
+    assert page.locator("input.kefu-blank").count() == 0
