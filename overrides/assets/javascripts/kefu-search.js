@@ -11,7 +11,8 @@
  * and overlapping pairs of characters, other text into words. The query is first turned into
  * Simplified script with OpenCC (opencc-js, t -> cn); the handbook is written in Simplified
  * script, and the test suite checks that OpenCC leaves its index unchanged. Pages are ranked
- * by BM25F over weighted fields: title, tags and headings weigh most. A colloquial word from
+ * by BM25F over weighted fields (title and tags weigh most, and three characters of the query
+ * found together in a title or tag add a little more). A colloquial word from
  * docs/assets/search_synonyms.yml (compiled into the index by hooks/search_index.py) also
  * searches the handbook's word for it. Function characters (的, 了, 吗, 怎 ...) are dropped
  * as single characters but kept inside pairs; question pairs (怎么, 多久 ...) weigh little.
@@ -38,6 +39,11 @@
   const K1 = 1.2;
   const B = 0.75;
   const MAX_PAGES = 30;
+  /*
+   * Three characters of the query standing together in a page's title or tags add their IDF
+   * once: 第一天培训内容 finds 第一天：… before the pages that only share 培训 and 内容.
+   */
+  const PHRASE = 1;
 
   /*
    * Pairs that only make a question of the words around them (怎么, 多久, 什么时候 ...), and
@@ -125,6 +131,15 @@
     const out = [];
     eachKey(text, (key) => out.push(wordOf(key)));
     return out;
+  }
+
+  /** Calls emit(phrase) for every three consecutive Chinese characters of normalized text. */
+  function eachPhrase(text, emit) {
+    for (const match of text.matchAll(TOKEN)) {
+      if (!HAN.test(match[0])) continue;
+      const chars = Array.from(match[0]);
+      for (let i = 0; i + 3 <= chars.length; i++) emit(chars[i] + chars[i + 1] + chars[i + 2]);
+    }
   }
 
   const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
@@ -220,8 +235,14 @@
       if (weight) short[id] += weight;
       else text[id] += 1;
     };
+    const phrases = new Map(); // three characters of a title or tag -> [page, ...]
     pages.forEach((page, p) => {
       const fields = pageFields(page, docs);
+      eachPhrase(normalize(fields.title + " " + fields.tags), (phrase) => {
+        const list = phrases.get(phrase);
+        if (!list) phrases.set(phrase, [p]);
+        else if (list[list.length - 1] !== p) list.push(p);
+      });
       for (const name in WEIGHT) {
         const weight = WEIGHT[name];
         eachKey(normalize(fields[name]), (key) => count(p, key, weight));
@@ -242,7 +263,8 @@
       normalize(word), normalize(handbook), written,
     ]);
     const average = total / Math.max(1, pages.length);
-    return { docs, pages, ids, postings, lengths, texts: new Map(), config, synonyms, average };
+    const texts = new Map();
+    return { docs, pages, ids, postings, phrases, lengths, texts, config, synonyms, average };
   }
 
   /* ----------------------------------------------------------------------------------------
@@ -264,27 +286,39 @@
     for (const [word, handbook, written] of index.synonyms) {
       if (!text.includes(word)) continue;
       if (written) extra.push(handbook);
-      else text = text.split(word).join(` ${handbook} `);
+      else text = text.split(word).join(handbook); // 吃饭时间 -> 用餐时间, pairs across the seam too
     }
+    const all = [text, ...extra].join(" ");
     const keys = new Set();
-    eachKey([text, ...extra].join(" "), (key) => keys.add(key));
+    eachKey(all, (key) => keys.add(key));
+    const idf = (df) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
     const terms = [];
     for (const key of keys) {
       const word = wordOf(key);
       const id = index.ids.get(key);
       const list = id === undefined ? undefined : index.postings[id];
-      const df = list ? list.length / 3 : 0;
       // a pair of characters or a word, not a single character
       const strong = Array.from(word).length > 1;
-      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * (isFiller(word) ? FILLER_WEIGHT : 1);
-      terms.push({ word, strong, idf, list });
+      const weight = idf(list ? list.length / 3 : 0) * (isFiller(word) ? FILLER_WEIGHT : 1);
+      terms.push({ word, strong, idf: weight, list });
     }
-    return terms;
+    const phrases = [];
+    const seen = new Set();
+    eachPhrase(all, (phrase) => {
+      const pages = index.phrases.get(phrase);
+      // 怎么算, 是什么: two function characters make no phrase
+      const function_ = Array.from(phrase).filter((c) => STOP.has(c)).length;
+      if (pages && !seen.has(phrase) && function_ < 2) phrases.push({ idf: idf(pages.length), pages });
+      seen.add(phrase);
+    });
+    return { terms, phrases };
   }
 
   /** Pages ranked by BM25F, best first. */
-  function rank(index, terms) {
+  function rank(index, { terms, phrases }) {
     const scores = new Float64Array(index.pages.length);
+    // Three characters of the query found together in a title or tag: 第一天 in 第一天：…
+    for (const { idf, pages } of phrases) for (const p of pages) scores[p] += PHRASE * idf;
     for (const { idf, list } of terms) {
       if (!list) continue;
       for (let i = 0; i < list.length; i += 3) {
@@ -427,11 +461,12 @@
 
   function search(index, query) {
     if (!query.trim()) return { items: [] };
-    const terms = queryTerms(index, query);
+    const query_ = queryTerms(index, query);
+    const terms = query_.terms;
     // When the query has pairs or words and the handbook holds none of them, single characters
     // would only match by accident: say so, and suggest where to look instead.
     const strong = terms.filter((term) => term.strong);
-    const hits = strong.length && !strong.some((term) => term.list) ? [] : rank(index, terms);
+    const hits = strong.length && !strong.some((term) => term.list) ? [] : rank(index, query_);
     if (hits.length === 0) return { items: suggestions(index, query) };
     return { items: hits.slice(0, MAX_PAGES).map((hit) => resultItem(index, hit, terms)) };
   }
