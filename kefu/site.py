@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from kefu import files
 from kefu.problems import KefuError
 from kefu.workspace import Workspace
 
@@ -99,8 +100,11 @@ def build(ws: Workspace, site_dir: Path | None = None,
 
     Every warning is fatal (strict mode); `warnings`, if given, receives them all.
     """
+    target = files.site_folder(site_dir or ws.root / "site", ws.root)
     generate(ws)
-    return build_pages(ws.root, site_dir or ws.root / "site", warnings)
+    built = build_pages(ws.root, target, warnings)
+    files.mark_site(built)
+    return built
 
 
 def build_pages(

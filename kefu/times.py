@@ -2,11 +2,14 @@
 
 Every command reads a time the same way: ISO 8601 with an offset (2026-03-15T10:20:00+08:00),
 or a date and a time without one (2026-03-15 9:40, 2026-03-15T09:40), read as Beijing time.
+The clock can be set with the environment variable KEFU_NOW (a time in that form), to reproduce
+what kefu said on another day: tests and demonstrations use it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from kefu.problems import KefuError
@@ -14,6 +17,7 @@ from kefu.problems import KefuError
 # China has kept UTC+8 without daylight saving since 1991; a fixed offset also keeps a date
 # of 1900 at +08:00 instead of Shanghai's local mean time (+08:05:43).
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+NOW_VARIABLE = "KEFU_NOW"
 TIME_HELP = "时间写成 2026-03-15 09:40（北京时间）或带时区的 2026-03-15T09:40:00+08:00"
 _TYPED = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
@@ -22,7 +26,12 @@ _TYPED = re.compile(
 
 
 def now() -> dt.datetime:
-    """The current time in Beijing, to the second."""
+    """The current time in Beijing, to the second (KEFU_NOW, if set)."""
+    fixed = os.environ.get(NOW_VARIABLE)
+    if fixed:
+        when = parse_when(fixed, NOW_VARIABLE)
+        assert isinstance(when, dt.datetime)
+        return when.astimezone(SHANGHAI)
     return dt.datetime.now(SHANGHAI).replace(microsecond=0)
 
 

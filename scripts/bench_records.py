@@ -4,6 +4,10 @@ Generates N ticket files (default 100,000, ~520 bytes each) plus people and deal
 repository, then times, each in a fresh process: `kefu validate` without cache, the run that fills
 the cache, the run with a warm cache, `kefu overdue --today 2026-11-20`, and check-jsonschema
 validating the same files against the same generated JSON Schema as a reference.
+
+`--versions REV,REV,...` times the code of several git revisions (`.` = this working tree) on
+the same corpus (a copy each, so their caches do not evict each other), taking turns,
+`--rounds` times each; the figures are the best of the rounds, side by side.
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(label: str, command: list[str], cwd: Path) -> float:
+SHIM = "import sys; sys.path.insert(0, sys.argv.pop(1)); from kefu.cli import main; main()"
+
+
+def kefu_at(source: Path) -> list[str]:
+    """A `kefu` command running the code checked out at `source`."""
+    return [sys.executable, "-c", SHIM, str(source)]
+
+
+def timed(label: str, command: list[str], cwd: Path, quiet: bool = False) -> tuple[float, float]:
     """Wall and CPU time of one fresh process (CPU includes its worker processes)."""
     load = os.getloadavg()[0]
     cpu, start = _child_cpu(), time.perf_counter()
@@ -39,8 +51,64 @@ def timed(label: str, command: list[str], cwd: Path) -> float:
     last = (proc.stdout.strip().splitlines() or [""])[-1][:60]
     note = f"退出码 {proc.returncode}" + (f"：{proc.stderr.strip()[:200]}"
                                          if proc.returncode > 1 else "")
-    print(f"{label:<40} 墙钟 {wall:6.2f} s  CPU {cpu:6.2f} s  负载 {load:4.1f}  {note}  {last}")
-    return wall
+    if not quiet:
+        print(f"{label:<40} 墙钟 {wall:6.2f} s  CPU {cpu:6.2f} s  负载 {load:4.1f}  {note}  {last}")
+    return wall, cpu
+
+
+STEPS = (
+    ("kefu --version（启动开销）", ["--version"], False),
+    ("kefu validate --no-cache（无缓存）", ["validate", "--no-cache"], False),
+    ("kefu validate（首次，写入缓存）", ["validate"], False),
+    ("kefu validate（缓存已热）", ["validate"], False),
+    ("kefu overdue（无缓存）", ["overdue", "--today", "2026-11-20"], True),
+    ("kefu overdue（缓存已热）", ["overdue", "--today", "2026-11-20"], False),
+)
+
+
+def run_steps(kefu: list[str], repo: Path, quiet: bool = False) -> list[tuple[float, float]]:
+    """Every step once, in order (a step marked True starts without a cache)."""
+    figures = []
+    for label, args, fresh in STEPS:
+        if fresh or args == ["validate", "--no-cache"]:
+            shutil.rmtree(repo / ".kefu-cache", ignore_errors=True)
+        figures.append(timed(label, [*kefu, *args], repo, quiet))
+    return figures
+
+
+def compare(repo: Path, revisions: list[str], rounds: int) -> None:
+    """Several revisions of kefu on copies of the same corpus, taking turns."""
+    checkouts: dict[str, tuple[Path, Path]] = {}
+    try:
+        for index, rev in enumerate(revisions):
+            corpus = repo.parent / f"{repo.name}-{index}"
+            shutil.copytree(repo, corpus, symlinks=True)
+            if rev == ".":
+                checkouts[rev] = (ROOT, corpus)
+                continue
+            code = repo.parent / f"{repo.name}-code-{index}"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
+                            str(code), rev], check=True)
+            checkouts[rev] = (code, corpus)
+        best: dict[str, list[tuple[float, float]]] = {}
+        for _ in range(rounds):
+            for rev, (code, corpus) in checkouts.items():
+                figures = run_steps(kefu_at(code), corpus, quiet=True)
+                best[rev] = [(min(a[0], b[0]), min(a[1], b[1]))
+                             for a, b in zip(best.get(rev, figures), figures, strict=True)]
+        print(f"版本对比（同一语料，轮流运行 {rounds} 轮，取最好成绩；每格为 墙钟 / CPU 秒）")
+        names = {rev: ("工作区" if rev == "." else rev[:10]) for rev in revisions}
+        print(f"{'':<40}" + "".join(f"{names[rev]:>20}" for rev in revisions))
+        for index, (label, _, _) in enumerate(STEPS):
+            cells = "".join(f"{best[rev][index][0]:11.2f} / {best[rev][index][1]:5.2f}"
+                            for rev in revisions)
+            print(f"{label:<40}{cells}")
+    finally:
+        for rev, (code, corpus) in checkouts.items():
+            if rev != ".":
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                str(code)], check=False)
+            shutil.rmtree(corpus, ignore_errors=True)
 
 
 def generate(repo: Path, count: int) -> None:
@@ -82,25 +150,18 @@ def main() -> None:
     parser.add_argument("--reference-limit", type=int, default=0,
                         help="check-jsonschema 只检查前 N 个文件（0 = 全部）")
     parser.add_argument("--keep", action="store_true", help="保留生成的临时仓库")
+    parser.add_argument("--versions", metavar="REV,REV", help="对比几个 git 版本（. 为工作区）")
+    parser.add_argument("--rounds", type=int, default=3, help="--versions 时轮流运行的轮数")
     args = parser.parse_args()
-    kefu = str(BIN / "kefu")
     repo = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
     try:
         generate(repo, args.count)
         print(f"CPU 核数 {os.cpu_count()}；每项都是新进程（冷启动），页缓存已热；"
               "“负载”是开始时的 1 分钟平均负载（机器上的其他进程会拉长墙钟时间）")
-        timed("kefu --version（启动开销）", [kefu, "--version"], repo)
-        timed("kefu validate --no-cache（无缓存）", [kefu, "validate", "--no-cache"], repo)
-        timed("kefu validate（首次，写入缓存）", [kefu, "validate"], repo)
-        timed("kefu validate（缓存已热）", [kefu, "validate"], repo)
-        probe = subprocess.run([kefu, "overdue", "--help"], capture_output=True)
-        if probe.returncode == 0:
-            overdue = [kefu, "overdue", "--today", "2026-11-20"]
-            shutil.rmtree(repo / ".kefu-cache", ignore_errors=True)
-            timed("kefu overdue（无缓存）", overdue, repo)
-            timed("kefu overdue（缓存已热）", overdue, repo)
-        else:
-            print("kefu overdue：命令尚未实现（由时限模块提供），跳过")
+        if args.versions:
+            compare(repo, args.versions.split(","), args.rounds)
+            return
+        run_steps(kefu_at(ROOT), repo)
         reference(repo, 5000, args.reference_limit or None)
     finally:
         if args.keep:

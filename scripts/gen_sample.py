@@ -205,7 +205,15 @@ def tickets(count: int, seed: int = 2026, start: date = date(2026, 1, 5),
     return out
 
 
+PROJECT = Path(__file__).resolve().parents[1]
+
+
 def write(root: Path, kind: str, records: list[dict[str, Any]]) -> None:
+    """Write `records` of `kind` under root/records/, and the deadline rules tickets need."""
+    rules = root / "records" / "sla.yml"
+    if kind == "ticket" and not rules.exists():
+        rules.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(PROJECT / "records" / "sla.yml", rules)
     for data in records:
         rel = KINDS[kind].expected_rel(data["id"]) or ""
         target = root / rel

@@ -84,6 +84,16 @@ def node() -> str:
     return path
 
 
+def record_repo(source: Path, target: Path) -> Path:
+    """A copy of a test repository at `target`, with the project's records/sla.yml where it
+    has none (a repository without deadline rules is invalid; most cases test one other thing)."""
+    shutil.copytree(source, target)
+    rules = target / "records" / "sla.yml"
+    if not rules.exists():
+        shutil.copy(ROOT / "records" / "sla.yml", rules)
+    return target
+
+
 def load_hook(name: str) -> ModuleType:
     """Import one of the MkDocs hooks in hooks/ (a folder of scripts, not a package)."""
     return load_script(ROOT / "hooks" / f"{name}.py", f"kefu_hook_{name}")

@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, need
+from conftest import ROOT, need, record_repo
 
 from kefu.cli import main
 from kefu.records import load, personal_values
@@ -45,8 +45,7 @@ def repo(tmp_path: Path) -> Iterator[Path]:
     shutil.copy(DATA / "visit.py", module_file)
     module = import_kind(module_file, "kefu_test_visit_kind")
     register_kind(module.KIND)
-    root = tmp_path / "repo"
-    shutil.copytree(DATA / "repo", root)
+    root = record_repo(DATA / "repo", tmp_path / "repo")
     shutil.copytree(ROOT / "forms", root / "forms")
     registry = root / "forms" / "registry.yml"
     registry.write_text(registry.read_text("utf-8") + (DATA / "registry-entry.yml").read_text(
@@ -120,12 +119,12 @@ def test_form_is_filled_from_the_record(repo: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_changing_the_kind_module_invalidates_cached_results(repo: Path) -> None:
-    assert load(repo).reparsed == 2  # the visit and the person
+    assert load(repo).reparsed == 3  # the visit, the person, sla.yml
     assert load(repo).reparsed == 0
     module_file = Path(sys.modules["kefu_test_visit_kind"].__file__ or "")
     text = module_file.read_text("utf-8")
     module_file.write_text(text.replace('description="来访事由"', 'description="事由"'), "utf-8")
-    assert load(repo).reparsed == 2
+    assert load(repo).reparsed == 3  # the fingerprint changed: all of it
     assert "visit" in KINDS
 
 

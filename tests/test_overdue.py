@@ -19,6 +19,13 @@ from kefu.workspace import Workspace
 DATA = Path(__file__).parent / "data" / "sla" / "tracker"
 REPO = Path(__file__).parent.parent
 TODAY = dt.date(2026, 3, 20)
+NOW = "2027-01-06T12:00:00+08:00"
+
+
+@pytest.fixture(autouse=True)
+def after_the_fixture_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clock after every event of the fixture (the last ticket arrives on 2026-12-31)."""
+    monkeypatch.setenv("KEFU_NOW", NOW)
 
 
 def find_overdue(root: Path, today: dt.date, within: int = 0) -> OverdueReport:

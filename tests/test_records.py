@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+import time
 import typing
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 import yaml
 import yaml_rs
 from click.testing import CliRunner
+from conftest import record_repo
 
 from kefu.cli import main
 from kefu.kinds import ticket as ticket_kind
@@ -34,8 +36,7 @@ import gen_sample  # noqa: E402
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A copy of the valid minimal case: two people, one dealer, one closed complaint."""
-    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "repo")
-    return tmp_path / "repo"
+    return record_repo(CASES / "valid" / "minimal", tmp_path / "repo")
 
 
 def test_repository_records_are_valid_and_complete() -> None:
@@ -102,7 +103,7 @@ def test_committed_schemas_are_not_stale() -> None:
 
 
 def test_cache_rechecks_only_changed_files(repo: Path) -> None:
-    assert load(repo).reparsed == 4
+    assert load(repo).reparsed == 5  # with records/sla.yml
     assert load(repo).reparsed == 0
     ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
     text = ticket.read_text("utf-8")
@@ -112,7 +113,7 @@ def test_cache_rechecks_only_changed_files(repo: Path) -> None:
     os.utime(repo / "records/people/liqiang.yml")  # touched, same content: hash hit
     assert load(repo).reparsed == 0
     (repo / CACHE_DIR / CACHE_FILE).write_bytes(b"garbage")
-    assert load(repo).reparsed == 4
+    assert load(repo).reparsed == 5
 
 
 def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
@@ -120,7 +121,7 @@ def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
     person = repo / "records/people/liqiang.yml"
     person.write_text(person.read_text("utf-8").split("\n", 1)[1], "utf-8")  # no schema line
     first = load(repo, data=False)
-    assert first.reparsed == 4 and first.records == []
+    assert first.reparsed == 5 and first.records == []
     again = load(repo, data=False)
     assert again.reparsed == 0 and again.problems == first.problems
     assert [p.slug for p in again.problems] == ["missing-schema-line"]
@@ -129,8 +130,8 @@ def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
     edited = load(repo, data=False)
     assert edited.reparsed == 1 and [p.slug for p in edited.errors] == ["duplicate-key"]
     full = load(repo)  # rows cached without data are parsed again when data is wanted
-    assert full.reparsed == 3 and {r.kind for r in full.records} == {"person", "dealer"}
-    assert load(repo).reparsed == 0 and len(load(repo).records) == 3
+    assert full.reparsed == 4 and {r.kind for r in full.records} == {"person", "dealer", "sla"}
+    assert load(repo).reparsed == 0 and len(load(repo).records) == 4
 
 
 def test_parallel_run_matches_serial(tmp_path: Path) -> None:
@@ -163,7 +164,9 @@ def test_cli_validate_exit_codes_and_json(repo: Path, monkeypatch: pytest.Monkey
 
 
 @pytest.mark.parametrize("case", sorted((CASES / "invalid").iterdir()), ids=lambda p: p.name)
-def test_cli_never_shows_a_traceback(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_never_shows_a_traceback(case: Path, monkeypatch: pytest.MonkeyPatch,
+                                     tmp_path: Path) -> None:
+    case = record_repo(case, tmp_path / "repo")
     monkeypatch.chdir(case)
     before = {p: p.read_bytes() for p in case.rglob("*") if p.is_file()}
     result = CliRunner().invoke(main, ["validate", "--no-cache"])
@@ -265,12 +268,13 @@ def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path
     repo = git.Repo.init(origin)
     repo.index.add(["records"])
     repo.index.commit("records")
-    assert load(origin).reparsed == GIT_MIN + 50 + 22
+    assert load(origin).reparsed == GIT_MIN + 50 + 23  # and sla.yml
     clone = tmp_path / "clone"
     git.Repo.clone_from(origin, clone)
     shutil.copytree(origin / CACHE_DIR, clone / CACHE_DIR)
     changed = sorted((clone / "records/tickets").rglob("*.yml"))[3]
     changed.write_text(changed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    time.sleep(0.05)  # else the edit and the next run share a clock tick: racy, read once more
     again = load(clone)
     assert again.read == 1 and again.reparsed == 1
     assert [p.slug for p in again.errors] == ["duplicate-key"]
@@ -298,9 +302,10 @@ def test_where_keeps_only_matching_records_but_checks_all(tmp_path: Path) -> Non
         load(tmp_path, where={"ticket": {"owner": {"wangfang"}}})
 
 
-def test_cli_validate_root_option_and_outside_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_validate_root_option_and_outside_paths(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
     monkeypatch.chdir(ROOT)
-    case = CASES / "invalid" / "person-in-dealers-folder"
+    case = record_repo(CASES / "invalid" / "person-in-dealers-folder", tmp_path / "case")
     runner = CliRunner()
     inside = runner.invoke(main, ["validate", "--no-cache", "--root", str(case)])
     assert inside.exit_code == 1 and "[wrong-folder]" in inside.output
@@ -399,3 +404,23 @@ def test_new_help_lists_fields_and_allowed_values_from_the_model() -> None:
                  "--channel", "hotline（热线电话）", "--received", "北京时间", "--note"):
         assert text in helped.output, text
     assert "--events" not in helped.output and "--type" not in helped.output
+
+
+def test_events_later_than_tomorrow_are_refused_until_their_time_comes(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8") + "  - at: 2026-03-20T09:00:00+08:00\n"
+                      "    by: wangfang\n    action: note\n", "utf-8")
+    monkeypatch.setenv("KEFU_NOW", "2026-03-18T08:59:00+08:00")
+    early = load(repo)
+    assert [(p.slug, p.line) for p in early.errors] == [("future-date", 25)]
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T09:00:00+08:00")  # a day before: allowed now
+    assert load(repo).errors == []  # the cached verdict was not taken as read
+
+
+def test_new_refuses_a_year_typo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["new", "inquiry", "--title", "x", "--owner", "wangfang",
+                                       "--received", "1850-01-01T10:00+08:00"])
+    assert result.exit_code == 1 and "1850" in result.output and "年份打错" in result.output
+    assert len(list((repo / "records/tickets").rglob("*.yml"))) == 1

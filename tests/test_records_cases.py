@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import record_repo
 
 from kefu.output import render
 from kefu.records import load
@@ -16,21 +17,21 @@ INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
 VALID = sorted(p for p in (DATA / "valid").iterdir() if p.is_dir())
 
 
-def _errors(case: Path) -> set[tuple[str, str, int]]:
-    result = load(case, use_cache=False)
+def _errors(case: Path, tmp_path: Path) -> set[tuple[str, str, int]]:
+    result = load(record_repo(case, tmp_path / "repo"), use_cache=False)
     return {(p.slug, p.path, p.line) for p in result.errors}
 
 
 @pytest.mark.parametrize("case", INVALID, ids=[p.name for p in INVALID])
-def test_invalid_case_reports_exactly_the_expected_errors(case: Path) -> None:
+def test_invalid_case_reports_exactly_the_expected_errors(case: Path, tmp_path: Path) -> None:
     expected = yaml.safe_load((case / "expected.yml").read_text("utf-8"))["problems"]
     want = {(e["slug"], e["file"], e["line"]) for e in expected}
-    assert _errors(case) == want
+    assert _errors(case, tmp_path) == want
 
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
-def test_valid_case_has_no_errors(case: Path) -> None:
-    assert _errors(case) == set()
+def test_valid_case_has_no_errors(case: Path, tmp_path: Path) -> None:
+    assert _errors(case, tmp_path) == set()
 
 
 def test_every_required_bad_input_has_a_case() -> None:
@@ -43,8 +44,9 @@ def test_every_required_bad_input_has_a_case() -> None:
     assert required <= slugs
 
 
-def test_messages_are_chinese_and_name_place_and_fix() -> None:
-    result = validate(DATA / "invalid" / "unknown-enum", use_cache=False)
+def test_messages_are_chinese_and_name_place_and_fix(tmp_path: Path) -> None:
+    result = validate(record_repo(DATA / "invalid" / "unknown-enum", tmp_path / "r"),
+                      use_cache=False)
     output = render(result, "text")
     assert result.failed
     line = output.splitlines()[0]
@@ -52,7 +54,8 @@ def test_messages_are_chinese_and_name_place_and_fix() -> None:
     assert "open、in-progress、waiting、closed" in line  # the allowed values, as the fix
 
 
-def test_no_schema_line_is_only_a_warning() -> None:
-    result = load(DATA / "valid" / "no-schema-line", use_cache=False)
+def test_no_schema_line_is_only_a_warning(tmp_path: Path) -> None:
+    result = load(record_repo(DATA / "valid" / "no-schema-line", tmp_path / "r"),
+                  use_cache=False)
     assert [p.slug for p in result.problems] == ["missing-schema-line"]
     assert result.errors == []

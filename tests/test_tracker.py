@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_overdue import make_tracker
+from test_overdue import after_the_fixture_dates, make_tracker  # noqa: F401 (autouse)
 
 from kefu.records import load, personal_values
 from kefu.sla import load_rules

@@ -65,7 +65,7 @@ def explain(loc: tuple[Any, ...], etype: str) -> tuple[str, str]:
 
 
 KIND = Kind("calendar", "公司日历", CalendarFile, file="calendar.yml",
-            checks=(each_day_once,), explain=explain, cacheable=False)
+            checks=(each_day_once,), explain=explain)
 
 
 def read_calendar_file(path: Path, root: Path | None = None

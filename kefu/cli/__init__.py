@@ -46,6 +46,16 @@ class KefuGroup(click.Group):
             raise
         except BrokenPipeError:
             raise  # click's main stops quietly when the reader (`| head`) has left
+        except OSError as err:  # the environment, not kefu: a read-only folder, a full disk
+            from kefu.files import fault
+
+            found = fault(err, "读写文件")
+            click.echo(f"错误 [{found.slug}]：{found.message}", err=True)
+            sys.exit(found.exit_code)
+        except UnicodeError:
+            click.echo("错误 [bad-argument]：命令行参数或文件名里有无法识别的字节"
+                       "（不是 UTF-8 文字）：请改用 UTF-8 编码的名称。", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)

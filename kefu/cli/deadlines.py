@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 import click
 
@@ -13,6 +12,7 @@ from kefu.problems import KefuError
 from .types import Day, When
 
 FORMAT = click.Choice(["text", "json", "markdown"])
+ICS_MAGIC = b"BEGIN:VCALENDAR"
 PROVISIONAL = ("警告：计算涉及尚未公布放假安排的年份，已按法定节假日规则推算，"
                "结果为暂定（provisional）。公布后请在 records/calendar.yml 录入。")
 
@@ -64,9 +64,9 @@ def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool) ->
 @click.argument("month", required=False, metavar="[YYYY-MM]")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON（同 --format json）")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
-@click.option("--ics", "ics", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--ics", "ics", type=click.Path(path_type=str), default=None,
               help="改为把 MONTH 所在年份的节假日和调休上班日写成 iCalendar 文件（可导入日历软件）")
-def calendar_command(month: str | None, as_json: bool, fmt: str, ics: Path | None) -> None:
+def calendar_command(month: str | None, as_json: bool, fmt: str, ics: str | None) -> None:
     """列出某月（默认本月）每天是否上班及其依据（国务院安排、公司日历或暂定规则）。"""
     from kefu.calendar import to_ics
     from kefu.output import render
@@ -79,8 +79,11 @@ def calendar_command(month: str | None, as_json: bool, fmt: str, ics: Path | Non
         raise KefuError(f"无法识别的月份 {month!r}：请写 YYYY-MM，如 2026-10。",
                         slug="bad-date", exit_code=2) from None
     if ics is not None:
-        ics.write_bytes(to_ics(ws.calendar, [first.year]))
-        click.echo(f"已写入 {ics}（{first.year} 年）")
+        from kefu import files
+
+        target = files.output_file(ics, f"{first.year}.ics", ws.root, ICS_MAGIC, "日历文件")
+        files.write_atomic(target, to_ics(ws.calendar, [first.year]))
+        click.echo(f"已写入 {target}（{first.year} 年）")
         return
     days = ws.calendar.month(first)
     if days.provisional:

@@ -15,8 +15,9 @@ import click
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path),
-    help="输出 PDF 文件；与 --all 一起时为输出文件夹。默认当前目录下 <表单名>.pdf。",
+    type=click.Path(path_type=str),
+    help="输出 PDF 文件；以 / 结尾或与 --all 一起时为输出文件夹。默认当前目录下 <表单名>.pdf。"
+    "不会覆盖不是 kefu 生成的文件，也不会写进 records/、docs/、.git/。",
 )
 @click.option("--all", "all_forms", is_flag=True, help="打印所有登记的表单（需同时给 --blank）。")
 @click.option("--blank", is_flag=True, help="打印空白表单（带填写横线）。")
@@ -24,7 +25,7 @@ import click
 def form(
     name: str | None,
     record_id: str | None,
-    output: Path | None,
+    output: str | None,
     all_forms: bool,
     blank: bool,
     list_forms: bool,
@@ -43,7 +44,7 @@ def form(
     if all_forms:
         if name or record_id or not blank:
             raise click.UsageError("用法：kefu form --all --blank -o 文件夹")
-        written = printing.print_all_blank(root, output or Path("forms-pdf"))
+        written = printing.print_all_blank(root, Path(output or "forms-pdf"))
         click.echo(f"已打印 {len(written)} 张空白表单到 {written[0].parent if written else output}")
         return
     if not name:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from kefu import files
 from kefu.forms.registry import load_registry
 from kefu.forms.render import FormRenderer
 from kefu.problems import KefuError
@@ -23,25 +24,29 @@ def list_text(root: Path) -> str:
     return "\n".join(lines)
 
 
+PDF_MAGIC = b"%PDF-"
+
+
 def print_form(
     ws: Workspace,
     key: str,
     record_id: str | None = None,
-    output: Path | None = None,
+    output: str | Path | None = None,
     issued: dt.date | None = None,
 ) -> Path:
-    """Write one form as PDF (blank, or filled from `record_id`) and return its path."""
+    """Write one form as PDF (blank, or filled from `record_id`) and return its path.
+
+    `output` is a file, or a folder (ending in / or existing) for the default name.
+    """
     from kefu.forms.fill import fill
 
     root = ws.root
     registry = load_registry(root)
     form = registry.get(key)
-    filled = fill(ws, form, record_id, issued=issued) if record_id else None
     name = f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf"
-    target = output or Path(name)
-    if target.is_dir():
-        target = target / name
-    return FormRenderer(root).write(key, target, filled)
+    target = files.output_file(output or name, name, root, PDF_MAGIC, "PDF")
+    filled = fill(ws, form, record_id, issued=issued) if record_id else None
+    return files.write_atomic(target, FormRenderer(root).pdf(key, filled))
 
 
 def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Path]:
@@ -55,7 +60,10 @@ def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Pat
             exit_code=2,
         )
     renderer = FormRenderer(root)
+    targets = [files.output_file(f"{folder}/", f"{key}.pdf", root, PDF_MAGIC, "PDF")
+               for key in renderer.registry.keys]
     written = []
-    for key in tqdm(renderer.registry.keys, desc="打印空白表单", unit="张", disable=not progress):
-        written.append(renderer.write(key, folder / f"{key}.pdf"))
+    for key, target in tqdm(list(zip(renderer.registry.keys, targets, strict=True)),
+                            desc="打印空白表单", unit="张", disable=not progress):
+        written.append(files.write_atomic(target, renderer.pdf(key)))
     return written

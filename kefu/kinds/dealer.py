@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import ConfigDict, Field
 
 from kefu.records.kinds import Kind
-from kefu.records.model import DEALER_ID, EMAIL, ID_NUMBER, PERSONAL, PHONE, Strict
+from kefu.records.model import DEALER_ID, EMAIL, ID_NUMBER, PERSONAL, PHONE, Strict, Text
 
 
 class Dealer(Strict):
@@ -16,9 +16,9 @@ class Dealer(Strict):
     model_config = ConfigDict(extra="forbid", title="代理商")
 
     id: str = Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")
-    company: str = Field(min_length=1, max_length=100, description="公司名称")
-    region: str = Field(min_length=1, description="所在地区")
-    contact: str = Field(min_length=1, description="联系人姓名")
+    company: Text = Field(max_length=100, description="公司名称")
+    region: Text = Field(description="所在地区")
+    contact: Text = Field(description="联系人姓名")
     phone: str = Field(
         pattern=PHONE, description="联系电话（个人信息）", json_schema_extra=PERSONAL
     )

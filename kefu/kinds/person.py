@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 
 from kefu.records.kinds import Kind
-from kefu.records.model import EMAIL, PERSON_ID, PERSONAL, PHONE, Labels, Strict
+from kefu.records.model import EMAIL, PERSON_ID, PERSONAL, PHONE, Labels, Strict, Text
 
 Role = Literal["supervisor", "agent", "pre-sales", "after-sales", "technician", "clerk"]
 ROLE_LABELS = {
@@ -23,9 +23,9 @@ class Person(Strict):
     model_config = ConfigDict(extra="forbid", title="员工")
 
     id: str = Field(pattern=PERSON_ID, description="员工编号（拼音，小写），如 wangfang")
-    name: str = Field(min_length=1, max_length=50, description="姓名")
+    name: Text = Field(max_length=50, description="姓名")
     role: Annotated[Role, Labels.of(ROLE_LABELS)] = Field(description="岗位")
-    team: str = Field(min_length=1, description="班组")
+    team: Text = Field(description="班组")
     phone: str | None = Field(
         default=None, pattern=PHONE, description="手机（个人信息）", json_schema_extra=PERSONAL
     )

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 
 from kefu.records.ids import fresh_id
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Option, Reference
-from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Strict
+from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Strict, Text
 from kefu.times import SHANGHAI
 
 TICKET_ID = r"^T-[0-9]{8}-[0-9a-z]{4}$"
@@ -84,7 +84,7 @@ class Ticket(Strict):
 
     id: str = Field(pattern=TICKET_ID, description="T-收到日期-4位随机码，如 T-20260315-k7m2")
     type: Annotated[TicketType, Labels.of(TYPE_LABELS)] = Field(description="工单类型")
-    title: str = Field(min_length=1, max_length=200, description="标题")
+    title: Text = Field(max_length=200, description="标题")
     received: AwareDatetime = Field(description="收到时间，ISO 8601 带时区")
     channel: Annotated[Channel, Labels.of(CHANNEL_LABELS)] = Field(description="来源渠道")
     dealer: DealerId | None = Field(default=None, description="代理商编号")
@@ -204,6 +204,7 @@ KIND = Kind(
                 Reference(("dealer",), "dealer")),
     checks=(cross_field, id_matches_date, event_log),
     facets=("type", "status"),
+    no_future=(("received",), ("events", "*", "at")),
     creator=Creator(
         build=build,
         variants={t: {"type": t} for t in get_args(TicketType)},

@@ -1,35 +1,199 @@
-"""The records cache (.kefu-cache/): each file's result, keyed by size, mtime and git blob id.
+"""The records cache (.kefu-cache/records.json): each file's result, and how to tell it is current.
 
-Only files whose (size, mtime) or content changed since the last run are parsed again. Content
-is keyed by the git blob hash, so a fresh clone with a restored cache (CI) takes unchanged
-files' hashes from git without reading them. The fingerprint covers the checking code: the
-records machinery and every module a registered kind's model and checks live in.
+Data only (JSON; nothing in it is ever executed), and trusted only when it can be:
+- an entry answers for a file whose size, mtime, ctime and inode are all unchanged, as git's
+  index does; `touch` cannot set ctime back, so an edit that keeps size and mtime is still seen;
+- a file changed at or after the start of the run that wrote its entry ("racy", as git calls
+  it) is read again and compared by content hash; the start is read off a file the run
+  touches, so it has the file system's own clock and granularity;
+- the content is keyed by the git blob id, so a fresh clone with a restored cache (CI) takes
+  unchanged files' ids from git's index without reading them;
+- a cache of another format or checking code (the fingerprint covers the records machinery and
+  every module a registered kind's model and checks live in), or of the wrong shape, is ignored.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import marshal
+import json
 import os
-import pickle
 import sys
+import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from .kinds import RECORDS, source_files
-from .result import FileResult, Row
+from kefu import times
+from kefu.problems import Problem, Severity
+
+from .kinds import KINDS, RECORDS, source_files
+from .result import Row
 
 CACHE_DIR = ".kefu-cache"
-CACHE_FILE = "records.marshal"
-_FORMAT = 2  # layout of CACHE_FILE: (format, fingerprint, plain entries, pickled rich ones)
-GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (size, mtime)
-Entry = tuple[int, int, bytes, Row]  # size, mtime_ns, git blob id, result row
+CACHE_FILE = "records.json"
+_FORMAT = 3
+_OLD_FILES = ("records.marshal", "records.pickle")  # earlier formats: removed, never read
+GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (stat)
+CLOCK_FILE = "started"
+TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
+
+
+class Entry:
+    """What the cache knows of one file: its stat, its git blob id and its result row."""
+
+    __slots__ = ("stat", "blob", "row")
+
+    def __init__(self, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
+        self.stat, self.blob, self.row = stat, blob, row
+
+
+def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """(size, mtime, ctime, inode): what must be unchanged for an entry to answer."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class Cache:
+    """The entries of one repository, read once per run and written back once if changed."""
+
+    def __init__(self, root: Path, entries: dict[str, Entry], started_ns: int,
+                 written_from_ns: int) -> None:
+        self.root = root
+        self.entries = entries
+        self.started_ns = started_ns  # this run: files changed from now on are racy next time
+        self.racy_from = written_from_ns  # files changed since the entries' run: re-read
+        self.dirty = False
+
+    @classmethod
+    def read(cls, root: Path) -> Cache:
+        started = _file_clock(root)
+        try:
+            raw = json.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
+            if (type(raw) is not dict or raw.get("format") != _FORMAT
+                    or raw.get("fingerprint") != fingerprint()):
+                return cls(root, {}, started, 0)
+            written = raw["started_ns"]
+            entries = {rel: entry for rel, item in raw["entries"].items()
+                       if type(rel) is str and (entry := _entry(rel, item)) is not None}
+            if type(written) is not int:
+                return cls(root, {}, started, 0)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            return cls(root, {}, started, 0)
+        return cls(root, entries, started, written)
+
+    def answers(self, rel: str, stat: os.stat_result, entry: Entry) -> bool:
+        """Whether `entry` stands for the file as it is now, without reading it.
+
+        A verdict that time can change (an event dated in the future) is never taken as read.
+        """
+        key = stat_key(stat)
+        return (key == entry.stat and key[1] < self.racy_from and key[2] < self.racy_from
+                and lasting(entry.row))
+
+    def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
+        self.entries[rel] = Entry(stat, blob, row)
+        self.dirty = True
+
+    def drop(self, rels: list[str]) -> None:
+        for rel in rels:
+            del self.entries[rel]
+        self.dirty = self.dirty or bool(rels)
+
+    def write(self) -> None:
+        """Write the cache once, atomically; a read-only checkout simply goes without."""
+        if not self.dirty:
+            return
+        payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
+                   "entries": {rel: _item(entry) for rel, entry in self.entries.items()}}
+        folder = self.root / CACHE_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+            temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
+            with open(temp, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"),
+                          default=_json_value)
+            os.replace(temp, folder / CACHE_FILE)
+            for old in _OLD_FILES:
+                (folder / old).unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def lasting(row: Row) -> bool:
+    """Whether the row's verdict holds until the file changes (not one that time can change)."""
+    return not any(p.slug == TIMELY for p in row[3])
+
+
+def _file_clock(root: Path) -> int:
+    """Now, by the file system's clock: the mtime of a file touched now (else the system's)."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        clock = folder / CLOCK_FILE
+        clock.write_bytes(b"")
+        return clock.stat().st_mtime_ns
+    except OSError:
+        return time.time_ns()
+
+
+def _json_value(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _item(entry: Entry) -> list[Any]:
+    kind, record_id, data, problems, refs, partial, facets = entry.row
+    return [*entry.stat, entry.blob.hex(), kind, record_id, data,
+            [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
+            refs, partial, facets]
+
+
+def _entry(rel: str, item: Any) -> Entry | None:
+    """An Entry from its JSON form, or None when anything in it has the wrong shape."""
+    try:
+        size, mtime, ctime, ino, blob, kind, record_id, data, problems, refs, partial, facets = item
+        stat = (size, mtime, ctime, ino)
+        if not all(type(n) is int for n in stat) or type(partial) is not bool:
+            return None
+        if kind is not None and kind not in KINDS:
+            return None
+        if (record_id is not None and type(record_id) is not str) or type(facets) is not dict:
+            return None
+        row: Row = (kind, record_id, _revive(kind, data) if data is not None else None,
+                    [_problem(rel, p) for p in problems], [(str(k), str(v)) for k, v in refs],
+                    partial, {str(k): str(v) for k, v in facets.items()})
+        return Entry(stat, bytes.fromhex(blob), row)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _problem(rel: str, item: Any) -> Problem:
+    line, col, slug, message, severity = item
+    if type(line) is not int or type(col) is not int:
+        raise TypeError("position")
+    return Problem(rel, line, col, str(slug), str(message), Severity(severity))
+
+
+def _revive(kind: str | None, data: Any) -> dict[str, Any]:
+    """Dates and times back from their ISO text, at the paths the kind's model has them."""
+    if type(data) is not dict or kind is None:
+        raise TypeError("data")
+    from .check import slots, typed_paths
+
+    for path, maker in typed_paths(kind):
+        for container, key in slots(data, path, str):
+            container[key] = maker(container[key])
+    return data
 
 
 def fingerprint() -> str:
-    """Changes whenever the checking code or pydantic changes, invalidating the cache."""
+    """Changes whenever the checking code, pydantic or Python changes, invalidating the cache."""
     import pydantic
 
-    digest = hashlib.blake2b(f"{pydantic.VERSION} {sys.version} {marshal.version}".encode(),
+    # the year too: the latest timestamp a record may hold moves on each New Year
+    year = times.today().year
+    digest = hashlib.blake2b(f"{_FORMAT} {pydantic.VERSION} {sys.version} {year}".encode(),
                              digest_size=16)
     here = Path(__file__).parent
     machinery = [*sorted(here.glob("*.py")), here.parent / "problems.py"]
@@ -38,78 +202,12 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def read_cache(root: Path) -> dict[str, Entry]:
-    try:
-        stored = marshal.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
-        tag, stamp, entries, rich = stored
-        if tag != _FORMAT or stamp != fingerprint() or not isinstance(entries, dict):
-            return {}
-        if rich:
-            extra = pickle.loads(rich)
-            if not isinstance(extra, dict):
-                return {}
-            entries.update(extra)
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError,
-            ImportError, IndexError):
-        return {}
-    return entries
-
-
-def write_cache(root: Path, entries: dict[str, Entry]) -> None:
-    """Write the cache once, atomically: marshal for the plain entries, pickle for the rest.
-
-    A validate run's entries (no data, no problems) hold only str, int, bytes, tuples, lists and
-    dicts, which marshal writes about ten times faster than pickle (no memo to keep); entries
-    with data (datetimes) or problems (objects) are pickled, into one bytes value of the file.
-    """
-    plain = {rel: entry for rel, entry in entries.items()
-             if entry[3][2] is None and not entry[3][3]}
-    rich = ({rel: entry for rel, entry in entries.items() if rel not in plain}
-            if len(plain) != len(entries) else {})
-    try:
-        extra = pickle.dumps(rich, protocol=pickle.HIGHEST_PROTOCOL) if rich else b""
-        payload = marshal.dumps((_FORMAT, fingerprint(), plain, extra))
-    except ValueError:  # an unexpected type (a str subclass...) in a plain entry: pickle all
-        payload = marshal.dumps((_FORMAT, fingerprint(), {},
-                                 pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)))
-    folder = root / CACHE_DIR
-    try:
-        folder.mkdir(exist_ok=True)
-        temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-        temp.write_bytes(payload)
-        os.replace(temp, folder / CACHE_FILE)
-        (folder / "records.pickle").unlink(missing_ok=True)  # the format before this one
-    except OSError:
-        pass  # a read-only checkout still validates, only slower next time
-
-
 def blob_hash(raw: bytes) -> bytes:
     """The git blob id of `raw` (what `git hash-object` prints), as 20 bytes."""
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
 
 
-def answer_from_git(root: Path, todo: list[tuple[str, bytes | None]],
-                     cached: dict[str, Entry], results: dict[str, FileResult]
-                     ) -> list[tuple[str, bytes | None]]:
-    """Settle files whose git blob id (tracked, unmodified) matches the cache; return the rest."""
-    blobs = _git_blobs(root)
-    rest: list[tuple[str, bytes | None]] = []
-    for rel, digest in todo:
-        if digest is not None and blobs.get(rel) == digest:
-            try:
-                stat = os.stat(root / rel)
-            except OSError:
-                rest.append((rel, digest))
-                continue
-            row = cached[rel][3]
-            cached[rel] = (stat.st_size, stat.st_mtime_ns, digest, row)
-            results[rel] = FileResult.from_row(rel, row)
-        else:
-            rest.append((rel, digest))
-    return rest
-
-
-def _git_blobs(root: Path) -> dict[str, bytes]:
+def git_blobs(root: Path) -> Mapping[str, bytes]:
     """rel -> blob id of the files under records/ that git tracks and that are unmodified."""
     import subprocess
 
@@ -129,4 +227,3 @@ def _git_blobs(root: Path) -> dict[str, bytes]:
         if len(parts) == 3 and parts[2] == "0" and rel not in changed:
             blobs[rel] = bytes.fromhex(parts[1])
     return blobs
-

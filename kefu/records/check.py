@@ -7,26 +7,30 @@ still run on the fields that passed (`salvage`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import posixpath
 import typing
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone, tzinfo
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
+from kefu import times
 from kefu.problems import Problem, Severity
 
 from .kinds import KINDS, Finding, Kind, kind_of, known_places, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
+from .model import EARLIEST_YEAR
 from .references import refs_of
 from .result import FileResult, Where, passes
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
+MAX_PROBLEMS = 30  # per file: a list of 100,000 bad values is reported by its first ones
 
 
 def check_file(rel: str, raw: bytes, want_data: bool = True,
@@ -79,12 +83,57 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
-    findings = [f for check in kind.checks for f in check(record)]
+    findings = [*_time_findings(kind, record),
+                *(f for check in kind.checks for f in check(record))]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
     problems.extend(_place(rel, kind, text, result.id))
-    result.problems.extend(problems)
+    result.problems.extend(_capped(rel, problems))
     return result
+
+
+def _capped(rel: str, problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS per file, and a last line saying how many more there are."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], Problem(
+        rel, problems[MAX_PROBLEMS].line, problems[MAX_PROBLEMS].col, "more-problems",
+        f"这个文件还有 {more} 个问题未列出：请先改正上面的问题，再运行 kefu validate。")]
+
+
+def _time_findings(kind: Kind, record: BaseModel) -> Iterable[Finding]:
+    """Timestamps from EARLIEST_YEAR to the end of next year; no event later than tomorrow."""
+    now = times.now()
+    last = dt.datetime(now.year + 2, 1, 1, tzinfo=times.SHANGHAI)
+    first = dt.datetime(EARLIEST_YEAR, 1, 1, tzinfo=times.SHANGHAI)
+    for path, _ in typed_paths(kind.name):
+        for loc, value in _attributes(record, path, ()):
+            if isinstance(value, datetime) and not first <= value < last:
+                yield Finding("date-range", loc,
+                              f"时间 {value.isoformat()} 不在 {EARLIEST_YEAR}–{now.year + 1} "
+                              "年之间：多半是年份打错了，请改正。")
+    soon = now + dt.timedelta(days=1)
+    for path in kind.no_future:
+        for loc, value in _attributes(record, path, ()):
+            if isinstance(value, datetime) and soon < value < last:
+                yield Finding("future-date", loc,
+                              f"时间 {value.isoformat()} 比现在晚一天以上："
+                              "事件只能记录已经发生的事，请核对日期（北京时间）。")
+
+
+def _attributes(node: Any, path: Sequence[str], loc: tuple[str | int, ...]
+                ) -> Iterable[tuple[tuple[str | int, ...], Any]]:
+    """(field path, value) at `path` of a model instance ("*" = each list item)."""
+    if not path:
+        yield loc, node
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        for index, item in enumerate(node if isinstance(node, list) else ()):
+            yield from _attributes(item, rest, (*loc, index))
+    elif node is not None and (value := getattr(node, head, None)) is not None:
+        yield from _attributes(value, rest, (*loc, head))
 
 
 def read_single(kind: Kind, path: Path, root: Path | None = None
@@ -236,7 +285,7 @@ def plain(data: dict[str, Any], kind: Kind) -> dict[str, Any]:
     the cost of sending 100,000 records between processes and into the cache.
     """
     for path in _datetime_paths(kind.name):
-        for container, key in _slots(data, path):
+        for container, key in slots(data, path):
             value = container[key]
             offset = value.utcoffset()
             zone = _ZONES.get(offset)
@@ -252,15 +301,27 @@ def _datetime_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(_paths_of(model)) if model else ()
 
 
-def _paths_of(model: type[BaseModel]) -> Iterable[tuple[str, ...]]:
+@functools.cache
+def typed_paths(kind_name: str) -> tuple[tuple[tuple[str, ...], Callable[[str], Any]], ...]:
+    """(path, reader) of every date and datetime field of the kind, to read them back from text."""
+    model = KINDS[kind_name].model
+    if model is None:
+        return ()
+    stamps = [(path, datetime.fromisoformat) for path in _paths_of(model)]
+    days = [(path, date.fromisoformat) for path in _paths_of(model, date)]
+    return tuple([*stamps, *days])
+
+
+def _paths_of(model: type[BaseModel], leaf: type = datetime) -> Iterable[tuple[str, ...]]:
     for name, info in model.model_fields.items():
         annotation = info.annotation
-        if datetime in _leaves(annotation) or AwareDatetime in _leaves(annotation):
+        leaves = _leaves(annotation)
+        if leaf in leaves or (leaf is datetime and AwareDatetime in leaves):
             yield (name,)
         inner = inner_model(annotation)
         if inner is not None:
             star = ("*",) if list in _origins(annotation) else ()
-            for sub in _paths_of(inner):
+            for sub in _paths_of(inner, leaf):
                 yield (name, *star, *sub)
 
 
@@ -281,17 +342,17 @@ def _origins(annotation: Any) -> set[Any]:
     return found
 
 
-def _slots(node: Any, path: Sequence[str]) -> Iterable[tuple[Any, Any]]:
-    """(container, key) pairs holding a datetime at `path` ("*" = every list item)."""
+def slots(node: Any, path: Sequence[str], of: type = datetime) -> Iterable[tuple[Any, Any]]:
+    """(container, key) pairs holding a value of type `of` at `path` ("*" = every list item)."""
     head, rest = path[0], path[1:]
     if head == "*":
         if isinstance(node, list):
             for item in node:
-                yield from _slots(item, rest)
+                yield from slots(item, rest, of)
     elif isinstance(node, dict) and head in node:
         if rest:
-            yield from _slots(node[head], rest)
-        elif isinstance(node[head], datetime):
+            yield from slots(node[head], rest, of)
+        elif isinstance(node[head], of):
             yield node, head
 
 

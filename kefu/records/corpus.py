@@ -19,6 +19,8 @@ from .kinds import KINDS, RECORDS, kind_of
 from .references import cross_check
 from .result import FileResult, Where, passes
 
+QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
+
 
 class Record:
     """One valid record: timestamps are aware datetimes, dates are dates.
@@ -108,7 +110,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
 
 def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
           data: bool, where: Where | None, skip_filtered: bool = False) -> LoadResult:
-    every = discover(root)
+    every, ignored = _walk(root)
     wanted = every if paths is None else _select(root, paths)
     if paths is None:
         need = every
@@ -122,6 +124,8 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
     chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
     problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
+    if paths is None:
+        problems += [*_ignored(ignored), *_missing(root)]
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
     base = str(root)
     records = [Record.at(r.kind, r.id, base, r.rel, r.data) for r in chosen
@@ -132,7 +136,13 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
 
 def discover(root: Path) -> list[str]:
     """Every .yml/.yaml file under records/, as sorted posix paths relative to `root`."""
+    return _walk(root)[0]
+
+
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    """The record files under records/ and the other files there, which kefu does not read."""
     found: list[str] = []
+    ignored: list[str] = []
     stack = [RECORDS]
     while stack:
         rel_dir = stack.pop()
@@ -147,20 +157,51 @@ def discover(root: Path) -> list[str]:
                     stack.append(rel)
             elif entry.name.endswith((".yml", ".yaml")):
                 found.append(rel)
+            elif entry.name not in QUIET_FILES:
+                ignored.append(rel)
     found.sort()
-    return found
+    ignored.sort()
+    return found, ignored
+
+
+def _ignored(rels: list[str]) -> list[Problem]:
+    """A warning for each file kefu does not read: a record saved as .YML or a backup copy."""
+    problems = []
+    for rel in rels:
+        name = rel.rpartition("/")[2]
+        stem = name.split(".", 1)[0] if not name.startswith(".") else name
+        hint = (f"若是记录，请改名为 `{stem}.yml`（小写扩展名）；"
+                "若是编辑器留下的备份或临时文件，请删除，不要提交。")
+        problems.append(Problem(rel, 0, 0, "ignored-file",
+                                f"kefu 不读取这个文件（不是 .yml 记录文件）。{hint}",
+                                Severity.WARNING))
+    return problems
+
+
+def _missing(root: Path) -> list[Problem]:
+    """Every single-file kind the repository must hold (records/sla.yml) that is missing."""
+    return [Problem(f"{RECORDS}/{kind.file}", 0, 0, "missing-file",
+                    f"缺少{kind.title}文件 {RECORDS}/{kind.file}：其他命令都依赖它，"
+                    "请从仓库历史恢复（git checkout -- 该文件）。")
+            for kind in KINDS.values() if kind.file and kind.required
+            and not (root / RECORDS / kind.file).is_file()]
 
 
 def _select(root: Path, paths: Sequence[Path]) -> list[str]:
     chosen: set[str] = set()
     for path in paths:
-        full = Path(path).resolve()
+        try:
+            full = Path(path).resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise KefuError(f"路径无法解析（符号链接形成了循环）：{path}",
+                            "no-such-path", 2) from None
         if not full.exists():
             raise KefuError(f"路径不存在：{path}", "no-such-path", 2)
         try:
             rel = full.relative_to(root).as_posix()
         except ValueError:
-            raise KefuError(f"路径不在仓库 {root} 内：{path}", "outside-repo", 2) from None
+            raise KefuError(f"路径不在仓库 {root} 内：{path}（另一个仓库请用 --root 指定）。",
+                            "outside-repo", 2) from None
         if full.is_dir():
             if rel not in (".", RECORDS) and not rel.startswith(f"{RECORDS}/"):
                 raise KefuError(f"{path} 不在 {RECORDS}/ 目录中：记录文件都在 "
@@ -208,48 +249,62 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
 
     Files left out by `skip` have no result.
     """
-    cached = cache.read_cache(root) if use_cache else {}
+    store = cache.Cache.read(root) if use_cache else None
+    cached = store.entries if store is not None else {}
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
         entry = cached.get(rel)
-        if entry is not None and want_data and entry[3][5] and passes(entry[3][0], entry[3][6],
-                                                                       where):
+        if entry is not None and want_data and entry.row[5] and passes(entry.row[0],
+                                                                       entry.row[6], where):
             entry = None  # checked before without keeping the data it needs now: parse again
-        if entry is not None:
+        if entry is not None and store is not None:
             try:
-                stat = os.stat(f"{base}/{rel}")
+                stat = os.stat(f"{base}/{rel}", follow_symlinks=False)
             except OSError:
                 stat = None
-            if stat is not None and stat.st_size == entry[0] and stat.st_mtime_ns == entry[1]:
-                results[rel] = FileResult.from_row(rel, entry[3])
+            if stat is not None and store.answers(rel, stat, entry):
+                results[rel] = FileResult.from_row(rel, entry.row)
                 continue
-        todo.append((rel, entry[2] if entry is not None else None))
-    dirty = False
-    if sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
-        before = len(todo)
-        todo = cache.answer_from_git(root, todo, cached, results)
-        dirty = len(todo) != before
+        # an unchanged file's row is reused by its blob id, unless time may change its verdict
+        reusable = entry is not None and cache.lasting(entry.row)
+        todo.append((rel, entry.blob if entry is not None and reusable else None))
+    if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
+        todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
-    for rel, size, mtime, digest, row in workers.run(root, todo, jobs, want_data, where, skip,
-                                              use_cache):
+    for rel, key, digest, row in workers.run(root, todo, jobs, want_data, where, skip,
+                                             use_cache):
         if row is None:  # content unchanged, only touched
-            row = cached[rel][3]
+            row = cached[rel].row
         else:
             parsed.add(rel)
         results[rel] = FileResult.from_row(rel, row)
         kind = KINDS.get(row[0] or "")
-        if use_cache and kind is not None and kind.cacheable and size >= 0:
-            cached[rel] = (size, mtime, digest, row)
-            dirty = True
-    if use_cache:
+        if store is not None and kind is not None and kind.cacheable and key[0] >= 0:
+            store.put(rel, key, digest, row)
+    if store is not None:
         kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
-        stale = [rel for rel in cached if rel not in kept] if prune else []
-        for rel in stale:
-            del cached[rel]
-        if dirty or stale:
-            cache.write_cache(root, cached)
+        store.drop([rel for rel in cached if rel not in kept] if prune else [])
+        store.write()
     return results, parsed, len(todo)
 
 
+def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
+                     results: dict[str, FileResult]) -> list[tuple[str, bytes | None]]:
+    """Settle files whose git blob id (tracked, unmodified) matches the cache; return the rest."""
+    blobs = cache.git_blobs(store.root)
+    rest: list[tuple[str, bytes | None]] = []
+    for rel, digest in todo:
+        if digest is not None and blobs.get(rel) == digest:
+            try:
+                stat = os.stat(store.root / rel, follow_symlinks=False)
+            except OSError:
+                rest.append((rel, digest))
+                continue
+            row = store.entries[rel].row
+            store.put(rel, cache.stat_key(stat), digest, row)
+            results[rel] = FileResult.from_row(rel, row)
+        else:
+            rest.append((rel, digest))
+    return rest

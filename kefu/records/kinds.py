@@ -104,6 +104,7 @@ class Kind:
     model: type[BaseModel] | None
     folder: str = ""  # records/<folder>/ holds one file per record ("" for a single file)
     file: str = ""  # records/<file> for a single-file kind such as sla.yml
+    required: bool = False  # the single file must exist (validate reports it missing)
     id_pattern: str | None = None  # full-match regex of a record id
     id_format: str = ""  # how to write an id, for messages
     # files live in <folder>/<subdir>/: (regex with named groups over the id, format string)
@@ -114,11 +115,13 @@ class Kind:
     explain: Callable[[tuple[Any, ...], str], tuple[str, str] | None] | None = None
     display: str | None = None  # the field that names a record for people (name, company)
     facets: tuple[str, ...] = ()  # top-level fields `load(where=...)` may filter on
+    # timestamps that record what happened, so never later than tomorrow: (("events", "*", "at"),)
+    no_future: tuple[tuple[str, ...], ...] = ()
     creator: Creator | None = None
     forms: tuple[FormFiller, ...] = ()
     closed: Callable[[Mapping[str, Any]], bool] | None = None  # then append-only (check-pr)
     log: str | None = None  # the list a closed record may still append to
-    cacheable: bool = True
+    cacheable: bool = True  # False: checked again on every run (results that change over time)
     max_bytes: int = MAX_BYTES
 
     def expected_rel(self, record_id: str) -> str | None:

@@ -17,6 +17,8 @@ import yaml_rs
 
 MAX_BYTES = 256 * 1024  # a ticket is ~0.5 KB; a quarter MiB is a long event log plus margin
 ALIAS_LIMIT = 10_000  # replayed events; records never need aliases, a bomb needs millions
+MAX_NODES = 20_000  # values in one file; a ticket has ~40, a year's roster a few thousand
+_COUNT_FROM = 16 * 1024  # below this size a file cannot hold MAX_NODES values: not counted
 
 _ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=ALIAS_LIMIT)
 _POSITION = re.compile(r"line (\d+), column (\d+)")
@@ -67,13 +69,60 @@ def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str:
 
 
 def parse(text: str) -> Any:
-    """Parse one YAML document; ParseFailure with line/col on any error, never another exception."""
+    """Parse one YAML document; ParseFailure with line/col on any error, never another exception.
+
+    Limits: aliases replay at most ALIAS_LIMIT events, nesting is bounded by the parser, a file
+    holds at most MAX_NODES values, and no tag (`!!python/object`, `!custom`) is accepted.
+    """
+    if "!" in text:
+        _refuse_tags(text)
     try:
-        return yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIASES)
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIASES)
     except yaml_rs.YAMLDecodeError as err:
         raise ParseFailure(_explain(str(err), text)) from None
     except (ValueError, TypeError, RecursionError, OverflowError) as err:
         raise ParseFailure(Issue("yaml-syntax", 1, 1, f"无法解析 YAML：{err}")) from None
+    if len(text) >= _COUNT_FROM and _count_nodes(data, MAX_NODES) > MAX_NODES:
+        raise ParseFailure(Issue("too-many-values", 1, 1,
+                                 f"文件中的值超过 {MAX_NODES} 个：一条记录不应这么大，"
+                                 "请检查是否误粘贴了大段内容。"))
+    return data
+
+
+def _count_nodes(data: Any, limit: int) -> int:
+    """How many values `data` holds, counting up to just past `limit`."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
+
+
+def _refuse_tags(text: str) -> None:
+    """ParseFailure at the first explicit YAML tag: records are plain data, never typed objects.
+
+    yaml-rs drops unknown local tags silently; PyYAML's event stream names each one (events do
+    not expand aliases, so this is safe on an alias bomb).
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            tag = getattr(event, "tag", None)  # set only where the file writes a tag
+            if tag is not None:
+                tag = tag.replace("tag:yaml.org,2002:", "!!")
+                mark = event.start_mark
+                line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                raise ParseFailure(Issue(
+                    "yaml-tag", line, col,
+                    f"不支持的 YAML 标签 `{tag}`：记录只能写普通的值，请删除以 ! 开头的标签。"))
+    except yaml.YAMLError:
+        return  # not YAML at all: the parser says where and why
 
 
 def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
@@ -150,6 +199,11 @@ def _explain(message: str, text: str) -> Issue:
             line = _first_line_matching(text, re.compile(re.escape(quoted.group(1))))
         return Issue("yaml-syntax", line, col,
                      f"不支持的 YAML 标签（{reason}）：请删除以 ! 开头的标签。")
+    if "quoted scalar" in reason:  # the parser stops where the quote should have closed
+        line, col = _open_quote(text, line), 1
+        return Issue("yaml-syntax", line, col,
+                     "YAML 语法错误：这一行的引号没有闭合。请补上配对的引号（\" 或 '），"
+                     "或去掉引号。")
     if "tab" in reason and "\t" in text:  # the parser points past the tab, often a line early
         line, col = _first_line_matching(text, re.compile(r"^ *\t")), 1
     hint = next((text_cn for key, text_cn in _REASONS if key in reason), "")
@@ -173,6 +227,16 @@ _REASONS = (
     ("unexpected character", "出现了 YAML 不允许放在开头的字符（如 @ 或 `），请给值加引号"),
     ("recursion limit", "嵌套层数过多"),
 )
+
+
+def _open_quote(text: str, line: int) -> int:
+    """The last line at or before `line` where a quote opens and does not close."""
+    lines = text.splitlines()
+    for number in range(min(line, len(lines)), 0, -1):
+        plain = lines[number - 1].split(" #", 1)[0].replace("''", "").replace('\\"', "")
+        if plain.count('"') % 2 == 1 or plain.count("'") % 2 == 1:
+            return number
+    return line
 
 
 def _first_line_matching(text: str, pattern: re.Pattern[str]) -> int:

@@ -15,7 +15,7 @@ from kefu.problems import Problem
 
 from .kinds import Kind, id_formats
 from .loader import locate_node
-from .model import FORMATS, field_labels
+from .model import FORMATS, VISIBLE, field_labels
 
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.\d+)?)?"
@@ -89,6 +89,9 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
         return "bad-enum", f"`{name}` 的值 `{_clip(str(value))}` 无效。允许的值：{allowed}。"
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
+        if pattern == VISIBLE:
+            return "blank-text", (f"`{name}` 不能只有空格或看不见的字符{describe(model, loc)}："
+                                  "请写上内容。")
         expected = FORMATS.get(pattern) or id_formats().get(pattern, "规定格式")
         return "bad-format", f"`{name}` 的格式不对（`{_clip(str(value))}`）：应为{expected}。"
     if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":

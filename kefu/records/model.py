@@ -21,6 +21,10 @@ DEALER_ID = r"^D-[0-9A-Z]{4,8}$"
 PHONE = r"^(1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?[0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})$"
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
+# Text that shows something: one character that is neither a space nor invisible (zero-width,
+# direction marks). Unanchored, as JSON Schema patterns are.
+VISIBLE = r"[^\s\u200b-\u200f\u2028-\u202f\u2060-\u206f\ufeff]"
+EARLIEST_YEAR = 2000  # record timestamps before this are typing mistakes (1850 for 2025)
 
 PERSONAL: dict[str, Any] = {"personal": True}
 
@@ -31,6 +35,7 @@ FORMATS: dict[str, str] = {
     ID_NUMBER: "18 位身份证号（最后一位可以是 X）",
     PERSON_ID: "小写拼音员工编号（如 wangfang）",
     DEALER_ID: "D- 加 4–8 位大写字母或数字（如 D-0001）",
+    VISIBLE: "看得见的文字（不能只有空格或不可见字符）",
 }
 
 
@@ -87,6 +92,9 @@ def field_labels(info: Any) -> dict[str, str]:
             return extra.names
     return labels_of(getattr(info, "annotation", None))
 
+
+Text = Annotated[str, Field(min_length=1, pattern=VISIBLE)]
+"""Required free text: not empty, not only spaces or zero-width characters."""
 
 PersonId = Annotated[str, Field(pattern=PERSON_ID, description="员工编号（拼音，小写）")]
 DealerId = Annotated[str, Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")]

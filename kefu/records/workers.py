@@ -9,13 +9,15 @@ from pathlib import Path
 
 from kefu.problems import Problem
 
-from .cache import blob_hash
+from .cache import blob_hash, stat_key
 from .check import check_file
 from .kinds import KINDS, kind_of
 from .result import FileResult, Row, Where, plainly_fails
 
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
-Fresh = tuple[str, int, int, bytes, Row | None]  # rel, size, mtime_ns, blob id, row or unchanged
+# rel, (size, mtime, ctime, inode), blob id, row (None: content unchanged)
+Fresh = tuple[str, tuple[int, int, int, int], bytes, Row | None]
+_NO_STAT = (-1, -1, -1, -1)
 
 
 def run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
@@ -68,16 +70,16 @@ def check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: boo
                        "记录文件不能是符号链接：请换成普通文件。")
             result = FileResult(rel, _kind_name(rel), problems=[
                 Problem(rel, 0, 0, "unreadable", message)])
-            out.append((rel, -1, -1, b"", result.row()))
+            out.append((rel, _NO_STAT, b"", result.row()))
             continue
         if skip and plainly_fails(rel, raw, skip):
             continue
         digest = blob_hash(raw) if digests else b""
+        key = stat_key(stat)
         if digest == known_digest:
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, None))
+            out.append((rel, key, digest, None))
         else:
-            row = check_file(rel, raw, want_data, where).row()
-            out.append((rel, stat.st_size, stat.st_mtime_ns, digest, row))
+            out.append((rel, key, digest, check_file(rel, raw, want_data, where).row()))
     return out
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from kefu.kinds.ticket import Action, Level, TicketType
 from kefu.problems import KefuError, Problem, Severity
 from kefu.records.kinds import Kind
+from kefu.records.model import Text
 from kefu.times import SHANGHAI
 
 SLA_FILE = Path("records") / "sla.yml"
@@ -110,8 +111,8 @@ class Term(_Closed):
 
 
 class SlaRule(_Closed):
-    title: str = Field(min_length=1, description="中文名称")
-    seed: str = Field(min_length=1, description="出处（服务手册条款）")
+    title: Text = Field(description="中文名称")
+    seed: Text = Field(description="出处（服务手册条款）")
     applies_to: AppliesTo
     start: Action = Field(description="起算事件（received = 工单收到时间）")
     stop: Action = Field(description="完成事件")
@@ -225,4 +226,4 @@ def read_sla_file(path: Path, shown: str | None = None) -> tuple[Rules | None, l
     return Rules(rules, dt.time(int(hour), int(minute)), SHANGHAI), []
 
 
-KIND = Kind("sla", "时限规则", SlaFile, file="sla.yml", explain=explain, cacheable=False)
+KIND = Kind("sla", "时限规则", SlaFile, file="sla.yml", required=True, explain=explain)

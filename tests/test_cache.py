@@ -1,0 +1,82 @@
+"""The records cache: data only, never trusted when it cannot be, never misses an edit."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import time
+from pathlib import Path
+
+import pytest
+from conftest import record_repo
+
+from kefu.records import load
+from kefu.records.cache import CACHE_DIR, CACHE_FILE, fingerprint
+
+CASES = Path(__file__).parent / "data" / "records"
+TICKET = "records/tickets/2026/03/T-20260315-k7m2.yml"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return record_repo(CASES / "valid" / "minimal", tmp_path / "repo")
+
+
+class _Planted:
+    """Unpickling this runs code: it would create the file named by `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.path), "w"))
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(repo: Path) -> None:
+    assert load(repo).reparsed == 5
+    time.sleep(0.05)
+    path = repo / TICKET
+    before = path.stat()
+    text = path.read_text("utf-8")
+    edited = text.replace("status: closed", "status: closex")
+    assert len(edited.encode()) == len(text.encode())
+    path.write_text(edited, "utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # `touch` back: ctime moves on
+    again = load(repo, [path])
+    assert [p.slug for p in again.errors] == ["bad-enum"]
+
+
+def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
+    folder = repo / CACHE_DIR
+    folder.mkdir()
+    witness = repo.parent / "ran"
+    for name in ("records.marshal", "records.pickle", CACHE_FILE):
+        (folder / name).write_bytes(pickle.dumps(_Planted(witness)))
+    assert load(repo).reparsed == 5
+    assert not witness.exists()
+    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 3
+
+
+@pytest.mark.parametrize("entries", [
+    {TICKET: "garbage"},
+    {TICKET: [1, 2, 3]},
+    {TICKET: [0, 0, 0, 0, "zz", "ticket", "x", None, [], [], False, {}]},
+    {TICKET: [0, 0, 0, 0, "00", "no-such-kind", "x", None, [], [], False, {}]},
+    {TICKET: [0, 0, 0, 0, "00", "ticket", "x", {"received": 5}, [], [], False, {}]},
+])
+def test_a_cache_of_the_wrong_shape_is_ignored(repo: Path, entries: dict[str, object]) -> None:
+    folder = repo / CACHE_DIR
+    folder.mkdir()
+    payload = {"format": 3, "fingerprint": fingerprint(), "started_ns": 0, "entries": entries}
+    (folder / CACHE_FILE).write_text(json.dumps(payload), "utf-8")
+    result = load(repo)
+    assert result.reparsed == 5 and result.problems == []
+    assert {r.kind for r in result.records} == {"ticket", "person", "dealer", "sla"}
+
+
+def test_cached_data_comes_back_typed(repo: Path) -> None:
+    first = load(repo)
+    again = load(repo)
+    assert again.reparsed == 0
+    assert [(r.id, r.data) for r in again.records] == [(r.id, r.data) for r in first.records]
