@@ -25,7 +25,7 @@
 (function (scope) {
   /* Characters that carry no topic on their own: dropped as single characters. */
   const STOP = new Set(Array.from(
-    "的了吗呢吧啊呀嘛么怎什几多少要是在有和与或就都也还能会可以把被给让请我你您他她它们这那哪谁个一该得着过吧么哦呗"
+    "的了吗呢吧啊呀嘛么怎什几多少要是在有和与或就都也还能会可以把被给让请我你您他她它们这那哪谁个一该得着过哦呗"
   ));
 
   /*
@@ -161,8 +161,8 @@
 
   /**
    * Pages from Material's documents: a document without "#" in its location is a page, the
-   * documents after it with the same path are its sections. hooks/search_index.py adds the
-   * page's tags, description and colloquial words (aliases) to the page document.
+   * documents after it with the same path are its sections. hooks/search_index.py leaves the
+   * page's tags and description on the page document only.
    */
   function collectPages(docs) {
     const pages = [];
@@ -461,12 +461,12 @@
 
   function search(index, query) {
     if (!query.trim()) return { items: [] };
-    const query_ = queryTerms(index, query);
-    const terms = query_.terms;
+    const parsed = queryTerms(index, query);
+    const terms = parsed.terms;
     // When the query has pairs or words and the handbook holds none of them, single characters
     // would only match by accident: say so, and suggest where to look instead.
     const strong = terms.filter((term) => term.strong);
-    const hits = strong.length && !strong.some((term) => term.list) ? [] : rank(index, query_);
+    const hits = strong.length && !strong.some((term) => term.list) ? [] : rank(index, parsed);
     if (hits.length === 0) return { items: suggestions(index, query) };
     return { items: hits.slice(0, MAX_PAGES).map((hit) => resultItem(index, hit, terms)) };
   }
@@ -485,10 +485,15 @@
         ? document.currentScript.src
         : scope.location.href;
     const url = new URL("../../generated/assets/opencc/t2cn.js", here).href;
-    return Promise.resolve(scope.importScripts(url)).then(() => {
-      const convert = scope.OpenCC.Converter({ from: "t", to: "cn" });
-      toSimplified = convert;
-    });
+    return Promise.resolve()
+      .then(() => scope.importScripts(url))
+      .then(() => {
+        toSimplified = scope.OpenCC.Converter({ from: "t", to: "cn" });
+      })
+      .catch((error) => {
+        // Search in Simplified script still works; say why Traditional script does not.
+        console.error(`kefu search: OpenCC not loaded from ${url}:`, error);
+      });
   }
 
   let index = null;
@@ -500,7 +505,7 @@
       if (message.type === 0) {
         index = buildIndex(message.data.docs, message.data.config);
         scope.postMessage({ type: 1 });
-      } else if (message.type === 2) {
+      } else if (message.type === 2 && index) {
         scope.postMessage({ type: 3, data: search(index, message.data) });
       }
     });
