@@ -30,6 +30,10 @@ VENDOR_ASSETS: dict[str, str] = {
     "assets/mermaid.LICENSE.txt": "node_modules/mermaid/LICENSE",
     "assets/iframe-worker/shim.js": "node_modules/iframe-worker/shim/index.js",
     "assets/iframe-worker/LICENSE.txt": "node_modules/iframe-worker/LICENSE",
+    # OpenCC's Traditional -> Simplified converter, loaded by the search worker
+    "assets/opencc/t2cn.js": "node_modules/opencc-js/dist/umd/t2cn.js",
+    "assets/opencc/LICENSE.txt": "node_modules/opencc-js/LICENSE",
+    "assets/opencc/THIRD_PARTY_LICENSES.txt": "node_modules/opencc-js/THIRD_PARTY_LICENSES.md",
 }
 
 
@@ -90,15 +94,6 @@ def collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(collector)
 
 
-def _quiet_jieba() -> None:
-    """jieba reports loading its dictionary on stderr at every build; keep only its warnings."""
-    try:
-        import jieba  # it sets its logger to DEBUG on import, so import it before changing that
-    except ImportError:
-        return  # hooks/search_jieba.py stops the build with a message saying how to install it
-    jieba.setLogLevel(logging.WARNING)
-
-
 def build(ws: Workspace, site_dir: Path | None = None,
           warnings: list[str] | None = None) -> Path:
     """Generate pages and build the site strictly into `site_dir` (default root/site).
@@ -124,8 +119,6 @@ def build_pages(
     from mkdocs.exceptions import MkDocsException
 
     target = site_dir.resolve()
-    _quiet_jieba()
-    # Material opens search.jieba_dict_user relative to the working directory.
     with contextlib.chdir(root), collect_warnings() as messages:
         try:
             config = load_config(str(root / "mkdocs.yml"), site_dir=str(target))
@@ -148,7 +141,6 @@ def serve(ws: Workspace, dev_addr: str = "127.0.0.1:8000") -> None:
 
     root = ws.root
     generate(ws)
-    _quiet_jieba()
     # Show mkdocs' own progress ("Serving on …", rebuilds, warnings) as its CLI would.
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

@@ -40,6 +40,18 @@ def tracker_page(ws: Workspace) -> str:
         (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN))
     invalid = len({p.path for p in result.errors})
     parts = [
+        "---",
+        "description: 工单统计、超期和即将到期的工作（按负责人）、时限规则和节假日安排，"
+        "每次构建站点时从 records/ 生成。",
+        "tags:",
+        "  - 看板",
+        "  - 超期",
+        "  - 快到期",
+        "  - 逾期",
+        "  - 待办",
+        "  - 工单统计",
+        "---",
+        "",
         "# 工单看板",
         "",
         f"本页由 `kefu` 根据 `records/` 中的记录自动生成，统计截至 {day.isoformat()}（北京时间）。"

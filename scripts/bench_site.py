@@ -1,7 +1,10 @@
 """Print how long the handbook site takes to build, and a 3,000-page stress copy of it.
 
 Figures only, not a test. Targets on the 2-core reference machine: handbook <= 20 s,
-stress copy <= 60 s, both with jieba segmenting every page for search.
+stress copy <= 60 s. For both it also prints the search index's size and the time to the
+first search result: in Node, through the worker the site ships (parse the index, build the
+word index, answer one query), and in headless Chromium from file:// and from http (open the
+home page, type a query, see the first result).
 
 The stress copy multiplies the standard replies and process pages (Chinese text, tags,
 Mermaid diagrams, relative links) with small variations, next to their originals so that
@@ -11,12 +14,19 @@ their links stay valid, and lists them all in the navigation.
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import json
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +37,10 @@ from kefu import site  # noqa: E402
 from kefu.workspace import Workspace  # noqa: E402
 
 COPIED = ("mkdocs.yml", "docs", "hooks", "overrides")
+RUNNER = ROOT / "tests" / "site" / "site_search.js"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+QUERY = "返修多久"
 PRODUCTS = ("移动硬盘", "固态硬盘", "U盘", "存储卡", "NAS 网络存储", "读卡器", "硬盘盒")
 PLACES = ("北京", "上海", "广州", "成都", "武汉", "西安", "杭州", "沈阳", "昆明", "厦门")
 
@@ -109,6 +123,73 @@ def _nested_nav(entries: list[str], size: int = 30, fan_out: int = 10) -> list[A
     return level
 
 
+def _mb(path: Path) -> str:
+    return f"{path.stat().st_size / 1e6:.1f} MB"
+
+
+@contextmanager
+def _served(site: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _browser_seconds(base: str) -> float:
+    """Open the home page, type QUERY into the search box, wait for the first result."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        start = time.perf_counter()
+        page.goto(base + "index.html")
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill(QUERY)
+        box.press("End")  # Material queries on a key event
+        page.locator(".md-search-result__item").first.wait_for(timeout=120_000)
+        seconds = time.perf_counter() - start
+        browser.close()
+    return seconds
+
+
+def search_figures(label: str, site: Path) -> None:
+    """Print the search index's size and the time to the first result."""
+    index = site / "search" / "search_index.json"
+    docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
+    pages = sum(1 for doc in docs if "#" not in doc["location"])
+    script = index.with_suffix(".js")
+    print(f"{label}搜索索引：{_mb(index)}（file:// 读取的 search_index.js {_mb(script)}），"
+          f"{pages} 页、{len(docs)} 个段落", flush=True)
+    done = subprocess.run(
+        ["node", str(RUNNER), str(site)], input=json.dumps({"queries": [QUERY]}),
+        capture_output=True, text=True, check=True,
+    )
+    step = json.loads(done.stdout)["timing"]
+    total = step["parse_index"] + step["build_index"] + step["first_query"]
+    print(f"{label}首个结果（Node，站点自带的搜索程序）：{total:.0f} 毫秒 = 解析索引 "
+          f"{step['parse_index']:.0f} + 建词索引 {step['build_index']:.0f} + 查询 "
+          f"{step['first_query']:.0f}", flush=True)
+    if not Path(CHROMIUM).exists():
+        print(f"{label}首个结果（Chromium）：跳过，没有 {CHROMIUM}")
+        return
+    from_disk = _browser_seconds(site.as_uri() + "/")
+    with _served(site) as base:
+        over_http = _browser_seconds(base)
+    print(f"{label}首个结果（Chromium，打开首页、输入“{QUERY}”到出现结果）："
+          f"file:// {from_disk:.1f} 秒，http {over_http:.1f} 秒", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3000, help="压力副本的页面数（默认 3000）")
@@ -119,16 +200,17 @@ def main() -> None:
         out = Path(tmp)
         if not args.skip_handbook:
             _timed("生成页面（表单、看板）", lambda: site.generate(Workspace(ROOT)))
-            _timed("手册构建（mkdocs 严格构建，含 jieba 分词）",
-                   lambda: site.build_pages(ROOT, out / "handbook"))
+            _timed("手册构建（mkdocs 严格构建）", lambda: site.build_pages(ROOT, out / "handbook"))
+            search_figures("手册", out / "handbook")
         else:
             site.generate(Workspace(ROOT))
         copy = out / "stress"
         copy.mkdir()
         nav = make_stress_copy(copy, args.pages, args.flat)
         total = sum(1 for _ in (copy / "docs").rglob("*.md"))
-        _timed(f"压力副本构建（{total} 页，含 jieba 分词）",
+        _timed(f"压力副本构建（{total} 页）",
                lambda: site.build_pages(copy, out / "stress-site", extra_nav=nav))
+        search_figures("压力副本", out / "stress-site")
 
 
 if __name__ == "__main__":

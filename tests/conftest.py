@@ -7,6 +7,7 @@ import http.server
 import importlib.util
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,5 +104,6 @@ def load_script(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # as MkDocs does for hooks; dataclasses look their module up
     spec.loader.exec_module(module)
     return module

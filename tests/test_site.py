@@ -1,4 +1,4 @@
-"""The real strict build: clean, complete navigation, nothing from outside hosts, jieba at work."""
+"""The real strict build: clean, complete navigation, nothing from outside hosts."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from conftest import ROOT, BuiltSite, load_hook
 
 DATA = ROOT / "tests" / "data" / "site"
 local_assets = load_hook("local_assets")
-search_jieba = load_hook("search_jieba")
 
 
 def _nav_files(items: Any) -> Iterator[str]:
@@ -115,38 +114,6 @@ def test_instant_navigation_is_off_because_it_breaks_file_urls(built_site: Built
     features = json.loads(match.group(1))["features"]
     assert not any(f.startswith("navigation.instant") for f in features)
     assert "content.code.copy" in features
-
-
-def test_search_index_is_segmented_by_jieba_with_the_user_dictionary(
-    built_site: BuiltSite,
-) -> None:
-    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
-    assert "\\u200b" in index["config"]["separator"] or "\u200b" in index["config"]["separator"]
-    texts = [doc["title"] + "\u200b" + doc["text"] for doc in index["docs"]]
-    assert any("\u200b" in text for text in texts), "索引里没有 jieba 插入的分隔符"
-    tokens = {token for text in texts for token in re.split(r"[\s\u200b]+", text)}
-    plain = "".join(texts).replace("\u200b", "")
-    user_dict = ROOT / "docs" / "assets" / "jieba_user_dict.txt"
-    words = [line.split()[0] for line in user_dict.read_text("utf-8").splitlines() if line.strip()]
-    ignored = search_jieba.non_han_words(user_dict)  # reported by the next test
-    used = [word for word in words if word in plain and word not in ignored]
-    assert used, "用户词典里的词一个也没有出现在手册里"
-    # Without the user dictionary jieba splits e.g. 退货运费 into 退/货运费: then no token holds it.
-    split = [word for word in used if not any(word in token for token in tokens)]
-    assert split == [], f"这些词总被 jieba 拆开（用户词典没有生效？）：{split}"
-
-
-def test_jieba_user_dictionary_is_well_formed(tmp_path: Path) -> None:
-    user_dict = ROOT / "docs" / "assets" / "jieba_user_dict.txt"
-    assert search_jieba.check_user_dict(user_dict) == []
-    assert search_jieba.non_han_words(user_dict) == [], (
-        "Material 只把汉字串交给 jieba 分词：含字母或数字的词条永远不会生效，请删除"
-    )
-    bad = tmp_path / "dict.txt"
-    bad.write_text("退货运费 20 n\n返修品  20\n新品换货\tn\nDOA申请 n\n", encoding="utf-8")
-    problems = search_jieba.check_user_dict(bad)
-    assert [p.split(":")[1] for p in problems] == ["2", "3"]
-    assert search_jieba.non_han_words(bad) == ["DOA申请"]
 
 
 def _free_port() -> int:

@@ -9,9 +9,16 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import ROOT, BuiltSite
 from playwright.sync_api import Browser, Page, Route
+from test_site_search import load_queries
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SEARCH_QUERY = "返修多久"
+# Typed into the real search box from file:// and http: keywords and whole questions,
+# Traditional script, colloquial words (answers from tests/data/site/search_queries.yml).
+BROWSER_QUERIES = (
+    "返修多久", "迟到扣多少钱", "晚班幾點下班", "吃饭时间多长", "到货就坏了怎么换",
+    "怎麼送修", "忘記打卡", "硬盘摔坏了还保修吗", "客户要退货运费谁来出", "工單看板",
+    "表單下載", "請假要提前幾天",
+)
 
 # Material draws each diagram into a closed shadow root; open it so the test can see the SVG.
 OPEN_SHADOW_ROOTS = """
@@ -78,18 +85,46 @@ def test_process_page_shows_the_mermaid_diagram_as_svg(page: Page, base_url: str
     assert box is not None and box["width"] > 100 and box["height"] > 50
 
 
-def test_chinese_query_in_the_search_box_shows_results(page: Page, base_url: str) -> None:
-    page.goto(base_url + "index.html")
+def _search(page: Page, base_url: str, query: str) -> list[str]:
+    """Type `query` into the search box; the result pages (.md paths under docs/), best first."""
     box = page.locator("input.md-search__input")
-    box.click()
-    box.fill(SEARCH_QUERY)
+    box.fill("")
     box.press("End")  # Material queries on a key event; fill() only sends one input event
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=20_000)
-    assert results.count() >= 1
-    # Result titles carry the U+200B separators that jieba segmentation inserted.
-    first = results.first.inner_text().replace("\u200b", "")
-    assert "返修" in first
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length === 0")
+    box.fill(query)
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item > a.md-search-result__link", "links => links.map(a => a.href)"
+    )
+    return [h.removeprefix(base_url).split("?")[0].split("#")[0].removesuffix(".html") + ".md"
+            for h in hrefs]
+
+
+def test_agents_queries_in_the_search_box_find_the_answer(page: Page, base_url: str) -> None:
+    expected = {q.text: q.pages for q in load_queries()}
+    page.goto(base_url + "index.html")
+    page.locator("input.md-search__input").click()
+    misses = []
+    for query in BROWSER_QUERIES:
+        top = _search(page, base_url, query)[:3]
+        if not set(expected[query]) & set(top):
+            misses.append(f"{query}：期望 {expected[query]}，前 3 名是 {top}")
+        # Material strikes through "缺少: …" the words a result lacks; ours lacks none.
+        assert page.locator(".md-search-result__terms").count() == 0, query
+    assert misses == []
+    first = page.locator(".md-search-result__item").first
+    assert first.locator("mark").count() >= 1, "命中的词应高亮"
+
+
+def test_a_query_with_no_answer_shows_suggestions(page: Page, base_url: str) -> None:
+    page.goto(base_url + "rules/office.html")
+    page.locator("input.md-search__input").click()
+    pages = _search(page, base_url, "xyzzy")
+    assert pages[0] == "tags.md"
+    first = page.locator(".md-search-result__item").first.inner_text()
+    assert "没有找到" in first
+    assert {"rules/index.md", "replies/index.md"} <= set(pages)
 
 
 def test_reply_page_has_a_working_copy_button(

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from test_overdue import after_the_fixture_dates, make_tracker  # noqa: F401 (autouse)
 
 from kefu.records import load, personal_values
@@ -19,8 +20,17 @@ def tracker(tmp_path: Path) -> Path:
     return make_tracker(tmp_path)
 
 
+def _body(page: str) -> str:
+    """The page after its front matter, which gives search a description and tags."""
+    assert page.startswith("---\n"), "看板页应以 front matter 开头（搜索用的描述和标签）"
+    front, body = page[4:].split("\n---\n\n", 1)
+    meta = yaml.safe_load(front)
+    assert meta["description"] and "看板" in meta["tags"]
+    return body
+
+
 def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
-    page = tracker_page(Workspace(tracker, dt.date(2026, 3, 20)))
+    page = _body(tracker_page(Workspace(tracker, dt.date(2026, 3, 20))))
     assert page.startswith("# 工单看板\n")
     assert "共 10 张工单。" in page
     assert "| 投诉 | 1 | 1 | 1 | 1 | 4 |" in page  # open, in-progress, waiting, closed
@@ -43,7 +53,7 @@ def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
 def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
     out = tmp_path / "generated"
     write_site_pages(Workspace(tracker, dt.date(2031, 5, 4)), out)
-    page = (out / "tracker.md").read_text(encoding="utf-8")
+    page = _body((out / "tracker.md").read_text(encoding="utf-8"))
     assert page.startswith("# 工单看板") and "](holidays.ics)" in page
     ics = (out / "holidays.ics").read_text(encoding="utf-8")
     assert "DTSTART;VALUE=DATE:2031" in ics and "DTSTART;VALUE=DATE:2032" in ics
