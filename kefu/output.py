@@ -33,6 +33,7 @@ MD_RULE = "|---|---|---|---|---|"
 
 def render(result: Any, fmt: str = "text") -> str:
     """`result` written in `fmt` (text, json or markdown)."""
+    _add_module_writers()
     for cls in type(result).__mro__:
         writers = _WRITERS.get(cls.__name__)
         if writers is not None:
@@ -230,3 +231,22 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "Deadline": {"text": _deadline_text, "json": _deadline_json},
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
 }
+
+
+def page_text(text: object) -> str:
+    """Record free text (titles, notes, names) as every generated page and printed report shows
+    it: the one place that decides how record text reaches the site and the PDF."""
+    return md_text(text)
+
+
+# Result types whose writers live in their own module (big reports): type name -> module holding
+# WRITERS, imported on first use.
+_MODULE_WRITERS: dict[str, str] = {"Report": "kefu.reports.render"}
+
+
+def _add_module_writers() -> None:
+    import importlib
+
+    for name, module in _MODULE_WRITERS.items():
+        if name not in _WRITERS:
+            _WRITERS[name] = importlib.import_module(module).WRITERS

@@ -9,4 +9,6 @@ BUILTIN: tuple[str, ...] = (
     "kefu.kinds.dealer",
     "kefu.sla.rules",
     "kefu.calendar.file",
+    "kefu.kinds.assessment",
+    "kefu.reports.kpi",
 )
