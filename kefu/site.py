@@ -20,6 +20,8 @@ GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
     "kefu.tracker:write_site_pages",
     "kefu.site_rules:write_site_pages",
+    "kefu.ticket_pages:write_site_pages",
+    "kefu.reports.site:write_site_pages",
 )
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,

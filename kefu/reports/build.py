@@ -10,6 +10,7 @@ from typing import Any
 from kefu import times
 from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
 from kefu.problems import KefuError
+from kefu.records import LoadResult
 from kefu.workspace import Workspace
 
 from . import kpi
@@ -76,10 +77,14 @@ def as_of_for(period: Period, now: dt.datetime) -> dt.datetime:
     return min(period.end, now)
 
 
-def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None) -> Report:
-    """The report of `period` as of `now` (default: the clock, KEFU_NOW honoured)."""
+def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
+                 loaded: LoadResult | None = None) -> Report:
+    """The report of `period` as of `now` (default: the clock, KEFU_NOW honoured).
+
+    `loaded`: the records already loaded (the site builds many reports from one load).
+    """
     as_of = as_of_for(period, now or times.now())
-    result = ws.load()
+    result = loaded if loaded is not None else ws.load()
     people = {r.id: str(r.data.get("name") or r.id) for r in result.of_kind("person")}
     active = [r.id for r in result.of_kind("person") if r.data.get("active", True)]
     dealers = {r.id: str(r.data.get("company") or r.id) for r in result.of_kind("dealer")}
