@@ -120,7 +120,8 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         "",
         f"**{page_text(ticket.get('title', ''))}**",
         "",
-        f"本页由 `kefu` 根据记录生成，截至 {ws.today.isoformat()}；不含顾客、代理商联系人等个人信息。"
+        f"本页由 `kefu` 根据记录生成，截至 {ws.today.isoformat()}；"
+        "不含顾客、代理商联系人等个人信息。"
         "[返回工单看板](../tracker.md)",
         "",
         "| 项目 | 内容 |",

@@ -14,8 +14,15 @@ from collections.abc import Collection
 from pathlib import Path
 
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
-from kefu.output import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, due_text, md_text, page_text, \
-    state_text
+from kefu.output import (
+    MD_HEADER,
+    MD_RULE,
+    PROVISIONAL_NOTE,
+    due_text,
+    md_text,
+    page_text,
+    state_text,
+)
 from kefu.overdue import Item, OverdueReport, grouped, scan
 from kefu.records import LoadResult
 from kefu.workspace import Workspace
@@ -142,8 +149,8 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
                   f'alt="{md_text(chart.description)}">', ""]
     table = summary.tables[0]
-    return lines + ["<details><summary>按月数字</summary>", "", *table_markdown(table, level="####"),
-                    "</details>"]
+    return lines + ["<details><summary>按月数字</summary>", "",
+                    *table_markdown(table, level="####"), "</details>"]
 
 
 def ticket_cell(ticket: str, with_pages: Collection[str]) -> str:

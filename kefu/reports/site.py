@@ -1,4 +1,4 @@
-"""The 报表 section of the site: one page per month since the first ticket, the current month so far.
+"""The 报表 section of the site: a page per month since the first ticket, the current one so far.
 
 docs/generated/reports/index.md lists the months with their main figures; YYYY-MM.md is the month's
 report (the same Markdown as `kefu report --format markdown`) with its charts as SVG files in
@@ -100,7 +100,8 @@ def index_page(reports: list[Report]) -> str:
         "description: 客服部月度报表总览：每月受理量、到期时限与按时率，链接到每月的完整报表。",
         "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "---", "",
         "# 报表", "",
-        "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；本月的页面统计到今天 0 时。"
+        "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；"
+        "本月的页面统计到今天 0 时。"
         "同样的报表可以用命令打印或导出："
         "`kefu report --month 2026-10 --pdf 月报.pdf`（供月总结会打印）、"
         "`--xlsx 月报.xlsx`（Excel）、`--week 2026-W44`（周报）。",
