@@ -11,6 +11,8 @@ A ticket page shows no personal field (no customer, no dealer contact) and is le
 
 from __future__ import annotations
 
+import html
+
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
@@ -116,7 +118,7 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         "  exclude: true",
         "---",
         "",
-        f'# 工单 <span class="kefu-id">{md_text(record_id)}</span>',
+        f'# 工单 <span class="kefu-id">{html.escape(record_id)}</span>',
         "",
         f"**{page_text(ticket.get('title', ''))}**",
         "",

@@ -9,6 +9,8 @@ month reports are under 报表 (kefu/reports/site.py).
 
 from __future__ import annotations
 
+import html
+
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path
@@ -155,7 +157,7 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
 
 def ticket_cell(ticket: str, with_pages: Collection[str]) -> str:
     """A ticket id that never wraps, linked to its page when it has one."""
-    text = f'<span class="kefu-id">{md_text(ticket)}</span>'
+    text = f'<span class="kefu-id">{html.escape(ticket)}</span>'
     return f"[{text}](tickets/{ticket}.md)" if ticket in with_pages else text
 
 

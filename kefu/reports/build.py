@@ -70,11 +70,11 @@ DAYS_NOTE = ("工作日数按 kefu due 的工作日历：从起算那天的下�
 
 
 def as_of_for(period: Period, now: dt.datetime) -> dt.datetime:
-    """The report's moment: the period's end, or `now` while the period runs."""
+    """The report's moment (`now`); a period that has not begun is refused."""
     if now < period.start:
         raise KefuError(f"{period.title}还没有开始（现在是 {now:%Y-%m-%d %H:%M}）："
                         "请换一个已经开始的时间段。", "bad-period", 2)
-    return min(period.end, now)
+    return now
 
 
 def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
@@ -110,7 +110,8 @@ class Builder:
         self.intake = [t for t in tickets if period.contains(t.data["received"])]
         self.closed = [t for t in tickets if any(
             e["action"] == "closed" for e in t.actions_in(period))]
-        self.open_end = [t for t in tickets if not t.closed]
+        end = min(period.end, as_of)
+        self.open_end = [t for t in tickets if t.data["received"] < end and not t.closed_by(end)]
         self.trend = previous_months(month_period(period.last), TREND_MONTHS)
         first = min(self.trend[0].start, period.start)
         stones = stones_due(tickets, self.rules, self.cal, first, period.end, as_of)
@@ -135,7 +136,7 @@ class Builder:
         for stone in self.stones:
             counts.add(stone.state)
         rate = f"{counts.rate:.1%}" if counts.rate is not None else "—（本期没有已到期的时限）"
-        state = "（本期尚未结束，数字截至统计时刻）" if not self.report.complete else ""
+        state = "（本期尚未结束）" if not self.report.complete else ""
         notes = [
             f"统计时段：{self.period.title}；统计截至 {self.as_of:%Y-%m-%d %H:%M}"
             f"（北京时间）{state}。",
@@ -159,7 +160,7 @@ class Builder:
         table = Table("trend", f"近 {TREND_MONTHS} 个月趋势", [
             Column("month", "月份"), Column("intake", "受理", INT), Column("due", "到期时限", INT),
             Column("on_time", "按时完成", INT), Column("rate", "按时率", PCT)], rows,
-            note="受理按收到时间所在月份；按时率按时限到期的月份统计，统计时刻同上。")
+            note="受理按收到时间所在月份；按时率按时限到期的月份统计，完成情况截至统计时刻。")
         chart = Chart("trend", "trend", f"近 {TREND_MONTHS} 个月受理量与按时率",
                       [r[0][2:].replace("-", "/") for r in rows],
                       [("受理量", [r[1] for r in rows])], unit="工单（张）",
@@ -198,7 +199,8 @@ class Builder:
         table = Table("flow", "受理、结案与期末未结", [
             Column("type", "类型"), Column("received", "本期受理", INT),
             Column("closed", "本期结案", INT), Column("open_end", "期末未结", INT)], rows,
-            note="本期结案：本期内有结案事件的工单（不论何时受理）；期末未结：统计时刻已受理、未结案的全部工单。")
+            note="本期结案：本期内有结案事件的工单（不论何时受理）；"
+                 "期末未结：本期结束时（进行中的时段为统计时刻）已受理、未结案的全部工单。")
         return Section("flow", "结案与未结", [], [table])
 
     # -- 时限 ----------------------------------------------------------------------------------
@@ -219,11 +221,12 @@ class Builder:
         for stone in missed:
             done = stone.milestone.met_at
             end = done if done is not None else self.as_of
+            late = None if stone.state == UNRECORDED else workdays(self.cal, stone.due, end)
             late_rows.append([str(stone.ticket.get("id")), type_label(stone.ticket.get("type")),
                               str(stone.ticket.get("title", "")),
                               self.name(stone.ticket.get("owner")),
                               self.rules[stone.milestone.rule].title, stone.due, done,
-                              workdays(self.cal, stone.due, end), STATE_LABELS[stone.state]])
+                              late, STATE_LABELS[stone.state]])
         tables = [
             Table("deadlines_rule", "按时限规则", [Column("rule", "时限规则"),
                                               Column("term", "时限"), *STATE_COLUMNS],
@@ -235,7 +238,8 @@ class Builder:
                 Column("owner", "负责人"), Column("rule", "时限规则"), Column("due", "截止", TIME),
                 Column("done", "完成", TIME), Column("late_days", "超出工作日", INT),
                 Column("state", "情况")], late_rows,
-                note="超出工作日：从截止那天数到完成那天（未完成的数到统计时刻）的工作日数。",
+                note="超出工作日：从截止那天数到完成那天（未完成的数到统计时刻）的工作日数；"
+                     "逾期完成的时限留在它到期的月份里，完成后也一直显示。",
                 empty="本期到期的时限都按时完成了。"),
         ]
         notes = []

@@ -2,8 +2,8 @@
 
 Definitions (also said on every report page):
 - intake: tickets whose `received` lies in the period; closed: tickets with a `closed` event in
-  the period; open at the end: received by then and not closed (the last closed/reopened event
-  before the end decides).
+  the period; open at the end: received by the period's end and not closed then (the last
+  closed/reopened event before the end decides).
 - a deadline (时限) is a milestone of kefu.sla: due in the period when its due time is; met on
   time when its stop event is at or before the due time, met late when after (a late one stays
   in the month it was due in, whenever it was met); still open past due when neither met nor
@@ -12,7 +12,9 @@ Definitions (also said on every report page):
 - handling time in working days, on the calendar `kefu due` uses: working days after the day
   work started up to and including the day it was done (same day = 0); median and the 90th
   percentile by the nearest-rank method.
-Events after the report's moment are ignored, so a report of a past period is reproducible.
+A report counts what the records say at its moment (now, or the start of the day the site is
+built for): events after it are ignored, so a report is reproducible for a given moment, and a
+deadline of a past month that was met later shows as met late from then on.
 """
 
 from __future__ import annotations
@@ -111,6 +113,18 @@ class TicketView:
                 closed = False
         self.closed = closed
         self.closed_at = closed_at if closed else None
+
+    def closed_by(self, moment: dt.datetime) -> bool:
+        """Whether the ticket stood closed at `moment` (the last closed/reopened event decides)."""
+        closed = False
+        for event in self.events:
+            if event["at"] > moment:
+                break
+            if event["action"] == "closed":
+                closed = True
+            elif event["action"] == "reopened":
+                closed = False
+        return closed
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.data.get(name, default)

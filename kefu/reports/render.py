@@ -6,6 +6,8 @@ the page, the PDF and `kefu report --format markdown` say the same thing.
 
 from __future__ import annotations
 
+import html
+
 import datetime as dt
 import json
 import unicodedata
@@ -134,7 +136,7 @@ def table_markdown(table: Table, ticket_link: TicketLink | None = None,
 def _ticket(ticket: str, link: TicketLink | None) -> str:
     """A ticket id that never wraps, linked to its page when there is one."""
     target = link(ticket) if link else None
-    text = f'<span class="kefu-id">{md_text(ticket)}</span>'
+    text = f'<span class="kefu-id">{html.escape(ticket)}</span>'
     return f"[{text}]({target})" if target else text
 
 
