@@ -50,11 +50,11 @@ class Period:
         """The period in Chinese: 2026 年 10 月 / 2026 年第 44 周（10 月 26 日至 11 月 1 日）."""
         if self.kind == "month":
             return f"{self.first.year} 年 {self.first.month} 月"
-        span = f"{_day(self.first)}至 {_day(self.last, self.first.year)}"
         if self.kind == "week":
             year, week, _ = self.first.isocalendar()
+            span = f"{_day(self.first, year)}至 {_day(self.last, year)}"
             return f"{year} 年第 {week} 周（{span}）"
-        return span
+        return f"{_day(self.first)}至 {_day(self.last, self.first.year)}"
 
     def contains(self, moment: dt.datetime) -> bool:
         return self.start <= moment < self.end
