@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
 from kefu import files, times
 from kefu.records.kinds import KINDS, Kind
@@ -76,7 +76,8 @@ def _scalar(annotation: Any) -> tuple[str, str] | None:
         return ("INTEGER", rt.INT)
     if annotation is float:
         return ("REAL", rt.SCORE)
-    if isinstance(annotation, type) and issubclass(annotation, dt.datetime):
+    if annotation in (AwareDatetime, NaiveDatetime) or (
+            isinstance(annotation, type) and issubclass(annotation, dt.datetime)):
         return ("TEXT", rt.TIME)
     if isinstance(annotation, type) and issubclass(annotation, dt.date):
         return ("TEXT", rt.DATE)

@@ -11,9 +11,8 @@ A ticket page shows no personal field (no customer, no dealer contact) and is le
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any

@@ -10,7 +10,6 @@ month reports are under 报表 (kefu/reports/site.py).
 from __future__ import annotations
 
 import html
-
 from collections import Counter
 from collections.abc import Collection
 from pathlib import Path

@@ -54,8 +54,8 @@ def test_every_figure_of_october(repo: Path) -> None:
     for key, rows in expected.items():
         assert shown(rep, key) == [[str(v) for v in row] for row in rows], key
     summary = rep.section("summary").notes[1]
-    assert summary == ("本期受理 7 张工单，结案 4 张，期末未结 4 张；到期时限 10 项，按时完成 4 项、"
-                       "逾期完成 4 项、超期未完成 1 项，按时率 40.0%。")
+    assert summary == ("本期受理 7 张工单，结案 4 张，期末未结 4 张；到期时限 10 项，"
+                       "按时完成 4 项、逾期完成 4 项、超期未完成 1 项，按时率 40.0%。")
     assert rep.complete and not rep.provisional
 
 
@@ -131,9 +131,10 @@ def test_kpi_weights_come_from_the_configuration(repo: Path) -> None:
         report(repo, parse_month("2026-10"))
     assert err.value.slug == "kpi-invalid"
     assert "records/kpi.yml:" in err.value.message and "相加等于 100" in err.value.message
-    kpi.write_text(kpi.read_text(encoding="utf-8").replace("weight: 30", "weight: 35")
-                   .replace("weight: 20\n    seed: 绩效考核：订单", "weight: 25\n    seed: 绩效考核：订单"),
-                   encoding="utf-8")
+    text = kpi.read_text(encoding="utf-8").replace("weight: 30", "weight: 35")
+    efficiency = "weight: {}\n    seed: 绩效考核：订单"
+    text = text.replace(efficiency.format(20), efficiency.format(25))
+    kpi.write_text(text, encoding="utf-8")
     row = next(r for r in shown(report(repo, parse_month("2026-10")), "kpi") if r[0] == "陈静")
     # (35×90 + 25×33.3 + 20×100 + 10×80 + 10×70) / 100
     assert row[-2] == "74.8"

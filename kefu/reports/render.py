@@ -6,9 +6,8 @@ the page, the PDF and `kefu report --format markdown` say the same thing.
 
 from __future__ import annotations
 
-import html
-
 import datetime as dt
+import html
 import json
 import unicodedata
 from collections.abc import Callable, Mapping
