@@ -97,3 +97,27 @@ def test_every_kefu_call_uses_real_commands_and_options(path: Path) -> None:
             known = {opt for param in command.params for opt in getattr(param, "opts", [])}
             used = {w for w in words[1:] if w.startswith("--")}
             assert used <= known, f"{path.name}: kefu {words[0]} 不认识 {used - known}"
+
+
+def test_site_workflow_deploys_every_working_morning() -> None:
+    site = _load("site.yml")
+    triggers = site[True]
+    assert {"schedule", "push", "workflow_dispatch"} <= set(triggers)
+    assert triggers["push"]["branches"] == ["main"]
+    # 23:30 UTC is 07:30 in Beijing, before the working day starts
+    assert triggers["schedule"] == [{"cron": "30 23 * * *"}]
+    assert site["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    build, deploy = site["jobs"]["build"], site["jobs"]["deploy"]
+    runs = "\n".join(_runs(site))
+    assert "make install" in runs and "make site" in runs and "kefu calendar --format json" in runs
+    uses = {s["uses"].split("@")[0]: s["uses"].split("@")[1]
+            for job in site["jobs"].values() for s in job["steps"] if "uses" in s}
+    assert uses["actions/upload-pages-artifact"] == "v5" and uses["actions/deploy-pages"] == "v4"
+    assert uses["actions/checkout"] == "v6" and uses["actions/configure-pages"] == "v6"
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    # a day off (by the calendar, make-up Saturdays included) builds nothing on the schedule
+    gate = "steps.day.outputs.workday == 'true'"
+    assert all(gate in s["if"] for s in build["steps"] if s.get("name", "").startswith(
+        ("构建站点", "上传站点")))
