@@ -91,6 +91,9 @@ class Cache:
                 and lasting(entry.row))
 
     def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
+        old = self.entries.get(rel)
+        if old is not None and old.stat == stat and old.blob == blob and _same(old.row, row):
+            return  # checked again with the same result (a verdict time can change): no rewrite
         self.entries[rel] = Entry(stat, blob, row)
         self.dirty = True
 
@@ -117,6 +120,11 @@ class Cache:
                 (folder / old).unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def _same(old: Row, new: Row) -> bool:
+    """Equal results (references compared as a set: their order is not kept)."""
+    return old[:4] == new[:4] and old[5:] == new[5:] and set(old[4]) == set(new[4])
 
 
 def lasting(row: Row) -> bool:

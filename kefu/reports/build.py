@@ -108,8 +108,12 @@ class Builder:
         self.assessments = assessments
         self.tickets = tickets
         self.intake = [t for t in tickets if period.contains(t.data["received"])]
-        self.closed = [t for t in tickets if any(
-            e["action"] == "closed" for e in t.actions_in(period))]
+        # every event of the period once: (time, ticket type, action, ticket)
+        self.events = [(e["at"], t.data.get("type"), e["action"], t) for t in tickets
+                       if t.events and t.events[-1]["at"] >= period.start
+                       for e in t.events if period.contains(e["at"])]
+        closing = {id(t): t for _, _, action, t in self.events if action == "closed"}
+        self.closed = list(closing.values())
         end = min(period.end, as_of)
         self.open_end = [t for t in tickets if t.data["received"] < end and not t.closed_by(end)]
         self.trend = previous_months(month_period(period.last), TREND_MONTHS)
@@ -261,9 +265,8 @@ class Builder:
             by_type[str(view.get("type"))].append(
                 workdays(self.cal, view.data["received"], closing["at"]))
         by_rule_days: dict[str, list[int]] = defaultdict(list)
-        for view in self.tickets:
-            if not any(self.period.contains(e["at"]) for e in view.events):
-                continue
+        touched = {id(t): t for _, _, _, t in self.events}
+        for view in touched.values():
             for stone in _milestones(self, view):
                 if stone.met_at is not None and self.period.contains(stone.met_at):
                     by_rule_days[stone.rule].append(workdays(self.cal, stone.start, stone.met_at))
@@ -366,7 +369,7 @@ class Builder:
                                                for a, n in actions)], rows, note=note))
         rows = []
         for week in [*weeks, self.period]:
-            inquiries = [t for t in self.tickets if t.get("type") == "inquiry"
+            inquiries = [t for t in self.intake if t.get("type") == "inquiry"
                          and week.contains(t.data["received"])]
             channels = Counter(str(t.get("channel")) for t in inquiries)
             rows.append([_week_label(week) if week is not self.period else "合计",
@@ -390,10 +393,10 @@ class Builder:
 
     def _count(self, ttype: str, action: str, span: Period) -> int:
         if action == "received":
-            return sum(1 for t in self.tickets if t.get("type") == ttype
+            return sum(1 for t in self.intake if t.get("type") == ttype
                        and span.contains(t.data["received"]))
-        return sum(1 for t in self.tickets if t.get("type") == ttype
-                   for e in t.actions_in(span) if e["action"] == action)
+        return sum(1 for at, kind, done, _ in self.events
+                   if kind == ttype and done == action and span.contains(at))
 
     # -- 人员工作量 -------------------------------------------------------------------------------
     def workload(self) -> Section:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from kefu.problems import KefuError
 from kefu.times import SHANGHAI
@@ -25,11 +26,11 @@ class Period:
     last: dt.date
     kind: str  # "month", "week" or "range"
 
-    @property
+    @cached_property
     def start(self) -> dt.datetime:
         return dt.datetime.combine(self.first, dt.time(0, 0), tzinfo=SHANGHAI)
 
-    @property
+    @cached_property
     def end(self) -> dt.datetime:
         """The first instant after the period."""
         return dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(0, 0),
