@@ -93,6 +93,6 @@ def test_a_result_time_can_change_is_rechecked_without_rewriting_the_cache(
     written = cache_file.stat().st_mtime_ns
     time.sleep(0.05)
     again = load(repo)
-    assert again.read == 1  # the future-dated file is read again...
+    assert again.read >= 1  # the future-dated file is read again (and any racy one)...
     assert cache_file.stat().st_mtime_ns == written  # ...and the cache left as it was
     assert again.problems == first.problems
