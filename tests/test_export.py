@@ -113,3 +113,20 @@ def test_export_never_overwrites_what_kefu_did_not_make(repo: Path) -> None:
     assert none.exit_code == 2 and "--sqlite" in none.output
     _export("--sqlite", "again.sqlite")
     _export("--sqlite", "again.sqlite")  # its own file is replaced
+
+
+def test_the_readmes_example_queries_run(repo: Path) -> None:
+    """README shows two queries on the export: they run and agree with the report."""
+    import re
+
+    _export("--sqlite", "kefu.sqlite")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sql\n(.*?)```", readme, re.S)
+    assert block is not None
+    statements = [s for s in block.group(1).split(";") if s.strip()]
+    assert len(statements) == 2
+    db = sqlite3.connect(repo / "kefu.sqlite")
+    rates = db.execute(statements[0]).fetchall()
+    assert ("2026-10", "陈静", 7, 42.9) in rates  # as `kefu report --month 2026-10` says
+    assert db.execute(statements[1]).fetchall() == [("星河数码科技有限公司", 2, 1),
+                                                     ("远航电子商行", 1, 0)]
