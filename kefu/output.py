@@ -32,13 +32,25 @@ MD_RULE = "|---|---|---|---|---|"
 
 
 def render(result: Any, fmt: str = "text") -> str:
-    """`result` written in `fmt` (text, json or markdown)."""
+    """`result` written in `fmt` (text, json or markdown); text and Markdown without control
+    characters (JSON escapes them itself)."""
     for cls in type(result).__mro__:
         writers = _WRITERS.get(cls.__name__)
         if writers is not None:
             writer = writers.get(fmt) or writers["text"]
-            return writer(result)
+            out = writer(result)
+            return out if fmt == "json" else printable(out)
     raise TypeError(f"no writer for {type(result).__name__}")
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides/isolates
+# that could make a terminal or a page show text other than what the record holds
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides)."""
+    return _CONTROL.sub("", text)
 
 
 def md_text(text: object) -> str:

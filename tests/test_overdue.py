@@ -174,3 +174,15 @@ def test_open_tickets_in_odd_styles_are_still_listed(tracker: Path) -> None:
     after = find_overdue(tracker, TODAY, within=2)
     assert after.items == before.items
     assert after.problems == []
+
+
+def test_terminal_output_carries_no_control_characters(tracker: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ticket = tracker / "records" / "tickets" / "2026" / "03" / "T-20260316-aaa1.yml"
+    text = ticket.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    ticket.write_text(text.replace(title, 'title: "\\e[31m红字\\e[0m \\u202e反向"'), "utf-8")
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20"])
+    assert "红字" in result.stdout and "反向" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout

@@ -424,3 +424,34 @@ def test_new_refuses_a_year_typo(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
                                        "--received", "1850-01-01T10:00+08:00"])
     assert result.exit_code == 1 and "1850" in result.output and "年份打错" in result.output
     assert len(list((repo / "records/tickets").rglob("*.yml"))) == 1
+
+
+def test_validate_refuses_to_run_outside_a_checkout(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    outside = runner.invoke(main, ["validate"])
+    assert outside.exit_code == 2 and "[not-a-checkout]" in outside.output
+    etc = runner.invoke(main, ["validate", "--root", "/etc"])
+    assert etc.exit_code == 2 and "不是 kefu 仓库" in etc.output
+
+
+def test_files_kefu_would_ignore_are_named(repo: Path) -> None:
+    folder = repo / "records/tickets/2026/03"
+    ticket = folder / "T-20260315-k7m2.yml"
+    shutil.copy(ticket, folder / "T-20260316-abcd.YML")
+    shutil.copy(ticket, folder / "T-20260315-k7m2.yml~")
+    (folder / ".gitkeep").write_text("", "utf-8")
+    result = load(repo, use_cache=False)
+    ignored = {(p.path.rpartition("/")[2], p.severity.value) for p in result.problems
+               if p.slug == "ignored-file"}
+    assert ignored == {("T-20260316-abcd.YML", "warning"), ("T-20260315-k7m2.yml~", "warning")}
+    assert result.errors == []
+    message = next(p.message for p in result.problems if p.path.endswith(".YML"))
+    assert "T-20260316-abcd.yml" in message
+
+
+def test_a_missing_sla_file_is_an_error(repo: Path) -> None:
+    (repo / "records/sla.yml").unlink()
+    assert [(p.slug, p.path) for p in load(repo, use_cache=False).errors] == [
+        ("missing-file", "records/sla.yml")]

@@ -40,7 +40,9 @@ class KefuGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KefuError as err:
-            click.echo(f"错误 [{err.slug}]：{err.message}", err=True)
+            from kefu.output import printable
+
+            click.echo(printable(f"错误 [{err.slug}]：{err.message}"), err=True)
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise

@@ -105,7 +105,7 @@ def deadline(
             slug="unknown-rule",
             exit_code=2,
         )
-    rule = rules[rule_id]
+    rule = rules[rule_id].at(localize(start, rules.tz).date())
     if rule.agreed:
         raise KefuError(
             f"规则 {rule_id}（{rule.title}）没有固定时限："
@@ -172,6 +172,8 @@ def _milestone(
     rules: Rules,
     cal: WorkCalendar,
 ) -> Milestone:
+    if rule.effective_from is not None:  # a term changed: the one of the start's day applies
+        rule = rule.at(localize(start, rules.tz).date())
     if rule.agreed:
         agreed = ticket.get(AGREED_FIELD)
         due = localize(agreed, rules.tz) if isinstance(agreed, dt.date) else None
