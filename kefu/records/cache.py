@@ -179,7 +179,7 @@ def _revive(kind: str | None, data: Any) -> dict[str, Any]:
     """Dates and times back from their ISO text, at the paths the kind's model has them."""
     if type(data) is not dict or kind is None:
         raise TypeError("data")
-    from .check import slots, typed_paths
+    from .paths import slots, typed_paths
 
     for path, of in typed_paths(kind):
         for container, key in slots(data, path, str):
