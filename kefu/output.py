@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kefu.calendar.workcal import Month
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
     from kefu.sla import Deadline
 
@@ -232,6 +233,34 @@ def _month_markdown(month: Month) -> str:
     return "\n".join([*head, *rows]) + "\n"
 
 
+# -- appending to a log -----------------------------------------------------------------------
+def deadline_lines(dues: list[Any]) -> list[str]:
+    """`下一步时限：` and a line per open deadline (kefu.sla.Due), soonest first."""
+    lines = ["下一步时限："] if dues else []
+    for due in dues:
+        mark = "（暂定）" if due.provisional else ""
+        lines.append(f"  {due.title}：截止 {due.due.strftime('%Y-%m-%d %H:%M')}{mark}")
+    return lines
+
+
+def _event_text(result: EventResult) -> str:
+    from kefu.kinds.ticket import STATUS_LABELS
+
+    event = result.event
+    status = STATUS_LABELS.get(str(result.status), result.status)
+    return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
+                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _event_json(result: EventResult) -> str:
+    event = {**result.event, "at": result.event["at"].isoformat()}
+    return dumps({"record": result.record_id, "path": str(result.path), "event": event,
+                  "status": result.status,
+                  "deadlines": [{"rule": d.rule, "title": d.title, "due": d.due.isoformat(),
+                                 "provisional": d.provisional} for d in result.deadlines]})
+
+
 Writer = Callable[[Any], str]
 _WRITERS: dict[str, dict[str, Writer]] = {
     "ValidateResult": {"text": _validate_text, "json": _validate_json,
@@ -241,4 +270,5 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "PrResult": {"text": _pr_text, "json": _pr_json, "markdown": _pr_markdown},
     "Deadline": {"text": _deadline_text, "json": _deadline_json},
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
+    "EventResult": {"text": _event_text, "json": _event_json},
 }
