@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kefu.calendar.workcal import Month
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
     from kefu.sla import Deadline
 
@@ -32,14 +33,26 @@ MD_RULE = "|---|---|---|---|---|"
 
 
 def render(result: Any, fmt: str = "text") -> str:
-    """`result` written in `fmt` (text, json or markdown)."""
+    """`result` written in `fmt` (text, json or markdown); text and Markdown without control
+    characters (JSON escapes them itself)."""
     _add_module_writers()
     for cls in type(result).__mro__:
         writers = _WRITERS.get(cls.__name__)
         if writers is not None:
             writer = writers.get(fmt) or writers["text"]
-            return writer(result)
+            out = writer(result)
+            return out if fmt == "json" else printable(out)
     raise TypeError(f"no writer for {type(result).__name__}")
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides/isolates
+# that could make a terminal or a page show text other than what the record holds
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides)."""
+    return _CONTROL.sub("", text)
 
 
 def md_text(text: object) -> str:
@@ -221,6 +234,34 @@ def _month_markdown(month: Month) -> str:
     return "\n".join([*head, *rows]) + "\n"
 
 
+# -- appending to a log -----------------------------------------------------------------------
+def deadline_lines(dues: list[Any]) -> list[str]:
+    """`下一步时限：` and a line per open deadline (kefu.sla.Due), soonest first."""
+    lines = ["下一步时限："] if dues else []
+    for due in dues:
+        mark = "（暂定）" if due.provisional else ""
+        lines.append(f"  {due.title}：截止 {due.due.strftime('%Y-%m-%d %H:%M')}{mark}")
+    return lines
+
+
+def _event_text(result: EventResult) -> str:
+    from kefu.kinds.ticket import STATUS_LABELS
+
+    event = result.event
+    status = STATUS_LABELS.get(str(result.status), result.status)
+    return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
+                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _event_json(result: EventResult) -> str:
+    event = {**result.event, "at": result.event["at"].isoformat()}
+    return dumps({"record": result.record_id, "path": str(result.path), "event": event,
+                  "status": result.status,
+                  "deadlines": [{"rule": d.rule, "title": d.title, "due": d.due.isoformat(),
+                                 "provisional": d.provisional} for d in result.deadlines]})
+
+
 Writer = Callable[[Any], str]
 _WRITERS: dict[str, dict[str, Writer]] = {
     "ValidateResult": {"text": _validate_text, "json": _validate_json,
@@ -230,13 +271,17 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "PrResult": {"text": _pr_text, "json": _pr_json, "markdown": _pr_markdown},
     "Deadline": {"text": _deadline_text, "json": _deadline_json},
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
+    "EventResult": {"text": _event_text, "json": _event_json},
 }
 
 
-def page_text(text: object) -> str:
+def page_text(text: object, known: Iterable[str] = ()) -> str:
     """Record free text (titles, notes, names) as every generated page and printed report shows
-    it: the one place that decides how record text reaches the site and the PDF."""
-    return md_text(text)
+    it: the one place that decides how record text reaches the site and the PDF. Phone numbers,
+    e-mails and ID numbers are masked, and so is each `known` personal value of the records."""
+    from kefu.privacy import mask
+
+    return md_text(mask(str(text), known))
 
 
 # Result types whose writers live in their own module (big reports): type name -> module holding

@@ -25,6 +25,7 @@ from kefu.kinds.ticket import (
     TYPE_LABELS,
 )
 from kefu.output import md_text, page_text
+from kefu.records import personal_values
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
 
@@ -64,10 +65,11 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     people = {r.id: str(r.data.get("name") or r.id) for r in loaded.of_kind("person")}
     dealers = {r.id: str(r.data.get("company") or r.id) for r in loaded.of_kind("dealer")}
     forms = _form_titles(ws)
+    known = personal_values(loaded)  # a customer's name typed into a note is masked too
     for ticket in tickets:
         record_id = str(ticket.get("id"))
         if record_id in chosen:
-            text = ticket_page(ws, ticket, people, dealers, forms)
+            text = ticket_page(ws, ticket, people, dealers, forms, known)
             path = folder / f"{record_id}.md"
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
@@ -83,8 +85,13 @@ def _form_titles(ws: Workspace) -> dict[str, str]:
 
 
 def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, str],
-                dealers: Mapping[str, str], forms: Mapping[str, str]) -> str:
-    """One ticket's page as Markdown (no personal field)."""
+                dealers: Mapping[str, str], forms: Mapping[str, str],
+                known: Collection[str] = ()) -> str:
+    """One ticket's page as Markdown (no personal field; free text masked)."""
+
+    def text(value: Any) -> str:
+        return page_text(value, known)
+
     from kefu.records.kinds import KINDS
     from kefu.reports.figures import STATE_LABELS, TicketView, classify
     from kefu.sla import milestones
@@ -103,9 +110,9 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         ("状态", labelled(STATUS_LABELS, ticket.get("status"))),
         ("投诉等级", labelled(LEVEL_LABELS, ticket.get("level"))),
         ("来源渠道", labelled(CHANNEL_LABELS, ticket.get("channel"))),
-        ("代理商", page_text(dealers.get(str(dealer), str(dealer))) if dealer else "—"),
-        ("产品", page_text(ticket.get("product")) if ticket.get("product") else "—"),
-        ("责任部门", page_text(ticket.get("department")) if ticket.get("department") else "—"),
+        ("代理商", text(dealers.get(str(dealer), str(dealer))) if dealer else "—"),
+        ("产品", text(ticket.get("product")) if ticket.get("product") else "—"),
+        ("责任部门", text(ticket.get("department")) if ticket.get("department") else "—"),
         ("负责人", name(ticket.get("owner"))),
         ("收到时间", _stamp(ticket.get("received"))),
         ("约定期限", _stamp(ticket.get("agreed_due"))),
@@ -119,7 +126,7 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         "",
         f'# 工单 <span class="kefu-id">{html.escape(record_id)}</span>',
         "",
-        f"**{page_text(ticket.get('title', ''))}**",
+        f"**{text(ticket.get('title', ''))}**",
         "",
         f"本页由 `kefu` 根据记录生成，截至 {ws.today.isoformat()}；"
         "不含顾客、代理商联系人等个人信息。"
@@ -150,7 +157,7 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
     for event in ticket.get("events") or ():
         lines.append(f"| {_stamp(event.get('at'))} | {name(event.get('by'))} | "
                      f"{labelled(ACTION_LABELS, event.get('action'))} | "
-                     f"{page_text(event.get('note')) if event.get('note') else ''} |")
+                     f"{text(event.get('note')) if event.get('note') else ''} |")
     fillers = [f for f in KINDS["ticket"].forms
                if all(ticket.get(k) == v for k, v in f.when.items())]
     lines += ["", "## 可打印的表单", ""]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
@@ -25,7 +26,8 @@ from kefu.output import (
     state_text,
 )
 from kefu.overdue import Item, OverdueReport, grouped, scan
-from kefu.records import LoadResult
+from kefu.privacy import mask
+from kefu.records import LoadResult, personal_values
 from kefu.workspace import Workspace
 
 PAGE = "tracker.md"
@@ -52,8 +54,10 @@ def tracker_page(ws: Workspace, out: Path | None = None) -> str:
     result = ws.load()
     tickets = [r.data for r in result.of_kind("ticket")]
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
-    report = OverdueReport(day, SITE_WITHIN, scan(
-        (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN))
+    known = personal_values(result)  # a customer's name typed into a title is masked too
+    items = [replace(item, title=mask(item.title, known)) for item in scan(
+        (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN)]
+    report = OverdueReport(day, SITE_WITHIN, items)
     with_pages = pages_for(ws, tickets)
     invalid = len({p.path for p in result.errors})
     parts = [

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from kefu import times
 from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
+from kefu.privacy import mask
 from kefu.problems import KefuError
-from kefu.records import LoadResult
+from kefu.records import LoadResult, personal_values
 from kefu.workspace import Workspace
 
 from . import kpi
@@ -91,7 +92,9 @@ def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
     assessments = [r.data for r in result.of_kind("assessment")]
     tickets = views((r.data for r in result.of_kind("ticket")), as_of)
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
-    Builder(ws, period, as_of, tickets, people, active, dealers, assessments, report).run()
+    builder = Builder(ws, period, as_of, tickets, people, active, dealers, assessments, report)
+    builder.known = personal_values(result)
+    builder.run()
     return report
 
 
@@ -122,6 +125,12 @@ class Builder:
         self.stones = [s for s in stones if period.contains(s.due)]
         self.trend_stones = stones
         report.provisional = any(s.milestone.provisional for s in self.stones)
+
+    known: Collection[str] = ()  # personal values of the records: masked in free text
+
+    def text(self, value: Any) -> str:
+        """Free text of a record (a title) with personal data masked."""
+        return mask(str(value or ""), self.known)
 
     def name(self, person: Any) -> str:
         return self.people.get(str(person), str(person)) if person else "（未指定）"
@@ -227,7 +236,7 @@ class Builder:
             end = done if done is not None else self.as_of
             late = None if stone.state == UNRECORDED else workdays(self.cal, stone.due, end)
             late_rows.append([str(stone.ticket.get("id")), type_label(stone.ticket.get("type")),
-                              str(stone.ticket.get("title", "")),
+                              self.text(stone.ticket.get("title")),
                               self.name(stone.ticket.get("owner")),
                               self.rules[stone.milestone.rule].title, stone.due, done,
                               late, STATE_LABELS[stone.state]])
@@ -309,10 +318,10 @@ class Builder:
         dept_rows = [[dept, sum(c.values()), *(c[code] for code in LEVEL_LABELS)]
                      for dept, c in sorted(departments.items(),
                                            key=lambda kv: (-sum(kv[1].values()), kv[0]))]
-        causes = tally(str(t.get("title", "")) for t in complaints)[:TOP]
+        causes = tally(self.text(t.get("title")) for t in complaints)[:TOP]
         products = tally(product_model(t.get("product")) for t in complaints)[:TOP]
         critical = [t for t in complaints if t.get("level") == "critical"]
-        case_rows = [[str(t.get("id")), str(t.get("title", "")), label({}, t.get("department")),
+        case_rows = [[str(t.get("id")), self.text(t.get("title")), label({}, t.get("department")),
                       self.name(t.get("owner")), t.get("agreed_due"),
                       "已结案" if t.closed else "未结案"] for t in critical]
         tables = [
@@ -383,7 +392,7 @@ class Builder:
             note="服务手册 2.10、4.1.3：按周统计热线电话及邮件咨询数据，并做月度汇总。"))
         inquiries = [t for t in self.intake if t.get("type") == "inquiry"]
         category_rows = [[name, n, n / len(inquiries)]
-                         for name, n in tally(str(t.get("title", "")) for t in inquiries)]
+                         for name, n in tally(self.text(t.get("title")) for t in inquiries)]
         tables.append(Table("inquiry_category", "咨询类别与咨询率", [
             Column("category", "类别（工单标题）"), Column("count", "件数", INT),
             Column("share", "占比", PCT)], category_rows,
