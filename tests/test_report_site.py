@@ -130,7 +130,10 @@ def test_built_site_has_reports_and_ticket_pages(built_site: BuiltSite) -> None:
     assert '<span class="kefu-id">' in tracker and "报表" in tracker
     index = json.loads((built_site.path / "search" / "search_index.json").read_text(
         encoding="utf-8"))
-    assert not [d for d in index["docs"] if d["location"].startswith("generated/tickets/")]
+    locations = [d["location"] for d in index["docs"]]
+    assert not [p for p in locations if p.startswith(("generated/tickets/",
+                                                      "generated/reports/20"))]
+    assert any(p.startswith("generated/reports/index.html") for p in locations)
 
 
 def test_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

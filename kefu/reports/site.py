@@ -89,7 +89,8 @@ def _front(title: str) -> str:
             f"title: {json.dumps('报表：' + title, ensure_ascii=False)}\n"
             "description: 客服部月度报表：受理、结案、时限按时率、办理时长、投诉分析、"
             "返修/DOA/热线周统计、人员工作量与 KPI，每次构建站点时从 records/ 生成。\n"
-            "tags:\n  - 报表\n  - 月报\n  - 月度总结\n---\n\n")
+            "search:\n  exclude: true\n"  # figures, not answers: the overview page is searched
+            "---\n\n")
 
 
 def index_page(reports: list[Report]) -> str:
