@@ -78,6 +78,7 @@ def corpus_steps(repo: Path) -> None:
 
 def site_copy(target: Path, tickets: int | None) -> Path:
     """The handbook's sources with the sample records, or with `tickets` generated tickets."""
+    target.mkdir(parents=True)
     for name in ("mkdocs.yml", "docs", "hooks", "overrides", "forms", "records", "schemas"):
         source = ROOT / name
         if source.is_dir():

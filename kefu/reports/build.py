@@ -12,6 +12,7 @@ from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
+from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
 
 from . import kpi
@@ -106,6 +107,7 @@ class Builder:
                  dealers: Mapping[str, str], assessments: Sequence[Mapping[str, Any]],
                  report: Report) -> None:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
+        self._masked: dict[str, str] = {}
         self.rules, self.cal = ws.rules, ws.calendar
         self.people, self.active, self.dealers = people, active, dealers
         self.assessments = assessments
@@ -129,8 +131,12 @@ class Builder:
     known: Collection[str] = ()  # personal values of the records: masked in free text
 
     def text(self, value: Any) -> str:
-        """Free text of a record (a title) with personal data masked."""
-        return mask(str(value or ""), self.known)
+        """Free text of a record (a title) with personal data masked (titles repeat: memoized)."""
+        key = str(value or "")
+        done = self._masked.get(key)
+        if done is None:
+            done = self._masked[key] = mask(key, self.known)
+        return done
 
     def name(self, person: Any) -> str:
         return self.people.get(str(person), str(person)) if person else "（未指定）"
@@ -161,15 +167,19 @@ class Builder:
         if self.report.skipped_files:
             notes.append(f"有 {self.report.skipped_files} 个记录文件有错误，未计入："
                          "请运行 kefu validate 查看。")
-        per_month: dict[str, Counts] = defaultdict(Counts)
+        per_month: dict[tuple[int, int], Counts] = defaultdict(Counts)
         for stone in self.trend_stones:
-            per_month[f"{local_day(stone.due):%Y-%m}"].add(stone.state)
-        intake = Counter(f"{local_day(t.data['received']):%Y-%m}" for t in self.tickets)
+            due = local_day(stone.due)
+            per_month[due.year, due.month].add(stone.state)
+        intake: Counter[tuple[int, int]] = Counter()
+        for t in self.tickets:  # every ticket: a (year, month) key, no string formatting
+            day = t.data["received"].astimezone(SHANGHAI)
+            intake[day.year, day.month] += 1
         rows: list[list[Any]] = []
         for month in self.trend:
-            key = f"{month.first:%Y-%m}"
+            key = (month.first.year, month.first.month)
             c = per_month[key]
-            rows.append([key, intake[key], c.due, c.states[ON_TIME], c.rate])
+            rows.append([f"{month.first:%Y-%m}", intake[key], c.due, c.states[ON_TIME], c.rate])
         table = Table("trend", f"近 {TREND_MONTHS} 个月趋势", [
             Column("month", "月份"), Column("intake", "受理", INT), Column("due", "到期时限", INT),
             Column("on_time", "按时完成", INT), Column("rate", "按时率", PCT)], rows,
