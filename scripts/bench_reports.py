@@ -9,7 +9,7 @@ page per ticket for the sample data within 2x the build without them. Steps:
    each a fresh process; the in-process split of the warm report (loading vs computing);
 2. the sample data (this checkout): `kefu site build` with every generator, then with only the
    generators main had before issue 10 (forms, dashboard, deadlines page), each twice;
-3. how the build grows with tickets: the handbook with 0, 500 and 2,000 ticket pages, the cost
+3. how the build grows with tickets: the handbook with 100, 600 and 2,000 ticket pages, the cost
    per ticket page, and what 100,000 pages would cost (why kefu/ticket_pages.py caps them).
 """
 
@@ -94,8 +94,24 @@ def site_copy(target: Path, tickets: int | None) -> Path:
     return target
 
 
+def before_config(repo: Path) -> Path:
+    """A copy of `repo` whose mkdocs.yml has no 报表 section and no reports hook (main before)."""
+    target = repo.with_name(repo.name + "-before")
+    if not target.exists():
+        shutil.copytree(repo, target, symlinks=True)
+        config = target / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        text = "\n".join(line for line in text.splitlines()
+                         if "reports_nav" not in line and "generated/reports/" not in line
+                         and line.strip() != "- 报表:") + "\n"
+        config.write_text(text, encoding="utf-8")
+    return target
+
+
 def build(repo: Path, which: str, limit: int, label: str, out: Path) -> float:
     script = BUILD.format(before=BEFORE)
+    if which == "before":
+        repo = before_config(repo)
     shutil.rmtree(out, ignore_errors=True)
     return timed(label, [sys.executable, "-c", script, str(repo), which, str(limit), str(out)],
                  ROOT)
@@ -115,7 +131,7 @@ def site_steps(work: Path) -> None:
 
 def growth_steps(work: Path) -> None:
     figures = []
-    for count in (0, 500, 2000):
+    for count in (100, 600, 2000):
         repo = site_copy(work / f"grow-{count}", count)
         out = work / f"grow-{count}-site"
         build(repo, "all", count, f"站点构建（{count} 张工单、各一页，绘图缓存）", out)
