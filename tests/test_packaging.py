@@ -37,35 +37,31 @@ def test_license_is_an_spdx_expression_not_a_table() -> None:
     assert isinstance(license_, str) and license_.startswith("LicenseRef-")
 
 
-def test_building_kefu_prints_no_warning(tmp_path: Path) -> None:
+def _build(tmp_path: Path, pyproject: str) -> subprocess.CompletedProcess[str]:
+    """Build a copy of kefu with `pyproject` as its pyproject.toml, as pip would."""
     project = tmp_path / "project"
     project.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / name, project / name)
+    (project / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    shutil.copy(ROOT / "README.md", project / "README.md")
     shutil.copytree(ROOT / "kefu", project / "kefu",
                     ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path / "wheel"
     out.mkdir()
-    run = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=project,
-                         capture_output=True, text=True, check=False)
+    return subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=project,
+                          capture_output=True, text=True, check=False)
+
+
+def test_building_kefu_prints_no_warning(tmp_path: Path) -> None:
+    run = _build(tmp_path, (ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Warning" not in run.stderr, run.stderr[-3000:]
     assert run.stdout.strip().endswith(".whl")
 
 
 def test_the_warning_check_would_see_the_old_license_table(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     old = text.replace(f'license = "{_pyproject()["project"]["license"]}"',  # type: ignore[index]
                        'license = { text = "Proprietary" }')
     assert old != text
-    (project / "pyproject.toml").write_text(old, encoding="utf-8")
-    shutil.copy(ROOT / "README.md", project / "README.md")
-    shutil.copytree(ROOT / "kefu", project / "kefu",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    out = tmp_path / "wheel"
-    out.mkdir()
-    run = subprocess.run([sys.executable, "-c", BUILD, str(out)], cwd=project,
-                         capture_output=True, text=True, check=False)
+    run = _build(tmp_path, old)
     assert run.returncode != 0 and "license" in run.stderr
