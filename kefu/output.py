@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kefu.problems import Problem
 
 if TYPE_CHECKING:
-    from kefu.calendar.workcal import Month
+    from kefu.calendar.workcal import DayInfo, Month
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
     from kefu.records.validate import ValidateResult
@@ -211,10 +211,7 @@ def _deadline_json(result: Deadline) -> str:
 
 
 def _month_text(month: Month) -> str:
-    from kefu.calendar import describe_source
-
-    return "\n".join(f"{d.date.isoformat()} {d.weekday_name}  {d.state}  {d.name}  "
-                     f"（{describe_source(d)}）" for d in month.days)
+    return "\n".join(_day_text(d) for d in month.days)
 
 
 def _month_json(month: Month) -> str:
@@ -232,6 +229,18 @@ def _month_markdown(month: Month) -> str:
     return "\n".join([*head, *rows]) + "\n"
 
 
+def _day_text(day: DayInfo) -> str:
+    from kefu.calendar import describe_source
+
+    return (f"{day.date.isoformat()} {day.weekday_name}  {day.state}  {day.name}  "
+            f"（{describe_source(day)}）")
+
+
+def _day_json(day: DayInfo) -> str:
+    return dumps({"date": day.date.isoformat(), "workday": day.workday, "name": day.name,
+                  "source": day.source, "provisional": day.provisional})
+
+
 Writer = Callable[[Any], str]
 _WRITERS: dict[str, dict[str, Writer]] = {
     "ValidateResult": {"text": _validate_text, "json": _validate_json,
@@ -241,4 +250,5 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "PrResult": {"text": _pr_text, "json": _pr_json, "markdown": _pr_markdown},
     "Deadline": {"text": _deadline_text, "json": _deadline_json},
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
+    "DayInfo": {"text": _day_text, "json": _day_json},
 }
