@@ -64,7 +64,14 @@ def md_text(text: object) -> str:
 def md_message(text: str) -> str:
     """A Chinese message in Markdown: its `code` spans kept as code, the rest made inert."""
     parts = re.split(r"`([^`\n]*)`", text)
-    return "".join(f"`{part}`" if index % 2 else md_text(part) for index, part in enumerate(parts))
+    return "".join(f"`{part}`" if index % 2 else _spaced(part) for index, part in enumerate(parts))
+
+
+def _spaced(text: str) -> str:
+    """md_text, keeping one space where `text` began or ended with one (beside a code span)."""
+    head = " " if text[:1].isspace() else ""
+    tail = " " if text[-1:].isspace() and text.strip() else ""
+    return head + md_text(text) + tail
 
 
 def dumps(data: Any) -> str:

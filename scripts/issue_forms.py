@@ -1,4 +1,4 @@
-"""Write the GitHub issue forms (.github/ISSUE_TEMPLATE/) from the ticket model (`--check` compares).
+"""Write the GitHub issue forms (.github/ISSUE_TEMPLATE/) from the ticket model; `--check` compares.
 
 Run after changing the ticket model's fields or labels; tests/test_intake.py fails while stale.
 """
