@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kefu.intake import IntakeResult, NextDeadline
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
     from kefu.sla import Deadline
 
@@ -329,6 +330,34 @@ def _intake_json(result: IntakeResult) -> str:
                   "problems": result.problems, "comment": printable(_intake_markdown(result))})
 
 
+# -- appending to a log -----------------------------------------------------------------------
+def deadline_lines(dues: list[Any]) -> list[str]:
+    """`下一步时限：` and a line per open deadline (kefu.sla.Due), soonest first."""
+    lines = ["下一步时限："] if dues else []
+    for due in dues:
+        mark = "（暂定）" if due.provisional else ""
+        lines.append(f"  {due.title}：截止 {due.due.strftime('%Y-%m-%d %H:%M')}{mark}")
+    return lines
+
+
+def _event_text(result: EventResult) -> str:
+    from kefu.kinds.ticket import STATUS_LABELS
+
+    event = result.event
+    status = STATUS_LABELS.get(str(result.status), result.status)
+    return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
+                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _event_json(result: EventResult) -> str:
+    event = {**result.event, "at": result.event["at"].isoformat()}
+    return dumps({"record": result.record_id, "path": str(result.path), "event": event,
+                  "status": result.status,
+                  "deadlines": [{"rule": d.rule, "title": d.title, "due": d.due.isoformat(),
+                                 "provisional": d.provisional} for d in result.deadlines]})
+
+
 Writer = Callable[[Any], str]
 _WRITERS: dict[str, dict[str, Writer]] = {
     "ValidateResult": {"text": _validate_text, "json": _validate_json,
@@ -340,4 +369,7 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
     "DayInfo": {"text": _day_text, "json": _day_json},
     "IntakeResult": {"text": _intake_text, "json": _intake_json, "markdown": _intake_markdown},
+
+
+    "EventResult": {"text": _event_text, "json": _event_json},
 }

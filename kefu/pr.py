@@ -3,7 +3,8 @@
 What the branch changed since its fork point with the base, and what each of its commits did:
 - changed and added record files must be valid, as committed (not as in the working tree);
 - a record closed at the fork point or at the base's current tip (its kind says when) may only
-  gain entries at the end of its log (档案一经签发不得擅自更改); everything else stays equal;
+  gain entries at the end of its log (档案一经签发不得擅自更改); everything else stays equal,
+  but for its status when the entries gained include its reopening;
 - no record file may be deleted (or moved: a move is a deletion plus a new file);
 - a new file may not take an id that a record of the base already has under another path;
 - records/sla.yml: a rule's term changes only with `effective_from` (a future day) and the old
@@ -195,8 +196,9 @@ def _closed_edits(path: str, before: bytes, after: bytes, closed: bool) -> list[
                         "这次改动使文件无法解析，请恢复原内容后只追加。")]
     (old_data, _), (new_data, text) = old, new
     old_events, new_events = old_data.get(log) or [], new_data.get(log) or []
+    free = {log, *_reopened(kind, old_events, new_events)}
     for key in sorted(set(old_data) | set(new_data), key=_order(text)):
-        if key != log and old_data.get(key) != new_data.get(key):
+        if key not in free and old_data.get(key) != new_data.get(key):
             return [Problem(path, *locate(text, (key,)), "closed-record-edited",
                             f"该{kind.title}在基准分支上已结案，不得修改字段 `{key}`"
                             "（档案一经签发不得擅自更改）：请恢复原值；"
@@ -212,6 +214,17 @@ def _closed_edits(path: str, before: bytes, after: bytes, closed: bool) -> list[
                             f"`{log}` 的第 {index + 1} 条被修改或删除："
                             "已有记录必须保持原样，只能在末尾追加。")]
     return []
+
+
+def _reopened(kind: Any, old_events: Any, new_events: Any) -> tuple[str, ...]:
+    """The fields a closed record may change because the branch appended its reopening."""
+    rules = kind.events
+    if rules is None or not isinstance(old_events, list) or not isinstance(new_events, list):
+        return ()
+    added = new_events[len(old_events):]
+    if any(isinstance(e, dict) and e.get("action") == rules.reopen for e in added):
+        return rules.changes
+    return ()
 
 
 def _order(text: str) -> Any:

@@ -251,13 +251,17 @@ def _origin_and_clone(tmp_path: Path) -> Path:
     return clone
 
 
-def test_intake_job_turns_a_form_into_a_validated_commit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("body", "form"), [("new-complaint", "new-ticket"),
+                                            ("event-reopen", "ticket-event")])
+def test_intake_job_turns_a_form_into_a_validated_commit(body: str, form: str,
+                                                         tmp_path: Path) -> None:
+    """A new ticket, and a closed ticket reopened: check-pr accepts both against main."""
     _jq()
     clone = _origin_and_clone(tmp_path)
-    body = (INTAKE / "bodies" / "new-complaint.md").read_text(encoding="utf-8")
-    done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=body)
+    text = (INTAKE / "bodies" / f"{body}.md").read_text(encoding="utf-8")
+    done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=text)
     assert done.returncode == 0, done.stderr
-    assert outputs["ok"] == "true" and outputs["form"] == "new-ticket"
+    assert outputs["ok"] == "true" and outputs["form"] == form
     assert outputs["path"] == f"records/tickets/2026/11/{outputs['record']}.yml"
     comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
     assert outputs["record"] in comment and "一般投诉答复" in comment

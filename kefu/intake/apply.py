@@ -167,7 +167,7 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
         done = append_event(ws, record_id, action, note=note, at=at, by=by)
     result.ok, result.record_id, result.action = True, done.record_id, action
     result.path = done.path.resolve().relative_to(ws.root).as_posix()
-    result.status, result.event = done.status, _plain(done.event)
+    result.status, result.event = done.status or "", _plain(done.event)
     result.by_name = ws.name(result.event.get("by"))
     loaded = ws.load([done.path], use_cache=False)
     record = next(r for r in loaded.records if r.kind == "ticket")
@@ -217,24 +217,10 @@ def _choice(item: Field, text: str) -> str:
 
 def _person(ws: Workspace, item: Field, text: str) -> str:
     """A person's id from their id or their name (张敏 -> zhangmin), as staff records say."""
-    people = ws.people
-    if text in people or not people:
-        return text
-    named = [pid for pid, name in people.items() if name == text]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise _Bad(f"「{item.label}」：有 {len(named)} 位同事叫“{_shown(text)}”，"
-                   f"请写员工编号（{'、'.join(named)}）。")
-    keys = [*people, *people.values()]
-    close = difflib.get_close_matches(text, keys, n=1, cutoff=0.6)
-    hint = ""
-    if close:
-        pid = close[0] if close[0] in people else next(p for p, n in people.items()
-                                                       if n == close[0])
-        hint = f"是不是 {pid}（{people[pid]}）？"
-    raise _Bad(f"「{item.label}」“{_shown(text)}”不是已登记的员工：{hint}"
-               "请写员工编号（如 zhangmin）或姓名（如 张敏）。")
+    try:
+        return ws.person(text, f"「{item.label}」")
+    except KefuError as err:
+        raise _Bad(err.message) from None
 
 
 def _time(item: Field, text: str) -> dt.datetime:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import ConfigDict, Field
 
 from kefu.records.ids import fresh_id
-from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Option, Reference
+from kefu.records.kinds import Creator, Events, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Stamp, Strict, Text
 from kefu.times import SHANGHAI
 
@@ -218,6 +218,57 @@ def is_closed(data: Mapping[str, Any]) -> bool:
     return data.get("status") == "closed"
 
 
+# What can happen to a ticket of each type (besides receiving, assigning, notes, closing and
+# reopening, which happen to every one).
+COMMON_ACTIONS = ("received", "assigned", "note", "closed", "reopened")
+ACTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "complaint": ("escalated", "dept-feedback", "replied", "called-back"),
+    "repair": ("inspected", "sent-to-factory", "returned", "replied"),
+    "doa": ("approved", "unit-received", "shipped", "returned", "replied"),
+    "inquiry": ("escalated", "dept-feedback", "replied"),
+    "callback": ("called-back", "replied"),
+    "work-request": ("escalated", "dept-feedback", "replied"),
+}
+
+
+def refuse_event(ticket: Mapping[str, Any], action: str) -> str | None:
+    """Why `action` cannot be added to this ticket now, in Chinese; None when it can."""
+    kind, status = str(ticket.get("type")), ticket.get("status")
+    label = ACTION_LABELS.get(action, action)
+    if action == "reopened" and status != "closed":
+        return "只有已结案的工单才能重新打开。"
+    if action == "closed" and status == "closed":
+        return "这张工单已经结案了。"
+    if status == "closed" and action not in ("reopened", "note"):
+        return (f"这张工单已结案，不能再登记“{label}”：如对方又来反映同一件事，"
+                "请先 `kefu reopen 工单编号 --reason 原因` 重新打开。")
+    if action not in COMMON_ACTIONS + ACTIONS_BY_TYPE.get(kind, ()):
+        fits = "、".join(f"{a}（{ACTION_LABELS[a]}）" for a in ACTIONS_BY_TYPE.get(kind, ()))
+        return (f"{TYPE_LABELS.get(kind, kind)}工单没有“{label}”这一步。"
+                f"它可以登记：{fits}，以及备注、结案。")
+    return None
+
+
+def open_deadlines(ws: Any, ticket: Mapping[str, Any]) -> list[Any]:
+    """The ticket's deadlines not yet met, soonest first (none once it is closed)."""
+    from kefu.sla import dues, milestones
+
+    if ticket.get("status") == "closed":
+        return []
+    return dues(milestones(ticket, ws.rules, ws.calendar), ws.rules)
+
+
+def after_event(ticket: Mapping[str, Any], action: str) -> dict[str, Any]:
+    """The status that goes with the new event (kept consistent by construction)."""
+    if action == "closed":
+        return {"status": "closed"}
+    if action == "reopened":
+        return {"status": "in-progress"}
+    if ticket.get("status") == "open" and action not in ("received", "note"):
+        return {"status": "in-progress"}
+    return {}
+
+
 _FORMS = "kefu.kinds.ticket_forms:"
 KIND = Kind(
     "ticket", "工单", Ticket, folder="tickets",
@@ -236,7 +287,7 @@ KIND = Kind(
         derived=("id", "type", "events"),
         defaulted=("received", "channel", "status"),
         extra=(Option("note", "第一条事件（受理）的备注"),
-               Option("by", "受理人员工编号（默认为负责人）")),
+               Option("by", "受理人员工编号或姓名（默认为负责人）", refers="person")),
     ),
     forms=(
         FormFiller("complaint-report", _FORMS + "complaint", "投诉工单", {"type": "complaint"}),
@@ -250,4 +301,6 @@ KIND = Kind(
     ),
     closed=is_closed,
     log="events",
+    events=Events(refuse=refuse_event, after=after_event),
+    deadlines=open_deadlines,
 )

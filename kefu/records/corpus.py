@@ -270,29 +270,31 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
-        entry = cached.get(rel)
-        if entry is not None and want_data and entry.row[5] and passes(entry.row[0],
-                                                                       entry.row[6], where):
+        entry = store.get(rel) if store is not None else None
+        row = entry.row if entry is not None else None
+        if row is not None and want_data and row[5] and passes(row[0], row[6], where):
             entry = None  # checked before without keeping the data it needs now: parse again
         if entry is not None and store is not None:
             try:
                 stat = os.stat(f"{base}/{rel}", follow_symlinks=False)
             except OSError:
                 stat = None
-            if stat is not None and store.answers(rel, stat, entry):
-                results[rel] = FileResult.from_row(rel, entry.row)
+            if stat is not None and row is not None and store.answers(rel, stat, entry):
+                results[rel] = FileResult.from_row(rel, row)
                 continue
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
-        reusable = entry is not None and cache.lasting(entry.row)
+        reusable = row is not None and cache.lasting(row)
         todo.append((rel, entry.blob if entry is not None and reusable else None))
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
-    for rel, key, digest, row in workers.run(root, todo, jobs, want_data, where, skip,
-                                             use_cache):
-        if row is None:  # content unchanged, only touched
+    for rel, key, digest, fresh in workers.run(root, todo, jobs, want_data, where, skip,
+                                               use_cache):
+        if fresh is None:  # content unchanged, only touched
             row = cached[rel].row
+            assert row is not None  # the blob id came from an entry of the right shape
         else:
+            row = fresh
             parsed.add(rel)
         results[rel] = FileResult.from_row(rel, row)
         kind = KINDS.get(row[0] or "")
@@ -318,6 +320,7 @@ def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
                 rest.append((rel, digest))
                 continue
             row = store.entries[rel].row
+            assert row is not None
             store.put(rel, cache.stat_key(stat), digest, row)
             results[rel] = FileResult.from_row(rel, row)
         else:

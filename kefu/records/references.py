@@ -34,7 +34,7 @@ def refs_of(kind: Kind, data: dict[str, Any]) -> list[Ref]:
                         found.add((target, value))
         else:
             found.update((target, v) for _, v in walk(data, path, ()) if isinstance(v, str))
-    return list(found)
+    return sorted(found)  # a stable order: the same file gives the same result
 
 
 def walk(node: Any, path: Sequence[str], loc: Loc) -> Iterable[tuple[Loc, Any]]:
