@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kefu.kinds.ticket import ACTION_HELP, ACTION_LABELS, TYPE_LABELS
+from kefu.kinds.ticket import (
+    ACTION_HELP,
+    ACTION_LABELS,
+    ACTIONS_BY_TYPE,
+    COMMON_ACTIONS,
+    TYPE_LABELS,
+)
 from kefu.output import md_text
 from kefu.site_rules import PAGE as RULES_PAGE
 from kefu.site_rules import action_text, applies_text
 from kefu.sla import Rule, Rules
+from kefu.sla.deadlines import REOPENED
 from kefu.workspace import Workspace
 
 PAGE = "events.md"
-CLOSED, REOPENED = "closed", "reopened"
+CLOSED, RECEIVED = "closed", "received"
 
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
@@ -42,12 +49,12 @@ def events_page(rules: Rules) -> str:
         "本页由 `kefu` 根据工单模型和 `records/sla.yml` 自动生成；"
         "怎么记事件见[如何登记和更新工单](../guide/index.md)。",
         "",
-        "| 事件 | 代码 | 什么时候记 | 对时限的影响 |",
-        "|---|---|---|---|",
+        "| 事件 | 代码 | 哪些工单 | 什么时候记 | 对时限的影响 |",
+        "|---|---|---|---|---|",
     ]
     for code, label in ACTION_LABELS.items():
-        lines.append(f"| **{md_text(label)}** | `{code}` | {md_text(ACTION_HELP[code])} "
-                     f"| {effect(code, rules)} |")
+        lines.append(f"| **{md_text(label)}** | `{code}` | {types_text(code)} "
+                     f"| {md_text(ACTION_HELP[code])} | {effect(code, rules)} |")
     lines += ["", "## 各类工单的时限从哪一步到哪一步 {#by-type}", "",
               "时限按工作日计算，截止到第 N 个工作日的下班时间；怎么数见"
               f"[时限规则与节假日]({RULES_PAGE})。", ""]
@@ -71,8 +78,17 @@ def effect(action: str, rules: Rules) -> str:
     if action == CLOSED:
         parts.append("工单结案：还没完成的时限不再计入超期")
     if action == REOPENED:
-        parts.append("工单重新办理：还没完成的时限重新计入超期，已完成的不受影响")
+        again = [r for r in rules.values() if r.start == RECEIVED]
+        parts.append("工单回到处理中；从收到时起算的时限从重新打开的时间起重新计算（"
+                     + "、".join(_rule_link(r) for r in again) + "）")
     return "；".join(parts) if parts else "不影响时限"
+
+
+def types_text(action: str) -> str:
+    """The ticket types an event fits (as `kefu event` allows it)."""
+    if action in COMMON_ACTIONS:
+        return "所有工单"
+    return "、".join(TYPE_LABELS[t] for t, fits in ACTIONS_BY_TYPE.items() if action in fits)
 
 
 def rule_step(rule: Rule) -> str:

@@ -58,7 +58,7 @@ ACTION_HELP: dict[str, str] = {
     "replied": "把处理结果或标准回复答复给代理商或顾客时",
     "inspected": "返修品到货后核对明细和数量、检查有无人为损坏时",
     "sent-to-factory": "验收后把返修品寄往工厂维修部时，备注写快递单号",
-    "returned": "工厂修好的返修品寄回代理商时，备注写快递单号",
+    "returned": "修好的返修品（或 DOA 的货品）寄回代理商时，备注写快递单号",
     "approved": "DOA 申请经渠道部和产品部审核通过时",
     "unit-received": "收到代理商寄回的 DOA 不良品实物时",
     "shipped": "DOA 新品寄给代理商时，备注写快递单号",
