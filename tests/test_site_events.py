@@ -9,8 +9,8 @@ from pathlib import Path
 from conftest import ROOT, BuiltSite
 
 from kefu.kinds.ticket import ACTION_HELP, ACTION_LABELS
-from kefu.sla import load_rules
 from kefu.site_events import events_page
+from kefu.sla import load_rules
 
 
 def _row(page: str, code: str) -> str:
