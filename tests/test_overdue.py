@@ -186,3 +186,22 @@ def test_terminal_output_carries_no_control_characters(tracker: Path,
     result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20"])
     assert "红字" in result.stdout and "反向" in result.stdout
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+
+def test_owner_and_mine_list_one_persons_work(tracker: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    runner = CliRunner()
+    by_name = runner.invoke(main, ["overdue", "--today", "2026-03-20", "--within", "2",
+                                   "--owner", "王芳", "--format", "json"])
+    owners = {item["owner"] for item in json.loads(by_name.stdout)["items"]}
+    assert by_name.exit_code == 0 and owners == {"wangfang"}
+    monkeypatch.setenv("KEFU_USER", "lina")
+    mine = runner.invoke(main, ["overdue", "--today", "2026-03-20", "--within", "2", "--mine",
+                                "--format", "json"])
+    assert {item["owner"] for item in json.loads(mine.stdout)["items"]} == {"lina"}
+    typo = runner.invoke(main, ["overdue", "--owner", "wangfan"])
+    assert typo.exit_code == 2 and "是不是 wangfang（王芳）" in typo.output
+    monkeypatch.delenv("KEFU_USER")
+    nobody = runner.invoke(main, ["overdue", "--mine"])
+    assert nobody.exit_code == 2 and "git config kefu.user" in nobody.output

@@ -455,3 +455,25 @@ def test_a_missing_sla_file_is_an_error(repo: Path) -> None:
     (repo / "records/sla.yml").unlink()
     assert [(p.slug, p.path) for p in load(repo, use_cache=False).errors] == [
         ("missing-file", "records/sla.yml")]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("寄回代理商", "请写代码 `returned`（寄回代理商）"),
+    ("寄回", "是不是 `returned`（寄回代理商）"),
+    ("retrned", "是不是 `returned`（寄回代理商）"),
+])
+def test_a_wrong_value_gets_the_nearest_one_with_its_label(repo: Path, typed: str,
+                                                          expected: str) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("action: replied", f"action: {typed}"),
+                      "utf-8")
+    (problem,) = load(repo, use_cache=False).errors
+    assert problem.slug == "bad-enum" and expected in problem.message
+    assert "received（受理）" in problem.message
+
+
+def test_a_name_where_an_id_belongs_is_answered_with_the_id(repo: Path) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("owner: wangfang", "owner: 王芳"), "utf-8")
+    messages = {p.slug: p.message for p in load(repo, use_cache=False).errors}
+    assert "“王芳”的编号是 `wangfang`" in messages["unknown-person"]

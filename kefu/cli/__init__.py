@@ -12,8 +12,10 @@ import click
 
 from kefu.problems import KefuError
 
-from . import deadlines, events, forms, intake, pr, records, site
+from . import deadlines, events, forms, i18n, intake, pr, records, site
 from .errors import usage_error_text
+
+i18n.install()  # before any help or error is formatted
 
 
 class KefuGroup(click.Group):

@@ -53,6 +53,26 @@ def translate(rel: str, node: Any, kind: Kind, err: ValidationError) -> list[Pro
     return problems
 
 
+def choices_hint(value: str, codes: list[str], labels: dict[str, str]) -> str:
+    """`是不是 returned（寄回代理商）？允许的值：…` with each code's Chinese label beside it.
+
+    A Chinese label typed for the code is named as such (写 `returned`，不要写 `寄回代理商`).
+    """
+    shown = [f"{code}（{labels[code]}）" if code in labels else code for code in codes]
+    by_label = {text: code for code, text in labels.items() if code in codes}
+    hint = ""
+    if value in by_label:
+        hint = f"请写代码 `{by_label[value]}`（{value}）。"
+    else:
+        partial = [text for text in by_label if value and value in text]  # 寄回 -> 寄回代理商
+        close = difflib.get_close_matches(value, [*codes, *by_label], n=1, cutoff=0.5)
+        guess = by_label.get(close[0], close[0]) if close else (
+            by_label[partial[0]] if len(partial) == 1 else None)
+        if guess:
+            hint = f"是不是 `{guess}`" + (f"（{labels[guess]}）" if guess in labels else "") + "？"
+    return f"{hint}允许的值：{'、'.join(shown)}。"
+
+
 def label(loc: tuple[Any, ...]) -> str:
     """`events[2].by` for a field path."""
     out = ""
@@ -89,8 +109,9 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
     if etype == "missing":
         return "missing-field", f"缺少必填字段 `{name}`{describe(model, loc)}：请补上。"
     if etype in ("literal_error", "enum"):
-        allowed = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        return "bad-enum", f"`{name}` 的值 `{_clip(str(value))}` 无效。允许的值：{allowed}。"
+        codes = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return "bad-enum", f"`{name}` 的值 `{_clip(str(value))}` 无效。" + choices_hint(
+            str(value), codes, labels_at(model, loc))
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         if pattern == VISIBLE:
