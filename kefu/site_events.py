@@ -72,7 +72,7 @@ def effect(action: str, rules: Rules) -> str:
     starts = [r for r in rules.values() if r.start == action]
     stops = [r for r in rules.values() if r.stop == action]
     if starts:
-        parts.append("开始计算 " + "、".join(_rule_link(r, with_term=True) for r in starts))
+        parts.append("开始计算 " + "、".join(_rule_link(r) for r in starts))
     if stops:
         parts.append("完成 " + "、".join(_rule_link(r) for r in stops))
     if action == CLOSED:
@@ -98,6 +98,5 @@ def rule_step(rule: Rule) -> str:
             f"到“{action_text(rule.stop)}”，{md_text(rule.term_text)}")
 
 
-def _rule_link(rule: Rule, *, with_term: bool = False) -> str:
-    term = f"（{md_text(rule.term_text)}，{applies_text(rule)}）" if with_term else ""
-    return f"[{md_text(rule.title)}]({RULES_PAGE}#{rule.id}){term}"
+def _rule_link(rule: Rule) -> str:
+    return f"[{md_text(rule.title)}]({RULES_PAGE}#{rule.id})"

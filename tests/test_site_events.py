@@ -27,8 +27,9 @@ def test_every_event_has_a_row_saying_when_to_record_it() -> None:
 
 def test_effects_are_the_rules_each_event_starts_and_completes() -> None:
     page = events_page(load_rules(ROOT))
-    assert "开始计算 [工厂修复寄回代理商](deadlines.md#repair.return)（7 个工作日，返修）" \
-        in _row(page, "inspected")
+    assert "开始计算 [工厂修复寄回代理商](deadlines.md#repair.return)" in _row(page, "inspected")
+    assert "- [工厂修复寄回代理商](deadlines.md#repair.return)：从“验收核对”到“寄回代理商”，" \
+        "7 个工作日" in page
     assert "完成 [返修品验收寄厂](deadlines.md#repair.inspect)" in _row(page, "sent-to-factory")
     assert _row(page, "note").endswith("| 不影响时限 |")
     reopened = _row(page, "reopened")
