@@ -18,7 +18,13 @@ from conftest import ROOT, load_script, record_repo
 from kefu.cli import main
 from kefu.intake import detect, forms, parse
 from kefu.intake.forms import FIRST_ACTION, LEFT_OUT, _personal, _ticket_options
-from kefu.kinds.ticket import ACTION_LABELS, CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
+from kefu.kinds.ticket import (
+    ACTION_LABELS,
+    CHANNEL_LABELS,
+    LEVEL_LABELS,
+    REQUEST_LABELS,
+    TYPE_LABELS,
+)
 
 DATA = Path(__file__).parent / "data" / "intake"
 BODIES = DATA / "bodies"
@@ -46,7 +52,8 @@ def test_committed_templates_are_the_generated_ones() -> None:
 def test_dropdowns_offer_exactly_the_models_chinese_labels() -> None:
     assert _dropdowns("new-ticket") == {"type": list(TYPE_LABELS.values()),
                                         "channel": list(CHANNEL_LABELS.values()),
-                                        "level": list(LEVEL_LABELS.values())}
+                                        "level": list(LEVEL_LABELS.values()),
+                                        "request": list(REQUEST_LABELS.values())}
     events = {code: label for code, label in ACTION_LABELS.items() if code != FIRST_ACTION}
     assert _dropdowns("ticket-event") == {"action": list(events.values())}
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kefu import times
-from kefu.kinds.ticket import TICKET_ID
+from kefu.kinds.ticket import TICKET_ID, TYPE_FIELDS, TYPE_LABELS
 from kefu.problems import KefuError
 from kefu.records.new import OptionSpec, commands, create
 from kefu.sla import Milestone, milestones
@@ -116,7 +116,7 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
             given[item.id] = _value(ws, item, specs[item.id], text)
         except _Bad as bad:
             problems.append(str(bad))
-    problems += _level_rules(form, ticket_type, given)
+    problems += _type_rules(form, ticket_type, given)
     if problems:
         result.problems = problems
         return result
@@ -130,6 +130,17 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     result.by_name = ws.name(result.event.get("by"))
     result.deadlines = next_deadlines(ws, record.data)
     return result
+
+
+def _type_rules(form: IssueForm, ticket_type: str, given: Mapping[str, Any]) -> list[str]:
+    """Fields for some types only (DOA's quantity…), said with the form's labels; then levels."""
+    misplaced = [form.field(name).label for name, types in TYPE_FIELDS.items()
+                 if name in given and ticket_type not in types]
+    if misplaced:
+        kind = TYPE_LABELS.get(ticket_type, ticket_type)
+        return [f"{kind}工单不填{'、'.join(f'「{m}」' for m in misplaced)}：请清空这些栏，"
+                "或改正工单类型。"]
+    return _level_rules(form, ticket_type, given)
 
 
 def _level_rules(form: IssueForm, ticket_type: str, given: Mapping[str, Any]) -> list[str]:

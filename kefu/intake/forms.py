@@ -69,6 +69,8 @@ LABELS: dict[str, str] = {
     "level": "投诉等级（仅投诉）", "agreed_due": "约定完成时间（特别严重投诉必填）",
     "received": "收到时间", "by": "受理人", "note": "情况说明",
     "record_id": "工单编号", "action": "事件", "at": "发生时间",
+    "fault": "故障描述（仅返修、DOA）", "quantity": "数量（仅 DOA）",
+    "purchased": "购买日期（仅 DOA）", "request": "换新还是退货（仅 DOA）",
 }
 # What to write, said for an agent filling the form (a field not listed: its model description).
 HINTS: dict[str, str] = {
@@ -83,12 +85,17 @@ HINTS: dict[str, str] = {
     "received": f"什么时候收到的。{TIME_HELP}",
     "by": f"谁受理的，不填则为负责人：{PERSON_HELP}",
     "note": "收到时的情况：对方反映了什么、有什么要求（不要写电话、地址等个人信息）",
+    "fault": "代理商或顾客说明的故障现象，写在一行里，如：通电后异响，电脑不识别",
+    "quantity": "DOA 的台数，如 1",
+    "purchased": "DOA 产品的购买日期，写成 2026-03-01",
+    "request": "DOA 申请换新品还是退货",
 }
 # Where the new-ticket form puts the fields it knows; new model fields go before the last one.
 ORDER = ("type", "title", "owner", "channel", "dealer", "product", "department", "level",
          "agreed_due", "received", "by", "note")
 LEFT_OUT = {"status": "新工单总是“待处理”，之后的状态由事件决定"}
 TEXTAREAS = frozenset({"note"})
+PLACEHOLDERS = {"datetime": "2026-03-15 09:40", "date": "2026-03-01"}
 # Actions an event form may add: `received` is the ticket's first event, written when it is made.
 FIRST_ACTION = "received"
 
@@ -136,7 +143,7 @@ def new_ticket_form() -> IssueForm:
         kind = "dropdown" if spec.choices else "textarea" if name in TEXTAREAS else "input"
         fields.append(Field(name, _label(name, spec.help), kind, _description(spec),
                             spec.required, dict(spec.choices or {}),
-                            "2026-03-15 09:40" if spec.kind == "datetime" else ""))
+                            PLACEHOLDERS.get(spec.kind, "")))
     return IssueForm(
         "new-ticket", "登记新工单", "登记一件投诉、返修、DOA、咨询、回访或部门工作提交",
         "[新工单] ",
