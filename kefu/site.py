@@ -20,6 +20,7 @@ GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
     "kefu.tracker:write_site_pages",
     "kefu.site_rules:write_site_pages",
+    "kefu.site_events:write_site_pages",
     "kefu.ticket_pages:write_site_pages",
     "kefu.reports.site:write_site_pages",
 )

@@ -6,6 +6,7 @@ Files live in records/tickets/YYYY/MM/, named T-<date received>-<4 random charac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal, get_args
 
@@ -49,7 +50,31 @@ ACTION_LABELS: dict[str, str] = {
     "shipped": "发货", "called-back": "回访", "note": "备注", "closed": "结案",
     "reopened": "重新打开",
 }
+# When to record each event, said for an agent (the site's 工单事件与时限 page, the issue form).
+ACTION_HELP: dict[str, str] = {
+    "received": "收到一件事、登记成工单时（新建工单时自动记下，不用另外追加）",
+    "assigned": "把工单交给某位同事办理时，备注写交给了谁",
+    "escalated": "投诉要由其他部门处理、提交了内部客诉反馈函时",
+    "dept-feedback": "责任部门给出书面处理意见或处理结果时",
+    "replied": "把处理结果或标准回复答复给代理商或顾客时",
+    "inspected": "返修品到货后核对明细和数量、检查有无人为损坏时",
+    "sent-to-factory": "验收后把返修品寄往工厂维修部时，备注写快递单号",
+    "returned": "修好的返修品（或 DOA 的货品）寄回代理商时，备注写快递单号",
+    "approved": "DOA 申请经渠道部和产品部审核通过时",
+    "unit-received": "收到代理商寄回的 DOA 不良品实物时",
+    "shipped": "DOA 新品寄给代理商时，备注写快递单号",
+    "called-back": "打完回访电话时，备注写回访结果",
+    "note": "只记一笔情况（对方来电催问、补充材料等）",
+    "closed": "事情办完、对方确认之后",
+    "reopened": "已结案的工单，对方就同一件事再次反映时；必须写明原因",
+}
 OPEN_STATUSES = frozenset(STATUS_LABELS) - {"closed"}
+Request = Literal["exchange", "refund"]
+REQUEST_LABELS: dict[str, str] = {"exchange": "换新品", "refund": "退货"}
+# fields that belong to some ticket types only (the others leave them out)
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "fault": ("repair", "doa"), "quantity": ("doa",), "purchased": ("doa",), "request": ("doa",),
+}
 
 
 class Event(Strict):
@@ -100,6 +125,12 @@ class Ticket(Strict):
     agreed_due: Stamp | None = Field(
         default=None, description="约定完成时间（特别严重投诉必填）"
     )
+    fault: str | None = Field(default=None, max_length=2000,
+                              description="故障描述（返修、DOA：代理商或顾客说明的故障现象）")
+    quantity: int | None = Field(default=None, ge=1, le=10_000, description="数量（DOA）")
+    purchased: dt.date | None = Field(default=None, description="购买日期（DOA），如 2026-03-01")
+    request: Annotated[Request, Labels.of(REQUEST_LABELS)] | None = Field(
+        default=None, description="DOA 申请：换新品或退货")
     events: list[Event] = Field(min_length=1, description="事件记录（只追加）")
 
 
@@ -120,6 +151,19 @@ def cross_field(ticket: Any) -> Iterator[Finding]:
         yield Finding("critical-needs-agreed-due", ("level",),
                       "特别严重投诉（level: critical）没有固定时限，必须填写与客户约定的完成时间 "
                       "`agreed_due`，例如 `agreed_due: 2026-03-30T17:30:00+08:00`。")
+
+
+def type_fields(ticket: Any) -> Iterator[Finding]:
+    """DOA's quantity, purchase date and request, and a fault description, only where they fit."""
+    kind = getattr(ticket, "type", None)
+    if kind is None:
+        return
+    for name, types in TYPE_FIELDS.items():
+        if getattr(ticket, name, None) is not None and kind not in types:
+            fits = "、".join(f"{TYPE_LABELS[t]}（{t}）" for t in types)
+            yield Finding("field-not-for-type", (name,),
+                          f"`{name}` 只用于{fits}工单：这张是{TYPE_LABELS.get(kind, kind)}工单，"
+                          "请删除该字段或改正工单类型。")
 
 
 def id_matches_date(ticket: Any) -> Iterator[Finding]:
@@ -186,7 +230,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
             data[name] = values[name]
     data["owner"] = owner
     data["status"] = values.get("status") or "open"
-    for name in ("level", "agreed_due"):
+    for name in ("level", "agreed_due", *TYPE_FIELDS):
         if values.get(name) is not None:
             data[name] = values[name]
     event: dict[str, Any] = {"at": received, "by": values.get("by") or owner, "action": "received"}
@@ -194,6 +238,13 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
         event["note"] = values["note"]
     data["events"] = [event]
     return data
+
+
+def not_offered(presets: Mapping[str, Any]) -> set[str]:
+    """Fields `kefu new <type>` does not offer: those of other ticket types."""
+    kind = presets.get("type")
+    hidden = {name for name, types in TYPE_FIELDS.items() if kind not in types}
+    return hidden | ({"level", "agreed_due"} if kind != "complaint" else set())
 
 
 def is_closed(data: Mapping[str, Any]) -> bool:
@@ -259,7 +310,7 @@ KIND = Kind(
     subdir=(r"^T-(?P<y>[0-9]{4})(?P<m>[0-9]{2})[0-9]{2}-", "{y}/{m}"),
     references=(Reference(("owner",), "person"), Reference(("events", "*", "by"), "person"),
                 Reference(("dealer",), "dealer")),
-    checks=(cross_field, id_matches_date, event_log),
+    checks=(cross_field, type_fields, id_matches_date, event_log),
     facets=("type", "status"),
     no_future=(("received",), ("events", "*", "at")),
     creator=Creator(
@@ -267,6 +318,7 @@ KIND = Kind(
         variants={t: {"type": t} for t in get_args(TicketType)},
         labels={t: f"{label}工单" for t, label in TYPE_LABELS.items()},
         derived=("id", "type", "events"),
+        hidden=not_offered,
         defaulted=("received", "channel", "status"),
         extra=(Option("note", "第一条事件（受理）的备注"),
                Option("by", "受理人员工编号或姓名（默认为负责人）", refers="person")),
@@ -280,6 +332,7 @@ KIND = Kind(
         FormFiller("doa-application", _FORMS + "doa", "DOA 工单", {"type": "doa"}),
         FormFiller("work-submission", _FORMS + "work_request", "部门工作提交工单",
                    {"type": "work-request"}),
+        FormFiller("service-worksheet", _FORMS + "repair", "返修工单", {"type": "repair"}),
     ),
     closed=is_closed,
     log="events",

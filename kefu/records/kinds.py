@@ -76,6 +76,8 @@ class Creator:
     defaulted: tuple[str, ...] = ()
     extra: tuple[Option, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # command -> Chinese name
+    # (a command's presets) -> model fields that command does not offer (other types' fields)
+    hidden: Callable[[Mapping[str, Any]], set[str]] | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -78,8 +78,9 @@ def options(command: Command) -> list[OptionSpec]:
     kind, creator = command.kind, command.kind.creator
     assert kind.model is not None and creator is not None
     specs = []
+    hidden = creator.hidden(command.presets) if creator.hidden else set()
     for name, info in kind.model.model_fields.items():
-        if name in creator.derived or name in command.presets:
+        if name in creator.derived or name in command.presets or name in hidden:
             continue
         spec_kind = _kind_of(info.annotation)
         if spec_kind is None:
@@ -90,6 +91,8 @@ def options(command: Command) -> list[OptionSpec]:
         if spec_kind == "datetime":
             help_text += f"；{times.TIME_HELP}"
         refers = next((ref.target for ref in kind.references if ref.path == (name,)), None)
+        if refers is not None and KINDS[refers].display:
+            help_text += "（也可以写名称）"
         specs.append(OptionSpec(name, help_text, spec_kind, required, labels, refers))
     specs += [OptionSpec(extra.name, extra.help, "text", refers=extra.refers)
               for extra in creator.extra]
