@@ -7,9 +7,9 @@ page per ticket for the sample data within 2x the build without them. Steps:
 1. a corpus of --count tickets (scripts/gen_sample.py, as `make bench-records`): `kefu validate`
    (fills the records cache), then `kefu report --month 2026-10` twice and `kefu export --sqlite`,
    each a fresh process; the in-process split of the warm report (loading vs computing);
-2. the sample data (this checkout): `kefu site build` with every generator, then with only the
-   generators main had before issue 10 (forms, dashboard, deadlines page), each twice;
-3. how the build grows with tickets: the handbook with 100, 600 and 2,000 ticket pages, the cost
+2. the sample data: `kefu site build` of a clone of --base (main: its own code and pages, no
+   report or ticket pages), then of this checkout, each twice;
+3. how the build grows with tickets: the handbook with 600, 1,200 and 2,000 ticket pages, the cost
    per ticket page, and what 100,000 pages would cost (why kefu/ticket_pages.py caps them).
 """
 
@@ -32,15 +32,11 @@ import gen_sample  # noqa: E402
 
 KEFU = [sys.executable, "-m", "kefu.cli"]
 NOW = "2026-11-20T10:00:00+08:00"
-BEFORE = ("kefu.forms:write_site_pages", "kefu.tracker:write_site_pages",
-          "kefu.site_rules:write_site_pages")
 BUILD = """
 import sys
 from pathlib import Path
 from kefu import site
 from kefu.workspace import Workspace
-if sys.argv[2] == "before":
-    site.GENERATORS = {before!r}
 import kefu.ticket_pages as pages
 pages.ALL_PAGES_LIMIT = int(sys.argv[3])
 site.build(Workspace(Path(sys.argv[1])), Path(sys.argv[4]))
@@ -94,35 +90,28 @@ def site_copy(target: Path, tickets: int | None) -> Path:
     return target
 
 
-def before_config(repo: Path) -> Path:
-    """A copy of `repo` whose mkdocs.yml has no 报表 section and no reports hook (main before)."""
-    target = repo.with_name(repo.name + "-before")
-    if not target.exists():
-        shutil.copytree(repo, target, symlinks=True)
-        config = target / "mkdocs.yml"
-        text = config.read_text(encoding="utf-8")
-        text = "\n".join(line for line in text.splitlines()
-                         if "reports_nav" not in line and "generated/reports/" not in line
-                         and line.strip() != "- 报表:") + "\n"
-        config.write_text(text, encoding="utf-8")
-    return target
-
-
 def build(repo: Path, which: str, limit: int, label: str, out: Path) -> float:
-    script = BUILD.format(before=BEFORE)
-    if which == "before":
-        repo = before_config(repo)
+    script = BUILD
     shutil.rmtree(out, ignore_errors=True)
     return timed(label, [sys.executable, "-c", script, str(repo), which, str(limit), str(out)],
                  ROOT)
 
 
-def site_steps(work: Path) -> None:
+def site_steps(work: Path, base: str) -> None:
+    """The sample site built by `base` (main before this branch: its own code and sources), then
+    by this checkout."""
+    before = work / "base"
+    subprocess.run(["git", "clone", "--quiet", "--shared", "--branch", base, str(ROOT),
+                    str(before)], check=True)
+    (before / "node_modules").symlink_to(ROOT / "node_modules")
+    shim = "import sys; sys.path.insert(0, sys.argv.pop(1)); from kefu.cli import main; main()"
+    for run in ("首次", "再次"):
+        timed(f"站点构建（样例数据，{base} 分支的代码与页面，{run}）",
+              [sys.executable, "-c", shim, str(before), "site", "build"], before)
     repo = site_copy(work / "sample", None)
     out = work / "sample-site"
-    for which, name in (("before", "issue 10 之前的生成器"), ("all", "全部生成器")):
-        for run in ("首次", "再次"):
-            build(repo, which, 2000, f"站点构建（样例数据，{name}，{run}）", out)
+    for run in ("首次", "再次"):
+        build(repo, "all", 2000, f"站点构建（样例数据，本分支，{run}）", out)
     pages = sum(1 for _ in out.rglob("*.html"))
     tickets = sum(1 for _ in (out / "generated" / "tickets").glob("*.html"))
     months = sum(1 for _ in (out / "generated" / "reports").glob("20*.html"))
@@ -131,7 +120,7 @@ def site_steps(work: Path) -> None:
 
 def growth_steps(work: Path) -> None:
     figures = []
-    for count in (100, 600, 2000):
+    for count in (600, 1200, 2000):  # fewer: the dashboard may lack a synonym's word
         repo = site_copy(work / f"grow-{count}", count)
         out = work / f"grow-{count}-site"
         build(repo, "all", count, f"站点构建（{count} 张工单、各一页，绘图缓存）", out)
@@ -150,6 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repo", type=Path, help="改用已生成的语料仓库（不删除）")
+    parser.add_argument("--base", default="main", help="对比的分支（站点构建的基准）")
     parser.add_argument("--skip", choices=("corpus", "site", "growth"), action="append",
                         default=[], help="跳过某一步")
     args = parser.parse_args()
@@ -163,7 +153,7 @@ def main() -> None:
                 bench_records.generate(repo, args.count)
             corpus_steps(repo)
         if "site" not in args.skip:
-            site_steps(work)
+            site_steps(work, args.base)
         if "growth" not in args.skip:
             growth_steps(work)
     finally:
