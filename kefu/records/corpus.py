@@ -103,7 +103,15 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
     try:
-        return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
+        try:
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
+        except (TypeError, ValueError, AttributeError, KeyError) as err:
+            if not use_cache:
+                raise
+            # a cached part of the wrong shape (see cache._row): once more, from the files
+            cache.forget(root)
+            del err
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
     finally:
         if collecting:
             gc.enable()
@@ -265,33 +273,25 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     Files left out by `skip` have no result.
     """
     store = cache.Cache.read(root) if use_cache else None
-    cached = store.entries if store is not None else {}
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
-    for rel in rels:
-        entry = store.get(rel) if store is not None else None
-        row = entry.row if entry is not None else None
-        if row is not None and want_data and row[5] and passes(row[0], row[6], where):
-            entry = None  # checked before without keeping the data it needs now: parse again
-        if entry is not None and store is not None:
-            try:
-                stat = os.stat(f"{base}/{rel}", follow_symlinks=False)
-            except OSError:
-                stat = None
-            if stat is not None and row is not None and store.answers(rel, stat, entry):
-                results[rel] = FileResult.from_row(rel, row)
-                continue
+    for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
+        row = store.answer(rel, f"{base}/{rel}") if store is not None else None
+        # a row checked before without the data now wanted is no answer: parse again
+        wanted = row is not None and want_data and row[5] and passes(row[0], row[6], where)
+        if row is not None and not wanted:
+            results[rel] = FileResult.from_row(rel, row)
+            continue
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
-        reusable = row is not None and cache.lasting(row)
-        todo.append((rel, entry.blob if entry is not None and reusable else None))
+        todo.append((rel, store.blob(rel) if store is not None and not wanted else None))
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
     for rel, key, digest, fresh in workers.run(root, todo, jobs, want_data, where, skip,
                                                use_cache):
         if fresh is None:  # content unchanged, only touched
-            row = cached[rel].row
+            row = store.row(rel) if store is not None else None
             assert row is not None  # the blob id came from an entry of the right shape
         else:
             row = fresh
@@ -302,7 +302,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
             store.put(rel, key, digest, row)
     if store is not None:
         kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
-        store.drop([rel for rel in cached if rel not in kept] if prune else [])
+        store.drop([rel for rel in store.items if rel not in kept] if prune else [])
         store.write()
     return results, parsed, len(todo)
 
@@ -319,7 +319,7 @@ def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
             except OSError:
                 rest.append((rel, digest))
                 continue
-            row = store.entries[rel].row
+            row = store.row(rel)
             assert row is not None
             store.put(rel, cache.stat_key(stat), digest, row)
             results[rel] = FileResult.from_row(rel, row)
