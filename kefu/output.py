@@ -122,7 +122,19 @@ def _overdue_text(report: OverdueReport) -> str:
                       f"截止 {due_text(i)}  {i.title}" for i in items]
     if report.provisional:
         lines.append(f"\n注：{PROVISIONAL_NOTE}")
+    lines += _notices_text(report)
     return "\n".join(lines)
+
+
+def _notices_text(report: OverdueReport) -> list[str]:
+    """The staff warnings (rosters, loans, hand-over matters), by the person they are for."""
+    if not report.notices:
+        return []
+    lines = [f"\n值班与人事提醒 {len(report.notices)} 项"]
+    for owner, items in report.notices_by_owner():
+        lines.append(f"\n{owner}")
+        lines += [f"  [{n.problem.slug}] {n.problem.message}  （{n.problem.path}）" for n in items]
+    return lines
 
 
 def _overdue_markdown(report: OverdueReport) -> str:
@@ -139,6 +151,12 @@ def _overdue_markdown(report: OverdueReport) -> str:
             lines += [md_row(i) for i in items]
     if report.provisional:
         lines += ["", f"> 注：{PROVISIONAL_NOTE}"]
+    if report.notices:
+        lines += ["", f"## 值班与人事提醒（{len(report.notices)} 项）"]
+        for owner, notices in report.notices_by_owner():
+            lines += ["", f"### {md_text(owner)}", "", "| 类别 | 说明 | 文件 |", "|---|---|---|"]
+            lines += [f"| {n.problem.slug} | {md_text(n.problem.message)} | "
+                      f"`{md_text(n.problem.path)}` |" for n in notices]
     return "\n".join(lines) + "\n"
 
 
@@ -149,10 +167,14 @@ def _overdue_json(report: OverdueReport) -> str:
         "overdue": len(report.overdue), "due_soon": len(report.due_soon),
         "provisional": report.provisional,
         "skipped_invalid_files": len({p.path for p in report.problems}),
+        "staff_warnings": len(report.notices),
     }, ensure_ascii=False)
     rows = ",\n  ".join(json.dumps(_item(i), ensure_ascii=False) for i in report.items)
     items = f"[\n  {rows}\n]" if rows else "[]"
-    return f'{head[:-1]}, "items": {items}}}'
+    notices = json.dumps([{**n.problem.to_dict(), "owner": n.owner,
+                           "owner_name": report.names.get(n.owner, "")}
+                          for n in report.notices], ensure_ascii=False)
+    return f'{head[:-1]}, "notices": {notices}, "items": {items}}}'
 
 
 def _item(item: Item) -> dict[str, Any]:

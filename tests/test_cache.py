@@ -55,7 +55,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
         (folder / name).write_bytes(pickle.dumps(_Planted(witness)))
     assert load(repo).reparsed == 5
     assert not witness.exists()
-    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 3
+    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 4
 
 
 @pytest.mark.parametrize("entries", [

@@ -42,7 +42,8 @@ def due_command(rule: str, start: dt.datetime | dt.date, as_json: bool, fmt: str
 @click.option("--within", type=click.IntRange(0, 60), default=0, show_default=True,
               help="同时列出 N 个工作日内到期的工作（0 = 只列今天到期）")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
-@click.option("--fail", is_flag=True, help="有超期工作时退出码为 1（供 CI 使用）")
+@click.option("--fail", is_flag=True,
+              help="有超期工作或值班与人事提醒时退出码为 1（供 CI 使用）")
 def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool) -> None:
     """列出超期和即将到期的工作，按负责人和工单类型分组。"""
     from kefu.output import render
@@ -56,7 +57,7 @@ def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool) ->
     if report.provisional:
         click.echo(PROVISIONAL, err=True)
     click.echo(render(report, fmt).rstrip("\n"))
-    if fail and report.overdue:
+    if fail and (report.overdue or report.notices):
         sys.exit(1)
 
 

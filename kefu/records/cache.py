@@ -32,7 +32,7 @@ from .result import Row
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.json"
-_FORMAT = 3
+_FORMAT = 4
 _OLD_FILES = ("records.marshal", "records.pickle")  # earlier formats: removed, never read
 GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (stat)
 CLOCK_FILE = "started"
@@ -57,9 +57,10 @@ class Cache:
     """The entries of one repository, read once per run and written back once if changed."""
 
     def __init__(self, root: Path, entries: dict[str, Entry], started_ns: int,
-                 written_from_ns: int) -> None:
+                 written_from_ns: int, across: dict[str, Across] | None = None) -> None:
         self.root = root
         self.entries = entries
+        self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
         self.started_ns = started_ns  # this run: files changed from now on are racy next time
         self.racy_from = written_from_ns  # files changed since the entries' run: re-read
         self.dirty = False
@@ -77,9 +78,11 @@ class Cache:
                        if type(rel) is str and (entry := _entry(rel, item)) is not None}
             if type(written) is not int:
                 return cls(root, {}, started, 0)
+            across = {kind: found for kind, item in (raw.get("across") or {}).items()
+                      if type(kind) is str and (found := _across(item)) is not None}
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls(root, {}, started, 0)
-        return cls(root, entries, started, written)
+        return cls(root, entries, started, written, across)
 
     def answers(self, rel: str, stat: os.stat_result, entry: Entry) -> bool:
         """Whether `entry` stands for the file as it is now, without reading it.
@@ -104,7 +107,9 @@ class Cache:
         if not self.dirty:
             return
         payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
-                   "entries": {rel: _item(entry) for rel, entry in self.entries.items()}}
+                   "entries": {rel: _item(entry) for rel, entry in self.entries.items()},
+                   "across": {kind: [found.key, [_found(p) for p in found.problems]]
+                              for kind, found in self.across.items()}}
         folder = self.root / CACHE_DIR
         try:
             folder.mkdir(exist_ok=True)
@@ -117,6 +122,59 @@ class Cache:
                 (folder / old).unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class Across:
+    """What a kind's Across check found, and the key of the files it read (their blob ids)."""
+
+    __slots__ = ("key", "problems")
+
+    def __init__(self, key: str, problems: list[tuple[Problem, str]]) -> None:
+        self.key, self.problems = key, problems  # (problem, owner or "")
+
+    def put(self, key: str, problems: list[tuple[Problem, str]]) -> None:
+        self.key, self.problems = key, problems
+
+
+def across_key(entries: Mapping[str, Entry], rels: list[str], packages: tuple[str, ...]) -> str:
+    """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
+    versions of the packages whose data it uses ("" when a file is not in the cache)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.blake2b(digest_size=16)
+    for rel in sorted(rels):
+        entry = entries.get(rel)
+        if entry is None:
+            return ""
+        digest.update(rel.encode() + b"\0" + entry.blob)
+    for name in packages:
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def _found(item: tuple[Problem, str]) -> list[Any]:
+    problem, owner = item
+    return [problem.path, problem.line, problem.col, problem.slug, problem.message,
+            problem.severity.value, owner]
+
+
+def _across(item: Any) -> Across | None:
+    try:
+        key, rows = item
+        if type(key) is not str:
+            return None
+        found = []
+        for path, line, col, slug, message, severity, owner in rows:
+            if type(line) is not int or type(col) is not int:
+                return None
+            found.append((Problem(str(path), line, col, str(slug), str(message),
+                                  Severity(severity)), str(owner)))
+        return Across(key, found)
+    except (ValueError, TypeError):
+        return None
 
 
 def lasting(row: Row) -> bool:
