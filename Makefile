@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	npm ci --no-audit --no-fund --loglevel=error
+	@# click's own words in Chinese: compile the catalog kefu/locale/zh_CN/LC_MESSAGES/click.po
+	$(BIN)/pybabel compile --domain click --directory kefu/locale --statistics
 	@# the forms' font: a cached copy cut down to common characters (.cache/fonts/, a few seconds once)
 	$(BIN)/python -c 'from kefu.forms.fonts import find_fonts, with_common; from pathlib import Path; with_common(find_fonts(Path.cwd()))'
 	touch $(STAMP)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from kefu.calendar.workcal import Month
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
     from kefu.sla import Deadline
     from kefu.staff.report import RosterReport
@@ -34,13 +35,25 @@ MD_RULE = "|---|---|---|---|---|"
 
 
 def render(result: Any, fmt: str = "text") -> str:
-    """`result` written in `fmt` (text, json or markdown)."""
+    """`result` written in `fmt` (text, json or markdown); text and Markdown without control
+    characters (JSON escapes them itself)."""
     for cls in type(result).__mro__:
         writers = _WRITERS.get(cls.__name__)
         if writers is not None:
             writer = writers.get(fmt) or writers["text"]
-            return writer(result)
+            out = writer(result)
+            return out if fmt == "json" else printable(out)
     raise TypeError(f"no writer for {type(result).__name__}")
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides/isolates
+# that could make a terminal or a page show text other than what the record holds
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides)."""
+    return _CONTROL.sub("", text)
 
 
 def md_text(text: object) -> str:
@@ -365,6 +378,32 @@ def _staff_markdown(report: StaffMonth) -> str:
     lines += ["", "### 建议处罚（尚未登记）", ""]
     lines += [f"- {md_text(_proposal_line(p))}" for p in report.open_proposals] or ["没有。"]
     return "\n".join(lines) + "\n"
+# -- appending to a log -----------------------------------------------------------------------
+def deadline_lines(dues: list[Any]) -> list[str]:
+    """`下一步时限：` and a line per open deadline (kefu.sla.Due), soonest first."""
+    lines = ["下一步时限："] if dues else []
+    for due in dues:
+        mark = "（暂定）" if due.provisional else ""
+        lines.append(f"  {due.title}：截止 {due.due.strftime('%Y-%m-%d %H:%M')}{mark}")
+    return lines
+
+
+def _event_text(result: EventResult) -> str:
+    from kefu.kinds.ticket import STATUS_LABELS
+
+    event = result.event
+    status = STATUS_LABELS.get(str(result.status), result.status)
+    return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
+                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _event_json(result: EventResult) -> str:
+    event = {**result.event, "at": result.event["at"].isoformat()}
+    return dumps({"record": result.record_id, "path": str(result.path), "event": event,
+                  "status": result.status,
+                  "deadlines": [{"rule": d.rule, "title": d.title, "due": d.due.isoformat(),
+                                 "provisional": d.provisional} for d in result.deadlines]})
 
 
 Writer = Callable[[Any], str]
@@ -378,4 +417,5 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
     "RosterReport": {"text": _roster_text, "json": _roster_json, "markdown": _roster_markdown},
     "StaffMonth": {"text": _staff_text, "json": _staff_json, "markdown": _staff_markdown},
+    "EventResult": {"text": _event_text, "json": _event_json},
 }

@@ -141,14 +141,17 @@ def scan(
     return sorted(items, key=_order)
 
 
-def find_overdue(ws: Workspace, within: int = 0) -> OverdueReport:
-    """Open milestones of the records in `ws`, overdue or due within N working days of today."""
+def find_overdue(ws: Workspace, within: int = 0, owner: str | None = None) -> OverdueReport:
+    """Open milestones of the records in `ws`, overdue or due within N working days of today
+    (of one owner's tickets only, when `owner` is given)."""
     rules, cal = ws.rules, ws.calendar
     # closed tickets have no open milestones: never build them, and skip reading those whose
     # file plainly says `status: closed` (their problems are for `kefu validate` to report)
     result = ws.load(where={"ticket": {"status": OPEN_STATUSES}}, skip_filtered=True)
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
     prefix = str(ws.root) + "/"
-    tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records if r.kind == "ticket")
+    tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records
+               if r.kind == "ticket" and (owner is None or r.data.get("owner") == owner))
     items = scan(tickets, people, rules, cal, ws.today, within)
-    return OverdueReport(ws.today, within, items, result.errors, result.notices, people)
+    notices = [n for n in result.notices if owner is None or n.owner == owner]
+    return OverdueReport(ws.today, within, items, result.errors, notices, people)

@@ -105,7 +105,25 @@ def build(ws: Workspace, site_dir: Path | None = None,
     generate(ws)
     built = build_pages(ws.root, target, warnings)
     files.mark_site(built)
+    refuse_leaks(ws, built)
     return built
+
+
+def refuse_leaks(ws: Workspace, built: Path) -> None:
+    """Empty the built site and stop if any personal value of any record made it in."""
+    from kefu import privacy
+    from kefu.records import personal_values
+
+    found = privacy.leaks(privacy.text_files(built), built, personal_values(ws.load()))
+    if not found:
+        return
+    for child in built.iterdir():
+        if child.name != files.SITE_MARK:
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    lines = "\n".join(f"- {path}：{privacy.hint(value)}" for path, value in found[:20])
+    raise KefuError(f"站点中出现了记录里的个人信息，已清空构建结果，不能发布：\n{lines}\n"
+                    "请从手册页面或记录的标题、备注中删去这些内容（个人信息只写在个人信息字段里）。",
+                    "personal-data")
 
 
 def build_pages(

@@ -73,13 +73,22 @@ def rule_section(rule: Rule, close: str) -> list[str]:
     return [
         f"## {md_text(rule.title)} {{#{rule.id}}}",
         "",
-        f"- 时限：{term}",
+        f"- 时限：{term}{_since(rule)}",
         f"- 适用工单：{_applies(rule)}",
         f"- 从「{_action(rule.start)}」起算，到「{_action(rule.stop)}」为止"
         f"（工单事件 `{rule.start}` → `{rule.stop}`）",
         f"- 规则编号：`{rule.id}`（`kefu due` 命令和工单看板使用）",
         f"- 出处：{md_text(rule.seed)}",
     ]
+
+
+def _since(rule: Rule) -> str:
+    """（自 2027-01-01 起；之前为 2 个工作日） for a term that changed."""
+    if rule.effective_from is None:
+        return ""
+    earlier = rule.at(rule.effective_from - dt.timedelta(days=1))
+    return (f"（自 {rule.effective_from.isoformat()} 起算的工作适用；"
+            f"之前起算的仍为 {earlier.term_text}）")
 
 
 def holidays_section(cal: WorkCalendar, year: int) -> list[str]:

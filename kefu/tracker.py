@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
 from kefu.output import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, md_row, md_text
 from kefu.overdue import OverdueReport, grouped, scan
+from kefu.privacy import mask
+from kefu.records import personal_values
 from kefu.sla import Rules
 from kefu.workspace import Workspace
 
@@ -36,8 +39,10 @@ def tracker_page(ws: Workspace) -> str:
     result = ws.load()
     tickets = [r.data for r in result.of_kind("ticket")]
     people = {r.id: str(r.data.get("name", "")) for r in result.of_kind("person")}
-    report = OverdueReport(day, SITE_WITHIN, scan(
-        (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN))
+    known = personal_values(result)  # a customer's name typed into a title is masked too
+    items = [replace(item, title=mask(item.title, known)) for item in scan(
+        (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN)]
+    report = OverdueReport(day, SITE_WITHIN, items)
     invalid = len({p.path for p in result.errors})
     parts = [
         "---",

@@ -7,6 +7,9 @@ calendar, the records and the people's names once, for whichever command asks fi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +37,15 @@ def find_root(start: Path | None = None) -> Path:
             return folder
     raise KefuError(f"{here} 不在 kefu 仓库里（向上找不到 records/ 文件夹）：请进入仓库目录再运行，"
                     "或用 --root 指定仓库。", "not-a-checkout", 2)
+
+
+def _git_config(root: Path, key: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "config", "--get", key],
+                              capture_output=True, text=True, check=False, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
 
 
 class Workspace:
@@ -77,6 +89,30 @@ class Workspace:
     def name(self, person: str | None) -> str:
         """A person's name, or the id itself when unknown."""
         return self.people.get(person, person) if person else ""
+
+    def person(self, typed: str, what: str = "员工") -> str:
+        """A person's id from their id or name (张敏 -> zhangmin); KefuError naming the nearest."""
+        text = typed.strip()
+        if text in self.people:
+            return text
+        by_name = [pid for pid, name in self.people.items() if name == text]
+        if len(by_name) == 1:
+            return by_name[0]
+        choices = [*self.people, *self.people.values()]
+        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
+        hint = ""
+        if close:
+            pid = close[0] if close[0] in self.people else next(
+                p for p, n in self.people.items() if n == close[0])
+            hint = f"是不是 {pid}（{self.people[pid]}）？"
+        raise KefuError(f"不认识的{what} `{typed}`：{hint}"
+                        "员工编号见 records/people/（拼音，小写），也可以写姓名。",
+                        "unknown-person", 2)
+
+    def me(self) -> str | None:
+        """Who works in this checkout: KEFU_USER, else `git config kefu.user` (an id or a name)."""
+        who = os.environ.get("KEFU_USER") or _git_config(self.root, "kefu.user")
+        return self.person(who, "当前用户（KEFU_USER 或 git config kefu.user）") if who else None
 
     def _of_kinds(self, *kinds: str) -> list[Record]:
         from kefu.records.kinds import KINDS

@@ -81,7 +81,9 @@ def workday_after(moment: datetime, days: int, rng: random.Random) -> datetime:
         if day.weekday() < 5:
             days -= 1
     clock = time(rng.randint(9, 16), rng.choice([0, 10, 15, 20, 30, 40, 45, 50]))
-    return max(datetime.combine(day, clock, SHANGHAI), moment + timedelta(minutes=5))
+    when = max(datetime.combine(day, clock, SHANGHAI), moment + timedelta(minutes=5))
+    # nothing after the day the sample describes: records of events to come are refused
+    return when if when.date() <= TODAY else moment + timedelta(minutes=1)
 
 
 def ticket(rng: random.Random, received: datetime, kind: str, status: str,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,28 @@ def test_ics_export_lists_exceptions_to_the_plain_week() -> None:
     assert events[dt.date(2026, 10, 1)] == "休息：国庆节"
     assert dt.date(2026, 10, 3) not in events  # a Saturday off is the plain week
     assert events[dt.date(2027, 2, 9)] == "休息：春节补休（暂定）"
+
+
+BAD = sorted(yaml.safe_load((DATA / "bad" / "expected.yml").read_text()))
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_validate_and_the_deadline_commands_agree_on_a_bad_calendar_file(
+        name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kefu.cli import main
+
+    repo = tmp_path / "repo"
+    (repo / "records").mkdir(parents=True)
+    shutil.copy(REPO / "records" / "sla.yml", repo / "records" / "sla.yml")
+    (repo / "records" / "calendar.yml").write_bytes((DATA / "bad" / name).read_bytes())
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    checked = runner.invoke(main, ["validate", "--format", "json"])
+    errors = [p for p in json.loads(checked.stdout)["problems"] if p["severity"] == "error"]
+    assert checked.exit_code == 1 and errors
+    where = {f"records/calendar.yml:{p['line']}:{p['col']}: [{p['slug']}]" for p in errors}
+    for command in (["calendar", "2026-10"], ["due", "inquiry.reply", "2026-03-02"]):
+        done = runner.invoke(main, command)
+        assert done.exit_code == 1 and all(w in done.stderr for w in where), done.stderr

@@ -84,3 +84,31 @@ def test_closed_pipe_ends_quietly() -> None:
     proc.wait(timeout=30)
     assert "Traceback" not in stderr
     assert "internal" not in stderr
+
+
+ENGLISH = re.compile(r"Usage:|Options:|Commands:|Show this message|Show the version|\[default:|"
+                     r"\[required\]|Arguments:")
+
+
+def test_every_help_screen_is_chinese() -> None:
+    """Click's own words come from the Chinese catalog (kefu/locale), for every command."""
+    cli_help = _load_cli_help()
+    section = cli_help.help_section()
+    assert "用法：" in section and "显示本帮助后退出。" in section
+    assert not ENGLISH.findall(section), ENGLISH.findall(section)
+
+
+def test_the_catalog_translates_even_without_the_compiled_file(tmp_path: Path) -> None:
+    from kefu.cli import i18n
+
+    compiled = i18n.LOCALE / i18n.LANGUAGE / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    moved = tmp_path / "click.mo"
+    if compiled.exists():
+        compiled.rename(moved)
+    try:
+        i18n.translations.cache_clear()
+        assert i18n.translations().gettext("Usage:") == "用法："
+    finally:
+        if moved.exists():
+            moved.rename(compiled)
+        i18n.translations.cache_clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import re
@@ -35,6 +36,7 @@ TICKETS = {
     "complaint": "T-20260312-k7m2",
     "doa": "T-20260316-x9q1",
     "work-request": "T-20260318-w2rq",
+    "repair": "T-20260321-r3pa",
 }
 # One fixture record per staff form.
 STAFF = {
@@ -149,8 +151,8 @@ def test_every_fillable_form_renders_from_its_record(
     check_pdf(pdf)
     text = text_of(pdf)
     assert ticket in text
-    if ticket == TICKETS["complaint"]:
-        assert CHECKED in text  # the level and compensation boxes are ticked
+    if "level" in {item.key for item in form.fields}:
+        assert CHECKED in text  # the complaint's level is ticked
 
 
 def test_complaint_report_carries_ticket_dealer_dates_and_tracker_deadline(
@@ -405,3 +407,49 @@ def test_staff_forms_carry_their_records(renderer: FormRenderer, repo: Path,
     loan = flat("archive-loan")
     assert "秘密档案，总经理批准" in loan and "准备季度对账" in loan
     assert "王芳（客服" in loan and "李明" in loan
+def test_doa_application_prints_the_tickets_fields(repo: Path, tmp_path: Path) -> None:
+    form = REGISTRY.get("doa-application")
+    filled = fill(repo, form, TICKETS["doa"])
+    values = filled.values
+    assert values["fault"] == "开箱接入电脑无法识别。" and values["quantity"] == 2
+    assert values["purchased"] == dt.date(2026, 3, 10) and values["request"] == "换新品"
+    assert values["check"] is None  # the unit has not arrived: nothing ticked
+    assert filled.date == dt.date(2026, 3, 16)  # the day received, not the day printed
+    copy = tmp_path / "repo"
+    shutil.copytree(repo, copy)
+    path = copy / "records" / "tickets" / "2026" / "03" / f"{TICKETS['doa']}.yml"
+    path.write_text(path.read_text("utf-8") + "  - at: 2026-03-18T10:00:00+08:00\n"
+                    "    by: wangfang\n    action: unit-received\n", "utf-8")
+    assert fill(copy, form, TICKETS["doa"]).values["check"] == "与申请一致"
+
+
+def test_service_worksheet_is_filled_from_a_repair_ticket(renderer: FormRenderer, repo: Path,
+                                                          weasy_log: object) -> None:
+    form = REGISTRY.get("service-worksheet")
+    filled = fill(repo, form, TICKETS["repair"])
+    text = re.sub(r"\s+", "", text_of(renderer.pdf(form.key, filled)))
+    assert TICKETS["repair"] in text and "硬盘通电后有咔嗒声" in text
+    assert "验收核对：盘体完好" in text and "寄往工厂：顺丰SF1234567890寄厂" in text
+    assert "深圳市华强存储有限公司" in text and "138-0013-8000" not in text
+    assert "2026年03月21日" in text
+
+
+def test_nothing_the_dealer_answers_is_pre_ticked(repo: Path) -> None:
+    values = fill(repo, REGISTRY.get("dealer-complaint-feedback"), TICKETS["complaint"]).values
+    assert values["compensation"] is None  # a normal complaint: the dealer answers on paper
+
+
+def test_personal_fields_print_only_when_asked(repo: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    plain, personal = tmp_path / "plain.pdf", tmp_path / "personal.pdf"
+    for target, extra in ((plain, []), (personal, ["--with-personal"])):
+        done = runner.invoke(main, ["form", "dealer-complaint-feedback", "--record",
+                                    TICKETS["complaint"], "-o", str(target), *extra])
+        assert done.exit_code == 0, done.output
+    assert "138-0013-8000" not in text_of(plain.read_bytes())
+    with_phone = re.sub(r"\s+", "", text_of(personal.read_bytes()))
+    assert "联系电话138-0013-8000" in with_phone
+    blank = runner.invoke(main, ["form", "dealer-complaint-feedback", "--with-personal"])
+    assert blank.exit_code == 2

@@ -174,3 +174,34 @@ def test_open_tickets_in_odd_styles_are_still_listed(tracker: Path) -> None:
     after = find_overdue(tracker, TODAY, within=2)
     assert after.items == before.items
     assert after.problems == []
+
+
+def test_terminal_output_carries_no_control_characters(tracker: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ticket = tracker / "records" / "tickets" / "2026" / "03" / "T-20260316-aaa1.yml"
+    text = ticket.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    ticket.write_text(text.replace(title, 'title: "\\e[31m红字\\e[0m \\u202e反向"'), "utf-8")
+    monkeypatch.chdir(tracker)
+    result = CliRunner().invoke(main, ["overdue", "--today", "2026-03-20"])
+    assert "红字" in result.stdout and "反向" in result.stdout
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+
+
+def test_owner_and_mine_list_one_persons_work(tracker: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tracker)
+    runner = CliRunner()
+    by_name = runner.invoke(main, ["overdue", "--today", "2026-03-20", "--within", "2",
+                                   "--owner", "王芳", "--format", "json"])
+    owners = {item["owner"] for item in json.loads(by_name.stdout)["items"]}
+    assert by_name.exit_code == 0 and owners == {"wangfang"}
+    monkeypatch.setenv("KEFU_USER", "lina")
+    mine = runner.invoke(main, ["overdue", "--today", "2026-03-20", "--within", "2", "--mine",
+                                "--format", "json"])
+    assert {item["owner"] for item in json.loads(mine.stdout)["items"]} == {"lina"}
+    typo = runner.invoke(main, ["overdue", "--owner", "wangfan"])
+    assert typo.exit_code == 2 and "是不是 wangfang（王芳）" in typo.output
+    monkeypatch.delenv("KEFU_USER")
+    nobody = runner.invoke(main, ["overdue", "--mine"])
+    assert nobody.exit_code == 2 and "git config kefu.user" in nobody.output

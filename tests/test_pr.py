@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -140,3 +141,74 @@ def test_cli_exit_codes_and_bad_base(repo: git.Repo, monkeypatch: pytest.MonkeyP
     assert missing.exit_code == 2 and "fetch-depth" in missing.output
     with pytest.raises(KefuError):
         check_pr(Path(repo.working_tree_dir or "."), "no-such-ref")
+
+
+def test_a_record_closed_on_main_after_the_fork_is_append_only(repo: git.Repo) -> None:
+    commit(repo, "branch: retitle", edit(OPEN, "异响'", "异响（已解决）'"))
+    repo.git.checkout("main")
+    closing = ("  - at: 2026-03-17T09:00:00+08:00\n    by: wangfang\n    action: replied\n"
+               "  - at: 2026-03-17T10:00:00+08:00\n    by: wangfang\n    action: closed\n")
+
+    def close(root: Path) -> None:
+        edit(OPEN, "status: open", "status: closed")(root)
+        (root / OPEN).open("a", encoding="utf-8").write(closing)
+    commit(repo, "main: close", close)
+    repo.git.checkout("work")
+    assert slugs(repo) == [(OPEN, "closed-record-edited", 4)]  # the title, line 4
+
+
+def test_the_committed_file_counts_not_the_working_tree(repo: git.Repo) -> None:
+    commit(repo, "typo", edit(OPEN, "status: open", "status: opened"))
+    # fixed in the working tree only, never committed
+    edit(OPEN, "status: opened", "status: open")(Path(repo.working_tree_dir or "."))
+    assert [(p, s) for p, s, _ in slugs(repo)] == [(OPEN, "bad-enum")]
+
+
+def test_history_cannot_hide_a_deletion_or_an_edit_that_a_later_commit_undid(
+        repo: git.Repo) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    saved = (root / OPEN).read_bytes()
+    commit(repo, "delete", lambda r: (r / OPEN).unlink())
+    commit(repo, "restore", lambda r: (r / OPEN).write_bytes(saved))
+    commit(repo, "edit closed", edit(CLOSED, "投诉'", "投诉（已赔付）'"))
+    commit(repo, "undo", edit(CLOSED, "投诉（已赔付）'", "投诉'"))
+    result = check_pr(root, "main")
+    found = {(p.path, p.slug) for p in result.errors}
+    assert found == {(OPEN, "record-deleted"), (CLOSED, "closed-record-edited")}
+    assert all("提交 " in p.message for p in result.errors) and result.commits == 4
+
+
+SLA = "records/sla.yml"
+NORMAL = "    term: {working_days: 2}\n  complaint.serious:"
+
+
+def _sla_change(new_term: str) -> Callable[[Path], None]:
+    return edit(SLA, NORMAL, new_term + "\n  complaint.serious:")
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ("    term: {working_days: 1}", ["sla-rule-changed"]),
+    ("    term: {working_days: 3}\n    effective_from: 2026-03-01\n    earlier:\n"
+     "      - term: {working_days: 2}", ["sla-rule-changed"]),  # not in the future
+    ("    term: {working_days: 3}\n    effective_from: 2027-01-01\n    earlier:\n"
+     "      - term: {working_days: 1}", ["sla-rule-changed"]),  # the old term not kept
+    ("    term: {working_days: 3}\n    effective_from: 2027-01-01\n    earlier:\n"
+     "      - term: {working_days: 2}", []),
+])
+def test_a_deadline_rule_changes_only_from_a_future_day_keeping_the_old_term(
+        repo: git.Repo, change: str, expected: list[str]) -> None:
+    commit(repo, "sla", _sla_change(change))
+    result = check_pr(Path(repo.working_tree_dir or "."), "main", today=dt.date(2026, 11, 25))
+    assert [p.slug for p in result.errors] == expected, result.errors
+
+
+def test_rules_are_never_removed_nor_the_close_of_business_moved(repo: git.Repo) -> None:
+    def drop(root: Path) -> None:
+        text = (root / SLA).read_text(encoding="utf-8")
+        start = text.index("  inquiry.reply:")
+        end = text.index("  callback.new-dealer:")
+        (root / SLA).write_text(text[:start] + text[end:], encoding="utf-8")
+    commit(repo, "drop", drop)
+    commit(repo, "close", edit(SLA, 'close_of_business: "17:30"', 'close_of_business: "18:00"'))
+    result = check_pr(Path(repo.working_tree_dir or "."), "main")
+    assert sorted(p.slug for p in result.errors) == ["sla-rule-changed", "sla-rule-removed"]

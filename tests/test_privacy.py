@@ -3,11 +3,8 @@ may appear anywhere in the built site: pages, search index, scripts, sitemaps, P
 
 from __future__ import annotations
 
-import contextlib
 import gzip
-import html
 import json
-import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -16,10 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, BuiltSite, need
 
+from kefu import privacy
 from kefu.records import load, personal_values
-
-_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
 def _pdf_text(path: Path) -> str:
@@ -31,28 +26,17 @@ def _pdf_text(path: Path) -> str:
 
 
 def readings(path: Path) -> Iterator[str]:
-    """Every way a value could be spelt in the file: raw, entity/\\u-decoded, search-segmented."""
-    raw = path.read_bytes()
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        raw, name = gzip.decompress(raw), name[:-3]
-    text = _pdf_text(path) if name.endswith(".pdf") else raw.decode("utf-8", errors="replace")
-    yield text
-    decoded = html.unescape(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
-    yield decoded.translate(_INVISIBLE)
-    if name.endswith(".json"):
-        with contextlib.suppress(ValueError):
-            yield json.dumps(json.loads(raw), ensure_ascii=False).translate(_INVISIBLE)
+    """What the build's own scan reads, plus the text of PDFs (the build renders blank forms)."""
+    if path.name.lower().endswith(".pdf"):
+        yield _pdf_text(path)
+    else:
+        yield from privacy.readings(path)
 
 
 def leaks(folder: Path, secrets: Iterable[str]) -> list[str]:
     """`file: value` for every personal value found in any file under `folder`."""
-    wanted = sorted({s for s in secrets if len(s) >= 2})
-    found = set()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        for text in readings(path):
-            found.update(f"{path.relative_to(folder)}: {s}" for s in wanted if s in text)
-    return sorted(found)
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return [f"{path}: {value}" for path, value in privacy.leaks(files, folder, secrets, readings)]
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +74,49 @@ def test_scan_catches_planted_values(tmp_path: Path) -> None:
         "app.js: 张三", "form.pdf: 13912345678", "page.html: 钱多多",
         "search/index.json: someone@example.cn", "sitemap.xml.gz: 1990年5月12日",
     ]
+
+
+@pytest.mark.parametrize(("text", "masked"), [
+    ("顾客电话 13912345678 请回电", "顾客电话 139****5678 请回电"),
+    ("手机 139-1234-5678，座机 021-12345678", "手机 139****5678，座机 021-****78"),
+    ("发到 someone.name@example.cn", "发到 s***@example.cn"),
+    ("身份证 11010519900307123X 复印件", "身份证 110***********123X 复印件"),
+    ("钱多多来电：硬盘异响", "钱**来电：硬盘异响"),
+    ("订单 20261125 与型号 ZF-S200", "订单 20261125 与型号 ZF-S200"),
+])
+def test_free_text_is_masked_for_the_site(text: str, masked: str) -> None:
+    assert privacy.mask(text, known={"钱多多"}) == masked
+
+
+def test_the_build_refuses_a_site_with_a_personal_value(tmp_path: Path) -> None:
+    from kefu import site
+    from kefu.problems import KefuError
+    from kefu.workspace import Workspace
+
+    built = tmp_path / "site"
+    (built / "a").mkdir(parents=True)
+    (built / ".kefu-site").write_text("", "utf-8")
+    secret = sorted(personal_values(load(ROOT)))[0]
+    (built / "a" / "page.html").write_text(f"<p>{secret}</p>", "utf-8")
+    (built / "clean.html").write_text("<p>工单看板</p>", "utf-8")
+    with pytest.raises(KefuError) as err:
+        site.refuse_leaks(Workspace(ROOT), built)
+    assert err.value.slug == "personal-data" and "a/page.html" in err.value.message
+    assert secret not in err.value.message  # a hint, not the value, reaches the log
+    assert [p.name for p in built.iterdir()] == [".kefu-site"]  # nothing left to publish
+    site.refuse_leaks(Workspace(ROOT), built)  # an empty site passes
+
+
+def test_messages_give_only_a_hint_of_a_personal_value(tmp_path: Path) -> None:
+    from conftest import record_repo
+
+    from kefu.output import render
+    from kefu.records.validate import validate
+
+    repo = record_repo(ROOT / "tests/data/records/valid/minimal", tmp_path / "repo")
+    dealer = repo / "records/dealers/D-0001.yml"
+    text = dealer.read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.startswith("phone:")]
+    dealer.write_text(text.replace(lines[0], "phone: 1391234567X"), "utf-8")
+    output = render(validate(repo, use_cache=False))
+    assert "[bad-format]" in output and "1391234567X" not in output and "1**********" in output

@@ -213,7 +213,7 @@ def test_new_writes_a_valid_complaint(repo: Path, monkeypatch: pytest.MonkeyPatc
         "new", "complaint", "--title", "硬盘异响", "--owner", "wangfang", "--dealer", "D-0001",
         "--level", "normal", "--received", "2026-11-20T10:00:00+08:00", "--note", "yes: 1"])
     assert result.exit_code == 0, result.output
-    path = Path(result.output.strip())
+    path = Path(result.output.splitlines()[0])  # then its deadlines
     assert path.parent == repo / "records/tickets/2026/11"
     assert path.name.startswith("T-20261120-")
     assert load(repo, use_cache=False).errors == []
@@ -455,3 +455,56 @@ def test_new_refuses_a_year_typo(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
                                        "--received", "1850-01-01T10:00+08:00"])
     assert result.exit_code == 1 and "1850" in result.output and "年份打错" in result.output
     assert len(list((repo / "records/tickets").rglob("*.yml"))) == 1
+
+
+def test_validate_refuses_to_run_outside_a_checkout(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    outside = runner.invoke(main, ["validate"])
+    assert outside.exit_code == 2 and "[not-a-checkout]" in outside.output
+    etc = runner.invoke(main, ["validate", "--root", "/etc"])
+    assert etc.exit_code == 2 and "不是 kefu 仓库" in etc.output
+
+
+def test_files_kefu_would_ignore_are_named(repo: Path) -> None:
+    folder = repo / "records/tickets/2026/03"
+    ticket = folder / "T-20260315-k7m2.yml"
+    shutil.copy(ticket, folder / "T-20260316-abcd.YML")
+    shutil.copy(ticket, folder / "T-20260315-k7m2.yml~")
+    (folder / ".gitkeep").write_text("", "utf-8")
+    result = load(repo, use_cache=False)
+    ignored = {(p.path.rpartition("/")[2], p.severity.value) for p in result.problems
+               if p.slug == "ignored-file"}
+    assert ignored == {("T-20260316-abcd.YML", "warning"), ("T-20260315-k7m2.yml~", "warning")}
+    assert result.errors == []
+    message = next(p.message for p in result.problems if p.path.endswith(".YML"))
+    assert "T-20260316-abcd.yml" in message
+
+
+def test_a_missing_sla_file_is_an_error(repo: Path) -> None:
+    (repo / "records/sla.yml").unlink()
+    assert [(p.slug, p.path) for p in load(repo, use_cache=False).errors] == [
+        ("missing-file", "records/sla.yml")]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("寄回代理商", "请写代码 `returned`（寄回代理商）"),
+    ("寄回", "是不是 `returned`（寄回代理商）"),
+    ("retrned", "是不是 `returned`（寄回代理商）"),
+])
+def test_a_wrong_value_gets_the_nearest_one_with_its_label(repo: Path, typed: str,
+                                                          expected: str) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("action: replied", f"action: {typed}"),
+                      "utf-8")
+    (problem,) = load(repo, use_cache=False).errors
+    assert problem.slug == "bad-enum" and expected in problem.message
+    assert "received（受理）" in problem.message
+
+
+def test_a_name_where_an_id_belongs_is_answered_with_the_id(repo: Path) -> None:
+    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("owner: wangfang", "owner: 王芳"), "utf-8")
+    messages = {p.slug: p.message for p in load(repo, use_cache=False).errors}
+    assert "“王芳”的编号是 `wangfang`" in messages["unknown-person"]

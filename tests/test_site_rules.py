@@ -60,3 +60,16 @@ def test_the_built_page_has_an_anchor_per_rule_and_pages_link_to_them(
         assert f'id="{rid}"' in html, rid
     repair = (built_site.path / "processes" / "repair.html").read_text(encoding="utf-8")
     assert 'href="../generated/deadlines.html#repair.return"' in repair
+
+
+def test_a_changed_term_says_from_when_and_what_applied_before() -> None:
+    from dataclasses import replace
+
+    from kefu.site_rules import rule_section
+    from kefu.sla import load_rules
+
+    rule = load_rules(ROOT)["complaint.normal"]
+    changed = replace(rule, working_days=3, effective_from=dt.date(2027, 1, 1),
+                      earlier=((None, 2, False, False),))
+    text = "\n".join(rule_section(changed, "17:30"))
+    assert "3 个工作日内" in text and "自 2027-01-01 起" in text and "仍为 2 个工作日" in text

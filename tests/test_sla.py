@@ -17,6 +17,7 @@ from kefu.problems import KefuError
 from kefu.sla import deadline, load_rules, milestones, read_sla_file
 
 DATA = Path(__file__).parent / "data" / "sla"
+SH = dt.timezone(dt.timedelta(hours=8))
 REPO = Path(__file__).parent.parent
 CASES = yaml.safe_load((DATA / "cases.yml").read_text(encoding="utf-8"))
 CONTRACT_IDS = {
@@ -226,3 +227,38 @@ def test_unquoted_close_of_business_is_read_the_same_everywhere(
     assert runner.invoke(main, ["validate"]).exit_code == 0
     due = runner.invoke(main, ["due", "inquiry.reply", "2026-03-02 09:00", "--json"])
     assert json.loads(due.stdout)["due"] == "2026-03-03T16:45:00+08:00"
+
+
+def test_a_changed_term_applies_from_its_day_and_earlier_starts_keep_the_old_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / "records").mkdir(parents=True)
+    text = (REPO / "records" / "sla.yml").read_text("utf-8")
+    old = "    term: {working_days: 2}\n  complaint.serious:"
+    assert old in text
+    (repo / "records" / "sla.yml").write_text(text.replace(old, (
+        "    term: {working_days: 4}\n    effective_from: 2026-06-01\n    earlier:\n"
+        "      - term: {working_days: 2}\n  complaint.serious:")), "utf-8")
+    rules = load_rules(repo)
+    cal = WorkCalendar.load(REPO)
+    before = deadline("complaint.normal", dt.datetime(2026, 5, 29, 10, tzinfo=SH), cal, rules)
+    after = deadline("complaint.normal", dt.datetime(2026, 6, 1, 10, tzinfo=SH), cal, rules)
+    assert before.due.date() == dt.date(2026, 6, 2) and before.term == "2 个工作日"  # Fri + 2
+    assert after.due.date() == dt.date(2026, 6, 5) and after.term == "4 个工作日"
+    ticket = _ticket("complaint", ("2026-05-29T10:00:00+08:00", "received"))
+    ticket["level"] = "normal"
+    (stone,) = [m for m in milestones(ticket, rules, cal) if m.rule == "complaint.normal"]
+    assert stone.due is not None and stone.due.date() == dt.date(2026, 6, 2)
+    monkeypatch.chdir(repo)
+    printed = CliRunner().invoke(main, ["due", "complaint.normal", "2026-06-01 10:00", "--json"])
+    assert json.loads(printed.stdout)["due"] == "2026-06-05T17:30:00+08:00"
+
+
+def test_a_term_change_without_the_old_term_is_refused(tmp_path: Path) -> None:
+    text = (REPO / "records" / "sla.yml").read_text("utf-8")
+    bad = tmp_path / "sla.yml"
+    bad.write_text(text.replace("    term: {working_days: 2}\n  complaint.serious:",
+                                "    term: {working_days: 4}\n    effective_from: 2026-06-01\n"
+                                "  complaint.serious:"), "utf-8")
+    rules, problems = read_sla_file(bad)
+    assert rules is None and [p.slug for p in problems] == ["bad-history"]

@@ -58,3 +58,13 @@ def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
     ics = (out / "holidays.ics").read_text(encoding="utf-8")
     assert "DTSTART;VALUE=DATE:2031" in ics and "DTSTART;VALUE=DATE:2032" in ics
     assert "统计截至 2031-05-04" in page  # the day the build was given, not the clock
+
+
+def test_personal_data_typed_into_a_title_is_masked_on_the_page(tracker: Path) -> None:
+    ticket = tracker / "records" / "tickets" / "2026" / "03" / "T-20260316-aaa1.yml"
+    text = ticket.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    ticket.write_text(text.replace(title, "title: 钱多多来电 13800138001 催处理"), "utf-8")
+    page = tracker_page(Workspace(tracker, dt.date(2026, 3, 20)))
+    assert "钱多多" not in page and "13800138001" not in page
+    assert "钱\\*\\*来电 138\\*\\*\\*\\*8001 催处理" in page

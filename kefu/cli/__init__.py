@@ -12,8 +12,10 @@ import click
 
 from kefu.problems import KefuError
 
-from . import deadlines, forms, pr, records, site, staff
+from . import deadlines, events, forms, i18n, pr, records, site, staff
 from .errors import usage_error_text
+
+i18n.install()  # before any help or error is formatted
 
 
 class KefuGroup(click.Group):
@@ -40,7 +42,9 @@ class KefuGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KefuError as err:
-            click.echo(f"错误 [{err.slug}]：{err.message}", err=True)
+            from kefu.output import printable
+
+            click.echo(printable(f"错误 [{err.slug}]：{err.message}"), err=True)
             sys.exit(err.exit_code)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
@@ -71,6 +75,6 @@ def main() -> None:
     """客服部工具：校验记录、计算工作日时限、列出超期工作、打印表单、构建手册站点。"""
 
 
-for _module in (records, deadlines, pr, forms, site, staff):
+for _module in (records, events, deadlines, pr, forms, site, staff):
     for _command in _module.COMMANDS:
         main.add_command(_command)

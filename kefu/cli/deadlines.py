@@ -44,13 +44,24 @@ def due_command(rule: str, start: dt.datetime | dt.date, as_json: bool, fmt: str
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
 @click.option("--fail", is_flag=True,
               help="有超期工作或值班与人事提醒时退出码为 1（供 CI 使用）")
-def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool) -> None:
+@click.option("--owner", default=None, metavar="ID",
+              help="只列这位负责人的工作（员工编号或姓名，如 zhangmin 或 张敏）")
+@click.option("--mine", is_flag=True,
+              help="只列我的工作（我 = 环境变量 KEFU_USER 或 git config kefu.user）")
+def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool,
+                    owner: str | None, mine: bool) -> None:
     """列出超期和即将到期的工作，按负责人和工单类型分组。"""
     from kefu.output import render
     from kefu.overdue import find_overdue
     from kefu.workspace import Workspace
 
-    report = find_overdue(Workspace.find(today=today), within)
+    ws = Workspace.find(today=today)
+    if mine:
+        owner = ws.me()
+        if owner is None:
+            raise KefuError("还不知道“我”是谁：请设置 `git config kefu.user 你的员工编号`"
+                            "（或环境变量 KEFU_USER），或改用 --owner。", "no-user", 2)
+    report = find_overdue(ws, within, owner=ws.person(owner, "负责人") if owner else None)
     if report.problems:
         files = len({p.path for p in report.problems})
         click.echo(f"警告：{files} 个记录文件有错误，未计入；请运行 kefu validate 查看。", err=True)

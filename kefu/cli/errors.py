@@ -7,28 +7,16 @@ from collections.abc import Sequence
 
 import click
 
-# Click's English detail texts (click 8.5, pinned) → Chinese; unmatched text is kept as is.
-_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^(?P<v>'.*?') is not one of (?P<c>.+)\.$"), "{v} 不是可选值；可选：{c}。"),
-    (re.compile(r"^(?P<v>'.*?') is not (?P<c>'.*?')\.$"), "{v} 不是可选值；只能是 {c}。"),
-    (re.compile(r"^(?P<v>'.*?') is not a valid integer( range)?\.$"), "{v} 不是整数。"),
-    (re.compile(r"^(?P<v>'.*?') is not a valid float( range)?\.$"), "{v} 不是数字。"),
-    (re.compile(r"^(?P<v>.+?) is not in the range (?P<c>.+)\.$"), "{v} 超出范围 {c}。"),
-    (re.compile(r"^(?P<v>'.*?') is not a valid boolean.*$"), "{v} 不是是/否值（true/false）。"),
-    (re.compile(r"^(?P<v>.*?) (?P<c>'.*?') does not exist\.$"), "路径 {c} 不存在。"),
-    (re.compile(r"^(?P<v>.*?) (?P<c>'.*?') is a file\.$"), "{c} 是文件，这里需要目录。"),
-    (re.compile(r"^(?P<v>.*?) (?P<c>'.*?') is a directory\.$"), "{c} 是目录，这里需要文件。"),
-    (re.compile(r"^Option (?P<v>'.*?') requires an argument\.$"), "选项 {v} 后面需要给一个值。"),
-    (re.compile(r"^Got unexpected extra arguments? \((?P<v>.*)\)$"), "多余的参数：{v}。"),
-)
+from .i18n import translations
+
+# click names its number types in English (IntRange's name is "integer range"); the catalog
+# (kefu/locale) says the rest
+_NUMBER = re.compile(r"不是有效的数字（(integer|float)( range)?）")
 
 
 def _detail(text: str) -> str:
-    for pattern, template in _DETAILS:
-        match = pattern.match(text.strip())
-        if match:
-            return template.format(**match.groupdict())
-    return text
+    """Click's (translated) detail text, its number type names in Chinese too."""
+    return _NUMBER.sub(lambda m: "不是整数" if m.group(1) == "integer" else "不是数字", text)
 
 
 def _hint(err: click.BadParameter) -> str:
@@ -66,7 +54,9 @@ def usage_error_text(err: click.UsageError) -> str:
     lines: list[str] = []
     ctx = err.ctx
     if ctx is not None:
-        lines.append(f"用法：{ctx.get_usage().removeprefix('Usage: ')}")
+        usage = ctx.get_usage()
+        prefix = translations().gettext("Usage:")
+        lines.append(f"用法：{usage.removeprefix(prefix).strip()}")
     lines.append(f"错误 [{getattr(err, 'slug', 'usage')}]：{_message(err)}")
     if ctx is not None:
         lines.append(f"查看帮助：{ctx.command_path} --help")

@@ -22,6 +22,8 @@ import click
 @click.option("--all", "all_forms", is_flag=True, help="打印所有登记的表单（需同时给 --blank）。")
 @click.option("--blank", is_flag=True, help="打印空白表单（带填写横线）。")
 @click.option("--list", "list_forms", is_flag=True, help="列出所有表单及其编号、用途。")
+@click.option("--with-personal", is_flag=True,
+              help="同时打印电话、顾客姓名等个人信息（只用于纸面；站点上的表单从不含个人信息）。")
 def form(
     name: str | None,
     record_id: str | None,
@@ -29,6 +31,7 @@ def form(
     all_forms: bool,
     blank: bool,
     list_forms: bool,
+    with_personal: bool,
 ) -> None:
     """打印表单 PDF：空白或从记录填写（如 kefu form complaint-report --record T-20260315-k7m2）。"""
     from kefu.forms import printing
@@ -49,7 +52,10 @@ def form(
         return
     if not name:
         raise click.UsageError("请给出表单名（kefu form --list 查看全部），或用 --all --blank。")
-    click.echo(str(printing.print_form(ws, name, record_id, output)))
+    if with_personal and not record_id:
+        raise click.UsageError("--with-personal 只用于从记录填写（--record）。")
+    click.echo(str(printing.print_form(ws, name, record_id, output,
+                                       with_personal=with_personal)))
 
 
 COMMANDS: list[click.Command] = [form]

@@ -57,6 +57,7 @@ def _new_command(command: Any) -> click.Command:
     types: dict[str, Any] = {"datetime": When(), "date": Day(), "bool": click.BOOL,
                              "int": click.INT, "text": click.STRING}
     params: list[click.Parameter] = []
+    people = [spec for spec in options(command) if spec.refers == "person"]
     for spec in options(command):
         kind = LabelChoice(spec.choices) if spec.choices else types.get(spec.kind, click.STRING)
         params.append(click.Option([f"--{spec.name.replace('_', '-')}", spec.name], type=kind,
@@ -65,10 +66,18 @@ def _new_command(command: Any) -> click.Command:
                                default=None, help=ROOT_HELP))
 
     def run(root: Path | None, **values: Any) -> None:
+        from kefu.output import deadline_lines
+        from kefu.records.new import deadlines_of
         from kefu.workspace import Workspace
 
         ws = Workspace.find(root)
-        click.echo(create(ws.root, command, values))
+        for spec in people:  # ids or names: 张敏 -> zhangmin
+            if values.get(spec.name):
+                values[spec.name] = ws.person(values[spec.name], spec.help.split("（")[0])
+        path = create(ws.root, command, values)
+        click.echo(path)
+        for line in deadline_lines(deadlines_of(ws, path)):
+            click.echo(line)
 
     return click.Command(command.name, params=params, callback=run,
                          help=f"新建一条{command.label}，打印新文件的路径。",

@@ -29,6 +29,7 @@ class FillContext:
     related: Mapping[tuple[str, str], Mapping[str, Any]]
     now: dt.datetime
     issued: dt.date | None = None
+    with_personal: bool = False  # print personal fields too (paper only, never on the site)
 
     def name(self, person: str | None) -> str:
         return self.ws.name(person)
@@ -54,7 +55,7 @@ def filled_by(form_key: str) -> str:
 
 
 def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = None,
-         now: dt.datetime | None = None) -> Filled:
+         now: dt.datetime | None = None, with_personal: bool = False) -> Filled:
     """Values for `form` from record `record_id` (KefuError naming what is wrong otherwise)."""
     fillers = fillers_of(form.key)
     if not fillers:
@@ -90,7 +91,8 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
         raise KefuError(f"{kind.title} {record_id}（{have}）不能填写表单 {form.key}"
                         f"（{form.title}）：它需要{needs}。", "wrong-record-type", 2)
     related = {(r.kind, r.id): r.data for r in result.records if r.kind in targets}
-    ctx = FillContext(ws, kind, record_id, record.data, related, now or times.now(), issued)
+    ctx = FillContext(ws, kind, record_id, record.data, related, now or times.now(), issued,
+                      with_personal)
     filled: Filled = chosen.filler()(ctx, form)
     return filled
 

@@ -33,6 +33,7 @@ def print_form(
     record_id: str | None = None,
     output: str | Path | None = None,
     issued: dt.date | None = None,
+    with_personal: bool = False,
 ) -> Path:
     """Write one form as PDF (blank, or filled from `record_id`) and return its path.
 
@@ -45,7 +46,8 @@ def print_form(
     form = registry.get(key)
     name = f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf"
     target = files.output_file(output or name, name, root, PDF_MAGIC, "PDF")
-    filled = fill(ws, form, record_id, issued=issued) if record_id else None
+    filled = fill(ws, form, record_id, issued=issued,
+                  with_personal=with_personal) if record_id else None
     return files.write_atomic(target, FormRenderer(root).pdf(key, filled))
 
 

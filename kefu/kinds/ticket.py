@@ -6,13 +6,14 @@ Files live in records/tickets/YYYY/MM/, named T-<date received>-<4 random charac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
 from kefu.records.ids import fresh_id
-from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Option, Reference
+from kefu.records.kinds import Creator, Events, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Stamp, Strict, Text
 from kefu.times import SHANGHAI
 
@@ -50,6 +51,12 @@ ACTION_LABELS: dict[str, str] = {
     "reopened": "重新打开",
 }
 OPEN_STATUSES = frozenset(STATUS_LABELS) - {"closed"}
+Request = Literal["exchange", "refund"]
+REQUEST_LABELS: dict[str, str] = {"exchange": "换新品", "refund": "退货"}
+# fields that belong to some ticket types only (the others leave them out)
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "fault": ("repair", "doa"), "quantity": ("doa",), "purchased": ("doa",), "request": ("doa",),
+}
 
 
 class Event(Strict):
@@ -100,6 +107,12 @@ class Ticket(Strict):
     agreed_due: Stamp | None = Field(
         default=None, description="约定完成时间（特别严重投诉必填）"
     )
+    fault: str | None = Field(default=None, max_length=2000,
+                              description="故障描述（返修、DOA：代理商或顾客说明的故障现象）")
+    quantity: int | None = Field(default=None, ge=1, le=10_000, description="数量（DOA）")
+    purchased: dt.date | None = Field(default=None, description="购买日期（DOA），如 2026-03-01")
+    request: Annotated[Request, Labels.of(REQUEST_LABELS)] | None = Field(
+        default=None, description="DOA 申请：换新品或退货")
     events: list[Event] = Field(min_length=1, description="事件记录（只追加）")
 
 
@@ -120,6 +133,19 @@ def cross_field(ticket: Any) -> Iterator[Finding]:
         yield Finding("critical-needs-agreed-due", ("level",),
                       "特别严重投诉（level: critical）没有固定时限，必须填写与客户约定的完成时间 "
                       "`agreed_due`，例如 `agreed_due: 2026-03-30T17:30:00+08:00`。")
+
+
+def type_fields(ticket: Any) -> Iterator[Finding]:
+    """DOA's quantity, purchase date and request, and a fault description, only where they fit."""
+    kind = getattr(ticket, "type", None)
+    if kind is None:
+        return
+    for name, types in TYPE_FIELDS.items():
+        if getattr(ticket, name, None) is not None and kind not in types:
+            fits = "、".join(f"{TYPE_LABELS[t]}（{t}）" for t in types)
+            yield Finding("field-not-for-type", (name,),
+                          f"`{name}` 只用于{fits}工单：这张是{TYPE_LABELS.get(kind, kind)}工单，"
+                          "请删除该字段或改正工单类型。")
 
 
 def id_matches_date(ticket: Any) -> Iterator[Finding]:
@@ -186,7 +212,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
             data[name] = values[name]
     data["owner"] = owner
     data["status"] = values.get("status") or "open"
-    for name in ("level", "agreed_due"):
+    for name in ("level", "agreed_due", *TYPE_FIELDS):
         if values.get(name) is not None:
             data[name] = values[name]
     event: dict[str, Any] = {"at": received, "by": values.get("by") or owner, "action": "received"}
@@ -196,8 +222,66 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def not_offered(presets: Mapping[str, Any]) -> set[str]:
+    """Fields `kefu new <type>` does not offer: those of other ticket types."""
+    kind = presets.get("type")
+    hidden = {name for name, types in TYPE_FIELDS.items() if kind not in types}
+    return hidden | ({"level", "agreed_due"} if kind != "complaint" else set())
+
+
 def is_closed(data: Mapping[str, Any]) -> bool:
     return data.get("status") == "closed"
+
+
+# What can happen to a ticket of each type (besides receiving, assigning, notes, closing and
+# reopening, which happen to every one).
+COMMON_ACTIONS = ("received", "assigned", "note", "closed", "reopened")
+ACTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
+    "complaint": ("escalated", "dept-feedback", "replied", "called-back"),
+    "repair": ("inspected", "sent-to-factory", "returned", "replied"),
+    "doa": ("approved", "unit-received", "shipped", "returned", "replied"),
+    "inquiry": ("escalated", "dept-feedback", "replied"),
+    "callback": ("called-back", "replied"),
+    "work-request": ("escalated", "dept-feedback", "replied"),
+}
+
+
+def refuse_event(ticket: Mapping[str, Any], action: str) -> str | None:
+    """Why `action` cannot be added to this ticket now, in Chinese; None when it can."""
+    kind, status = str(ticket.get("type")), ticket.get("status")
+    label = ACTION_LABELS.get(action, action)
+    if action == "reopened" and status != "closed":
+        return "只有已结案的工单才能重新打开。"
+    if action == "closed" and status == "closed":
+        return "这张工单已经结案了。"
+    if status == "closed" and action not in ("reopened", "note"):
+        return (f"这张工单已结案，不能再登记“{label}”：如对方又来反映同一件事，"
+                "请先 `kefu reopen 工单编号 --reason 原因` 重新打开。")
+    if action not in COMMON_ACTIONS + ACTIONS_BY_TYPE.get(kind, ()):
+        fits = "、".join(f"{a}（{ACTION_LABELS[a]}）" for a in ACTIONS_BY_TYPE.get(kind, ()))
+        return (f"{TYPE_LABELS.get(kind, kind)}工单没有“{label}”这一步。"
+                f"它可以登记：{fits}，以及备注、结案。")
+    return None
+
+
+def open_deadlines(ws: Any, ticket: Mapping[str, Any]) -> list[Any]:
+    """The ticket's deadlines not yet met, soonest first (none once it is closed)."""
+    from kefu.sla import dues, milestones
+
+    if ticket.get("status") == "closed":
+        return []
+    return dues(milestones(ticket, ws.rules, ws.calendar), ws.rules)
+
+
+def after_event(ticket: Mapping[str, Any], action: str) -> dict[str, Any]:
+    """The status that goes with the new event (kept consistent by construction)."""
+    if action == "closed":
+        return {"status": "closed"}
+    if action == "reopened":
+        return {"status": "in-progress"}
+    if ticket.get("status") == "open" and action not in ("received", "note"):
+        return {"status": "in-progress"}
+    return {}
 
 
 _FORMS = "kefu.kinds.ticket_forms:"
@@ -208,7 +292,7 @@ KIND = Kind(
     subdir=(r"^T-(?P<y>[0-9]{4})(?P<m>[0-9]{2})[0-9]{2}-", "{y}/{m}"),
     references=(Reference(("owner",), "person"), Reference(("events", "*", "by"), "person"),
                 Reference(("dealer",), "dealer")),
-    checks=(cross_field, id_matches_date, event_log),
+    checks=(cross_field, type_fields, id_matches_date, event_log),
     facets=("type", "status"),
     no_future=(("received",), ("events", "*", "at")),
     creator=Creator(
@@ -216,9 +300,10 @@ KIND = Kind(
         variants={t: {"type": t} for t in get_args(TicketType)},
         labels={t: f"{label}工单" for t, label in TYPE_LABELS.items()},
         derived=("id", "type", "events"),
+        hidden=not_offered,
         defaulted=("received", "channel", "status"),
         extra=(Option("note", "第一条事件（受理）的备注"),
-               Option("by", "受理人员工编号（默认为负责人）")),
+               Option("by", "受理人员工编号或姓名（默认为负责人）", refers="person")),
     ),
     forms=(
         FormFiller("complaint-report", _FORMS + "complaint", "投诉工单", {"type": "complaint"}),
@@ -229,7 +314,10 @@ KIND = Kind(
         FormFiller("doa-application", _FORMS + "doa", "DOA 工单", {"type": "doa"}),
         FormFiller("work-submission", _FORMS + "work_request", "部门工作提交工单",
                    {"type": "work-request"}),
+        FormFiller("service-worksheet", _FORMS + "repair", "返修工单", {"type": "repair"}),
     ),
     closed=is_closed,
     log="events",
+    events=Events(refuse=refuse_event, after=after_event),
+    deadlines=open_deadlines,
 )

@@ -81,8 +81,13 @@ def _common(view: TicketView, form: Any) -> dict[str, Any]:
     if data.get("dealer"):
         company = dealer.get("company") if dealer else None
         values["dealer"] = f"{company}（{data['dealer']}）" if company else data["dealer"]
-        # The contact's name only: phone, e-mail and address stay off printed forms too.
+        # The contact's name only, unless asked for (--with-personal, paper only): phone,
+        # e-mail and address stay off printed forms and never reach the site's PDFs.
         values["contact"] = dealer.get("contact") if dealer else None
+        if ctx.with_personal and dealer:
+            values["phone"] = dealer.get("phone")
+    if ctx.with_personal and data.get("customer"):
+        values["customer"] = data.get("customer")
     values["events"] = [
         [stamp(e.get("at")), ctx.name(e.get("by")),
          ACTION_LABELS.get(str(e.get("action")), e.get("action")), e.get("note") or ""]
@@ -109,6 +114,12 @@ def _option(form: Any, key: str, index: int) -> str | None:
     return options[index] if index < len(options) else None
 
 
+def _issued(view: TicketView) -> dt.date | None:
+    """The forms' header date: the day the ticket was received (not the day it is printed)."""
+    received = local(view.data.get("received"))
+    return received.date() if received else None
+
+
 def complaint(ctx: Any, form: Any) -> Any:
     view = TicketView(ctx)
     values = _common(view, form)
@@ -121,21 +132,31 @@ def complaint(ctx: Any, form: Any) -> Any:
     values["analysis"] = view.note("escalated")
     values["dept_opinion"] = view.note("dept-feedback")
     values["result"] = view.note("replied")
-    values["compensation"] = _option(form, "compensation", 1 if level == "critical" else 0)
-    return ctx.filled(values)
+    # 是否要求赔偿 is the dealer's to answer: ticked only when the ticket says so (特别严重 means
+    # involving compensation), never pre-ticked 否
+    values["compensation"] = _option(form, "compensation", 1) if level == "critical" else None
+    return ctx.filled(values, _issued(view))
 
 
 def doa(ctx: Any, form: Any) -> Any:
     view = TicketView(ctx)
     values = _common(view, form)
-    values["fault"] = view.note("received")
+    data = view.data
+    values["fault"] = data.get("fault") or view.note("received")
+    values["quantity"] = data.get("quantity")
+    values["purchased"] = data.get("purchased")
+    request = data.get("request")
+    values["request"] = _option(form, "request", 0 if request == "exchange" else 1) \
+        if request else None
+    # 实物核对: the unit has arrived and was checked against the application
+    values["check"] = _option(form, "check", 0) if view.at("unit-received") else None
     values["approval_due"] = view.due_text(view.milestone("doa.approval"))
     # doa.ship counts from the unit's arrival (`unit-received`), not from the application.
     values["ship_due"] = view.due_text(view.milestone("doa.ship"))
     if values["ship_due"] is None and view.at("unit-received") is None:
         values["ship_due"] = "尚未收到不良品：收到后开始计时"
     values["shipping"] = view.note("shipped")
-    return ctx.filled(values)
+    return ctx.filled(values, _issued(view))
 
 
 def work_request(ctx: Any, form: Any) -> Any:
@@ -151,4 +172,23 @@ def work_request(ctx: Any, form: Any) -> Any:
     values["deadline"] = local(view.data.get("agreed_due"))
     values["kind"] = _option(form, "kind", 0)
     values["result"] = "\n".join(filter(None, (view.note("replied"), view.note("closed")))) or None
-    return ctx.filled(values)
+    return ctx.filled(values, _issued(view))
+
+
+def repair(ctx: Any, form: Any) -> Any:
+    """售后服务工作单 from a repair ticket: its fault, each step taken and the outcome."""
+    view = TicketView(ctx)
+    values = _common(view, form)
+    data = view.data
+    values["number"] = data.get("id")
+    dealer = values.get("dealer")
+    values["customer"] = values.get("customer") or dealer  # the end customer only on request
+    values["kind"] = _option(form, "kind", 0)  # 维修
+    values["fault"] = data.get("fault") or view.note("received")
+    steps = [e for e in data.get("events") or ()
+             if e.get("action") in ("inspected", "sent-to-factory", "returned")]
+    values["process"] = "\n".join(
+        f"{stamp(e.get('at'))} {ACTION_LABELS.get(str(e.get('action')), e.get('action'))}"
+        + (f"：{e['note']}" if e.get("note") else "") for e in steps) or None
+    values["result"] = "\n".join(filter(None, (view.note("returned"), view.note("closed")))) or None
+    return ctx.filled(values, _issued(view))

@@ -40,12 +40,48 @@ TIMELY = "future-date"  # a verdict that changes as days pass: always checked ag
 
 
 class Entry:
-    """What the cache knows of one file: its stat, its git blob id and its result row."""
+    """What the cache knows of one file: its stat, its git blob id and its result row.
 
-    __slots__ = ("stat", "blob", "row")
+    Read from the JSON as it is and decoded only when asked (a warm run asks for every one):
+    a part of the wrong shape makes the entry count as missing, never an error.
+    """
 
-    def __init__(self, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
-        self.stat, self.blob, self.row = stat, blob, row
+    __slots__ = ("stat", "_item", "_rel", "_row", "_blob")
+
+    def __init__(self, stat: tuple[int, int, int, int], item: list[Any] | None, rel: str,
+                 row: Row | None = None, blob: bytes | None = None) -> None:
+        self.stat, self._item, self._rel, self._row, self._blob = stat, item, rel, row, blob
+
+    @classmethod
+    def of(cls, rel: str, item: Any) -> Entry | None:
+        if type(item) is not list or len(item) != 12:
+            return None
+        stat = (item[0], item[1], item[2], item[3])
+        return cls(stat, item, rel)
+
+    @property
+    def row(self) -> Row | None:
+        """The result row, or None when the cached one has the wrong shape."""
+        if self._row is None and self._item is not None:
+            self._row = _row(self._rel, self._item)
+            if self._row is None:
+                self._item = None
+        return self._row
+
+    @property
+    def blob(self) -> bytes | None:
+        if self._blob is None and self._item is not None:
+            try:
+                self._blob = bytes.fromhex(self._item[4])
+            except (TypeError, ValueError):
+                return None
+        return self._blob
+
+    def item(self) -> list[Any] | None:
+        """The JSON form: as read, when nothing changed (no need to encode it again)."""
+        if self._item is not None:
+            return self._item
+        return _item(self) if self._row is not None else None
 
 
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -74,15 +110,27 @@ class Cache:
                     or raw.get("fingerprint") != fingerprint()):
                 return cls(root, {}, started, 0)
             written = raw["started_ns"]
-            entries = {rel: entry for rel, item in raw["entries"].items()
-                       if type(rel) is str and (entry := _entry(rel, item)) is not None}
-            if type(written) is not int:
+            items = raw["entries"]
+            if type(written) is not int or type(items) is not dict:
                 return cls(root, {}, started, 0)
-            across = {kind: found for kind, item in (raw.get("across") or {}).items()
-                      if type(kind) is str and (found := _across(item)) is not None}
+            entries = {rel: entry for rel, item in items.items()
+                       if (entry := Entry.of(rel, item)) is not None}
+            found = raw.get("across")
+            across = {kind: checked for kind, item in found.items()
+                      if type(kind) is str and (checked := _across(item)) is not None
+                      } if type(found) is dict else {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls(root, {}, started, 0)
         return cls(root, entries, started, written, across)
+
+    def get(self, rel: str) -> Entry | None:
+        """The entry of `rel` if there is one of the right shape."""
+        entry = self.entries.get(rel)
+        if entry is not None and entry.row is None:
+            del self.entries[rel]
+            self.dirty = True
+            return None
+        return entry
 
     def answers(self, rel: str, stat: os.stat_result, entry: Entry) -> bool:
         """Whether `entry` stands for the file as it is now, without reading it.
@@ -90,11 +138,15 @@ class Cache:
         A verdict that time can change (an event dated in the future) is never taken as read.
         """
         key = stat_key(stat)
+        row = entry.row
         return (key == entry.stat and key[1] < self.racy_from and key[2] < self.racy_from
-                and lasting(entry.row))
+                and row is not None and lasting(row))
 
     def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
-        self.entries[rel] = Entry(stat, blob, row)
+        old = self.entries.get(rel)
+        if old is not None and old.stat == stat and old.blob == blob and old.row == row:
+            return  # checked again (racy, or a verdict time may change) and still the same
+        self.entries[rel] = Entry(stat, None, rel, row, blob)
         self.dirty = True
 
     def drop(self, rels: list[str]) -> None:
@@ -106,17 +158,19 @@ class Cache:
         """Write the cache once, atomically; a read-only checkout simply goes without."""
         if not self.dirty:
             return
+        items = {rel: item for rel, entry in self.entries.items()
+                 if (item := entry.item()) is not None}
         payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
-                   "entries": {rel: _item(entry) for rel, entry in self.entries.items()},
+                   "entries": items,
                    "across": {kind: [found.key, [_found(p) for p in found.problems]]
                               for kind, found in self.across.items()}}
         folder = self.root / CACHE_DIR
         try:
+            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
+                              default=_json_value)  # one call: the C encoder, not chunks
             folder.mkdir(exist_ok=True)
             temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-            with open(temp, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"),
-                          default=_json_value)
+            temp.write_text(text, encoding="utf-8")
             os.replace(temp, folder / CACHE_FILE)
             for old in _OLD_FILES:
                 (folder / old).unlink(missing_ok=True)
@@ -132,9 +186,6 @@ class Across:
     def __init__(self, key: str, problems: list[tuple[Problem, str]]) -> None:
         self.key, self.problems = key, problems  # (problem, owner or "")
 
-    def put(self, key: str, problems: list[tuple[Problem, str]]) -> None:
-        self.key, self.problems = key, problems
-
 
 def across_key(entries: Mapping[str, Entry], rels: list[str], packages: tuple[str, ...]) -> str:
     """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
@@ -144,9 +195,10 @@ def across_key(entries: Mapping[str, Entry], rels: list[str], packages: tuple[st
     digest = hashlib.blake2b(digest_size=16)
     for rel in sorted(rels):
         entry = entries.get(rel)
-        if entry is None:
+        blob = entry.blob if entry is not None else None
+        if blob is None:
             return ""
-        digest.update(rel.encode() + b"\0" + entry.blob)
+        digest.update(rel.encode() + b"\0" + blob)
     for name in packages:
         try:
             digest.update(f"{name}={version(name)}".encode())
@@ -201,29 +253,32 @@ def _json_value(value: Any) -> str:
 
 
 def _item(entry: Entry) -> list[Any]:
+    assert entry.row is not None and entry.blob is not None
     kind, record_id, data, problems, refs, partial, facets = entry.row
     return [*entry.stat, entry.blob.hex(), kind, record_id, data,
             [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
-            refs, partial, facets]
+            [part for ref in refs for part in ref], partial, facets]  # refs flat: kind, id, …
 
 
-def _entry(rel: str, item: Any) -> Entry | None:
-    """An Entry from its JSON form, or None when anything in it has the wrong shape."""
+def _row(rel: str, item: list[Any]) -> Row | None:
+    """The result row of a cached item, or None when any part has the wrong shape."""
     try:
-        size, mtime, ctime, ino, blob, kind, record_id, data, problems, refs, partial, facets = item
-        stat = (size, mtime, ctime, ino)
-        if not all(type(n) is int for n in stat) or type(partial) is not bool:
+        kind, record_id, data, problems, refs, partial, facets = item[5:12]
+        # one pass of C-level type checks per part: a warm run decodes every entry
+        if (type(partial) is not bool or type(facets) is not dict or type(refs) is not list
+                or len(refs) % 2 or not _ONLY_STR.issuperset(map(type, refs))
+                or not _ONLY_STR.issuperset(map(type, facets.values()))
+                or (kind is not None and kind not in KINDS)
+                or (record_id is not None and type(record_id) is not str)):
             return None
-        if kind is not None and kind not in KINDS:
-            return None
-        if (record_id is not None and type(record_id) is not str) or type(facets) is not dict:
-            return None
-        row: Row = (kind, record_id, _revive(kind, data) if data is not None else None,
-                    [_problem(rel, p) for p in problems], [(str(k), str(v)) for k, v in refs],
-                    partial, {str(k): str(v) for k, v in facets.items()})
-        return Entry(stat, bytes.fromhex(blob), row)
+        return (kind, record_id, _revive(kind, data) if data is not None else None,
+                [_problem(rel, p) for p in problems] if problems else [],
+                list(zip(refs[::2], refs[1::2], strict=True)), partial, facets)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+_ONLY_STR = frozenset({str})
 
 
 def _problem(rel: str, item: Any) -> Problem:
@@ -237,7 +292,7 @@ def _revive(kind: str | None, data: Any) -> dict[str, Any]:
     """Dates and times back from their ISO text, at the paths the kind's model has them."""
     if type(data) is not dict or kind is None:
         raise TypeError("data")
-    from .check import slots, typed_paths
+    from .paths import slots, typed_paths
 
     for path, of in typed_paths(kind):
         for container, key in slots(data, path, str):

@@ -7,26 +7,24 @@ still run on the fields that passed (`salvage`).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import os
 import posixpath
 import typing
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timezone, tzinfo
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from kefu import times
 from kefu.problems import Problem, Severity
 
+from . import timely
 from .kinds import KINDS, Finding, Kind, kind_of, known_places, read_across, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
-from .model import EARLIEST_YEAR
-from .references import refs_of, walk
+from .paths import origins, plain
+from .references import refs_of
 from .result import FileResult, Where, passes
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
@@ -35,7 +33,7 @@ MAX_PROBLEMS = 30  # per file: a list of 100,000 bad values is reported by its f
 
 def check_file(rel: str, raw: bytes, want_data: bool = True,
                where: Where | None = None, kind: Kind | None = None,
-               clock: Clock | None = None) -> FileResult:
+               clock: timely.Clock | None = None) -> FileResult:
     """Parse and check one record file's bytes (of `kind`, else the kind of its place).
 
     Never raises for bad input.
@@ -86,9 +84,7 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
-    clock = clock or Clock.now()
-    timely = () if _plainly_timely(kind, data, clock) else _time_findings(kind, record, clock)
-    findings = [*timely,
+    findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
                 *(f for check in kind.checks for f in check(record))]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
@@ -105,110 +101,6 @@ def _capped(rel: str, problems: list[Problem]) -> list[Problem]:
     return [*problems[:MAX_PROBLEMS], Problem(
         rel, problems[MAX_PROBLEMS].line, problems[MAX_PROBLEMS].col, "more-problems",
         f"这个文件还有 {more} 个问题未列出：请先改正上面的问题，再运行 kefu validate。")]
-
-
-class Clock(NamedTuple):
-    """The time window a record's timestamps must fall in, fixed once per run."""
-
-    first: datetime  # EARLIEST_YEAR-01-01
-    last: datetime  # New Year after next
-    soon: datetime  # now + 1 day: events later than this have not happened
-    settled: str  # the date two days ago: a timestamp written on or before it is in the past
-
-    @classmethod
-    def now(cls) -> Clock:
-        now = times.now()
-        return cls(datetime(EARLIEST_YEAR, 1, 1, tzinfo=times.SHANGHAI),
-                   datetime(now.year + 2, 1, 1, tzinfo=times.SHANGHAI),
-                   now + dt.timedelta(days=1), (now - dt.timedelta(days=2)).date().isoformat())
-
-
-_LOW = f"{EARLIEST_YEAR}-01-02"  # after the earliest moment in any time zone
-
-
-def _plainly_timely(kind: Kind, data: dict[str, Any], clock: Clock) -> bool:
-    """Whether every timestamp of the file, as written, is surely inside the window.
-
-    Most files are (dates after 2000, more than two days ago), and comparing their ISO text is
-    far cheaper than comparing aware datetimes; the rest are checked exactly on the model.
-    """
-    settled = clock.settled
-    for path in _stamp_paths(kind.name):
-        for value in _raw_values(data, path):
-            if type(value) is not str or value < _LOW or value[:10] > settled:
-                return False
-    return True
-
-
-def _raw_values(data: dict[str, Any], path: Sequence[str]) -> list[Any]:
-    """The values at `path` of parsed YAML, None left out; fast for `x` and `x.*.y`."""
-    if len(path) == 1:
-        value = data.get(path[0])
-        return [] if value is None else [value]
-    if len(path) == 3 and path[1] == "*":
-        items, key = data.get(path[0]), path[2]
-        if type(items) is not list:
-            return [] if items is None else [items]
-        return [v for item in items
-                if (v := item.get(key) if type(item) is dict else item) is not None]
-    return [v for _, v in walk(data, path, ()) if v is not None]
-
-
-def _time_findings(kind: Kind, record: BaseModel, clock: Clock) -> Iterable[Finding]:
-    """Timestamps from EARLIEST_YEAR to the end of next year; no event later than tomorrow.
-
-    Runs for every file: one pass over the timestamps, places looked up only when one is off.
-    """
-    first, last, soon, _ = clock
-    stamps = [value for path in _stamp_paths(kind.name) for value in _values(record, path)]
-    if not stamps:
-        return
-    earliest, latest = min(stamps), max(stamps)
-    if earliest < first or latest >= last:
-        for path in _stamp_paths(kind.name):
-            for loc, value in _attributes(record, path, ()):
-                if isinstance(value, datetime) and not first <= value < last:
-                    yield Finding("date-range", loc,
-                                  f"时间 {value.isoformat()} 不在 {EARLIEST_YEAR}–{last.year - 1} "
-                                  "年之间：多半是年份打错了，请改正。")
-    if latest > soon:  # no_future paths are timestamps too: nothing to look for otherwise
-        for path in kind.no_future:
-            for loc, value in _attributes(record, path, ()):
-                if isinstance(value, datetime) and soon < value < last:
-                    yield Finding("future-date", loc,
-                                  f"时间 {value.isoformat()} 比现在晚一天以上："
-                                  "事件只能记录已经发生的事，请核对日期（北京时间）。")
-
-
-def _attributes(node: Any, path: Sequence[str], loc: tuple[str | int, ...]
-                ) -> Iterable[tuple[tuple[str | int, ...], Any]]:
-    """(field path, value) at `path` of a model instance ("*" = each list item)."""
-    if not path:
-        yield loc, node
-        return
-    head, rest = path[0], path[1:]
-    if head == "*":
-        for index, item in enumerate(node if isinstance(node, list) else ()):
-            yield from _attributes(item, rest, (*loc, index))
-    elif node is not None and (value := getattr(node, head, None)) is not None:
-        yield from _attributes(value, rest, (*loc, head))
-
-
-@functools.cache
-def _stamp_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(path for path, of in typed_paths(kind_name) if of is datetime)
-
-
-def _values(record: Any, path: Sequence[str]) -> list[datetime]:
-    """The datetimes at `path` of a model instance; fast for `x` and `x.*.y` (every file)."""
-    if len(path) == 1:
-        value = getattr(record, path[0], None)
-        return [value] if isinstance(value, datetime) else []
-    if len(path) == 3 and path[1] == "*":
-        key = path[2]
-        found = (getattr(item, key, None) for item in getattr(record, path[0], None) or ())
-        return [value for value in found if isinstance(value, datetime)]
-    return [v for _, v in _attributes(record, path, ()) if isinstance(v, datetime)]
 
 
 def read_single(kind: Kind, path: Path, root: Path | None = None
@@ -267,7 +159,7 @@ def salvage(model: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         except ValidationError:
             inner = inner_model(info.annotation)
             items = data[name]
-            if inner is not None and list in _origins(info.annotation) and isinstance(items, list):
+            if inner is not None and list in origins(info.annotation) and isinstance(items, list):
                 values[name] = [_salvage_item(inner, item) for item in items]
     given = set(data) & set(model.model_fields)
     return model.model_construct(_fields_set=given, **values)
@@ -348,87 +240,6 @@ def _place(rel: str, kind: Kind, text: str, record_id: str | None) -> list[Probl
 
 def _id_pos(text: str) -> tuple[int, int]:
     return locate_node(compose(text), ("id",), key=False)
-
-
-_ZONES: dict[Any, tzinfo] = {}
-
-
-def plain(data: dict[str, Any], kind: Kind) -> dict[str, Any]:
-    """Swap pydantic's per-value TzInfo for one shared `datetime.timezone` per offset.
-
-    Shared standard zones pickle once per batch instead of once per value, which is most of
-    the cost of sending 100,000 records between processes and into the cache.
-    """
-    for path in _datetime_paths(kind.name):
-        for container, key in slots(data, path):
-            value = container[key]
-            offset = value.utcoffset()
-            zone = _ZONES.get(offset)
-            if zone is None:
-                zone = _ZONES[offset] = timezone(offset)
-            container[key] = value.replace(tzinfo=zone)
-    return data
-
-
-@functools.cache
-def _datetime_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
-    model = KINDS[kind_name].model
-    return tuple(_paths_of(model)) if model else ()
-
-
-@functools.cache
-def typed_paths(kind_name: str) -> tuple[tuple[tuple[str, ...], type[date]], ...]:
-    """(path, datetime or date) of every timestamp and date field of the kind."""
-    model = KINDS[kind_name].model
-    if model is None:
-        return ()
-    stamps = [(path, datetime) for path in _paths_of(model)]
-    days = [(path, date) for path in _paths_of(model, date)]
-    return tuple([*stamps, *days])
-
-
-def _paths_of(model: type[BaseModel], leaf: type = datetime) -> Iterable[tuple[str, ...]]:
-    for name, info in model.model_fields.items():
-        annotation = info.annotation
-        leaves = _leaves(annotation)
-        if leaf in leaves or (leaf is datetime and AwareDatetime in leaves):
-            yield (name,)
-        inner = inner_model(annotation)
-        if inner is not None:
-            star = ("*",) if list in _origins(annotation) else ()
-            for sub in _paths_of(inner, leaf):
-                yield (name, *star, *sub)
-
-
-def _leaves(annotation: Any) -> set[Any]:
-    args = typing.get_args(annotation)
-    if not args:
-        return {annotation}
-    if typing.get_origin(annotation) is typing.Annotated:
-        return {args[0]} | _leaves(args[0])
-    return set().union(*(_leaves(a) for a in args))
-
-
-def _origins(annotation: Any) -> set[Any]:
-    origin = typing.get_origin(annotation)
-    found = {origin} if origin else set()
-    for arg in typing.get_args(annotation):
-        found |= _origins(arg)
-    return found
-
-
-def slots(node: Any, path: Sequence[str], of: type = datetime) -> Iterable[tuple[Any, Any]]:
-    """(container, key) pairs holding a value of type `of` at `path` ("*" = every list item)."""
-    head, rest = path[0], path[1:]
-    if head == "*":
-        if isinstance(node, list):
-            for item in node:
-                yield from slots(item, rest, of)
-    elif isinstance(node, dict) and head in node:
-        if rest:
-            yield from slots(node[head], rest, of)
-        elif isinstance(node[head], of):
-            yield node, head
 
 
 def findings_problems(rel: str, text: str, findings: Sequence[Finding],

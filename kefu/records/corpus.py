@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from kefu.problems import KefuError, Problem, Severity
 
 from . import across, cache, workers
 from .across import Notice
+from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
 from .result import FileResult, Where, passes
@@ -147,16 +148,16 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         problems += [*_ignored(ignored), *_missing(root)]
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
     base = str(root)
+    # a record with an error is reported, never used: no command computes with a year typo
     records = [Record.at(r.kind, r.id, base, r.rel, r.data) for r in chosen
                if r.kind is not None and r.id is not None and r.data is not None
-               and passes(r.kind, r.facets, where)]
+               and passes(r.kind, r.facets, where)
+               and not any(p.severity is Severity.ERROR for p in r.problems)]
     return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices)
 
 
 def _data_of(root: Path, rel: str) -> dict[str, Any] | None:
     """The data of a valid file that was checked without keeping it (people, a rules file)."""
-    from .check import check_file
-
     try:
         raw = (root / rel).read_bytes()
     except OSError:
@@ -218,6 +219,18 @@ def _across(root: Path, results: dict[str, FileResult], known: dict[str, dict[st
                 store.across[name] = cache.Across(key, problems)
                 store.dirty = True
     return [p for p, _ in found], [Notice(p, owner) for p, owner in found if owner]
+
+
+def check_blobs(files: Sequence[str], every: Sequence[str],
+                read: Callable[[str], bytes]) -> list[Problem]:
+    """Problems of the record files `files` as `read` gives them (e.g. from a git commit),
+    cross-checked against every record file `every` of the same tree (ids by file name)."""
+    results = {rel: check_file(rel, read(rel), want_data=False) for rel in files}
+    problems = [p for result in results.values() for p in result.problems]
+    known = _known(every, results)
+    problems += cross_check(list(results.values()), known,
+                            lambda rel: read(rel).decode("utf-8", "replace"))
+    return sorted(problems, key=lambda p: (p.path, p.line, p.col, p.slug))
 
 
 def discover(root: Path) -> list[str]:
@@ -343,29 +356,32 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     for rel in rels:
-        entry = cached.get(rel)
-        if entry is not None and entry.row[5] and (want_data or entry.row[0] in read_across()) \
-                and passes(entry.row[0], entry.row[6], where):
+        entry = store.get(rel) if store is not None else None
+        row = entry.row if entry is not None else None
+        if row is not None and row[5] and (want_data or row[0] in read_across()) \
+                and passes(row[0], row[6], where):
             entry = None  # checked before without keeping the data it needs now: parse again
         if entry is not None and store is not None:
             try:
                 stat = os.stat(f"{base}/{rel}", follow_symlinks=False)
             except OSError:
                 stat = None
-            if stat is not None and store.answers(rel, stat, entry):
-                results[rel] = FileResult.from_row(rel, entry.row)
+            if stat is not None and row is not None and store.answers(rel, stat, entry):
+                results[rel] = FileResult.from_row(rel, row)
                 continue
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
-        reusable = entry is not None and cache.lasting(entry.row)
+        reusable = row is not None and cache.lasting(row)
         todo.append((rel, entry.blob if entry is not None and reusable else None))
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
-    for rel, key, digest, row in workers.run(root, todo, jobs, want_data, where, skip,
-                                             use_cache):
-        if row is None:  # content unchanged, only touched
+    for rel, key, digest, fresh in workers.run(root, todo, jobs, want_data, where, skip,
+                                               use_cache):
+        if fresh is None:  # content unchanged, only touched
             row = cached[rel].row
+            assert row is not None  # the blob id came from an entry of the right shape
         else:
+            row = fresh
             parsed.add(rel)
         results[rel] = FileResult.from_row(rel, row)
         kind = KINDS.get(row[0] or "")
@@ -390,6 +406,7 @@ def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
                 rest.append((rel, digest))
                 continue
             row = store.entries[rel].row
+            assert row is not None
             store.put(rel, cache.stat_key(stat), digest, row)
             results[rel] = FileResult.from_row(rel, row)
         else:

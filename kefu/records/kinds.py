@@ -93,6 +93,7 @@ class Option:
 
     name: str
     help: str
+    refers: str | None = None  # the kind the value names (a person: ids and names accepted)
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +111,25 @@ class Creator:
     defaulted: tuple[str, ...] = ()
     extra: tuple[Option, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)  # command -> Chinese name
+    # (a command's presets) -> model fields that command does not offer (other types' fields)
+    hidden: Callable[[Mapping[str, Any]], set[str]] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Events:
+    """How entries are appended to a kind's log (`kefu event`, `kefu close`, `kefu reopen`).
+
+    `refuse(data, action)` says in Chinese why `action` does not fit the record now (its type or
+    state), or None; `after(data, action)` gives the top-level fields that change with it
+    (status); a closed record gains only `reopen` (then `changes` may change) and `notes`.
+    """
+
+    refuse: Callable[[Mapping[str, Any], str], str | None]
+    after: Callable[[Mapping[str, Any], str], dict[str, Any]]
+    close: str = "closed"
+    reopen: str = "reopened"
+    changes: tuple[str, ...] = ("status",)  # fields a reopening may change in a closed record
+    notes: tuple[str, ...] = ("note",)  # entries a closed record may still gain
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +177,9 @@ class Kind:
     forms: tuple[FormFiller, ...] = ()
     closed: Callable[[Mapping[str, Any]], bool] | None = None  # then append-only (check-pr)
     log: str | None = None  # the list a closed record may still append to
+    events: Events | None = None  # appending to the log with `kefu event` (needs `log`)
+    # (workspace, record data) -> the record's open deadlines, soonest first (kefu new/event)
+    deadlines: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None
     cacheable: bool = True  # False: checked again on every run (results that change over time)
     max_bytes: int = MAX_BYTES
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kefu.privacy import hint
 from kefu.problems import Problem
 
 from .kinds import Kind, id_formats
@@ -43,13 +44,33 @@ def translate(rel: str, node: Any, kind: Kind, err: ValidationError) -> list[Pro
         etype = error["type"]
         special = kind.explain(loc, etype) if kind.explain is not None else None
         if special is not None:
-            slug, hint = special
-            message = f"{label(loc) if loc else '文件'}{_shown(error.get('input'))}：{hint}"
+            slug, advice = special
+            message = f"{label(loc) if loc else '文件'}{_shown(error.get('input'))}：{advice}"
         else:
             slug, message = explain(model, loc, etype, error)
         place = locate_node(node, loc, key=etype in ("extra_forbidden", "missing"))
         problems.append(Problem(rel, *place, slug, message))
     return problems
+
+
+def choices_hint(value: str, codes: list[str], labels: dict[str, str]) -> str:
+    """`是不是 returned（寄回代理商）？允许的值：…` with each code's Chinese label beside it.
+
+    A Chinese label typed for the code is named as such (写 `returned`，不要写 `寄回代理商`).
+    """
+    shown = [f"{code}（{labels[code]}）" if code in labels else code for code in codes]
+    by_label = {text: code for code, text in labels.items() if code in codes}
+    hint = ""
+    if value in by_label:
+        hint = f"请写代码 `{by_label[value]}`（{value}）。"
+    else:
+        partial = [text for text in by_label if value and value in text]  # 寄回 -> 寄回代理商
+        close = difflib.get_close_matches(value, [*codes, *by_label], n=1, cutoff=0.5)
+        guess = by_label.get(close[0], close[0]) if close else (
+            by_label[partial[0]] if len(partial) == 1 else None)
+        if guess:
+            hint = f"是不是 `{guess}`" + (f"（{labels[guess]}）" if guess in labels else "") + "？"
+    return f"{hint}允许的值：{'、'.join(shown)}。"
 
 
 def label(loc: tuple[Any, ...]) -> str:
@@ -75,18 +96,22 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
     """(slug, Chinese message) for one pydantic error at `loc` of `model`."""
     name = label(loc)
     value = error.get("input")
+    # messages reach CI logs: of a personal value, a hint only
+    secret = personal(model, loc) and value is not None
+    value = hint(str(value)) if secret else value
     ctx = error.get("ctx") or {}
     if etype == "extra_forbidden":
         fields = fields_at(model, loc[:-1])
         allowed = "、".join(fields) or "（无）"
         close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-        hint = f"是不是想写 `{close[0]}`？" if close else "请检查拼写，或删除该字段。"
-        return "unknown-field", f"未知字段 `{name}`。{hint}允许的字段：{allowed}。"
+        advice = f"是不是想写 `{close[0]}`？" if close else "请检查拼写，或删除该字段。"
+        return "unknown-field", f"未知字段 `{name}`。{advice}允许的字段：{allowed}。"
     if etype == "missing":
         return "missing-field", f"缺少必填字段 `{name}`{describe(model, loc)}：请补上。"
     if etype in ("literal_error", "enum"):
-        allowed = "、".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        return "bad-enum", f"`{name}` 的值 `{_clip(str(value))}` 无效。允许的值：{allowed}。"
+        codes = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return "bad-enum", f"`{name}` 的值 `{_clip(str(value))}` 无效。" + choices_hint(
+            str(value), codes, labels_at(model, loc))
     if etype == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern"))
         if pattern == VISIBLE:
@@ -95,7 +120,7 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
         expected = FORMATS.get(pattern) or id_formats().get(pattern, "规定格式")
         return "bad-format", f"`{name}` 的格式不对（`{_clip(str(value))}`）：应为{expected}。"
     if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":
-        return _explain_time(name, value, etype)
+        return _explain_time(name, error.get("input"), etype, value if secret else None)
     if etype in ("too_short", "string_too_short"):
         return "empty-value", f"`{name}` 不能为空{describe(model, loc)}。"
     if etype == "string_too_long":
@@ -104,10 +129,10 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
     return "wrong-type", f"`{name}` 的类型不对：应为{expected}，实际是 `{_clip(repr(value))}`。"
 
 
-def _explain_time(name: str, value: Any, etype: str) -> tuple[str, str]:
+def _explain_time(name: str, value: Any, etype: str, masked: Any = None) -> tuple[str, str]:
     with_time = etype.startswith("datetime") or etype == "timezone_aware"
     example = "2026-03-15T10:20:00+08:00" if with_time else "2026-03-15"
-    shown = _clip(str(value))
+    shown = _clip(str(masked if masked is not None else value))
     match = _DATETIME.match(str(value).strip()) if isinstance(value, str) else None
     if match:
         year, month, day, hour, minute, second, _tz = match.groups()
@@ -167,6 +192,13 @@ def inner_model(annotation: Any) -> Any:
             if inner is not None:
                 return inner
     return None
+
+
+def personal(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at `loc` holds personal data (`personal: true`)."""
+    walked = model_at(model, loc)
+    extra = getattr(walked[1], "json_schema_extra", None) if walked is not None else None
+    return isinstance(extra, dict) and bool(extra.get("personal"))
 
 
 def describe(model: type[BaseModel], loc: tuple[Any, ...]) -> str:

@@ -44,6 +44,7 @@ class OptionSpec:
     kind: str  # text | datetime | date | choice | bool | int
     required: bool = False
     choices: Mapping[str, str] | None = None  # code -> Chinese label
+    refers: str | None = None  # the kind of record the value names (a person's id or name)
 
 
 @dataclass
@@ -77,8 +78,9 @@ def options(command: Command) -> list[OptionSpec]:
     kind, creator = command.kind, command.kind.creator
     assert kind.model is not None and creator is not None
     specs = []
+    hidden = creator.hidden(command.presets) if creator.hidden else set()
     for name, info in kind.model.model_fields.items():
-        if name in creator.derived or name in command.presets:
+        if name in creator.derived or name in command.presets or name in hidden:
             continue
         spec_kind = _kind_of(info.annotation)
         if spec_kind is None:
@@ -88,9 +90,25 @@ def options(command: Command) -> list[OptionSpec]:
         help_text = (info.description or name) + _choices_text(labels)
         if spec_kind == "datetime":
             help_text += f"；{times.TIME_HELP}"
-        specs.append(OptionSpec(name, help_text, spec_kind, required, labels))
-    specs += [OptionSpec(extra.name, extra.help, "text") for extra in creator.extra]
+        refers = next((ref.target for ref in kind.references if ref.path == (name,)), None)
+        if refers is not None and KINDS[refers].display:
+            help_text += "（也可以写名称）"
+        specs.append(OptionSpec(name, help_text, spec_kind, required, labels, refers))
+    specs += [OptionSpec(extra.name, extra.help, "text", refers=extra.refers)
+              for extra in creator.extra]
     return specs
+
+
+def deadlines_of(ws: Any, path: Path) -> list[Any]:
+    """The open deadlines of the record in `path` (for kinds that have deadlines)."""
+    from .kinds import kind_of
+    from .loader import load_mapping
+
+    kind = kind_of(path.relative_to(ws.root).as_posix())
+    if kind is None or kind.deadlines is None or kind.model is None:
+        return []
+    data, _ = load_mapping(path.read_bytes(), kind.max_bytes)
+    return kind.deadlines(ws, kind.model.model_validate(data).model_dump(exclude_none=True))
 
 
 def _choices_text(labels: Mapping[str, str] | None) -> str:
@@ -145,7 +163,7 @@ def create(root: Path, command: Command, values: Mapping[str, Any],
     text = render_record(kind.name, data, rel)
     result = check_file(rel, text.encode("utf-8"), kind=kind)
     problems = [p.message for p in result.problems if p.severity == "error"]
-    problems += _unknown_refs(root, result.refs)
+    problems += unknown_refs(root, result.refs)
     problems = list(dict.fromkeys(problems))
     if problems:
         raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)
@@ -159,7 +177,8 @@ def create(root: Path, command: Command, values: Mapping[str, Any],
     return target
 
 
-def _unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
+def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
+    """A Chinese line for each (kind, id) reference that names no record of the repository."""
     from .corpus import load
 
     targets = sorted({target for target, _ in refs})
@@ -204,6 +223,11 @@ _Dumper.add_representer(str, _text)
 def render_record(kind: str, data: Mapping[str, Any], rel: str) -> str:
     """YAML text of a record, with the $schema line first; text that needs quotes is quoted."""
     schema = posixpath.relpath(schema_rel(KINDS[kind]), posixpath.dirname(rel))
-    body = yaml.dump(dict(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=10_000)
-    return f"{SCHEMA_LINE}{schema}\n{body}"
+    return f"{SCHEMA_LINE}{schema}\n{render_value(dict(data))}"
+
+
+def render_value(value: Any) -> str:
+    """YAML text of a value in the records' style (block style, timestamps as ISO text)."""
+    text: str = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=10_000)
+    return text

@@ -34,7 +34,7 @@ def refs_of(kind: Kind, data: dict[str, Any]) -> list[Ref]:
                         found.add((target, value))
         else:
             found.update((target, v) for _, v in walk(data, path, ()) if isinstance(v, str))
-    return list(found)
+    return sorted(found)  # a stable order: the same file gives the same result
 
 
 def walk(node: Any, path: Sequence[str], loc: Loc) -> Iterable[tuple[Loc, Any]]:
@@ -93,13 +93,34 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
 def _unknown(read_text: ReadText, result: FileResult, target: str, value: str,
              ids: dict[str, list[str]]) -> Problem:
     loc = _ref_loc(read_text, result, target, value)
-    close = difflib.get_close_matches(value, list(ids), n=1)
-    hint = f"是不是 `{close[0]}`？" if close else ""
     kind = KINDS[target]
+    named = _named(read_text, kind, ids, value)
+    close = [named] if named else difflib.get_close_matches(value, list(ids), n=1)
+    hint = f"是不是 `{close[0]}`？" if close else ""
+    if named:
+        hint = f"“{value}”的编号是 `{named}`：这里要写编号，不写名称。"
     folder = f"{RECORDS}/{kind.folder}/"
     return Problem(result.rel, *_pos(read_text, result.rel, loc), f"unknown-{target}",
                    f"`{label(loc)}` 引用的{kind.title} `{value}` 不存在于 {folder}。{hint}"
                    f"请检查拼写，或先新增该{kind.title}。")
+
+
+MAX_LOOKUP = 5000  # files read to match a name to an id (an error path only)
+
+
+def _named(read_text: ReadText, kind: Any, ids: dict[str, list[str]], value: str) -> str | None:
+    """The id of the record whose display name is `value` (张敏 -> zhangmin), if exactly one."""
+    if not kind.display:
+        return None
+    found = []
+    for record_id, rels in list(ids.items())[:MAX_LOOKUP]:
+        try:
+            data = parse(read_text(rels[0]))
+        except (OSError, UnicodeDecodeError, ParseFailure):
+            continue
+        if isinstance(data, dict) and data.get(kind.display) == value:
+            found.append(record_id)
+    return found[0] if len(found) == 1 else None
 
 
 def _ref_loc(read_text: ReadText, result: FileResult, target: str, value: str) -> Loc:

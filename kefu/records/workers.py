@@ -10,9 +10,10 @@ from pathlib import Path
 from kefu.problems import Problem
 
 from .cache import blob_hash, stat_key
-from .check import Clock, check_file
+from .check import check_file
 from .kinds import KINDS, kind_of
 from .result import FileResult, Row, Where, plainly_fails
+from .timely import Clock
 
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
 # rel, (size, mtime, ctime, inode), blob id, row (None: content unchanged)

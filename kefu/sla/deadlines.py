@@ -18,6 +18,8 @@ from kefu.problems import KefuError
 
 from .rules import AGREED_FIELD, Rule, Rules, load_rules
 
+REOPENED = "reopened"  # the event that restarts the rules counted from arrival
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -37,6 +39,23 @@ class Deadline:
             "provisional": self.provisional,
             "term": self.term,
         }
+
+
+@dataclass(frozen=True)
+class Due:
+    """An open deadline as people read it: the rule's title and when it falls due."""
+
+    rule: str
+    title: str
+    due: dt.datetime
+    provisional: bool
+
+
+def dues(stones: Iterable[Milestone], rules: Rules) -> list[Due]:
+    """The open milestones with a due time, soonest first, titled by their rules."""
+    found = [Due(m.rule, rules[m.rule].title if m.rule in rules else m.rule, m.due,
+                 m.provisional) for m in stones if m.met_at is None and m.due is not None]
+    return sorted(found, key=lambda d: d.due)
 
 
 @dataclass(frozen=True)
@@ -105,7 +124,7 @@ def deadline(
             slug="unknown-rule",
             exit_code=2,
         )
-    rule = rules[rule_id]
+    rule = rules[rule_id].at(localize(start, rules.tz).date())
     if rule.agreed:
         raise KefuError(
             f"规则 {rule_id}（{rule.title}）没有固定时限："
@@ -150,9 +169,13 @@ def _starts(
     rule: Rule, ticket: Mapping[str, Any], events: Iterable[Mapping[str, Any]]
 ) -> list[dt.datetime]:
     if rule.start == "received":
+        # Reopening restarts what counts from arrival: the dealer came back about the case,
+        # so it is answered within the same term again, counted from the reopening.
         received = ticket.get("received")
+        again = [e["at"] for e in events
+                 if e.get("action") == REOPENED and isinstance(e.get("at"), dt.datetime)]
         if isinstance(received, dt.datetime):
-            return [received]
+            return [received, *again]
     return [
         e["at"]
         for e in events
@@ -172,6 +195,8 @@ def _milestone(
     rules: Rules,
     cal: WorkCalendar,
 ) -> Milestone:
+    if rule.effective_from is not None:  # a term changed: the one of the start's day applies
+        rule = rule.at(localize(start, rules.tz).date())
     if rule.agreed:
         agreed = ticket.get(AGREED_FIELD)
         due = localize(agreed, rules.tz) if isinstance(agreed, dt.date) else None

@@ -46,6 +46,19 @@ class Rule:
     working_days: int | None = None  # "within N working days"
     same_day: bool = False  # 当天
     agreed: bool = False  # due date agreed per ticket (agreed_due)
+    effective_from: dt.date | None = None  # the term above applies to starts from this day on
+    # earlier terms, newest first: (first day or None, working_days, same_day, agreed)
+    earlier: tuple[tuple[dt.date | None, int | None, bool, bool], ...] = ()
+
+    def at(self, day: dt.date) -> Rule:
+        """The rule with the term that applied to a start on `day` (earlier tickets keep theirs)."""
+        if self.effective_from is None or day >= self.effective_from:
+            return self
+        for since, working_days, same_day, agreed in self.earlier:
+            if since is None or day >= since:
+                return replace(self, working_days=working_days, same_day=same_day,
+                               agreed=agreed, effective_from=since, earlier=())
+        return self
 
     def applies(self, ticket: Mapping[str, Any]) -> bool:
         return ticket.get("type") == self.type and (
@@ -110,6 +123,13 @@ class Term(_Closed):
         return self
 
 
+class EarlierTerm(_Closed):
+    """改动前的时限：起算时间早于新时限生效日的工单仍按它计算。"""
+
+    term: Term
+    effective_from: dt.date | None = Field(default=None, description="该时限开始适用的日期")
+
+
 class SlaRule(_Closed):
     title: Text = Field(description="中文名称")
     seed: Text = Field(description="出处（服务手册条款）")
@@ -117,6 +137,21 @@ class SlaRule(_Closed):
     start: Action = Field(description="起算事件（received = 工单收到时间）")
     stop: Action = Field(description="完成事件")
     term: Term
+    effective_from: dt.date | None = Field(
+        default=None, description="当前时限的生效日期：起算时间在此之前的工单按 earlier 中的时限")
+    earlier: list[EarlierTerm] = Field(
+        default_factory=list, description="改动前的时限，新的在前（改时限时保留旧时限）")
+
+    @model_validator(mode="after")
+    def _history(self) -> SlaRule:
+        if self.effective_from is not None and not self.earlier:
+            raise ValueError("history")
+        since = [self.effective_from, *(e.effective_from for e in self.earlier)]
+        dated = [d for d in since if d is not None]
+        if dated != sorted(dated, reverse=True) or len(set(dated)) != len(dated) or (
+                None in since[:-1]):
+            raise ValueError("history")
+        return self
 
 
 class SlaFile(_Closed):
@@ -147,13 +182,17 @@ _SLA_HINT = {
     "unknown-field": "未知的键：请对照 records/sla.yml 开头的说明删除或改正。",
     "missing-field": "缺少必填的键：每条规则都要有 title、seed、applies_to、start、stop、term。",
     "wrong-value": "值不符合要求，请对照 records/sla.yml 开头的说明改正。",
+    "bad-history": "改时限时写 effective_from（新时限生效日）并在 earlier 中保留旧时限，"
+    "日期从新到旧排列，只有最早的一条可以不写 effective_from。",
 }
 
 
 def explain(loc: tuple[Any, ...], etype: str) -> tuple[str, str]:
     """The slug and hint for a schema error in sla.yml (kefu validate and kefu due agree)."""
     names = [str(part) for part in loc]
-    if etype == "extra_forbidden" and "term" not in names:
+    if etype == "value_error" and "term" not in names and len(names) == 2:
+        slug = "bad-history"
+    elif etype == "extra_forbidden" and "term" not in names:
         slug = "unknown-field"
     elif etype == "missing":
         slug = "missing-field"
@@ -220,6 +259,9 @@ def read_sla_file(path: Path, shown: str | None = None) -> tuple[Rules | None, l
             r.term.working_days,
             bool(r.term.same_day),
             bool(r.term.agreed),
+            r.effective_from,
+            tuple((e.effective_from, e.term.working_days, bool(e.term.same_day),
+                   bool(e.term.agreed)) for e in r.earlier),
         )
         for rid, r in model.rules.items()
     }

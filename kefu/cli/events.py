@@ -1,0 +1,84 @@
+"""CLI commands that append to a record's log: event, close, reopen (kefu.records.events)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from .types import When
+
+FORMAT = click.Choice(["text", "json"])
+AT_HELP = "发生时间（默认现在）：2026-03-16 09:30（北京时间）或带时区的 ISO 8601"
+BY_HELP = "经办人员工编号或姓名（默认 KEFU_USER 或 git config kefu.user，否则为负责人）"
+
+
+def _common(command: Any) -> Any:
+    for option in reversed([
+        click.option("--at", type=When(), default=None, metavar="TIME", help=AT_HELP),
+        click.option("--by", default=None, metavar="ID", help=BY_HELP),
+        click.option("--format", "fmt", type=FORMAT, default="text", show_default=True,
+                     help="输出格式"),
+    ]):
+        command = option(command)
+    return command
+
+
+def _show(result: Any, fmt: str) -> None:
+    from kefu.output import render
+
+    click.echo(render(result, fmt))
+
+
+def _by(ws: Any, by: str | None) -> str | None:
+    return ws.person(by, "经办人") if by else None
+
+
+@click.command("event")
+@click.argument("record_id", metavar="ID")
+@click.argument("action")
+@click.option("--note", default=None, help="备注：这一步做了什么、对方说了什么")
+@_common
+def event_command(record_id: str, action: str, note: str | None, at: dt.datetime | None,
+                  by: str | None, fmt: str) -> None:
+    """给记录追加一条事件：ACTION 写代码或中文（如 returned 或 寄回代理商），原文件只追加不改格式。
+
+    例：kefu event T-20260315-k7m2 答复 --note 已电话告知处理结果
+    """
+    from kefu.records.events import append_event
+    from kefu.workspace import Workspace
+
+    ws = Workspace.find()
+    _show(append_event(ws, record_id, action, note=note, at=at, by=_by(ws, by)), fmt)
+
+
+@click.command("close")
+@click.argument("record_id", metavar="ID")
+@click.option("--note", default=None, help="结案说明")
+@_common
+def close_command(record_id: str, note: str | None, at: dt.datetime | None, by: str | None,
+                  fmt: str) -> None:
+    """结案：追加结案事件并把状态改为已结案。"""
+    from kefu.records.events import close_record
+    from kefu.workspace import Workspace
+
+    ws = Workspace.find()
+    _show(close_record(ws, record_id, note=note, at=at, by=_by(ws, by)), fmt)
+
+
+@click.command("reopen")
+@click.argument("record_id", metavar="ID")
+@click.option("--reason", required=True, help="为什么重新打开（对方又来反映的内容）")
+@_common
+def reopen_command(record_id: str, reason: str, at: dt.datetime | None, by: str | None,
+                   fmt: str) -> None:
+    """重新打开已结案的工单：追加重新打开事件，状态改为处理中；答复时限从重新打开时起重新计算。"""
+    from kefu.records.events import reopen_record
+    from kefu.workspace import Workspace
+
+    ws = Workspace.find()
+    _show(reopen_record(ws, record_id, reason, at=at, by=_by(ws, by)), fmt)
+
+
+COMMANDS: list[click.Command] = [event_command, close_command, reopen_command]
