@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
-from kefu.kinds.staff_rules import Key
+from kefu.kinds.staff_rules import Key, Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
-from kefu.records.model import Labels, PersonId, Stamp, Strict, Text
+from kefu.records.model import Labels, PersonId, Stamp, Text
 from kefu.staff.terms import same_date
 from kefu.times import SHANGHAI
 
@@ -33,7 +33,7 @@ Status = Literal["handed-over", "withheld"]
 STATUS_LABELS = {"handed-over": "已交接", "withheld": "不得交接（交班人继续留岗）"}
 
 
-class Matter(Strict):
+class Matter(Lazy):
     """一件未完成的事项：原因、经过、结果。"""
 
     id: str = Field(pattern=MATTER_ID, description="事项编号 M-首次交接日期-序号，如 M-20261124-1")
@@ -45,17 +45,17 @@ class Matter(Strict):
     closed: bool = Field(default=False, description="本班已办结（之后不再交接）")
 
 
-class Item(Strict):
+class Item(Lazy):
     """一项当面清点的公用物品。"""
 
     name: Text = Field(description="物品（办公用品、通讯器材、资料、钥匙……）")
     count: int = Field(ge=0, le=10_000, description="数量")
 
 
-class Handover(Strict):
+class Handover(Lazy):
     """交接班记录。"""
 
-    model_config = ConfigDict(extra="forbid", title="交接班记录")
+    model_config = ConfigDict(extra="forbid", title="交接班记录", defer_build=True)
 
     id: str = Field(pattern=HANDOVER_ID, description="H-日期-交班班次，如 H-20261124-day")
     date: dt.date = Field(description="交班班次的日期")

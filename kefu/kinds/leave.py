@@ -28,9 +28,10 @@ from kefu.kinds.staff_fields import (
     id_on,
     new_id,
 )
+from kefu.kinds.staff_rules import Lazy
 from kefu.kinds.staff_rules import Leave as LeaveKind
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
-from kefu.records.model import PERSONAL, Labels, PersonId, Stamp, Strict
+from kefu.records.model import PERSONAL, Labels, PersonId, Stamp
 
 LEAVE_ID = dated_id("L")
 Status = Literal["pending", "approved", "refused", "cancelled", "absent"]
@@ -38,10 +39,10 @@ STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "refused": "�
                  "cancelled": "已撤销", "absent": "未经批准缺勤（旷工）"}
 
 
-class Leave(Strict):
+class Leave(Lazy):
     """请假。"""
 
-    model_config = ConfigDict(extra="forbid", title="请假")
+    model_config = ConfigDict(extra="forbid", title="请假", defer_build=True)
 
     id: str = Field(pattern=LEAVE_ID, description="L-第一天日期-4位随机码，如 L-20261124-ab12")
     person: PersonId = Field(description="请假人员工编号")

@@ -16,18 +16,19 @@ from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
 from kefu.kinds.staff_fields import Approver, dated_id, given, id_on, new_id
+from kefu.kinds.staff_rules import Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
-from kefu.records.model import Labels, PersonId, Stamp, Strict, Text
+from kefu.records.model import Labels, PersonId, Stamp, Text
 
 LOAN_ID = dated_id("A")
 Category = Literal["ordinary", "confidential", "personal"]
 CATEGORY_LABELS = {"ordinary": "一般档案", "confidential": "秘密档案", "personal": "员工个人档案"}
 
 
-class Loan(Strict):
+class Loan(Lazy):
     """档案借阅登记。"""
 
-    model_config = ConfigDict(extra="forbid", title="档案借阅")
+    model_config = ConfigDict(extra="forbid", title="档案借阅", defer_build=True)
 
     id: str = Field(pattern=LOAN_ID, description="A-借出日期-4位随机码，如 A-20261124-ab12")
     archive: Text = Field(max_length=200, description="档案名称或编号")

@@ -24,9 +24,9 @@ from kefu.kinds.staff_fields import (
     id_on,
     new_id,
 )
-from kefu.kinds.staff_rules import Clock
+from kefu.kinds.staff_rules import Clock, Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
-from kefu.records.model import PERSONAL, Labels, PersonId, Stamp, Strict
+from kefu.records.model import PERSONAL, Labels, PersonId, Stamp
 from kefu.staff.terms import DECISION_LABELS, Decision
 
 PUNCH_ID = dated_id("P")
@@ -34,10 +34,10 @@ Which = Literal["in", "out"]
 WHICH_LABELS = {"in": "上班", "out": "下班"}
 
 
-class Punch(Strict):
+class Punch(Lazy):
     """补卡申请。"""
 
-    model_config = ConfigDict(extra="forbid", title="补卡")
+    model_config = ConfigDict(extra="forbid", title="补卡", defer_build=True)
 
     id: str = Field(pattern=PUNCH_ID, description="P-漏打卡日期-4位随机码，如 P-20261124-ab12")
     person: PersonId = Field(description="申请人员工编号")

@@ -15,24 +15,24 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from kefu.kinds.staff_rules import Channel, Clock, Key, Shift
+from kefu.kinds.staff_rules import Channel, Clock, Key, Lazy, Shift
 from kefu.problems import KefuError
 from kefu.records.kinds import Across, Creator, Finding, FormFiller, Kind, Option, Reference
-from kefu.records.model import PersonId, Stamp, Strict
+from kefu.records.model import PersonId, Stamp
 from kefu.staff.terms import REST, minutes, week_monday, week_of
 
 WEEK_ID = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 Cell = Key | list[Key]
 
 
-class Meal(Strict):
+class Meal(Lazy):
     """一个用餐时段（每个上班日在该时段用餐）。"""
 
     start: Clock
     end: Clock
 
 
-class Row(Strict):
+class Row(Lazy):
     """一个人这一周的班次。"""
 
     person: PersonId = Field(description="员工编号")
@@ -45,10 +45,10 @@ class Row(Strict):
     meals: list[Meal] = Field(default_factory=list, description="用餐时段（每次不超过规定分钟数）")
 
 
-class Roster(Strict):
+class Roster(Lazy):
     """值班表：一周一个文件。"""
 
-    model_config = ConfigDict(extra="forbid", title="值班表")
+    model_config = ConfigDict(extra="forbid", title="值班表", defer_build=True)
 
     id: str = Field(pattern=WEEK_ID, description="ISO 周，如 2026-W48（周一开始）")
     prepared_by: PersonId = Field(description="编制人员工编号（客服主管）")

@@ -17,9 +17,9 @@ from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
 from kefu.kinds.staff_fields import dated_id, id_on, new_id
-from kefu.kinds.staff_rules import Key
+from kefu.kinds.staff_rules import Key, Lazy
 from kefu.records.kinds import Creator, Kind, Option, Reference
-from kefu.records.model import Labels, PersonId, Stamp, Strict, Text
+from kefu.records.model import Labels, PersonId, Stamp, Text
 
 SANCTION_ID = dated_id("J")
 RECORD_ID = r"^[A-Za-z0-9][A-Za-z0-9-]{1,40}$"
@@ -27,7 +27,7 @@ Outcome = Literal["pending", "upheld", "changed", "revoked"]
 OUTCOME_LABELS = {"pending": "复核中", "upheld": "维持", "changed": "更正", "revoked": "撤销"}
 
 
-class Appeal(Strict):
+class Appeal(Lazy):
     """一次申诉（公布当周内提出）。"""
 
     at: Stamp = Field(description="提出时间，ISO 8601 带时区")
@@ -38,10 +38,10 @@ class Appeal(Strict):
     note: str | None = Field(default=None, description="复核说明")
 
 
-class Sanction(Strict):
+class Sanction(Lazy):
     """奖惩记录。"""
 
-    model_config = ConfigDict(extra="forbid", title="奖惩记录")
+    model_config = ConfigDict(extra="forbid", title="奖惩记录", defer_build=True)
 
     id: str = Field(pattern=SANCTION_ID, description="J-公布日期-4位随机码，如 J-20261130-ab12")
     person: PersonId = Field(description="当事人员工编号")

@@ -27,9 +27,9 @@ from kefu.kinds.staff_fields import (
     id_on,
     new_id,
 )
-from kefu.kinds.staff_rules import Key
+from kefu.kinds.staff_rules import Key, Lazy
 from kefu.records.kinds import Creator, Finding, Kind, Option, Reference
-from kefu.records.model import PERSONAL, Labels, PersonId, Stamp, Strict
+from kefu.records.model import PERSONAL, Labels, PersonId, Stamp
 
 SWAP_ID = dated_id("S")
 SwapType = Literal["cover", "exchange"]
@@ -39,17 +39,17 @@ STATUS_LABELS = {"pending": "待审批", "approved": "已批准", "refused": "�
                  "cancelled": "已撤销", "private": "私自调班（事后登记）"}
 
 
-class Back(Strict):
+class Back(Lazy):
     """调班时换回的班：原值班人改上接班人的这一班。"""
 
     date: dt.date = Field(description="日期")
     shift: Key = Field(description="班次")
 
 
-class Swap(Strict):
+class Swap(Lazy):
     """调班或顶班。"""
 
-    model_config = ConfigDict(extra="forbid", title="调班")
+    model_config = ConfigDict(extra="forbid", title="调班", defer_build=True)
 
     id: str = Field(pattern=SWAP_ID, description="S-班次日期-4位随机码，如 S-20261124-ab12")
     type: Annotated[SwapType, Labels.of(TYPE_LABELS)] = Field(description="顶班或调班")

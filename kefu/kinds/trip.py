@@ -14,17 +14,18 @@ from pydantic import ConfigDict, Field
 from kefu.kinds.leave import dates_in_order
 from kefu.kinds.roster import STAFF_READS, staff_across
 from kefu.kinds.staff_fields import dated_id, given, id_on, new_id
+from kefu.kinds.staff_rules import Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
-from kefu.records.model import Labels, PersonId, Stamp, Strict, Text
+from kefu.records.model import Labels, PersonId, Stamp, Text
 from kefu.staff.terms import DECISION_LABELS, Decision
 
 TRIP_ID = dated_id("B")
 
 
-class Trip(Strict):
+class Trip(Lazy):
     """出差。"""
 
-    model_config = ConfigDict(extra="forbid", title="出差")
+    model_config = ConfigDict(extra="forbid", title="出差", defer_build=True)
 
     id: str = Field(pattern=TRIP_ID, description="B-出发日期-4位随机码，如 B-20261124-ab12")
     person: PersonId = Field(description="出差人员工编号")

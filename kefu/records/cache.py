@@ -187,12 +187,13 @@ class Across:
         self.key, self.problems = key, problems  # (problem, owner or "")
 
 
-def across_key(entries: Mapping[str, Entry], rels: list[str], packages: tuple[str, ...]) -> str:
+def across_key(entries: Mapping[str, Entry], rels: list[str], packages: tuple[str, ...],
+               salt: str = "") -> str:
     """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
     versions of the packages whose data it uses ("" when a file is not in the cache)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(salt.encode(), digest_size=16)
     for rel in sorted(rels):
         entry = entries.get(rel)
         blob = entry.blob if entry is not None else None

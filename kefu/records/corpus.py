@@ -188,12 +188,18 @@ def _across(root: Path, results: dict[str, FileResult], known: dict[str, dict[st
     reads = _read_across(set(names))
     keys: dict[str, str] = {}
     if store is not None:
+        rels_of: dict[str, list[str]] = {}
+        for rel, result in results.items():
+            if result.kind in reads:
+                rels_of.setdefault(result.kind, []).append(rel)
+        digests = {kind: cache.across_key(store.entries, rels, ()) for kind, rels in
+                   rels_of.items()}  # each kind's files once, then combined per check
         for name in names:
             spec = KINDS[name].across
             assert spec is not None
-            inputs = {name, *spec.reads}
-            rels = [rel for rel, r in results.items() if r.kind in inputs]
-            keys[name] = cache.across_key(store.entries, rels, spec.packages)
+            parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
+            keys[name] = "" if any(p.endswith(":") for p in parts) else \
+                cache.across_key({}, [], spec.packages, "|".join(parts))
     base = str(root)
     by_kind: dict[str, list[Record]] = {}
     rel_of: dict[tuple[str, str], str] = {}

@@ -15,7 +15,7 @@ from typing import Any
 from kefu.problems import Severity
 from kefu.records.kinds import Finding, Placed
 from kefu.staff.book import Data, StaffBook
-from kefu.staff.roster import Duty, Gap, Week, cells, coverage_gaps
+from kefu.staff.roster import Duty, Gap, Week, coverage_gaps
 from kefu.staff.terms import (
     APPROVER_LABELS,
     AWAY,
@@ -85,8 +85,9 @@ def roster_checks(group: Any) -> list[Placed]:
         if week is None or base is None:
             continue
         out += _roster_rows(book, week)
-        out += _overlaps(book, week)
-        out += _rest_days(book, week, base)
+        days_of = _days_of(week)
+        out += _overlaps(book, week, days_of)
+        out += _rest_days(book, week, base, days_of)
         out += _on_leave(book, week)
         out += _coverage(book, week, base)
     return out
@@ -144,8 +145,9 @@ def _roster_rows(book: StaffBook, week: Week) -> Iterator[Placed]:
         meals = row.get("meals") or ()
         if not meals:
             continue
-        mine = [week.shifts[k] for k in {k for v in row["days"] for k in cells(v)}
-                if k in week.shifts]
+        keys = {v for v in days if type(v) is str} | {k for v in days if type(v) is list
+                                                      for k in v}
+        mine = [week.shifts[k] for k in keys if k in week.shifts]
         for m, meal in enumerate(meals):
             start, end = minutes(meal["start"]), minutes(meal["end"])
             if end - start > limit:
@@ -160,35 +162,53 @@ def _roster_rows(book: StaffBook, week: Week) -> Iterator[Placed]:
                     "班次之内：请改到上班时间内，或删除这个用餐时段。", Severity.WARNING))
 
 
-def _overlaps(book: StaffBook, week: Week) -> Iterator[Placed]:
-    by_person: dict[tuple[str, dt.date], list[Duty]] = {}
+DaysOf = dict[str, dict[dt.date, list[Duty]]]
+
+
+def _days_of(week: Week) -> DaysOf:
+    """person -> day -> their duties that day (one pass for the checks that need it)."""
+    found: DaysOf = {}
     for duty in week.duties:
-        by_person.setdefault((duty.person, duty.day), []).append(duty)
-    for (person, day), duties in by_person.items():
-        if len(duties) < 2:
-            continue
-        duties.sort(key=lambda d: (d.start, d.swap is not None))
-        for earlier, later in zip(duties, duties[1:], strict=False):
-            if later.start < earlier.end:
-                kind, rid, loc = _at(week, later)
-                what = "同一个班排了两次" if later.shift == earlier.shift else \
-                    f"{week.shifts[earlier.shift].title}与{week.shifts[later.shift].title}时间重叠"
-                yield Placed(kind, rid, Finding(
-                    "shift-overlap", loc,
-                    f"{book.name(person)}（{person}）在 {day_text(day)} {what}"
-                    f"（{span_text(earlier.start, earlier.end)}"
-                    f" 与 {span_text(later.start, later.end)}）：一个人不能同时上两个重叠的班。"))
+        days = found.get(duty.person)
+        if days is None:
+            days = found[duty.person] = {}
+        mine = days.get(duty.day)
+        if mine is None:
+            days[duty.day] = [duty]
+        else:
+            mine.append(duty)
+    return found
 
 
-def _rest_days(book: StaffBook, week: Week, base: Week) -> Iterator[Placed]:
+def _overlaps(book: StaffBook, week: Week, days_of: DaysOf) -> Iterator[Placed]:
+    for person, days in days_of.items():
+        for day, duties in days.items():
+            if len(duties) > 1:
+                yield from _overlap(book, week, person, day, duties)
+
+
+def _overlap(book: StaffBook, week: Week, person: str, day: dt.date,
+             duties: list[Duty]) -> Iterator[Placed]:
+    duties.sort(key=lambda d: (d.start, d.swap is not None))
+    for earlier, later in zip(duties, duties[1:], strict=False):
+        if later.start < earlier.end:
+            kind, rid, loc = _at(week, later)
+            what = "同一个班排了两次" if later.shift == earlier.shift else \
+                f"{week.shifts[earlier.shift].title}与{week.shifts[later.shift].title}时间重叠"
+            yield Placed(kind, rid, Finding(
+                "shift-overlap", loc,
+                f"{book.name(person)}（{person}）在 {day_text(day)} {what}"
+                f"（{span_text(earlier.start, earlier.end)}"
+                f" 与 {span_text(later.start, later.end)}）：一个人不能同时上两个重叠的班。"))
+
+
+def _rest_days(book: StaffBook, week: Week, base: Week, days_of: DaysOf) -> Iterator[Placed]:
     assert book.rules is not None
     need = book.rules.roster.rest_days_per_week
-    worked: dict[str, set[dt.date]] = {}
-    for duty in week.duties:
-        if (duty.person, duty.day) not in book.away:
-            worked.setdefault(duty.person, set()).add(duty.day)
-    for person, days in worked.items():
-        if 7 - len(days) >= need:
+    away = book.away
+    for person, days in days_of.items():
+        if 7 - len(days) >= need or 7 - sum(
+                (person, day) not in away for day in days) >= need:
             continue
         base_days = {d.day for d in base.duties if d.person == person}
         added = [d for d in week.duties if d.person == person and d.swap and

@@ -80,6 +80,7 @@ class Week:
     duties: list[Duty] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)  # swap ids, in order
     unapplied: dict[str, str] = field(default_factory=dict)  # swap id -> why not (Chinese)
+    slots: dict[tuple[dt.date, str, str], int] | None = None  # where each duty is, for swaps
 
     def on(self, day: dt.date) -> list[Duty]:
         return [d for d in self.duties if d.day == day]
@@ -164,13 +165,15 @@ def apply_swap(week: Week, swap: Mapping[str, Any]) -> None:
     for day, shift, giver, taker in moves:
         if day not in week.days:
             continue
-        index = next((i for i, d in enumerate(week.duties)
-                      if d.day == day and d.shift == shift and d.person == giver), None)
+        if week.slots is None:  # (day, shift, person) -> index, built for the first swap
+            week.slots = {(d.day, d.shift, d.person): i for i, d in enumerate(week.duties)}
+        index = week.slots.pop((day, shift, giver), None)
         if index is None:
             why = "该周还没有这个班次" if shift not in week.shifts else "当天没有排这个班"
             week.unapplied[swap_id] = why
             continue
         week.duties[index] = replace(week.duties[index], person=taker, swap=swap_id)
+        week.slots[(day, shift, taker)] = index
         done = True
     if done:
         week.applied.append(swap_id)

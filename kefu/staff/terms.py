@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Literal
 
@@ -59,6 +60,7 @@ def week_span(week_id: str) -> str:
     return f"{week_id}（{days[0].isoformat()} 至 {days[-1].isoformat()}）" if days else week_id
 
 
+@functools.lru_cache(maxsize=4096)
 def minutes(clock: str) -> int:
     """Minutes after midnight of "HH:MM" ("24:00" = 1440)."""
     hours, _, mins = clock.partition(":")
