@@ -6,6 +6,7 @@ the CLI prints what this module makes of them.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -15,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from kefu.problems import Problem
 
 if TYPE_CHECKING:
-    from kefu.calendar.workcal import Month
+    from kefu.calendar.workcal import DayInfo, Month
+    from kefu.intake import IntakeResult, NextDeadline
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
     from kefu.records.events import EventResult
@@ -60,6 +62,19 @@ def md_text(text: object) -> str:
     """Record text made inert in Markdown (and in the HTML it becomes): no markup, no pipes."""
     one_line = " ".join(str(text).split())
     return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def md_message(text: str) -> str:
+    """A Chinese message in Markdown: its `code` spans kept as code, the rest made inert."""
+    parts = re.split(r"`([^`\n]*)`", text)
+    return "".join(f"`{part}`" if index % 2 else _spaced(part) for index, part in enumerate(parts))
+
+
+def _spaced(text: str) -> str:
+    """md_text, keeping one space where `text` began or ended with one (beside a code span)."""
+    head = " " if text[:1].isspace() else ""
+    tail = " " if text[-1:].isspace() and text.strip() else ""
+    return head + md_text(text) + tail
 
 
 def dumps(data: Any) -> str:
@@ -236,10 +251,7 @@ def _deadline_json(result: Deadline) -> str:
 
 
 def _month_text(month: Month) -> str:
-    from kefu.calendar import describe_source
-
-    return "\n".join(f"{d.date.isoformat()} {d.weekday_name}  {d.state}  {d.name}  "
-                     f"（{describe_source(d)}）" for d in month.days)
+    return "\n".join(_day_text(d) for d in month.days)
 
 
 def _month_json(month: Month) -> str:
@@ -378,6 +390,91 @@ def _staff_markdown(report: StaffMonth) -> str:
     lines += ["", "### 建议处罚（尚未登记）", ""]
     lines += [f"- {md_text(_proposal_line(p))}" for p in report.open_proposals] or ["没有。"]
     return "\n".join(lines) + "\n"
+def _day_text(day: DayInfo) -> str:
+    from kefu.calendar import describe_source
+
+    return (f"{day.date.isoformat()} {day.weekday_name}  {day.state}  {day.name}  "
+            f"（{describe_source(day)}）")
+
+
+def _day_json(day: DayInfo) -> str:
+    return dumps({"date": day.date.isoformat(), "workday": day.workday, "name": day.name,
+                  "source": day.source, "provisional": day.provisional})
+
+
+# -- intake (issue forms) ---------------------------------------------------------------------
+INTAKE_FIX = ("请点本页右上角的“…”→“Edit”改正表单内容后保存，系统会重新处理；"
+              "也可以关闭本页，重新提交表单。")
+
+
+def _when(moment: Any) -> str:
+    from kefu.times import SHANGHAI
+
+    local = moment.astimezone(SHANGHAI)
+    return local.strftime("%Y-%m-%d %H:%M") + "（周" + "一二三四五六日"[local.weekday()] + "）"
+
+
+def _deadline_due(stone: NextDeadline) -> str:
+    if stone.met_at is not None:
+        return f"已完成（{_when(stone.met_at)}）"
+    if stone.due is None:
+        return "没有固定时限：请在工单上填写约定完成时间"
+    return _when(stone.due) + ("（暂定）" if stone.provisional else "")
+
+
+def _intake_what(result: IntakeResult) -> str:
+    from kefu.kinds.ticket import ACTION_LABELS
+
+    action = ACTION_LABELS.get(result.action, result.action)
+    if result.form == "new-ticket":
+        return f"已登记新工单 `{result.record_id}`：{md_text(result.title)}"
+    return f"已为工单 `{result.record_id}`（{md_text(result.title)}）追加事件“{action}”"
+
+
+def _intake_markdown(result: IntakeResult) -> str:
+    if not result.ok:
+        lines = ["**未能登记**：表单内容有以下问题，什么也没有写入。", ""]
+        lines += [f"- {md_message(problem)}" for problem in result.problems]
+        return "\n".join([*lines, "", INTAKE_FIX]) + "\n"
+    from kefu.kinds.ticket import STATUS_LABELS
+
+    event = result.event
+    who = f"，经办人 {md_text(result.by_name or event['by'])}" if event.get("by") else ""
+    when = f"（{_when(dt.datetime.fromisoformat(event['at']))}{who}）" if event.get("at") else ""
+    lines = [f"{_intake_what(result)}{when}。", "",
+             f"- 工单文件：`{result.path}`",
+             f"- 状态：{STATUS_LABELS.get(result.status, result.status)}", ""]
+    if result.deadlines:
+        lines += ["| 时限 | 起算 | 截止 |", "|---|---|---|"]
+        lines += [f"| {md_text(d.title)}（{md_text(d.term)}） | {_when(d.start)} | "
+                  f"{_deadline_due(d)} |" for d in result.deadlines]
+    elif result.status == "closed":
+        lines.append("工单已结案，没有未完成的时限。")
+    else:
+        lines.append("这张工单目前没有未完成的时限。")
+    lines += ["", "记录改动已提交为拉取请求（PR），客服主管审核合并后生效。"]
+    return "\n".join(lines) + "\n"
+
+
+def _intake_text(result: IntakeResult) -> str:
+    if not result.ok:
+        return "\n".join(["未能登记（什么也没有写入）：", *(f"- {p}" for p in result.problems)])
+    lines = [result.path]
+    lines += [f"{d.rule}（{d.title}）：{_deadline_due(d)}" for d in result.deadlines]
+    return "\n".join(lines)
+
+
+def _intake_json(result: IntakeResult) -> str:
+    deadlines = [{"rule": d.rule, "title": d.title, "term": d.term,
+                  "start": d.start.isoformat(), "due": d.due.isoformat() if d.due else None,
+                  "met_at": d.met_at.isoformat() if d.met_at else None,
+                  "provisional": d.provisional} for d in result.deadlines]
+    return dumps({"ok": result.ok, "form": result.form, "record_id": result.record_id,
+                  "path": result.path, "title": result.title, "action": result.action,
+                  "status": result.status, "event": result.event, "deadlines": deadlines,
+                  "problems": result.problems, "comment": printable(_intake_markdown(result))})
+
+
 # -- appending to a log -----------------------------------------------------------------------
 def deadline_lines(dues: list[Any]) -> list[str]:
     """`下一步时限：` and a line per open deadline (kefu.sla.Due), soonest first."""
@@ -417,5 +514,7 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "Month": {"text": _month_text, "json": _month_json, "markdown": _month_markdown},
     "RosterReport": {"text": _roster_text, "json": _roster_json, "markdown": _roster_markdown},
     "StaffMonth": {"text": _staff_text, "json": _staff_json, "markdown": _staff_markdown},
+    "DayInfo": {"text": _day_text, "json": _day_json},
+    "IntakeResult": {"text": _intake_text, "json": _intake_json, "markdown": _intake_markdown},
     "EventResult": {"text": _event_text, "json": _event_json},
 }

@@ -20,6 +20,7 @@ GENERATORS: tuple[str, ...] = (
     "kefu.forms:write_site_pages",
     "kefu.tracker:write_site_pages",
     "kefu.site_rules:write_site_pages",
+    "kefu.site_events:write_site_pages",
     "kefu.staff.pages:write_site_pages",
 )
 

@@ -52,8 +52,8 @@ def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:
     ]
     for rule in rules.values():
         lines.append(
-            f"| [{md_text(rule.title)}](#{rule.id}) | {rule.term_text} | {_applies(rule)} "
-            f"| {_action(rule.start)} | {_action(rule.stop)} |"
+            f"| [{md_text(rule.title)}](#{rule.id}) | {rule.term_text} | {applies_text(rule)} "
+            f"| {action_text(rule.start)} | {action_text(rule.stop)} |"
         )
     for rule in rules.values():
         lines += ["", *rule_section(rule, close)]
@@ -74,8 +74,8 @@ def rule_section(rule: Rule, close: str) -> list[str]:
         f"## {md_text(rule.title)} {{#{rule.id}}}",
         "",
         f"- 时限：{term}{_since(rule)}",
-        f"- 适用工单：{_applies(rule)}",
-        f"- 从「{_action(rule.start)}」起算，到「{_action(rule.stop)}」为止"
+        f"- 适用工单：{applies_text(rule)}",
+        f"- 从「{action_text(rule.start)}」起算，到「{action_text(rule.stop)}」为止"
         f"（工单事件 `{rule.start}` → `{rule.stop}`）",
         f"- 规则编号：`{rule.id}`（`kefu due` 命令和工单看板使用）",
         f"- 出处：{md_text(rule.seed)}",
@@ -111,10 +111,12 @@ def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
     return lines
 
 
-def _applies(rule: Rule) -> str:
+def applies_text(rule: Rule) -> str:
+    """Which tickets a rule applies to, in Chinese: 投诉（一般）, 返修."""
     kind = TYPE_LABELS.get(rule.type, rule.type)
     return f"{kind}（{LEVEL_LABELS.get(rule.level, rule.level)}）" if rule.level else kind
 
 
-def _action(action: str) -> str:
+def action_text(action: str) -> str:
+    """An event's Chinese label."""
     return ACTION_LABELS.get(action, action)

@@ -61,8 +61,8 @@ def parse_when(text: str, what: str = "时间", *,
         tz = SHANGHAI if zone is None else _zone(zone)
         return dt.datetime.combine(day_value, clock, tzinfo=tz)
     except ValueError:
-        forms = "日期 2026-03-15 或" if date_only_ok else ""
-        raise KefuError(f"{what} `{text}` 无法识别或不存在：请写{forms}{TIME_HELP}。",
+        dates = "；只写日期也可以，如 2026-03-15" if date_only_ok else ""
+        raise KefuError(f"{what} `{text}` 无法识别或不存在：{TIME_HELP}{dates}。",
                         "bad-date", 2) from None
 
 

@@ -134,3 +134,42 @@ def test_validate_and_the_deadline_commands_agree_on_a_bad_calendar_file(
     for command in (["calendar", "2026-10"], ["due", "inquiry.reply", "2026-03-02"]):
         done = runner.invoke(main, command)
         assert done.exit_code == 1 and all(w in done.stderr for w in where), done.stderr
+
+
+@pytest.mark.parametrize(("args", "now", "code", "shown"), [
+    (["2026-10-10"], "2026-10-09T09:00", 0, "2026-10-10 周六  上班  调休上班  （国务院放假安排）"),
+    (["2026-10-05"], "2026-10-09T09:00", 1, "2026-10-05 周一  休息  国庆节  （国务院放假安排）"),
+    ([], "2026-11-28T09:00", 1, "2026-11-28 周六  休息  周末  （常规周历）"),
+    ([], "2026-11-27T09:00", 0, "2026-11-27 周五  上班  工作日  （常规周历）"),
+])
+def test_is_workday_answers_by_exit_code(args: list[str], now: str, code: int, shown: str,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A make-up Saturday works, a holiday Monday does not; no date means today (KEFU_NOW)."""
+    from click.testing import CliRunner
+
+    from kefu.cli import main
+
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("KEFU_NOW", now)
+    done = CliRunner().invoke(main, ["calendar", "--is-workday", *args])
+    assert (done.exit_code, done.stdout.strip()) == (code, shown)
+
+
+def test_is_workday_follows_the_company_calendar_and_refuses_bad_dates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kefu.cli import main
+
+    repo = tmp_path / "repo"
+    (repo / "records").mkdir(parents=True)
+    shutil.copy(REPO / "records" / "sla.yml", repo / "records" / "sla.yml")
+    (repo / "records" / "calendar.yml").write_text(
+        "holidays: [2026-12-31]\nworkdays: [2026-12-26]\n", encoding="utf-8")
+    monkeypatch.chdir(repo)
+    runner = CliRunner()
+    closed = runner.invoke(main, ["calendar", "--is-workday", "2026-12-31", "--format", "json"])
+    assert closed.exit_code == 1 and json.loads(closed.stdout)["source"] == "override"
+    assert runner.invoke(main, ["calendar", "--is-workday", "2026-12-26"]).exit_code == 0
+    bad = runner.invoke(main, ["calendar", "--is-workday", "2026-02-30"])
+    assert bad.exit_code == 2 and "[bad-date]" in bad.stderr and "2026-02-30" in bad.stderr

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +114,31 @@ def test_the_catalog_translates_even_without_the_compiled_file(tmp_path: Path) -
         if moved.exists():
             moved.rename(compiled)
         i18n.translations.cache_clear()
+
+
+# -- bin/kefu: the command without activating the virtual environment --------------------------
+SHIM = ROOT / "bin" / "kefu"
+
+
+def test_the_shim_runs_the_checkouts_kefu_from_any_folder(tmp_path: Path) -> None:
+    done = subprocess.run([str(SHIM), "due", "inquiry.reply", "2026-03-02 09:40", "--json"],
+                          cwd=ROOT, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["due"] == "2026-03-03T17:30:00+08:00"  # the space survived
+    elsewhere = subprocess.run([str(SHIM), "--version"], cwd=tmp_path, capture_output=True,
+                               text=True, check=False)
+    assert elsewhere.returncode == 0 and "kefu" in elsewhere.stdout
+
+
+def test_the_shim_says_how_to_install_when_there_is_no_venv(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    shutil.copy(SHIM, tmp_path / "bin" / "kefu")
+    done = subprocess.run([str(tmp_path / "bin" / "kefu"), "validate"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 2 and "make install" in done.stderr and done.stdout == ""
+
+
+def test_the_shim_is_committed_executable() -> None:
+    mode = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-s", "bin/kefu"],
+                          capture_output=True, text=True, check=True).stdout.split()[:1]
+    assert mode == ["100755"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
 import shutil
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import need, record_repo
 
 from kefu.cli import main
 
@@ -44,7 +47,7 @@ def _runs(workflow: dict[Any, Any]) -> list[str]:
 
 
 def test_workflows_exist() -> None:
-    assert {p.name for p in FILES} >= {"pr.yml", "daily.yml"}
+    assert {p.name for p in FILES} >= {"pr.yml", "daily.yml", "intake.yml"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -74,15 +77,6 @@ def test_pr_workflow_checks_records_against_the_base() -> None:
     assert env["BASE_REF"] == "${{ github.base_ref }}"
 
 
-def test_daily_workflow_reports_then_fails() -> None:
-    daily = _load("daily.yml")
-    assert {"schedule", "workflow_dispatch"} <= set(daily[True])
-    runs = _runs(daily)
-    summary = next(i for i, r in enumerate(runs) if '>> "$GITHUB_STEP_SUMMARY"' in r)
-    fail = next(i for i, r in enumerate(runs) if "kefu overdue --fail" in r)
-    assert "--format markdown" in runs[summary] and summary < fail
-
-
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_every_kefu_call_uses_real_commands_and_options(path: Path) -> None:
     workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -97,3 +91,205 @@ def test_every_kefu_call_uses_real_commands_and_options(path: Path) -> None:
             known = {opt for param in command.params for opt in getattr(param, "opts", [])}
             used = {w for w in words[1:] if w.startswith("--")}
             assert used <= known, f"{path.name}: kefu {words[0]} 不认识 {used - known}"
+
+
+# -- every workflow ------------------------------------------------------------------------------
+# The current major version of each action used (Node 24 releases; checked 2026-11).
+CURRENT = {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/setup-node": "v7",
+           "actions/cache": "v6"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_actions_are_current_versions(path: Path) -> None:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    used = [step["uses"] for job in workflow["jobs"].values() for step in job["steps"]
+            if "uses" in step]
+    assert used and all(u.split("@")[0] in CURRENT for u in used), used
+    assert [u for u in used if u.split("@")[1] != CURRENT[u.split("@")[0]]] == []
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
+    """`${{ }}` in `run:` is pasted into the script before bash reads it (issue text could run
+    as commands): values reach scripts through `env:` only."""
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert [r for r in _runs(workflow) if "${{" in r] == []
+
+
+@pytest.mark.parametrize(("name", "granted"), [
+    ("pr.yml", {"check": {"contents": "read"}, "test": {"contents": "read"}}),
+    ("daily.yml", {"overdue": {"contents": "read", "issues": "write"}}),
+    ("intake.yml", {"intake": {"contents": "write", "pull-requests": "write",
+                               "issues": "write"}}),
+])
+def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, Any]) -> None:
+    workflow = _load(name)
+    top = workflow.get("permissions")
+    assert top in ({}, {"contents": "read"})
+    got = {job: spec.get("permissions", top) for job, spec in workflow["jobs"].items()}
+    assert got == granted
+
+
+def test_pr_workflow_runs_the_test_suite_like_ci() -> None:
+    test = _load("pr.yml")["jobs"]["test"]
+    assert test["container"].startswith("python:3.11-bookworm")  # Debian, as .ci/run expects
+    assert [s["run"] for s in test["steps"] if "run" in s] == ["bash .ci/run"]
+    assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+# -- running the steps that call kefu -------------------------------------------------------------
+ROOT = WORKFLOWS.parent.parent
+INTAKE = ROOT / "tests" / "data" / "intake"
+
+
+def _step(workflow: str, name: str) -> dict[str, Any]:
+    """The step of `workflow` whose id or name is `name`."""
+    steps = [s for job in _load(workflow)["jobs"].values() for s in job["steps"]]
+    return next(s for s in steps if name in (s.get("id"), s.get("name")))
+
+
+def _run_step(step: dict[str, Any], cwd: Path, tmp: Path,
+              **env: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Run a step's script with bash as the runner would, in `cwd` (which holds .venv)."""
+    if not (cwd / ".venv").exists():
+        (cwd / ".venv").symlink_to(ROOT / ".venv")
+    temp = tmp / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    output, summary = tmp / "github-output", tmp / "step-summary"
+    output.write_text("", encoding="utf-8")
+    environment = {"PATH": os.environ["PATH"], "HOME": str(tmp), "RUNNER_TEMP": str(temp),
+                   "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary),
+                   "KEFU_NOW": "2026-11-25T10:00:00+08:00", **env}
+    done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=environment,
+                          capture_output=True, text=True, check=False)
+    lines = output.read_text(encoding="utf-8").splitlines()
+    return done, dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def _jq() -> None:
+    need(shutil.which("jq") is not None, "缺少 jq：请安装 Debian 软件包 jq（工作流用它读 JSON）")
+
+
+@pytest.mark.parametrize(("now", "workday"), [("2026-10-10T08:30", "true"),   # make-up Saturday
+                                              ("2026-10-05T08:30", "false"),  # National Day
+                                              ("2026-11-28T08:30", "false")])  # Saturday
+def test_daily_job_skips_the_days_off_of_the_projects_calendar(
+        now: str, workday: str, tmp_path: Path) -> None:
+    _jq()
+    done, outputs = _run_step(_step("daily.yml", "day"), ROOT, tmp_path, KEFU_NOW=now)
+    assert done.returncode == 0, done.stderr
+    assert outputs == {"workday": workday}
+    later = [s for s in _load("daily.yml")["jobs"]["overdue"]["steps"]
+             if s.get("id") == "list" or "steps.list" in s.get("if", "")]
+    assert len(later) == 2 and "steps.day.outputs.workday == 'true'" in later[0]["if"]
+
+
+def test_daily_job_fails_loudly_on_a_broken_calendar_instead_of_skipping(tmp_path: Path) -> None:
+    _jq()
+    repo = record_repo(INTAKE / "repo", tmp_path / "repo")
+    (repo / "records" / "calendar.yml").write_text("holidays: [2026-02-30]\n", encoding="utf-8")
+    done, outputs = _run_step(_step("daily.yml", "day"), repo, tmp_path)
+    assert done.returncode != 0 and outputs == {}
+
+
+@pytest.mark.parametrize(("now", "overdue"), [("2026-11-25T08:30", "true"),
+                                              ("2026-11-20T16:00", "false")])
+def test_daily_job_lists_the_work_and_tells_whether_anything_is_overdue(
+        now: str, overdue: str, tmp_path: Path) -> None:
+    repo = record_repo(INTAKE / "repo", tmp_path / "repo")
+    done, outputs = _run_step(_step("daily.yml", "list"), repo, tmp_path, KEFU_NOW=now)
+    assert done.returncode == 0, done.stderr  # overdue work is reported, not a red run
+    assert outputs == {"overdue": overdue}
+    report = (tmp_path / "runner-temp" / "overdue.md").read_text(encoding="utf-8")
+    assert report.startswith("本 issue 由“每日超期检查”") and "## 超期与即将到期的工作" in report
+    assert "T-20261120-r3pa" in report  # overdue, or due within 2 working days
+    assert ("**超期**" in report) == (overdue == "true")
+    assert "## 超期与即将到期的工作" in (tmp_path / "step-summary").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("issues", "found"), [
+    ([], ""),
+    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED"},
+      {"number": 9, "title": "超期工作提醒（旧）", "state": "OPEN"}], "3 CLOSED"),
+    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED"},
+      {"number": 7, "title": "超期工作提醒", "state": "OPEN"}], "7 OPEN"),
+])
+def test_daily_job_finds_its_one_issue_by_exact_title(issues: list[dict[str, Any]],
+                                                      found: str) -> None:
+    _jq()
+    env = _load("daily.yml")["jobs"]["overdue"]["env"]
+    picked = subprocess.run(["jq", "-r", "--arg", "t", env["TITLE"], env["PICK"]],
+                            input=json.dumps(issues), capture_output=True, text=True, check=True)
+    assert picked.stdout.strip() == found
+    script = _step("daily.yml", "更新超期提醒 issue（有超期则新建或更新，没有了就关闭）")["run"]
+    for call in ("gh issue create", "gh issue edit", "gh issue reopen", "gh issue close"):
+        assert call in script
+
+
+def test_intake_job_handles_only_our_forms_from_people_with_write_access() -> None:
+    from kefu.intake import forms
+
+    condition = _load("intake.yml")["jobs"]["intake"]["if"]
+    for form in forms():
+        assert f"startsWith(github.event.issue.body, '### {form.fields[0].label}')" in condition
+    assert '"OWNER", "MEMBER", "COLLABORATOR"' in condition
+    assert _step("intake.yml", "intake")["env"]["BODY"] == "${{ github.event.issue.body }}"
+
+
+def _origin_and_clone(tmp_path: Path) -> Path:
+    """A bare origin holding the test repository on main, and a clone of it (as checkout does)."""
+    source = record_repo(INTAKE / "repo", tmp_path / "source")
+    origin = tmp_path / "origin.git"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(source)], check=True)
+    subprocess.run([*git, "-C", str(source), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(source), "commit", "-qm", "records"], check=True)
+    subprocess.run(["git", "clone", "-q", "--bare", str(source), str(origin)], check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True)
+    (clone / ".git" / "info" / "exclude").write_text(".venv\n.kefu-cache/\n", encoding="utf-8")
+    return clone
+
+
+@pytest.mark.parametrize(("body", "form"), [("new-complaint", "new-ticket"),
+                                            ("event-reopen", "ticket-event")])
+def test_intake_job_turns_a_form_into_a_validated_commit(body: str, form: str,
+                                                         tmp_path: Path) -> None:
+    """A new ticket, and a closed ticket reopened: check-pr accepts both against main."""
+    _jq()
+    clone = _origin_and_clone(tmp_path)
+    text = (INTAKE / "bodies" / f"{body}.md").read_text(encoding="utf-8")
+    done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=text)
+    assert done.returncode == 0, done.stderr
+    assert outputs["ok"] == "true" and outputs["form"] == form
+    assert outputs["path"] == f"records/tickets/2026/11/{outputs['record']}.yml"
+    comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
+    assert outputs["record"] in comment and "一般投诉答复" in comment
+    commit = _step("intake.yml", "提交并校验（格式、已结案只追加）")
+    done, _ = _run_step(commit, clone, tmp_path, ISSUE="12", BRANCH="intake/issue-12",
+                        BASE="main", RECORD=outputs["record"], RECORD_PATH=outputs["path"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = subprocess.run(["git", "-C", str(clone), "log", "--format=%s", "--name-only", "-1",
+                          "intake/issue-12"], capture_output=True, text=True, check=True).stdout
+    assert log.split() == ["records:", outputs["record"], "from", "issue", "#12",
+                           outputs["path"]]
+    status = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""  # nothing else was written into the checkout
+
+
+def test_intake_job_replies_to_a_bad_form_and_commits_nothing(tmp_path: Path) -> None:
+    _jq()
+    clone = _origin_and_clone(tmp_path)
+    body = (INTAKE / "bodies" / "new-bad-owner.md").read_text(encoding="utf-8")
+    done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=body)
+    assert done.returncode == 0, done.stderr  # bad input is a reply, not a failed run
+    assert outputs["ok"] == "false" and outputs["path"] == ""
+    comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("**未能登记**") and "zhangmin（张敏）" in comment
+    status = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
+    later = [s["if"] for s in _load("intake.yml")["jobs"]["intake"]["steps"]
+             if "git push" in s.get("run", "") or "kefu validate" in s.get("run", "")]
+    assert later and all(c == "steps.intake.outputs.ok == 'true'" for c in later)

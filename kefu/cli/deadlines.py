@@ -13,6 +13,7 @@ from .types import Day, When
 
 FORMAT = click.Choice(["text", "json", "markdown"])
 ICS_MAGIC = b"BEGIN:VCALENDAR"
+TODAY = "today"  # what `--is-workday` means when no date follows it
 PROVISIONAL = ("警告：计算涉及尚未公布放假安排的年份，已按法定节假日规则推算，"
                "结果为暂定（provisional）。公布后请在 records/calendar.yml 录入。")
 
@@ -78,13 +79,27 @@ def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool,
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
 @click.option("--ics", "ics", type=click.Path(path_type=str), default=None,
               help="改为把 MONTH 所在年份的节假日和调休上班日写成 iCalendar 文件（可导入日历软件）")
-def calendar_command(month: str | None, as_json: bool, fmt: str, ics: str | None) -> None:
+@click.option("--is-workday", "workday", is_flag=False, flag_value=TODAY, default=None,
+              metavar="[YYYY-MM-DD]",
+              help="改为只判断某一天（默认今天）是否上班："
+                   "上班退出码 0，休息退出码 1（供 CI 在休息日跳过）")
+def calendar_command(month: str | None, as_json: bool, fmt: str, ics: str | None,
+                     workday: str | None) -> None:
     """列出某月（默认本月）每天是否上班及其依据（国务院安排、公司日历或暂定规则）。"""
     from kefu.calendar import to_ics
     from kefu.output import render
     from kefu.workspace import Workspace
 
     ws = Workspace.find()
+    if workday is not None:
+        from kefu.times import parse_day
+
+        day = ws.today if workday == TODAY else parse_day(workday, "--is-workday 的日期")
+        info = ws.calendar.day(day)
+        if info.provisional:
+            click.echo(PROVISIONAL, err=True)
+        click.echo(render(info, "json" if as_json else fmt).rstrip("\n"))
+        sys.exit(0 if info.workday else 1)
     try:
         first = dt.date.fromisoformat(f"{month}-01") if month else ws.today.replace(day=1)
     except ValueError:

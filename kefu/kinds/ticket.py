@@ -50,6 +50,24 @@ ACTION_LABELS: dict[str, str] = {
     "shipped": "发货", "called-back": "回访", "note": "备注", "closed": "结案",
     "reopened": "重新打开",
 }
+# When to record each event, said for an agent (the site's 工单事件与时限 page, the issue form).
+ACTION_HELP: dict[str, str] = {
+    "received": "收到一件事、登记成工单时（新建工单时自动记下，不用另外追加）",
+    "assigned": "把工单交给某位同事办理时，备注写交给了谁",
+    "escalated": "投诉要由其他部门处理、提交了内部客诉反馈函时",
+    "dept-feedback": "责任部门给出书面处理意见或处理结果时",
+    "replied": "把处理结果或标准回复答复给代理商或顾客时",
+    "inspected": "返修品到货后核对明细和数量、检查有无人为损坏时",
+    "sent-to-factory": "验收后把返修品寄往工厂维修部时，备注写快递单号",
+    "returned": "修好的返修品（或 DOA 的货品）寄回代理商时，备注写快递单号",
+    "approved": "DOA 申请经渠道部和产品部审核通过时",
+    "unit-received": "收到代理商寄回的 DOA 不良品实物时",
+    "shipped": "DOA 新品寄给代理商时，备注写快递单号",
+    "called-back": "打完回访电话时，备注写回访结果",
+    "note": "只记一笔情况（对方来电催问、补充材料等）",
+    "closed": "事情办完、对方确认之后",
+    "reopened": "已结案的工单，对方就同一件事再次反映时；必须写明原因",
+}
 OPEN_STATUSES = frozenset(STATUS_LABELS) - {"closed"}
 Request = Literal["exchange", "refund"]
 REQUEST_LABELS: dict[str, str] = {"exchange": "换新品", "refund": "退货"}

@@ -1,0 +1,268 @@
+"""Applying a submitted issue form: a new ticket through `kefu new`'s library, an event through
+`kefu event`'s, and the reply to post on the issue (ticket id, next deadlines, or what to fix).
+
+Nothing is written unless every field is right: values are converted and checked first, then the
+record is made or changed by the same code as the command line, which checks the file again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kefu import times
+from kefu.kinds.ticket import TICKET_ID, TYPE_FIELDS, TYPE_LABELS
+from kefu.problems import KefuError
+from kefu.records.new import OptionSpec, commands, create
+from kefu.sla import Milestone, milestones
+from kefu.workspace import Workspace
+
+from .body import detect, parse
+from .forms import Field, IssueForm, forms
+from .forms import _ticket_options as ticket_options
+
+REOPENED = "reopened"
+YES = {"是", "yes", "true", "1"}
+NO = {"否", "no", "false", "0"}
+
+
+@dataclass(frozen=True)
+class NextDeadline:
+    """One deadline of the ticket after the change: open, or met by the event just added."""
+
+    rule: str
+    title: str
+    term: str
+    start: dt.datetime
+    due: dt.datetime | None  # None: a critical complaint whose agreed date is not recorded
+    met_at: dt.datetime | None
+    provisional: bool
+
+
+@dataclass
+class IntakeResult:
+    """What became of one submitted form (`ok` false: `problems` says why, nothing written)."""
+
+    ok: bool
+    form: str = ""  # new-ticket | ticket-event | "" (not one of our forms)
+    record_id: str = ""
+    path: str = ""  # from the repository root
+    title: str = ""
+    action: str = ""  # the event added (received for a new ticket)
+    status: str = ""
+    event: dict[str, Any] = field(default_factory=dict)
+    by_name: str = ""  # the name of the event's `by`, for the reply
+    deadlines: list[NextDeadline] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+class _Bad(Exception):
+    """A field's value that cannot be used; the message names the field in Chinese."""
+
+
+def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResult:
+    """Apply the issue body `text` to the repository of `ws` (form detected unless given)."""
+    form = _form(form_key) if form_key else detect(text)
+    if form is None:
+        names = "、".join(f"“{f.name}”" for f in forms())
+        return IntakeResult(False, problems=[
+            f"这不是工单表单的内容：请用 {names} 表单提交（新建 issue 时选择）。"])
+    values, problems = parse(text, form)
+    result = IntakeResult(False, form.key)
+    if problems:
+        result.problems = problems
+        return result
+    try:
+        if form.key == "new-ticket":
+            return _new_ticket(ws, form, values, result)
+        return _event(ws, form, values, result)
+    except _Bad as bad:
+        result.problems = [str(bad)]
+    except KefuError as err:
+        result.problems = _lines(err.message)
+    return result
+
+
+def _form(key: str) -> IssueForm:
+    found = next((f for f in forms() if f.key == key), None)
+    if found is None:
+        raise KefuError(f"没有表单 {key}：可选 {'、'.join(f.key for f in forms())}。",
+                        "bad-argument", 2)
+    return found
+
+
+def _lines(message: str) -> list[str]:
+    """A multi-line error (`无法新建记录：\n- …`) as one problem per line."""
+    lines = [line.strip().removeprefix("- ") for line in message.splitlines() if line.strip()]
+    return lines[1:] if len(lines) > 1 and lines[0].endswith("：") else lines
+
+
+# -- a new ticket -----------------------------------------------------------------------------
+def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
+                result: IntakeResult) -> IntakeResult:
+    ticket_type = _choice(form.field("type"), values["type"])
+    specs = ticket_options()
+    given: dict[str, Any] = {}
+    problems: list[str] = []
+    for item in form.fields[1:]:
+        text = values.get(item.id, "")
+        if not text:
+            continue
+        try:
+            given[item.id] = _value(ws, item, specs[item.id], text)
+        except _Bad as bad:
+            problems.append(str(bad))
+    problems += _type_rules(form, ticket_type, given)
+    if problems:
+        result.problems = problems
+        return result
+    path = create(ws.root, commands()[ticket_type], given)
+    loaded = ws.load([path], use_cache=False)
+    record = next(r for r in loaded.records if r.kind == "ticket")
+    result.ok, result.record_id, result.title = True, record.id, str(record.data.get("title"))
+    result.path = path.relative_to(ws.root).as_posix()
+    result.action, result.status = "received", str(record.data.get("status"))
+    result.event = _plain(record.data["events"][-1])
+    result.by_name = ws.name(result.event.get("by"))
+    result.deadlines = next_deadlines(ws, record.data)
+    return result
+
+
+def _type_rules(form: IssueForm, ticket_type: str, given: Mapping[str, Any]) -> list[str]:
+    """Fields for some types only (DOA's quantity…), said with the form's labels; then levels."""
+    misplaced = [form.field(name).label for name, types in TYPE_FIELDS.items()
+                 if name in given and ticket_type not in types]
+    if misplaced:
+        kind = TYPE_LABELS.get(ticket_type, ticket_type)
+        return [f"{kind}工单不填{'、'.join(f'「{m}」' for m in misplaced)}：请清空这些栏，"
+                "或改正工单类型。"]
+    return _level_rules(form, ticket_type, given)
+
+
+def _level_rules(form: IssueForm, ticket_type: str, given: Mapping[str, Any]) -> list[str]:
+    """A complaint has a level, nothing else has; a critical one has an agreed date."""
+    level, agreed = form.field("level").label, form.field("agreed_due").label
+    if ticket_type == "complaint" and "level" not in given:
+        return [f"投诉工单必须选择「{level}」。"]
+    if ticket_type != "complaint" and "level" in given:
+        return [f"只有投诉工单才选「{level}」：请改为“不选”，或把工单类型改为投诉。"]
+    if given.get("level") == "critical" and "agreed_due" not in given:
+        return [f"特别严重的投诉没有固定时限，必须填写「{agreed}」（与对方约定的日期和时间）。"]
+    return []
+
+
+# -- an event on a ticket ---------------------------------------------------------------------
+def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
+           result: IntakeResult) -> IntakeResult:
+    record_id = values["record_id"].strip()
+    if not re.fullmatch(TICKET_ID, record_id):
+        raise _Bad(f"「{form.field('record_id').label}」“{_shown(record_id)}”不是工单编号："
+                   "工单编号形如 T-20260315-k7m2（见工单看板或登记时的回复）。")
+    action = _choice(form.field("action"), values["action"])
+    by = _person(ws, form.field("by"), values["by"])
+    at = _time(form.field("at"), values["at"]) if values.get("at") else None
+    note = values.get("note") or None
+    if action == REOPENED and not note:
+        raise _Bad(f"重新打开工单必须在「{form.field('note').label}」里写明原因"
+                   "（例如代理商就同一问题再次反映）。")
+    from kefu.records.events import append_event, reopen_record
+
+    if action == REOPENED:
+        assert note is not None
+        done = reopen_record(ws, record_id, note, at=at, by=by)
+    else:
+        done = append_event(ws, record_id, action, note=note, at=at, by=by)
+    result.ok, result.record_id, result.action = True, done.record_id, action
+    result.path = done.path.resolve().relative_to(ws.root).as_posix()
+    result.status, result.event = done.status or "", _plain(done.event)
+    result.by_name = ws.name(result.event.get("by"))
+    loaded = ws.load([done.path], use_cache=False)
+    record = next(r for r in loaded.records if r.kind == "ticket")
+    result.title = str(record.data.get("title", ""))
+    result.deadlines = next_deadlines(ws, record.data)
+    return result
+
+
+# -- values -------------------------------------------------------------------------------------
+def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
+    """A field's text as `kefu new` takes the option: a code, a person id, a time, a number."""
+    if item.choices:
+        return _choice(item, text)
+    if item.id in ("owner", "by"):
+        return _person(ws, item, text)
+    if spec.kind == "datetime":
+        return _time(item, text)
+    if spec.kind == "date":
+        try:
+            return times.parse_day(text, f"「{item.label}」")
+        except KefuError as err:
+            raise _Bad(err.message) from None
+    if spec.kind == "int":
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            raise _Bad(f"「{item.label}」要填一个整数，如 1。")
+        return int(text)
+    if spec.kind == "bool":
+        if text.lower() not in YES | NO:
+            raise _Bad(f"「{item.label}」请填“是”或“否”。")
+        return text.lower() in YES
+    return text
+
+
+def _choice(item: Field, text: str) -> str:
+    """The code of a dropdown option, given its Chinese label (what GitHub sends) or the code."""
+    by_label = {label: code for code, label in item.choices.items()}
+    if text in item.choices:
+        return text
+    if text in by_label:
+        return by_label[text]
+    labels = list(item.choices.values())
+    near = [label for label in labels if text and text in label]
+    near = near if len(near) == 1 else difflib.get_close_matches(text, labels, n=1, cutoff=0.5)
+    hint = f"是不是“{near[0]}”？" if near else ""
+    raise _Bad(f"「{item.label}」的“{_shown(text)}”不是可选项：{hint}可选 {'、'.join(labels)}。")
+
+
+def _person(ws: Workspace, item: Field, text: str) -> str:
+    """A person's id from their id or their name (张敏 -> zhangmin), as staff records say."""
+    try:
+        return ws.person(text, f"「{item.label}」")
+    except KefuError as err:
+        raise _Bad(err.message) from None
+
+
+def _time(item: Field, text: str) -> dt.datetime:
+    try:
+        when = times.parse_when(text, f"「{item.label}」")
+    except KefuError as err:
+        raise _Bad(err.message) from None
+    assert isinstance(when, dt.datetime)
+    return when
+
+
+def _shown(text: str) -> str:
+    """A user's value quoted in a reply: one line, at most 40 characters."""
+    one = " ".join(text.split())
+    return one if len(one) <= 40 else one[:40] + "…"
+
+
+def _plain(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in event.items()}
+
+
+# -- deadlines ----------------------------------------------------------------------------------
+def next_deadlines(ws: Workspace, ticket: Mapping[str, Any]) -> list[NextDeadline]:
+    """The ticket's open deadlines and those its last event met, soonest first."""
+    events = ticket.get("events") or []
+    last = events[-1].get("at") if events else None
+    stones: list[Milestone] = milestones(ticket, ws.rules, ws.calendar)
+    closed = ticket.get("status") == "closed"
+    shown = [s for s in stones if (s.met_at is None and not closed) or
+             (s.met_at is not None and s.met_at == last)]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    shown.sort(key=lambda s: (s.met_at is None, s.due or far))
+    return [NextDeadline(s.rule, ws.rules[s.rule].title, ws.rules[s.rule].term_text, s.start,
+                         s.due, s.met_at, s.provisional) for s in shown]
