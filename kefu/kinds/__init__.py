@@ -9,4 +9,13 @@ BUILTIN: tuple[str, ...] = (
     "kefu.kinds.dealer",
     "kefu.sla.rules",
     "kefu.calendar.file",
+    "kefu.kinds.staff_rules",
+    "kefu.kinds.roster",
+    "kefu.kinds.swap",
+    "kefu.kinds.leave",
+    "kefu.kinds.trip",
+    "kefu.kinds.punch",
+    "kefu.kinds.handover",
+    "kefu.kinds.loan",
+    "kefu.kinds.sanction",
 )

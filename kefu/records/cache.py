@@ -21,7 +21,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +54,10 @@ class Cache:
     """
 
     def __init__(self, root: Path, items: dict[str, list[Any]], started_ns: int,
-                 written_from_ns: int) -> None:
+                 written_from_ns: int, across: dict[str, Across] | None = None) -> None:
         self.root = root
         self.items = items
+        self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
         self.started_ns = started_ns  # this run: files changed from now on are racy next time
         self.racy_from = written_from_ns  # files changed since the entries' run: re-read
         self.dirty = False
@@ -74,9 +75,13 @@ class Cache:
             written, items = raw["started_ns"], raw["entries"]
             if type(written) is not int or type(items) is not dict:
                 return cls(root, {}, started, 0)
+            found = raw.get("across")
+            across = {kind: checked for kind, item in found.items()
+                      if type(kind) is str and (checked := _across(item)) is not None
+                      } if type(found) is dict else {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls(root, {}, started, 0)
-        return cls(root, items, started, written)
+        return cls(root, items, started, written, across)
 
     def row(self, rel: str) -> Row | None:
         """The cached result of `rel`, or None (no entry, or one of the wrong shape)."""
@@ -111,10 +116,13 @@ class Cache:
     def blob(self, rel: str) -> bytes | None:
         """The git blob id of the cached content, if its result can be reused for it."""
         row = self.row(rel)
-        if row is None or not lasting(row):
-            return None
+        return self.stored_blob(rel) if row is not None and lasting(row) else None
+
+    def stored_blob(self, rel: str) -> bytes | None:
+        """The git blob id the entry of `rel` was made from (None without an entry)."""
+        item = self.items.get(rel)
         try:
-            return bytes.fromhex(self.items[rel][4])
+            return bytes.fromhex(item[4]) if type(item) is list and len(item) == 12 else None
         except (TypeError, ValueError):
             return None
 
@@ -136,7 +144,9 @@ class Cache:
         if not self.dirty:
             return
         payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
-                   "entries": self.items}
+                   "entries": self.items,
+                   "across": {kind: [found.key, [_found(p) for p in found.problems]]
+                              for kind, found in self.across.items()}}
         folder = self.root / CACHE_DIR
         try:
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
@@ -149,6 +159,57 @@ class Cache:
                 (folder / old).unlink(missing_ok=True)
         except OSError:
             pass
+
+
+class Across:
+    """What a kind's Across check found, and the key of the files it read (their blob ids)."""
+
+    __slots__ = ("key", "problems")
+
+    def __init__(self, key: str, problems: list[tuple[Problem, str]]) -> None:
+        self.key, self.problems = key, problems  # (problem, owner or "")
+
+
+def across_key(blob_of: Callable[[str], bytes | None], rels: list[str],
+               packages: tuple[str, ...], salt: str = "") -> str:
+    """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
+    versions of the packages whose data it uses ("" when a file is not in the cache)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.blake2b(salt.encode(), digest_size=16)
+    for rel in sorted(rels):
+        blob = blob_of(rel)
+        if blob is None:
+            return ""
+        digest.update(rel.encode() + b"\0" + blob)
+    for name in packages:
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def _found(item: tuple[Problem, str]) -> list[Any]:
+    problem, owner = item
+    return [problem.path, problem.line, problem.col, problem.slug, problem.message,
+            problem.severity.value, owner]
+
+
+def _across(item: Any) -> Across | None:
+    try:
+        key, rows = item
+        if type(key) is not str:
+            return None
+        found = []
+        for path, line, col, slug, message, severity, owner in rows:
+            if type(line) is not int or type(col) is not int:
+                return None
+            found.append((Problem(str(path), line, col, str(slug), str(message),
+                                  Severity(severity)), str(owner)))
+        return Across(key, found)
+    except (ValueError, TypeError):
+        return None
 
 
 def lasting(row: Row) -> bool:

@@ -1,10 +1,12 @@
 """`load()`: find, read, check and cross-check record files, in parallel and with a cache.
 
-Cross-file checks (duplicate ids, references) always run, over every record in the repository.
+Cross-file checks (duplicate ids, references) always run, over every record in the repository;
+so do the kinds' checks across records (kefu.records.across), as of `today`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -14,9 +16,10 @@ from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
-from . import cache, workers
+from . import across, cache, workers
+from .across import Notice
 from .check import check_file
-from .kinds import KINDS, RECORDS, kind_of
+from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
 from .result import FileResult, Where, passes
 
@@ -71,6 +74,7 @@ class LoadResult:
     files: int = 0  # files checked
     reparsed: int = 0  # of which not answered from the cache
     read: int = 0  # files opened this run (cache misses by size/mtime and by git blob id)
+    notices: list[Notice] = field(default_factory=list)  # warnings with the person they are for
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -82,7 +86,7 @@ class LoadResult:
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
          jobs: int | None = None, data: bool = True, where: Where | None = None,
-         skip_filtered: bool = False) -> LoadResult:
+         skip_filtered: bool = False, today: dt.date | None = None) -> LoadResult:
     """Load and check the records under `root` (all, or only `paths`: files or folders).
 
     `data=False` only checks (records stay empty): `kefu validate` skips building the data.
@@ -93,6 +97,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     fail `where` (`status: closed`) is neither parsed nor checked, so its problems go unreported
     and it is not counted in `files`; any file the byte scan cannot settle (flow style, quoted
     values...) is checked as usual. Its id still counts, by its file name, for duplicate ids.
+    Checks across records run as of `today` (default: now), e.g. an archive loan past due.
     """
     for name, rules in (where or {}).items():
         unknown = set(rules) - set(KINDS[name].facets)
@@ -104,35 +109,49 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
     try:
         try:
-            return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
         except (TypeError, ValueError, AttributeError, KeyError) as err:
             if not use_cache:
                 raise
             # a cached part of the wrong shape (see cache._row): once more, from the files
             cache.forget(root)
             del err
-            return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
-          data: bool, where: Where | None, skip_filtered: bool = False) -> LoadResult:
+          data: bool, where: Where | None, skip_filtered: bool = False,
+          today: dt.date | None = None) -> LoadResult:
     every, ignored = _walk(root)
     wanted = every if paths is None else _select(root, paths)
+    wanted_kinds = None if paths is None else {k for rel in wanted if (k := _kind_name(rel))}
     if paths is None:
         need = every
     else:  # referenced kinds (people, dealers) are always read: references are checked
         targets = {ref.target for k in KINDS.values() for ref in k.references}
+        targets |= _read_across(wanted_kinds or set())  # and what checks across records read
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
-    results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
-                                        want_data=data, where=where,
-                                        skip=where if skip_filtered else None)
+    results, parsed, read, store = _check_many(root, need, use_cache, jobs, prune=paths is None,
+                                               want_data=data, where=where,
+                                               skip=where if skip_filtered else None)
     known = _known(every, results)
     chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
-    problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
+    def read_text(rel: str) -> str:
+        return (root / rel).read_text("utf-8")
+
+    problems += cross_check(chosen, known, read_text)
+    found, notices = _across(root, results, known, wanted_kinds, today, read_text, store)
+    if store is not None:
+        store.write()
+    if paths is not None:
+        chosen_rels = set(wanted)
+        found = [p for p in found if p.path in chosen_rels]
+        notices = [n for n in notices if n.problem.path in chosen_rels]
+    problems += found
     if paths is None:
         problems += [*_ignored(ignored), *_missing(root)]
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
@@ -142,7 +161,78 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                if r.kind is not None and r.id is not None and r.data is not None
                and passes(r.kind, r.facets, where)
                and not any(p.severity is Severity.ERROR for p in r.problems)]
-    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read)
+    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices)
+
+
+def _data_of(root: Path, rel: str) -> dict[str, Any] | None:
+    """The data of a valid file that was checked without keeping it (people, a rules file)."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        return None
+    return check_file(rel, raw).data
+
+
+def _read_across(kinds: set[str]) -> set[str]:
+    """Every kind an Across check concerning `kinds` reads (its own kind included)."""
+    found: set[str] = set()
+    for name, kind in KINDS.items():
+        if kind.across is not None and kinds & {name, *kind.across.reads}:
+            found |= {name, *kind.across.reads}
+    return found
+
+
+def _across(root: Path, results: dict[str, FileResult], known: dict[str, dict[str, list[str]]],
+            wanted_kinds: set[str] | None, today: dt.date | None, read_text: across.ReadText,
+            store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
+    """What the kinds' checks across records find (nothing to do without such kinds).
+
+    A check's findings are taken from the cache while none of the files it reads changed.
+    """
+    present = {r.kind for r in results.values() if r.kind and r.data is not None}
+    names = across.hooks(present, wanted_kinds)
+    if not names:
+        return [], []
+    reads = _read_across(set(names))
+    keys: dict[str, str] = {}
+    if store is not None:
+        rels_of: dict[str, list[str]] = {}
+        for rel, result in results.items():
+            if result.kind in reads:
+                rels_of.setdefault(result.kind, []).append(rel)
+        digests = {kind: cache.across_key(store.stored_blob, rels, ()) for kind, rels in
+                   rels_of.items()}  # each kind's files once, then combined per check
+        for name in names:
+            spec = KINDS[name].across
+            assert spec is not None
+            parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
+            keys[name] = "" if any(p.endswith(":") for p in parts) else \
+                cache.across_key(lambda _: None, [], spec.packages, "|".join(parts))
+    base = str(root)
+    by_kind: dict[str, list[Record]] = {}
+    rel_of: dict[tuple[str, str], str] = {}
+    for rel, result in results.items():
+        kind_name, record_id, record_data = result.kind, result.id, result.data
+        if kind_name not in reads or kind_name is None or record_id is None:
+            continue
+        if any(p.severity is Severity.ERROR for p in result.problems):
+            continue  # checked against the others once its own errors are fixed
+        if record_data is None and result.partial:
+            record_data = _data_of(root, rel)  # checked without its data (a validate run)
+        if record_data is not None:
+            by_kind.setdefault(kind_name, []).append(
+                Record.at(kind_name, record_id, base, rel, record_data))
+            rel_of.setdefault((kind_name, record_id), rel)
+    day, now = across.moment(today)
+    group = across.Group(root, day, now, by_kind, known, keys)
+    earlier = {k: (v.key, v.problems) for k, v in store.across.items()} if store else {}
+    found, fresh = across.run(group, names, rel_of, read_text, earlier)
+    if store is not None:
+        for name, (key, problems) in fresh.items():
+            if key:
+                store.across[name] = cache.Across(key, problems)
+                store.dirty = True
+    return [p for p, _ in found], [Notice(p, owner) for p, owner in found if owner]
 
 
 def check_blobs(files: Sequence[str], every: Sequence[str],
@@ -267,8 +357,10 @@ def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, di
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool, where: Where | None = None,
-                skip: Where | None = None) -> tuple[dict[str, FileResult], set[str], int]:
-    """Results for `rels`, the files actually parsed this time, and how many were read.
+                skip: Where | None = None
+                ) -> tuple[dict[str, FileResult], set[str], int, cache.Cache | None]:
+    """Results for `rels`, the files actually parsed this time, how many were read, and the
+    cache (not yet written: the checks across records add to it).
 
     Files left out by `skip` have no result.
     """
@@ -276,10 +368,13 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
+    across_kinds = read_across()
     for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
         row = store.answer(rel, f"{base}/{rel}") if store is not None else None
-        # a row checked before without the data now wanted is no answer: parse again
-        wanted = row is not None and want_data and row[5] and passes(row[0], row[6], where)
+        # a row checked before without the data now wanted (by the caller, or by a check
+        # across records) is no answer: parse again
+        wanted = row is not None and row[5] and (want_data or row[0] in across_kinds) \
+            and passes(row[0], row[6], where)
         if row is not None and not wanted:
             results[rel] = FileResult.from_row(rel, row)
             continue
@@ -303,8 +398,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     if store is not None:
         kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
         store.drop([rel for rel in store.items if rel not in kept] if prune else [])
-        store.write()
-    return results, parsed, len(todo)
+    return results, parsed, len(todo), store
 
 
 def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
