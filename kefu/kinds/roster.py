@@ -148,7 +148,9 @@ def _active_people(root: Path) -> list[str]:
 
 
 STAFF_READS = ("roster", "swap", "leave", "trip", "person", "staff-rules", "calendar")
-STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks", "kefu.staff.terms",
+STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks",
+                 "kefu.staff.checks.common", "kefu.staff.checks.roster",
+                 "kefu.staff.checks.absence", "kefu.staff.checks.ledger", "kefu.staff.terms",
                  "kefu.kinds.staff_rules", "kefu.calendar.workcal")
 
 

@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
@@ -21,50 +20,9 @@ from .across import Notice
 from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
-from .result import FileResult, Where, passes
+from .result import FileResult, Record, Where, passes
 
 QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
-
-
-class Record:
-    """One valid record: timestamps are aware datetimes, dates are dates.
-
-    `path` is built on first use: making 100,000 Path objects up front costs seconds.
-    """
-
-    __slots__ = ("kind", "id", "data", "_path", "_where")
-
-    def __init__(self, kind: str, id: str, path: Path, data: dict[str, Any]) -> None:  # noqa: A002
-        self.kind, self.id, self.data = kind, id, data
-        self._path: Path | None = Path(path)
-        self._where = ""
-
-    @classmethod
-    def at(cls, kind: str, record_id: str, root: str, rel: str, data: dict[str, Any]) -> Record:
-        record = cls.__new__(cls)
-        record.kind, record.id, record.data = kind, record_id, data
-        record._path, record._where = None, f"{root}/{rel}"
-        return record
-
-    @property
-    def path(self) -> Path:
-        if self._path is None:
-            self._path = Path(self._where)
-        return self._path
-
-    @property
-    def file(self) -> str:
-        """`str(self.path)`, without building the Path."""
-        return self._where if self._path is None else str(self._path)
-
-    def __repr__(self) -> str:
-        return f"Record({self.kind!r}, {self.id!r}, {str(self.path)!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Record) and (self.kind, self.id, self.path, self.data) == (
-            other.kind, other.id, other.path, other.data)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable data, like the dataclass it replaces
 
 
 @dataclass
@@ -132,7 +90,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         need = every
     else:  # referenced kinds (people, dealers) are always read: references are checked
         targets = {ref.target for k in KINDS.values() for ref in k.references}
-        targets |= _read_across(wanted_kinds or set())  # and what checks across records read
+        targets |= across.read_by(wanted_kinds or set())  # and what checks across records read
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
     results, parsed, read, store = _check_many(root, need, use_cache, jobs, prune=paths is None,
                                                want_data=data, where=where,
@@ -144,7 +102,8 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         return (root / rel).read_text("utf-8")
 
     problems += cross_check(chosen, known, read_text)
-    found, notices = _across(root, results, known, wanted_kinds, today, read_text, store)
+    found, notices = across.gather(root, results, known, wanted_kinds, today, read_text,
+                                   store)
     if store is not None:
         store.write()
     if paths is not None:
@@ -162,77 +121,6 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                and passes(r.kind, r.facets, where)
                and not any(p.severity is Severity.ERROR for p in r.problems)]
     return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices)
-
-
-def _data_of(root: Path, rel: str) -> dict[str, Any] | None:
-    """The data of a valid file that was checked without keeping it (people, a rules file)."""
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError:
-        return None
-    return check_file(rel, raw).data
-
-
-def _read_across(kinds: set[str]) -> set[str]:
-    """Every kind an Across check concerning `kinds` reads (its own kind included)."""
-    found: set[str] = set()
-    for name, kind in KINDS.items():
-        if kind.across is not None and kinds & {name, *kind.across.reads}:
-            found |= {name, *kind.across.reads}
-    return found
-
-
-def _across(root: Path, results: dict[str, FileResult], known: dict[str, dict[str, list[str]]],
-            wanted_kinds: set[str] | None, today: dt.date | None, read_text: across.ReadText,
-            store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
-    """What the kinds' checks across records find (nothing to do without such kinds).
-
-    A check's findings are taken from the cache while none of the files it reads changed.
-    """
-    present = {r.kind for r in results.values() if r.kind and r.data is not None}
-    names = across.hooks(present, wanted_kinds)
-    if not names:
-        return [], []
-    reads = _read_across(set(names))
-    keys: dict[str, str] = {}
-    if store is not None:
-        rels_of: dict[str, list[str]] = {}
-        for rel, result in results.items():
-            if result.kind in reads:
-                rels_of.setdefault(result.kind, []).append(rel)
-        digests = {kind: cache.across_key(store.stored_blob, rels, ()) for kind, rels in
-                   rels_of.items()}  # each kind's files once, then combined per check
-        for name in names:
-            spec = KINDS[name].across
-            assert spec is not None
-            parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
-            keys[name] = "" if any(p.endswith(":") for p in parts) else \
-                cache.across_key(lambda _: None, [], spec.packages, "|".join(parts))
-    base = str(root)
-    by_kind: dict[str, list[Record]] = {}
-    rel_of: dict[tuple[str, str], str] = {}
-    for rel, result in results.items():
-        kind_name, record_id, record_data = result.kind, result.id, result.data
-        if kind_name not in reads or kind_name is None or record_id is None:
-            continue
-        if any(p.severity is Severity.ERROR for p in result.problems):
-            continue  # checked against the others once its own errors are fixed
-        if record_data is None and result.partial:
-            record_data = _data_of(root, rel)  # checked without its data (a validate run)
-        if record_data is not None:
-            by_kind.setdefault(kind_name, []).append(
-                Record.at(kind_name, record_id, base, rel, record_data))
-            rel_of.setdefault((kind_name, record_id), rel)
-    day, now = across.moment(today)
-    group = across.Group(root, day, now, by_kind, known, keys)
-    earlier = {k: (v.key, v.problems) for k, v in store.across.items()} if store else {}
-    found, fresh = across.run(group, names, rel_of, read_text, earlier)
-    if store is not None:
-        for name, (key, problems) in fresh.items():
-            if key:
-                store.across[name] = cache.Across(key, problems)
-                store.dirty = True
-    return [p for p, _ in found], [Notice(p, owner) for p, owner in found if owner]
 
 
 def check_blobs(files: Sequence[str], every: Sequence[str],
