@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install site serve test lint bench-site bench-records bench-forms bench-reports clean
+.PHONY: help install site serve test lint bench-site bench-records bench-staff bench-forms bench-reports clean
 
 help:
 	@echo "make site           构建整个站点到 site/"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint           ruff + mypy"
 	@echo "make bench-site     站点构建耗时"
 	@echo "make bench-records  十万工单校验耗时"
+	@echo "make bench-staff    十年 50 人值班、调班、请假、补卡与交接班记录的校验耗时"
 	@echo "make bench-forms    表单渲染耗时"
 	@echo "make bench-reports  十万工单的月报与导出、报表页与工单页的站点构建耗时"
 
@@ -51,6 +52,9 @@ bench-site: $(STAMP)
 
 bench-records: $(STAMP)
 	$(BIN)/python scripts/bench_records.py
+
+bench-staff: $(STAMP)
+	$(BIN)/python scripts/bench_records.py --staff --count 0
 
 bench-forms: $(STAMP)
 	$(BIN)/python scripts/bench_forms.py

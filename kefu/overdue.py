@@ -5,6 +5,8 @@ ticket has no open milestones). It is overdue once the calendar day of its due t
 and due soon when it falls within the next N working days (0 = today).
 Invalid record files are skipped and counted; a ticket file that plainly says `status: closed`
 is not even read (most of a large corpus), so its problems are left to `kefu validate`.
+The warnings the record kinds raise for a person (next week's roster missing, an archive loan
+past due, a hand-over matter open too long) are listed too, by owner: `load()` gives them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from kefu.calendar import WorkCalendar
 from kefu.kinds.ticket import OPEN_STATUSES, TYPE_LABELS
 from kefu.problems import Problem
+from kefu.records.across import Notice
 from kefu.sla import Rules, milestones
 from kefu.workspace import Workspace
 
@@ -46,6 +49,8 @@ class OverdueReport:
     within: int
     items: list[Item] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # invalid records, skipped
+    notices: list[Notice] = field(default_factory=list)  # the kinds' warnings, with owners
+    names: dict[str, str] = field(default_factory=dict)  # person id -> name, for notices
 
     @property
     def overdue(self) -> list[Item]:
@@ -58,6 +63,15 @@ class OverdueReport:
     @property
     def provisional(self) -> bool:
         return any(i.provisional for i in self.items)
+
+    def notices_by_owner(self) -> list[tuple[str, list[Notice]]]:
+        """Warnings grouped by `名字（编号）` of their owner."""
+        found: dict[str, list[Notice]] = {}
+        for notice in sorted(self.notices, key=lambda n: (n.owner, n.problem)):
+            name = self.names.get(notice.owner, "")
+            found.setdefault(f"{name}（{notice.owner}）" if name else notice.owner,
+                             []).append(notice)
+        return list(found.items())
 
     def summary(self) -> str:
         soon = "今天" if self.within == 0 else f"{self.within} 个工作日内"
@@ -139,4 +153,5 @@ def find_overdue(ws: Workspace, within: int = 0, owner: str | None = None) -> Ov
     tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records
                if r.kind == "ticket" and (owner is None or r.data.get("owner") == owner))
     items = scan(tickets, people, rules, cal, ws.today, within)
-    return OverdueReport(ws.today, within, items, result.errors)
+    notices = [n for n in result.notices if owner is None or n.owner == owner]
+    return OverdueReport(ws.today, within, items, result.errors, notices, people)

@@ -21,6 +21,7 @@ GENERATORS: tuple[str, ...] = (
     "kefu.tracker:write_site_pages",
     "kefu.site_rules:write_site_pages",
     "kefu.site_events:write_site_pages",
+    "kefu.staff.pages:write_site_pages",
     "kefu.ticket_pages:write_site_pages",
     "kefu.reports.site:write_site_pages",
 )

@@ -75,9 +75,10 @@ class Workspace:
         return WorkCalendar.load(self.root)
 
     def load(self, paths: Sequence[Path] | None = None, **options: Any) -> LoadResult:
-        """Load and check records (see kefu.records.load)."""
+        """Load and check records (see kefu.records.load), as of `today`."""
         from kefu.records import load
 
+        options.setdefault("today", self.today)
         return load(self.root, paths, **options)
 
     @cached_property

@@ -5,6 +5,10 @@ repository, then times, each in a fresh process: `kefu validate` without cache, 
 the cache, the run with a warm cache, `kefu overdue --today 2026-11-20`, and check-jsonschema
 validating the same files against the same generated JSON Schema as a reference.
 
+`--staff` adds ten years of staff records for 50 people (weekly rosters with their swaps, leave,
+补卡 and hand-overs: scripts/gen_staff.py) to the same repository; with `--count 0` they are
+timed alone.
+
 `--versions REV,REV,...` times the code of several git revisions (`.` = this working tree) on
 the same corpus (a copy each, so their caches do not evict each other), taking turns,
 `--rounds` times each; the figures are the best of the rounds, side by side.
@@ -27,6 +31,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import gen_sample  # noqa: E402
+import gen_staff  # noqa: E402
 
 
 def _child_cpu() -> float:
@@ -34,6 +39,7 @@ def _child_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+STAFF_PEOPLE, STAFF_YEARS = 50, 10
 SHIM = "import sys; sys.path.insert(0, sys.argv.pop(1)); from kefu.cli import main; main()"
 
 
@@ -111,20 +117,29 @@ def compare(repo: Path, revisions: list[str], rounds: int) -> None:
             shutil.rmtree(corpus, ignore_errors=True)
 
 
-def generate(repo: Path, count: int) -> None:
+def generate(repo: Path, count: int, staff: bool = False) -> None:
     start = time.perf_counter()
     shutil.copytree(ROOT / "schemas", repo / "schemas")
     (repo / "records").mkdir()
-    for name in ("sla.yml", "calendar.yml"):  # the deadline rules `kefu overdue` needs
+    for name in ("sla.yml", "calendar.yml", "staff-rules.yml"):  # rules the commands need
         if (ROOT / "records" / name).exists():
             shutil.copy(ROOT / "records" / name, repo / "records" / name)
     gen_sample.write(repo, "person", gen_sample.people())
     gen_sample.write(repo, "dealer", gen_sample.dealers())
     gen_sample.write(repo, "ticket", gen_sample.tickets(count, seed=1, recent=count // 20))
     files = list((repo / "records/tickets").rglob("*.yml"))
-    size = sum(f.stat().st_size for f in files) / len(files)
+    size = sum(f.stat().st_size for f in files) / max(len(files), 1)
     print(f"生成 {len(files)} 个工单文件（平均 {size:.0f} 字节），用时 "
           f"{time.perf_counter() - start:.1f} s，目录 {repo}")
+    if staff:
+        start = time.perf_counter()
+        gen_sample.write(repo, "person", gen_staff.many_people(STAFF_PEOPLE))
+        made = gen_staff.corpus(repo, STAFF_PEOPLE, STAFF_YEARS)
+        size = sum(f.stat().st_size for folder in gen_staff.FOLDERS
+                   for f in (repo / "records" / folder).rglob("*.yml"))
+        counts = "、".join(f"{kind} {n}" for kind, n in made.items() if n)
+        print(f"生成 {STAFF_YEARS} 年 {STAFF_PEOPLE} 人的值班等记录 {sum(made.values())} 个"
+              f"（{counts}；共 {size / 1e6:.1f} MB），用时 {time.perf_counter() - start:.1f} s")
 
 
 def reference(repo: Path, batch: int, limit: int | None) -> None:
@@ -132,6 +147,8 @@ def reference(repo: Path, batch: int, limit: int | None) -> None:
     files = sorted(str(p.relative_to(repo)) for p in (repo / "records/tickets").rglob("*.yml"))
     if limit:
         files = files[:limit]
+    if not files:
+        return
     schema = "schemas/ticket.schema.json"
     total = 0.0
     for i in range(0, len(files), batch):
@@ -150,12 +167,15 @@ def main() -> None:
     parser.add_argument("--reference-limit", type=int, default=0,
                         help="check-jsonschema 只检查前 N 个文件（0 = 全部）")
     parser.add_argument("--keep", action="store_true", help="保留生成的临时仓库")
+    parser.add_argument("--staff", action="store_true",
+                        help=f"再加 {STAFF_YEARS} 年 {STAFF_PEOPLE} 人的值班、调班、请假、补卡"
+                             "与交接班记录")
     parser.add_argument("--versions", metavar="REV,REV", help="对比几个 git 版本（. 为工作区）")
     parser.add_argument("--rounds", type=int, default=3, help="--versions 时轮流运行的轮数")
     args = parser.parse_args()
     repo = Path(tempfile.mkdtemp(prefix="kefu-bench-"))
     try:
-        generate(repo, args.count)
+        generate(repo, args.count, args.staff)
         print(f"CPU 核数 {os.cpu_count()}；每项都是新进程（冷启动），页缓存已热；"
               "“负载”是开始时的 1 分钟平均负载（机器上的其他进程会拉长墙钟时间）")
         if args.versions:

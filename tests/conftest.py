@@ -84,13 +84,20 @@ def node() -> str:
     return path
 
 
+STAFF_FOLDERS = ("rosters", "swaps", "leave", "trips", "punches", "handovers", "loans", "sanctions")
+
+
 def record_repo(source: Path, target: Path) -> Path:
     """A copy of a test repository at `target`, with the project's records/sla.yml where it
-    has none (a repository without deadline rules is invalid; most cases test one other thing)."""
+    has none (a repository without deadline rules is invalid; most cases test one other thing),
+    and the project's records/staff-rules.yml where it has staff records but no rules of its own."""
     shutil.copytree(source, target)
     rules = target / "records" / "sla.yml"
     if not rules.exists():
         shutil.copy(ROOT / "records" / "sla.yml", rules)
+    staff_rules = target / "records" / "staff-rules.yml"
+    if not staff_rules.exists() and any((target / "records" / f).is_dir() for f in STAFF_FOLDERS):
+        shutil.copy(ROOT / "records" / "staff-rules.yml", staff_rules)
     return target
 
 

@@ -96,3 +96,18 @@ def test_a_result_time_can_change_is_rechecked_without_rewriting_the_cache(
     assert again.read >= 1  # the future-dated file is read again (and any racy one)...
     assert cache_file.stat().st_mtime_ns == written  # ...and the cache left as it was
     assert again.problems == first.problems
+
+
+def test_a_part_of_the_wrong_shape_found_in_use_means_one_run_from_the_files(repo: Path) -> None:
+    """Only an entry's frame is checked on reading; deeper damage is found where it is used,
+    and the run starts again from the files (the answer is what the files say)."""
+    load(repo)
+    path = repo / CACHE_DIR / CACHE_FILE
+    payload = json.loads(path.read_text("utf-8"))
+    for item in payload["entries"].values():
+        item[11] = {"type": ["not", "text"]}  # facets: a list where text belongs
+    path.write_text(json.dumps(payload), "utf-8")
+    where = {"ticket": {"type": {"complaint", "repair"}}}
+    result = load(repo, where=where)
+    assert result.reparsed == 5 and result.problems == []
+    assert len(result.of_kind("ticket")) == 1

@@ -38,6 +38,15 @@ TICKETS = {
     "work-request": "T-20260318-w2rq",
     "repair": "T-20260321-r3pa",
 }
+# One fixture record per staff form.
+STAFF = {
+    "duty-roster": "2026-W12",
+    "leave-application": "L-20260319-ab12",
+    "business-trip": "B-20260323-cd34",
+    "punch-correction": "P-20260317-ef56",
+    "shift-handover": "H-20260317-day",
+    "archive-loan": "A-20260316-gh78",
+}
 HOSTILE = "T-20260320-h0st"
 REGISTRY = load_registry(ROOT)
 FILLABLE = [f.key for f in REGISTRY.forms if fillers_of(f.key)]
@@ -48,7 +57,9 @@ def fill(root: Path, form: object, record_id: str) -> Filled:
 
 
 def ticket_for(form_key: str) -> str:
-    """The fixture ticket whose type fills the form."""
+    """The fixture record that fills the form: a ticket of the right type, or a staff record."""
+    if form_key in STAFF:
+        return STAFF[form_key]
     (filler,) = {ff.when["type"] for _, ff in fillers_of(form_key)}
     return TICKETS[filler]
 
@@ -366,6 +377,36 @@ def test_forms_the_seeds_do_not_define_are_marked_as_the_handbooks_own() -> None
         assert REGISTRY.get(key).purpose.startswith("本手册自拟"), key
 
 
+def _flat(pdf: bytes) -> str:
+    return re.sub(r"\s+", "", text_of(pdf))
+
+
+def test_duty_roster_prints_the_week_with_leave_marked(
+        renderer: FormRenderer, repo: Path, weasy_log: object) -> None:
+    flat = _flat(renderer.pdf("duty-roster", fill(repo, REGISTRY.get("duty-roster"), "2026-W12")))
+    assert "2026-W12（2026-03-16至2026-03-22）" in flat
+    # 王芳: 白 白 白 假 白 休 白 (annual leave on Thursday, rest on Saturday)
+    assert "王芳白白白假白休白" in flat and "李明白白白白白白休" in flat
+
+
+def test_staff_forms_carry_their_records(renderer: FormRenderer, repo: Path,
+                                         weasy_log: object) -> None:
+    def flat(key: str) -> str:
+        return _flat(renderer.pdf(key, fill(repo, REGISTRY.get(key), STAFF[key])))
+
+    leave = flat("leave-application")
+    assert f"{CHECKED}年假" in leave and "1天（不含休息日）" in leave
+    assert "陪同亲属办理签证" in leave
+    trip = flat("business-trip")
+    assert "广州（南粤信息技术）" in trip and "实际返回2026-03-25" in trip
+    punch = flat("punch-correction")
+    assert "第1次" in punch and f"{CHECKED}上班" in punch and "2026-03-1708:24" in punch
+    handover = flat("shift-handover")
+    assert "M-20260317-1「代理商催问返修进度」" in handover and "17:32（北京时间）" in handover
+    assert f"{CHECKED}无" in handover and "办公室钥匙2、交接本1" in handover
+    loan = flat("archive-loan")
+    assert "秘密档案，总经理批准" in loan and "准备季度对账" in loan
+    assert "王芳（客服" in loan and "李明" in loan
 def test_doa_application_prints_the_tickets_fields(repo: Path, tmp_path: Path) -> None:
     form = REGISTRY.get("doa-application")
     filled = fill(repo, form, TICKETS["doa"])

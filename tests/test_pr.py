@@ -212,3 +212,31 @@ def test_rules_are_never_removed_nor_the_close_of_business_moved(repo: git.Repo)
     commit(repo, "close", edit(SLA, 'close_of_business: "17:30"', 'close_of_business: "18:00"'))
     result = check_pr(Path(repo.working_tree_dir or "."), "main")
     assert sorted(p.slug for p in result.errors) == ["sla-rule-changed", "sla-rule-removed"]
+
+
+SANCTION = "records/sanctions/2026/J-20260316-ab12.yml"
+
+
+def test_a_published_sanction_only_gains_appeals(repo: git.Repo) -> None:
+    root = Path(repo.working_tree_dir or ".")
+    person = next((root / "records" / "people").glob("*.yml")).stem
+
+    def publish(root: Path) -> None:
+        shutil.copy(REPO / "records" / "staff-rules.yml", root / "records" / "staff-rules.yml")
+        (root / SANCTION).parent.mkdir(parents=True)
+        (root / SANCTION).write_text(
+            "# yaml-language-server: $schema=../../../schemas/sanction.schema.json\n"
+            f"id: J-20260316-ab12\nperson: {person}\ndate: 2026-03-16\nrule: rude-service\n"
+            f"amount: 5\nreason: 服务态度被投诉属实\nrecorded_by: {person}\nappeals: []\n",
+            encoding="utf-8")
+    repo.git.checkout("main")
+    commit(repo, "publish a fine", publish)
+    repo.git.checkout("work")
+    repo.git.merge("main")
+    appeal = (f"appeals:\n  - at: 2026-03-17T10:00:00+08:00\n    by: {person}\n"
+              "    reason: 顾客误会\n    outcome: pending\n")
+    commit(repo, "appeal", edit(SANCTION, "appeals: []\n", appeal))
+    assert slugs(repo) == []
+    commit(repo, "lower the fine", edit(SANCTION, "amount: 5", "amount: 1"))
+    assert [(path, slug) for path, slug, _ in slugs(repo)] == [(SANCTION,
+                                                                 "closed-record-edited")]

@@ -8,6 +8,7 @@ import shutil
 import sys
 import time
 import typing
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,9 +40,15 @@ def repo(tmp_path: Path) -> Path:
     return record_repo(CASES / "valid" / "minimal", tmp_path / "repo")
 
 
-def test_repository_records_are_valid_and_complete() -> None:
+SAMPLE_NOW = "2026-11-25T09:00:00+08:00"  # the sample records were written on this day
+
+
+def test_repository_records_are_valid_and_complete(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
     result = load(ROOT, use_cache=False)
-    assert [p.format() for p in result.problems] == []
+    # the one warning of the day: an archive loan past due (the sample has one on purpose)
+    assert [p.format() for p in result.problems if p.slug != "loan-overdue"] == []
+    assert [(n.problem.slug, n.owner) for n in result.notices] == [("loan-overdue", "wuhao")]
     tickets = result.of_kind("ticket")
     assert len(result.of_kind("person")) >= 8 and len(result.of_kind("dealer")) >= 10
     assert len(tickets) >= 80
@@ -51,6 +58,30 @@ def test_repository_records_are_valid_and_complete() -> None:
     levels = {t.data.get("level") for t in tickets if t.data["type"] == "complaint"}
     assert levels == {"normal", "serious", "critical"}
     assert all(t.data["received"].year == 2026 for t in tickets)
+
+
+def test_sample_staff_records_make_a_realistic_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
+    result = load(ROOT, use_cache=False)
+    rosters = result.of_kind("roster")
+    assert len(rosters) >= 13  # a quarter of weeks, and next week already planned
+    rostered = {row["person"] for r in rosters for row in r.data["staff"]}
+    assert len(rostered) >= 8
+    cells = {c for r in rosters for row in r.data["staff"] for c in row["days"]}
+    assert {"day", "evening", "rest", "leave"} <= cells
+    swaps = [r.data for r in result.of_kind("swap")]
+    assert {s["type"] for s in swaps} == {"cover", "exchange"}
+    assert {s["status"] for s in swaps} >= {"approved", "private"}
+    leave = [r.data for r in result.of_kind("leave")]
+    assert {"annual", "personal", "sick", "marriage"} <= {x["type"] for x in leave}
+    assert {"approved", "refused", "absent"} <= {x["status"] for x in leave}
+    assert result.of_kind("trip") and result.of_kind("loan") and result.of_kind("sanction")
+    punches = [r.data for r in result.of_kind("punch")]
+    assert max(Counter((p["person"], p["missed"].month) for p in punches).values()) == 6
+    # hand-overs: matters carried over several shifts before one closes them
+    carried = Counter(m["id"] for r in result.of_kind("handover")
+                      for m in r.data.get("matters") or ())
+    assert max(carried.values()) >= 4 and len(carried) >= 20
 
 
 def test_every_record_file_starts_with_its_schema_line() -> None:

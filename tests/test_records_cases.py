@@ -44,6 +44,23 @@ def test_every_required_bad_input_has_a_case() -> None:
     assert required <= slugs
 
 
+def test_every_staff_check_has_a_case() -> None:
+    """Issue 8's checks: each has an invalid case whose expected.yml names file and line."""
+    slugs = {e["slug"] for case in INVALID
+             for e in yaml.safe_load((case / "expected.yml").read_text("utf-8"))["problems"]}
+    required = {
+        "coverage-gap", "no-rest-day", "on-leave", "shift-overlap", "unknown-person",
+        "swap-unapproved", "swap-after-the-fact", "swap-approver", "swap-not-rostered",
+        "meal-too-long", "meal-gap", "leave-authority", "leave-late", "leave-by-proxy",
+        "punch-late", "punch-over-limit", "handover-dropped-matter", "handover-blocked",
+        "loan-confidential", "loan-personal-file", "trip-unapproved", "trip-late",
+        "approver-not-supervisor", "unknown-shift", "inactive-person", "leave-not-approved",
+        "handover-unsigned", "not-beijing-time", "matter-closed", "sanction-amount",
+        "unknown-rule", "unknown-evidence", "appeal-late", "staff-rules-invalid", "bad-week",
+    }
+    assert required <= slugs, sorted(required - slugs)
+
+
 def test_messages_are_chinese_and_name_place_and_fix(tmp_path: Path) -> None:
     result = validate(record_repo(DATA / "invalid" / "unknown-enum", tmp_path / "r"),
                       use_cache=False)

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import need
+from conftest import ROOT, need
 
 from kefu.cli import main
 from kefu.problems import KefuError
@@ -143,9 +143,26 @@ def test_kpi_weights_come_from_the_configuration(repo: Path) -> None:
     assert notes == ["没有 records/kpi.yml（绩效考核权重），无法计算 KPI。"]
 
 
-def test_staff_section_says_it_has_no_data(repo: Path) -> None:
+def test_staff_section_reads_kefu_staff(repo: Path) -> None:
     notes = report(repo, parse_month("2026-10")).section("staff").notes
-    assert len(notes) == 1 and notes[0].startswith("暂无数据")
+    assert notes == ["暂无数据：值班与人事规则文件无效或缺失（records/staff-rules.yml 不存在）"]
+    week = report(repo, parse_week("2026-W42")).section("staff").notes
+    assert week == ["值班与考勤按自然月汇总：请用 --month 查看。"]
+    # the project's records have rosters, leave and 补卡: the month's figures of `kefu staff`
+    from kefu.staff.summary import month_summary
+
+    ws = Workspace(ROOT)
+    november = build_report(ws, parse_month("2026-11"), dt.datetime(2026, 11, 25, 10, 0,
+                                                                     tzinfo=SHANGHAI))
+    staff = month_summary(ws, dt.date(2026, 11, 1))
+    rows = {r[0]: r for r in november.table("staff").rows}
+    assert rows and set(rows) == {p.name for p in staff.people}
+    for person in staff.people:
+        assert rows[person.name][1] == person.duty_days
+    proposals = november.table("staff_proposals").rows
+    assert len(proposals) == len(staff.proposals)
+    assert all(row[-1] == (p.accepted or "待决定") for row, p in zip(proposals, staff.proposals,
+                                                                   strict=True))
 
 
 def test_an_invalid_ticket_is_left_out_and_counted(repo: Path) -> None:

@@ -43,7 +43,8 @@ def due_command(rule: str, start: dt.datetime | dt.date, as_json: bool, fmt: str
 @click.option("--within", type=click.IntRange(0, 60), default=0, show_default=True,
               help="同时列出 N 个工作日内到期的工作（0 = 只列今天到期）")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
-@click.option("--fail", is_flag=True, help="有超期工作时退出码为 1（供 CI 使用）")
+@click.option("--fail", is_flag=True,
+              help="有超期工作或值班与人事提醒时退出码为 1（供 CI 使用）")
 @click.option("--owner", default=None, metavar="ID",
               help="只列这位负责人的工作（员工编号或姓名，如 zhangmin 或 张敏）")
 @click.option("--mine", is_flag=True,
@@ -68,7 +69,7 @@ def overdue_command(today: dt.date | None, within: int, fmt: str, fail: bool,
     if report.provisional:
         click.echo(PROVISIONAL, err=True)
     click.echo(render(report, fmt).rstrip("\n"))
-    if fail and report.overdue:
+    if fail and (report.overdue or report.notices):
         sys.exit(1)
 
 

@@ -14,13 +14,14 @@ Data only (JSON; nothing in it is ever executed), and trusted only when it can b
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,66 +40,29 @@ CLOCK_FILE = "started"
 TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
 
 
-class Entry:
-    """What the cache knows of one file: its stat, its git blob id and its result row.
-
-    Read from the JSON as it is and decoded only when asked (a warm run asks for every one):
-    a part of the wrong shape makes the entry count as missing, never an error.
-    """
-
-    __slots__ = ("stat", "_item", "_rel", "_row", "_blob")
-
-    def __init__(self, stat: tuple[int, int, int, int], item: list[Any] | None, rel: str,
-                 row: Row | None = None, blob: bytes | None = None) -> None:
-        self.stat, self._item, self._rel, self._row, self._blob = stat, item, rel, row, blob
-
-    @classmethod
-    def of(cls, rel: str, item: Any) -> Entry | None:
-        if type(item) is not list or len(item) != 12:
-            return None
-        stat = (item[0], item[1], item[2], item[3])
-        return cls(stat, item, rel)
-
-    @property
-    def row(self) -> Row | None:
-        """The result row, or None when the cached one has the wrong shape."""
-        if self._row is None and self._item is not None:
-            self._row = _row(self._rel, self._item)
-            if self._row is None:
-                self._item = None
-        return self._row
-
-    @property
-    def blob(self) -> bytes | None:
-        if self._blob is None and self._item is not None:
-            try:
-                self._blob = bytes.fromhex(self._item[4])
-            except (TypeError, ValueError):
-                return None
-        return self._blob
-
-    def item(self) -> list[Any] | None:
-        """The JSON form: as read, when nothing changed (no need to encode it again)."""
-        if self._item is not None:
-            return self._item
-        return _item(self) if self._row is not None else None
-
-
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
     """(size, mtime, ctime, inode): what must be unchanged for an entry to answer."""
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 class Cache:
-    """The entries of one repository, read once per run and written back once if changed."""
+    """The entries of one repository, read once per run and written back once if changed.
 
-    def __init__(self, root: Path, entries: dict[str, Entry], started_ns: int,
-                 written_from_ns: int) -> None:
+    An entry is the JSON list `[size, mtime, ctime, inode, blob id, <result row>]`, kept as
+    read and decoded only when asked (a warm run asks for every one, so the path is lean): a
+    part of the wrong shape makes the entry count as missing, never an error.
+    """
+
+    def __init__(self, root: Path, items: dict[str, list[Any]], started_ns: int,
+                 written_from_ns: int, across: dict[str, Across] | None = None) -> None:
         self.root = root
-        self.entries = entries
+        self.items = items
+        self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
         self.started_ns = started_ns  # this run: files changed from now on are racy next time
         self.racy_from = written_from_ns  # files changed since the entries' run: re-read
         self.dirty = False
+        self._rows: dict[str, Row | None] = {}
+        self._kinds = frozenset(KINDS)
 
     @classmethod
     def read(cls, root: Path) -> Cache:
@@ -108,56 +72,81 @@ class Cache:
             if (type(raw) is not dict or raw.get("format") != _FORMAT
                     or raw.get("fingerprint") != fingerprint()):
                 return cls(root, {}, started, 0)
-            written = raw["started_ns"]
-            items = raw["entries"]
+            written, items = raw["started_ns"], raw["entries"]
             if type(written) is not int or type(items) is not dict:
                 return cls(root, {}, started, 0)
-            entries = {rel: entry for rel, item in items.items()
-                       if (entry := Entry.of(rel, item)) is not None}
+            found = raw.get("across")
+            across = {kind: checked for kind, item in found.items()
+                      if type(kind) is str and (checked := _across(item)) is not None
+                      } if type(found) is dict else {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls(root, {}, started, 0)
-        return cls(root, entries, started, written)
+        return cls(root, items, started, written, across)
 
-    def get(self, rel: str) -> Entry | None:
-        """The entry of `rel` if there is one of the right shape."""
-        entry = self.entries.get(rel)
-        if entry is not None and entry.row is None:
-            del self.entries[rel]
-            self.dirty = True
-            return None
-        return entry
+    def row(self, rel: str) -> Row | None:
+        """The cached result of `rel`, or None (no entry, or one of the wrong shape)."""
+        if rel in self._rows:
+            return self._rows[rel]
+        item = self.items.get(rel)
+        row = _row(rel, item, self._kinds) if item is not None else None
+        self._rows[rel] = row
+        return row
 
-    def answers(self, rel: str, stat: os.stat_result, entry: Entry) -> bool:
-        """Whether `entry` stands for the file as it is now, without reading it.
+    def answer(self, rel: str, path: str) -> Row | None:
+        """The cached result, if it stands for the file as it is now (without reading it).
 
-        A verdict that time can change (an event dated in the future) is never taken as read.
+        Size, mtime, ctime and inode must be unchanged and the file older than the run that
+        wrote the entry; a verdict that time can change (a future date) never answers.
         """
-        key = stat_key(stat)
-        row = entry.row
-        return (key == entry.stat and key[1] < self.racy_from and key[2] < self.racy_from
-                and row is not None and lasting(row))
+        item = self.items.get(rel)
+        if item is None or type(item) is not list or len(item) != 12:
+            return None
+        try:
+            stat = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        mtime, ctime = stat.st_mtime_ns, stat.st_ctime_ns
+        if (item[0] != stat.st_size or item[1] != mtime or item[2] != ctime
+                or item[3] != stat.st_ino or mtime >= self.racy_from
+                or ctime >= self.racy_from):
+            return None
+        row = self.row(rel)
+        return row if row is not None and (not row[3] or lasting(row)) else None
+
+    def blob(self, rel: str) -> bytes | None:
+        """The git blob id of the cached content, if its result can be reused for it."""
+        row = self.row(rel)
+        return self.stored_blob(rel) if row is not None and lasting(row) else None
+
+    def stored_blob(self, rel: str) -> bytes | None:
+        """The git blob id the entry of `rel` was made from (None without an entry)."""
+        item = self.items.get(rel)
+        try:
+            return bytes.fromhex(item[4]) if type(item) is list and len(item) == 12 else None
+        except (TypeError, ValueError):
+            return None
 
     def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
-        old = self.entries.get(rel)
-        if (old is not None and old.stat == stat and old.blob == blob and old.row is not None
-                and _same(old.row, row)):
+        item = _item(stat, blob, row)
+        if self.items.get(rel) == item:
             return  # checked again (racy, or a verdict time may change) and still the same
-        self.entries[rel] = Entry(stat, None, rel, row, blob)
+        self.items[rel] = item
+        self._rows[rel] = row
         self.dirty = True
 
     def drop(self, rels: list[str]) -> None:
         for rel in rels:
-            del self.entries[rel]
+            del self.items[rel]
         self.dirty = self.dirty or bool(rels)
 
     def write(self) -> None:
         """Write the cache once, atomically; a read-only checkout simply goes without."""
         if not self.dirty:
             return
-        items = {rel: item for rel, entry in self.entries.items()
-                 if (item := entry.item()) is not None}
         payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
-                   "entries": items}
+                   "entries": self.items,
+                   "across": {kind: [found.key, [_found(p) for p in found.problems]]
+                              for kind, found in self.across.items()}}
         folder = self.root / CACHE_DIR
         try:
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
@@ -172,9 +161,55 @@ class Cache:
             pass
 
 
-def _same(old: Row, new: Row) -> bool:
-    """Equal results (references compared as a set: their order is not kept)."""
-    return old[:4] == new[:4] and old[5:] == new[5:] and set(old[4]) == set(new[4])
+class Across:
+    """What a kind's Across check found, and the key of the files it read (their blob ids)."""
+
+    __slots__ = ("key", "problems")
+
+    def __init__(self, key: str, problems: list[tuple[Problem, str]]) -> None:
+        self.key, self.problems = key, problems  # (problem, owner or "")
+
+
+def across_key(blob_of: Callable[[str], bytes | None], rels: list[str],
+               packages: tuple[str, ...], salt: str = "") -> str:
+    """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
+    versions of the packages whose data it uses ("" when a file is not in the cache)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.blake2b(salt.encode(), digest_size=16)
+    for rel in sorted(rels):
+        blob = blob_of(rel)
+        if blob is None:
+            return ""
+        digest.update(rel.encode() + b"\0" + blob)
+    for name in packages:
+        try:
+            digest.update(f"{name}={version(name)}".encode())
+        except PackageNotFoundError:
+            digest.update(name.encode())
+    return digest.hexdigest()
+
+
+def _found(item: tuple[Problem, str]) -> list[Any]:
+    problem, owner = item
+    return [problem.path, problem.line, problem.col, problem.slug, problem.message,
+            problem.severity.value, owner]
+
+
+def _across(item: Any) -> Across | None:
+    try:
+        key, rows = item
+        if type(key) is not str:
+            return None
+        found = []
+        for path, line, col, slug, message, severity, owner in rows:
+            if type(line) is not int or type(col) is not int:
+                return None
+            found.append((Problem(str(path), line, col, str(slug), str(message),
+                                  Severity(severity)), str(owner)))
+        return Across(key, found)
+    except (ValueError, TypeError):
+        return None
 
 
 def lasting(row: Row) -> bool:
@@ -200,25 +235,29 @@ def _json_value(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
-def _item(entry: Entry) -> list[Any]:
-    assert entry.row is not None and entry.blob is not None
-    kind, record_id, data, problems, refs, partial, facets = entry.row
-    return [*entry.stat, entry.blob.hex(), kind, record_id, data,
+def _item(stat: tuple[int, int, int, int], blob: bytes, row: Row) -> list[Any]:
+    """An entry's JSON form (data with dates and times as ISO text, refs flat)."""
+    kind, record_id, data, problems, refs, partial, facets = row
+    if data is not None:  # as JSON will give it back, so that an unchanged entry compares equal
+        data = json.loads(json.dumps(data, ensure_ascii=False, default=_json_value))
+    return [*stat, blob.hex(), kind, record_id, data,
             [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
-            [part for ref in refs for part in ref], partial, facets]  # refs flat: kind, id, …
+            [part for ref in refs for part in ref], partial, facets]
 
 
-def _row(rel: str, item: list[Any]) -> Row | None:
-    """The result row of a cached item, or None when any part has the wrong shape."""
+def _row(rel: str, item: Any, kinds: frozenset[str]) -> Row | None:
+    """The result row of a cached item, or None when its frame has the wrong shape.
+
+    Only the frame is checked here, for every entry of a warm run; a part of the wrong type
+    further in fails where it is used, and `load` forgets the cache and runs again from the
+    files: a damaged cache costs one cold run, never a crash.
+    """
+    if type(item) is not list or len(item) != 12:
+        return None
+    kind, record_id, data, problems, refs, partial, facets = item[5:12]
+    if kind not in kinds or type(partial) is not bool or type(refs) is not list:
+        return None
     try:
-        kind, record_id, data, problems, refs, partial, facets = item[5:12]
-        # one pass of C-level type checks per part: a warm run decodes every entry
-        if (type(partial) is not bool or type(facets) is not dict or type(refs) is not list
-                or len(refs) % 2 or not _ONLY_STR.issuperset(map(type, refs))
-                or not _ONLY_STR.issuperset(map(type, facets.values()))
-                or (kind is not None and kind not in KINDS)
-                or (record_id is not None and type(record_id) is not str)):
-            return None
         return (kind, record_id, _revive(kind, data) if data is not None else None,
                 [_problem(rel, p) for p in problems] if problems else [],
                 list(zip(refs[::2], refs[1::2], strict=True)), partial, facets)
@@ -226,7 +265,10 @@ def _row(rel: str, item: list[Any]) -> Row | None:
         return None
 
 
-_ONLY_STR = frozenset({str})
+def forget(root: Path) -> None:
+    """Remove the cache (it held something of the wrong shape); the next run rebuilds it."""
+    with contextlib.suppress(OSError):
+        (root / CACHE_DIR / CACHE_FILE).unlink()
 
 
 def _problem(rel: str, item: Any) -> Problem:
@@ -237,15 +279,32 @@ def _problem(rel: str, item: Any) -> Problem:
 
 
 def _revive(kind: str | None, data: Any) -> dict[str, Any]:
-    """Dates and times back from their ISO text, at the paths the kind's model has them."""
+    """A copy of `data` with dates and times back from their ISO text, at the paths the kind's
+    model has them (the cached item itself stays as read, to compare and write back)."""
     if type(data) is not dict or kind is None:
         raise TypeError("data")
-    from .paths import slots, typed_paths
+    from .paths import typed_paths
 
+    out: dict[str, Any] = dict(data)
     for path, of in typed_paths(kind):
-        for container, key in slots(data, path, str):
-            container[key] = of.fromisoformat(container[key])
-    return data
+        out = _revived(out, path, of)
+    return out
+
+
+def _revived(node: Any, path: tuple[str, ...], of: type[dt.date]) -> Any:
+    """`node` with the text at `path` read as `of`, the containers on the way copied."""
+    head, rest = path[0], path[1:]
+    if head == "*":
+        return [_revived(item, rest, of) for item in node] if type(node) is list else node
+    if type(node) is not dict or head not in node:
+        return node
+    value = node[head]
+    copy = dict(node)
+    if rest:
+        copy[head] = _revived(value, rest, of)
+    else:
+        copy[head] = of.fromisoformat(value)  # TypeError for anything but text: entry refused
+    return copy
 
 
 def fingerprint() -> str:

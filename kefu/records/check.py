@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from kefu.problems import Problem, Severity
 
 from . import timely
-from .kinds import KINDS, Finding, Kind, kind_of, known_places, schema_rel
+from .kinds import KINDS, Finding, Kind, kind_of, known_places, read_across, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
 from .paths import origins, plain
@@ -78,7 +78,9 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
     else:
         result.facets = {name: data[name] for name in kind.facets
                          if isinstance(data.get(name), str)}
-        if want_data and passes(kind.name, result.facets, where):
+        # an Across check reads this kind's data even when the caller only validates
+        keep = want_data or kind.name in read_across()
+        if keep and passes(kind.name, result.facets, where):
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True

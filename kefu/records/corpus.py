@@ -1,67 +1,28 @@
 """`load()`: find, read, check and cross-check record files, in parallel and with a cache.
 
-Cross-file checks (duplicate ids, references) always run, over every record in the repository.
+Cross-file checks (duplicate ids, references) always run, over every record in the repository;
+so do the kinds' checks across records (kefu.records.across), as of `today`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
-from . import cache, workers
+from . import across, cache, workers
+from .across import Notice
 from .check import check_file
-from .kinds import KINDS, RECORDS, kind_of
+from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
-from .result import FileResult, Where, passes
+from .result import FileResult, Record, Where, passes
 
 QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
-
-
-class Record:
-    """One valid record: timestamps are aware datetimes, dates are dates.
-
-    `path` is built on first use: making 100,000 Path objects up front costs seconds.
-    """
-
-    __slots__ = ("kind", "id", "data", "_path", "_where")
-
-    def __init__(self, kind: str, id: str, path: Path, data: dict[str, Any]) -> None:  # noqa: A002
-        self.kind, self.id, self.data = kind, id, data
-        self._path: Path | None = Path(path)
-        self._where = ""
-
-    @classmethod
-    def at(cls, kind: str, record_id: str, root: str, rel: str, data: dict[str, Any]) -> Record:
-        record = cls.__new__(cls)
-        record.kind, record.id, record.data = kind, record_id, data
-        record._path, record._where = None, f"{root}/{rel}"
-        return record
-
-    @property
-    def path(self) -> Path:
-        if self._path is None:
-            self._path = Path(self._where)
-        return self._path
-
-    @property
-    def file(self) -> str:
-        """`str(self.path)`, without building the Path."""
-        return self._where if self._path is None else str(self._path)
-
-    def __repr__(self) -> str:
-        return f"Record({self.kind!r}, {self.id!r}, {str(self.path)!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Record) and (self.kind, self.id, self.path, self.data) == (
-            other.kind, other.id, other.path, other.data)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable data, like the dataclass it replaces
 
 
 @dataclass
@@ -71,6 +32,7 @@ class LoadResult:
     files: int = 0  # files checked
     reparsed: int = 0  # of which not answered from the cache
     read: int = 0  # files opened this run (cache misses by size/mtime and by git blob id)
+    notices: list[Notice] = field(default_factory=list)  # warnings with the person they are for
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -82,7 +44,7 @@ class LoadResult:
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
          jobs: int | None = None, data: bool = True, where: Where | None = None,
-         skip_filtered: bool = False) -> LoadResult:
+         skip_filtered: bool = False, today: dt.date | None = None) -> LoadResult:
     """Load and check the records under `root` (all, or only `paths`: files or folders).
 
     `data=False` only checks (records stay empty): `kefu validate` skips building the data.
@@ -93,6 +55,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     fail `where` (`status: closed`) is neither parsed nor checked, so its problems go unreported
     and it is not counted in `files`; any file the byte scan cannot settle (flow style, quoted
     values...) is checked as usual. Its id still counts, by its file name, for duplicate ids.
+    Checks across records run as of `today` (default: now), e.g. an archive loan past due.
     """
     for name, rules in (where or {}).items():
         unknown = set(rules) - set(KINDS[name].facets)
@@ -103,28 +66,51 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     collecting = gc.isenabled()
     gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
     try:
-        return _load(root, paths, use_cache, jobs, data, where, skip_filtered)
+        try:
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
+        except (TypeError, ValueError, AttributeError, KeyError) as err:
+            if not use_cache:
+                raise
+            # a cached part of the wrong shape (see cache._row): once more, from the files
+            cache.forget(root)
+            del err
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
     finally:
         if collecting:
             gc.enable()
 
 
 def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
-          data: bool, where: Where | None, skip_filtered: bool = False) -> LoadResult:
+          data: bool, where: Where | None, skip_filtered: bool = False,
+          today: dt.date | None = None) -> LoadResult:
     every, ignored = _walk(root)
     wanted = every if paths is None else _select(root, paths)
+    wanted_kinds = None if paths is None else {k for rel in wanted if (k := _kind_name(rel))}
     if paths is None:
         need = every
     else:  # referenced kinds (people, dealers) are always read: references are checked
         targets = {ref.target for k in KINDS.values() for ref in k.references}
+        targets |= across.read_by(wanted_kinds or set())  # and what checks across records read
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
-    results, parsed, read = _check_many(root, need, use_cache, jobs, prune=paths is None,
-                                        want_data=data, where=where,
-                                        skip=where if skip_filtered else None)
+    results, parsed, read, store = _check_many(root, need, use_cache, jobs, prune=paths is None,
+                                               want_data=data, where=where,
+                                               skip=where if skip_filtered else None)
     known = _known(every, results)
     chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
-    problems += cross_check(chosen, known, lambda rel: (root / rel).read_text("utf-8"))
+    def read_text(rel: str) -> str:
+        return (root / rel).read_text("utf-8")
+
+    problems += cross_check(chosen, known, read_text)
+    found, notices = across.gather(root, results, known, wanted_kinds, today, read_text,
+                                   store)
+    if store is not None:
+        store.write()
+    if paths is not None:
+        chosen_rels = set(wanted)
+        found = [p for p in found if p.path in chosen_rels]
+        notices = [n for n in notices if n.problem.path in chosen_rels]
+    problems += found
     if paths is None:
         problems += [*_ignored(ignored), *_missing(root)]
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
@@ -134,7 +120,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                if r.kind is not None and r.id is not None and r.data is not None
                and passes(r.kind, r.facets, where)
                and not any(p.severity is Severity.ERROR for p in r.problems)]
-    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read)
+    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices)
 
 
 def check_blobs(files: Sequence[str], every: Sequence[str],
@@ -259,39 +245,36 @@ def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, di
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool, where: Where | None = None,
-                skip: Where | None = None) -> tuple[dict[str, FileResult], set[str], int]:
-    """Results for `rels`, the files actually parsed this time, and how many were read.
+                skip: Where | None = None
+                ) -> tuple[dict[str, FileResult], set[str], int, cache.Cache | None]:
+    """Results for `rels`, the files actually parsed this time, how many were read, and the
+    cache (not yet written: the checks across records add to it).
 
     Files left out by `skip` have no result.
     """
     store = cache.Cache.read(root) if use_cache else None
-    cached = store.entries if store is not None else {}
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
-    for rel in rels:
-        entry = store.get(rel) if store is not None else None
-        row = entry.row if entry is not None else None
-        if row is not None and want_data and row[5] and passes(row[0], row[6], where):
-            entry = None  # checked before without keeping the data it needs now: parse again
-        if entry is not None and store is not None:
-            try:
-                stat = os.stat(f"{base}/{rel}", follow_symlinks=False)
-            except OSError:
-                stat = None
-            if stat is not None and row is not None and store.answers(rel, stat, entry):
-                results[rel] = FileResult.from_row(rel, row)
-                continue
+    across_kinds = read_across()
+    for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
+        row = store.answer(rel, f"{base}/{rel}") if store is not None else None
+        # a row checked before without the data now wanted (by the caller, or by a check
+        # across records) is no answer: parse again
+        wanted = row is not None and row[5] and (want_data or row[0] in across_kinds) \
+            and passes(row[0], row[6], where)
+        if row is not None and not wanted:
+            results[rel] = FileResult.from_row(rel, row)
+            continue
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
-        reusable = row is not None and cache.lasting(row)
-        todo.append((rel, entry.blob if entry is not None and reusable else None))
+        todo.append((rel, store.blob(rel) if store is not None and not wanted else None))
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
     for rel, key, digest, fresh in workers.run(root, todo, jobs, want_data, where, skip,
                                                use_cache):
         if fresh is None:  # content unchanged, only touched
-            row = cached[rel].row
+            row = store.row(rel) if store is not None else None
             assert row is not None  # the blob id came from an entry of the right shape
         else:
             row = fresh
@@ -302,9 +285,8 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
             store.put(rel, key, digest, row)
     if store is not None:
         kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
-        store.drop([rel for rel in cached if rel not in kept] if prune else [])
-        store.write()
-    return results, parsed, len(todo)
+        store.drop([rel for rel in store.items if rel not in kept] if prune else [])
+    return results, parsed, len(todo), store
 
 
 def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
@@ -319,7 +301,7 @@ def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
             except OSError:
                 rest.append((rel, digest))
                 continue
-            row = store.entries[rel].row
+            row = store.row(rel)
             assert row is not None
             store.put(rel, cache.stat_key(stat), digest, row)
             results[rel] = FileResult.from_row(rel, row)

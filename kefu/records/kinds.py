@@ -5,6 +5,9 @@ registry serves it to every command: `kefu validate` (model, checks, references,
 `kefu new` (its Creator), `kefu schemas`, `kefu form --record` (its FormFillers), `check-pr`
 (closed records are append-only), the privacy scan (`personal: true` fields at any depth) and
 the records cache (whose fingerprint covers every module the kind's code lives in).
+A kind may also declare an `Across` check: one pass over every valid record of the kinds it
+reads (a roster against the leave taken, the 6th 补卡 of a month), run by `load()` after the
+files are checked; the data of its own kind is then always kept, even by `kefu validate`.
 Built-in kinds are listed in kefu.kinds.BUILTIN and imported on first use; `register_kind` adds
 another one at run time.
 """
@@ -12,6 +15,7 @@ another one at run time.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -42,6 +46,37 @@ class Finding:
 # A check gets the record's model instance; when the model refused the file, a partial one
 # holding the fields that passed (read them with getattr(record, name, None)).
 Check = Callable[[Any], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A finding of an `Across` check about record `id` of `kind` (a file that may not exist
+    yet, such as next week's roster); `owner` is the person a warning is for (kefu overdue)."""
+
+    kind: str
+    id: str
+    finding: Finding
+    owner: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Across:
+    """A check over every valid record of the kinds it `reads` at once.
+
+    `check(group)` gets a kefu.records.across.Group (the records by kind, the repository root,
+    today) and yields `Placed` findings; it runs whenever the repository holds a record of the
+    kind declaring it, or `kefu validate` is given a file of a kind it reads. Its findings must
+    depend on those records only: the cache keeps them until one of the files changes.
+    `timely(group)` yields the findings that also depend on the day or on other files (a loan
+    past due, evidence naming any record); it runs every time, so it must be cheap.
+    """
+
+    reads: tuple[str, ...]
+    check: Callable[[Any], Iterable[Placed]]
+    timely: Callable[[Any], Iterable[Placed]] | None = None
+    # modules whose code decides the results besides the check's own (cache fingerprint)
+    modules: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()  # distributions whose data decides them (a holiday table)
 
 
 @dataclass(frozen=True)
@@ -131,6 +166,7 @@ class Kind:
     subdir: tuple[str, str] | None = None
     references: tuple[Reference, ...] = ()
     checks: tuple[Check, ...] = ()
+    across: Across | None = None  # checks across records (several files at once)
     # kind-specific wording of schema errors: (loc, error type) -> (slug, hint) or None
     explain: Callable[[tuple[Any, ...], str], tuple[str, str] | None] | None = None
     display: str | None = None  # the field that names a record for people (name, company)
@@ -175,6 +211,8 @@ class Kind:
         for item in (*self.checks, self.explain):
             if item is not None:
                 found.add(getattr(item, "__module__", "") or "")
+        if self.across is not None:
+            found |= {getattr(self.across.check, "__module__", ""), *self.across.modules}
         return found - {""}
 
 
@@ -247,6 +285,14 @@ KINDS = _Registry()
 
 def _changed() -> None:
     _kind_of_folder.cache_clear()
+    read_across.cache_clear()
+
+
+@cache
+def read_across() -> frozenset[str]:
+    """Kinds with an `Across` check: their records' data is kept on every run (the other kinds
+    such a check reads, people or a rules file, are few and read again when needed)."""
+    return frozenset(name for name, kind in KINDS.items() if kind.across is not None)
 
 
 def register_kind(kind: Kind) -> None:
@@ -302,6 +348,12 @@ def source_files() -> list[str]:
         for name in kind.modules():
             module = sys.modules.get(name)
             path = getattr(module, "__file__", None)
+            if path is None:  # not imported yet (a check imported when it first runs)
+                try:
+                    spec = importlib.util.find_spec(name)
+                except (ImportError, ValueError):
+                    spec = None
+                path = spec.origin if spec is not None else None
             if path:
                 files.add(path)
     return sorted(files)

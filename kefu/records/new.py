@@ -206,6 +206,15 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+class Flow(list[Any]):
+    """A list written on one line (`days: [day, day, rest]`), as people type short lists."""
+
+
+def _flow(dumper: yaml.SafeDumper, value: Flow) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
+
+
+_Dumper.add_representer(Flow, _flow)
 _Dumper.add_representer(dt.datetime, _timestamp)
 _Dumper.add_representer(dt.date, _timestamp)
 _Dumper.add_representer(str, _text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kefu.problems import Problem
@@ -63,3 +64,44 @@ def plainly_fails(rel: str, raw: bytes, where: Where) -> bool:
         return False
     facets = top_level_words(raw, rules)
     return any(name in facets and facets[name] not in allowed for name, allowed in rules.items())
+
+
+class Record:
+    """One valid record: timestamps are aware datetimes, dates are dates.
+
+    `path` is built on first use: making 100,000 Path objects up front costs seconds.
+    """
+
+    __slots__ = ("kind", "id", "data", "_path", "_where")
+
+    def __init__(self, kind: str, id: str, path: Path, data: dict[str, Any]) -> None:  # noqa: A002
+        self.kind, self.id, self.data = kind, id, data
+        self._path: Path | None = Path(path)
+        self._where = ""
+
+    @classmethod
+    def at(cls, kind: str, record_id: str, root: str, rel: str, data: dict[str, Any]) -> Record:
+        record = cls.__new__(cls)
+        record.kind, record.id, record.data = kind, record_id, data
+        record._path, record._where = None, f"{root}/{rel}"
+        return record
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self._where)
+        return self._path
+
+    @property
+    def file(self) -> str:
+        """`str(self.path)`, without building the Path."""
+        return self._where if self._path is None else str(self._path)
+
+    def __repr__(self) -> str:
+        return f"Record({self.kind!r}, {self.id!r}, {str(self.path)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and (self.kind, self.id, self.path, self.data) == (
+            other.kind, other.id, other.path, other.data)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable data, like the dataclass it replaces

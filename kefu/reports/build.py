@@ -41,6 +41,7 @@ from .figures import (
 )
 from .period import Period, month_period, previous_months
 from .tables import (
+    DATE,
     DAYS,
     INT,
     PCT,
@@ -501,19 +502,51 @@ class Builder:
         ]
         return Section("kpi", title, notes, tables)
 
-    # -- 考勤 ----------------------------------------------------------------------------------
+    # -- 值班与考勤（kefu staff）----------------------------------------------------------------
     def staff(self) -> Section:
-        import importlib
-        import importlib.util
+        """Duty days, leave, trips, 补卡, swaps and the proposed penalties of `kefu staff`."""
+        from kefu.staff.book import StaffBook
+        from kefu.staff.summary import summarize
+        from kefu.staff.terms import LEAVE_LABELS
 
         title = "值班、请假与补卡"
-        if importlib.util.find_spec("kefu.staff") is None:
-            return Section("staff", title, [
-                "暂无数据：值班表、请假、补卡等员工记录还没有纳入 kefu（kefu staff 尚未提供），"
-                "本节在其上线后自动给出。"])
-        staff = importlib.import_module("kefu.staff")  # issue 8: staff records
-        section: Section = staff.report_section(self.ws, self.period)
-        return section
+        if self.period.kind != "month":
+            return Section("staff", title, ["值班与考勤按自然月汇总：请用 --month 查看。"])
+        try:
+            book, _ = StaffBook.load(self.ws)
+        except KefuError as err:  # no (valid) records/staff-rules.yml: the rest still reports
+            if err.slug != "staff-rules-invalid":
+                raise
+            return Section("staff", title, [f"暂无数据：{err.message.splitlines()[0]}"])
+        month = summarize(book, self.period.first)
+        shifts = list(month.shift_titles)
+        people = Table("staff", "值班与考勤", [
+            Column("person", "员工"), Column("duty_days", "值班天数", INT),
+            *(Column(f"shift_{k}", month.shift_titles[k], INT) for k in shifts),
+            Column("leave", "请假（天）"), Column("trip_days", "出差（天）", INT),
+            Column("absent_days", "缺勤（天）", INT), Column("punches", "补卡", INT),
+            Column("swaps_given", "调出", INT), Column("swaps_taken", "顶入", INT),
+            Column("handovers", "交班", INT)],
+            [[p.name, p.duty_days, *(p.shifts.get(k, 0) for k in shifts),
+              "、".join(f"{LEAVE_LABELS.get(k, k)} {v}" for k, v in p.leave_days.items())
+              or "0", p.trip_days, p.absent_days, p.punches, p.swaps_given, p.swaps_taken,
+              p.handovers] for p in month.people],
+            note="来自 kefu staff：按已批准的调班、请假和出差修正后的值班表计算。",
+            empty="本月没有值班记录。")
+        proposals = Table("staff_proposals", "建议处罚（记录可以证明，由客服主管决定）", [
+            Column("person", "员工"), Column("rule", "条款"), Column("amount", "金额（元）", INT),
+            Column("date", "日期", DATE), Column("reason", "理由"), Column("evidence", "依据"),
+            Column("accepted", "已登记")],
+            [[p.name, p.title, p.amount, p.date, p.reason, "、".join(p.evidence),
+              p.accepted or "待决定"] for p in month.proposals],
+            note="只是建议：同意的由客服主管用 kefu new sanction 登记奖惩记录"
+                 "（kefu staff 列出命令）。",
+            empty="没有建议处罚。")
+        notes = []
+        if month.missing_weeks:
+            notes.append("这些周没有值班表，未计入值班天数："
+                         + "、".join(month.missing_weeks) + "。")
+        return Section("staff", title, notes, [people, proposals])
 
 
 def _milestones(builder: Builder, view: TicketView) -> list[Any]:

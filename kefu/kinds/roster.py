@@ -1,0 +1,188 @@
+"""Duty rosters (值班表): one file per ISO week, a row per person, a cell per day.
+
+Files live in records/rosters/YYYY/, named by the ISO week (2026-W48; week 53 of 2026 runs from
+2026-12-28 to 2027-01-03 and stays in 2026/). Shifts and channels come from
+records/staff-rules.yml; a roster may redefine them for its week (a holiday's short hours).
+Checked across records: gaps in each channel's hours, rest days, meals, leave, swaps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from kefu.kinds.staff_rules import Channel, Clock, Key, Lazy, Shift
+from kefu.problems import KefuError
+from kefu.records.kinds import Across, Creator, Finding, FormFiller, Kind, Option, Reference
+from kefu.records.model import PersonId, Stamp
+from kefu.staff.terms import REST, minutes, week_monday, week_of
+
+WEEK_ID = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+Cell = Key | list[Key]
+
+
+class Meal(Lazy):
+    """一个用餐时段（每个上班日在该时段用餐）。"""
+
+    start: Clock
+    end: Clock
+
+
+class Row(Lazy):
+    """一个人这一周的班次。"""
+
+    person: PersonId = Field(description="员工编号")
+    covers: list[Key] | None = Field(
+        default=None, description="负责的服务渠道（staff-rules.yml 的 channels；不写 = 全部）")
+    days: list[Cell] = Field(
+        min_length=7, max_length=7,
+        description="周一到周日每天的班次：day（白班）、evening（晚班）、rest（休息）、"
+                    "leave（已批准的请假或出差），一天两个班写成列表 [day, evening]")
+    meals: list[Meal] = Field(default_factory=list, description="用餐时段（每次不超过规定分钟数）")
+
+
+class Roster(Lazy):
+    """值班表：一周一个文件。"""
+
+    model_config = ConfigDict(extra="forbid", title="值班表", defer_build=True)
+
+    id: str = Field(pattern=WEEK_ID, description="ISO 周，如 2026-W48（周一开始）")
+    prepared_by: PersonId = Field(description="编制人员工编号（客服主管）")
+    prepared: Stamp = Field(description="定稿时间，ISO 8601 带时区")
+    shifts: dict[Key, Shift] | None = Field(
+        default=None, description="本周另定的班次（同名覆盖 staff-rules.yml 的定义）")
+    channels: dict[Key, Channel] | None = Field(
+        default=None, description="本周另定的服务时间（同名覆盖 staff-rules.yml 的定义）")
+    staff: list[Row] = Field(min_length=1, description="每人一行")
+    note: str | None = Field(default=None, description="备注")
+
+
+def real_week(roster: Any) -> Iterator[Finding]:
+    """The id is a week that exists (2025 has no week 53)."""
+    record_id = getattr(roster, "id", None)
+    if record_id is not None and week_monday(record_id) is None:
+        yield Finding("bad-week", ("id",),
+                      f"{record_id} 不存在：这一年没有第 {record_id[-2:]} 周（ISO 周历，"
+                      "只有 52 周的年份没有第 53 周）。请改正周次。")
+
+
+def rows(roster: Any) -> Iterator[Finding]:
+    """One row per person; meals end after they start."""
+    seen: dict[str, int] = {}
+    for r, row in enumerate(getattr(roster, "staff", None) or ()):
+        if row is None:
+            continue
+        if row.person in seen:
+            yield Finding("duplicate-row", ("staff", r, "person"),
+                          f"{row.person} 在第 {seen[row.person] + 1} 行已经有一行："
+                          "一个人一周只写一行，一天两个班写成 [day, evening]。")
+        seen.setdefault(row.person, r)
+        for m, meal in enumerate(row.meals):
+            if minutes(meal.end) <= minutes(meal.start):
+                yield Finding("bad-meal", ("staff", r, "meals", m, "end"),
+                              f"用餐结束 {meal.end} 不晚于开始 {meal.start}：请改正。")
+
+
+# -- kefu new roster --------------------------------------------------------------------------
+def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Next week's roster (or --week), its rows copied from the latest roster before it, else
+    one row per active person (白班 Monday to Saturday, rest on Sunday)."""
+    now = ctx.now
+    week = values.get("week") or week_of(now.date() + dt.timedelta(days=7))
+    if week_monday(week) is None:
+        raise KefuError(f"--week {week} 不是存在的 ISO 周：请写成 2026-W49 这样。", "bad-week", 2)
+    data: dict[str, Any] = {"id": week, "prepared_by": values.get("prepared_by"),
+                            "prepared": values.get("prepared") or now}
+    earlier = _latest_before(ctx.root, week)
+    if earlier is not None:
+        for key in ("shifts", "channels"):
+            if earlier.get(key):
+                data[key] = earlier[key]
+        data["staff"] = earlier.get("staff") or []
+    else:
+        data["staff"] = [{"person": pid, "days": ["day"] * 6 + [REST]}
+                         for pid in _active_people(ctx.root)]
+    if values.get("note"):
+        data["note"] = values["note"]
+    from kefu.records.new import Flow
+
+    for row in data["staff"]:
+        row["days"] = Flow(row["days"])
+        if row.get("covers") is not None:
+            row["covers"] = Flow(row["covers"])
+    return data
+
+
+def _latest_before(root: Path, week: str) -> dict[str, Any] | None:
+    from kefu.records.loader import ParseFailure, load_mapping
+
+    folder = root / "records" / KIND.folder
+    ids = sorted(p.stem for p in folder.glob("*/*.yml") if p.stem < week)
+    for record_id in reversed(ids):
+        path = folder / record_id[:4] / f"{record_id}.yml"
+        try:
+            data, _ = load_mapping(path.read_bytes())
+        except (OSError, ParseFailure):
+            continue
+        if isinstance(data.get("staff"), list):
+            return data
+    return None
+
+
+def _active_people(root: Path) -> list[str]:
+    from kefu.records.loader import ParseFailure, load_mapping
+
+    found = []
+    for path in sorted((root / "records" / "people").glob("*.yml")):
+        try:
+            data, _ = load_mapping(path.read_bytes())
+        except (OSError, ParseFailure):
+            continue
+        if data.get("active", True) is not False and isinstance(data.get("id"), str):
+            found.append(data["id"])
+    return found
+
+
+STAFF_READS = ("roster", "swap", "leave", "trip", "person", "staff-rules", "calendar")
+STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks",
+                 "kefu.staff.checks.common", "kefu.staff.checks.roster",
+                 "kefu.staff.checks.absence", "kefu.staff.checks.ledger", "kefu.staff.terms",
+                 "kefu.kinds.staff_rules", "kefu.calendar.workcal")
+
+
+def lazy(name: str) -> Callable[[Any], Any]:
+    """A check of kefu.staff.checks, imported when it first runs (not when the kind loads)."""
+    def run(group: Any) -> Any:
+        from kefu.staff import checks
+
+        return getattr(checks, name)(group)
+
+    run.__name__ = name
+    return run
+
+
+def staff_across(reads: tuple[str, ...], check: str, timely: str | None = None) -> Across:
+    """The Across check of a staff kind: kefu.staff.checks.<check> (and <timely>)."""
+    return Across(reads, lazy(check), lazy(timely) if timely else None, STAFF_MODULES,
+                  ("chinesecalendar",))
+
+
+KIND = Kind(
+    "roster", "值班表", Roster, folder="rosters",
+    id_pattern=WEEK_ID[1:-1], id_format="ISO 周（如 2026-W48，可用 kefu new roster 生成）",
+    subdir=(r"^(?P<y>[0-9]{4})-W", "{y}"),
+    references=(Reference(("prepared_by",), "person"), Reference(("staff", "*", "person"),
+                                                                  "person")),
+    checks=(real_week, rows),
+    across=staff_across(STAFF_READS, "roster_checks", "roster_timely"),
+    no_future=(("prepared",),),
+    creator=Creator(build=build, derived=("id", "staff", "shifts", "channels"),
+                    defaulted=("prepared",),
+                    extra=(Option("week", "哪一周（如 2026-W49；默认下周），"
+                                          "各行照抄此前最近一周的值班表"),)),
+    forms=(FormFiller("duty-roster", "kefu.staff.forms:roster", "值班表"),),
+)

@@ -1,0 +1,221 @@
+"""Checks across records: each kind's `Across` check, over every valid record of what it reads.
+
+`load()` runs them once every file is checked: a roster against the leave and swaps of its week,
+a hand-over against the matters the last one left open, the 6th 补卡 of a month. Their findings
+name a record (kind and id) and a field path; this module turns them into `path:line:col`
+problems, reading and composing only the files that have one. A warning with an owner is also
+a `Notice`, which `kefu overdue` lists by person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kefu import times
+from kefu.problems import Problem, Severity
+
+from . import cache
+from .check import check_file
+from .kinds import KINDS, RECORDS, Placed
+from .loader import compose, locate_node
+from .result import FileResult, Record
+
+T = TypeVar("T")
+ReadText = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning for one person (an archive loan past due: its handler), for `kefu overdue`."""
+
+    problem: Problem
+    owner: str
+
+
+class Group:
+    """What an Across check sees: the valid records by kind, every id on file, the day."""
+
+    def __init__(self, root: Path, today: dt.date, now: dt.datetime,
+                 records: Mapping[str, list[Record]],
+                 known: Mapping[str, Mapping[str, list[str]]],
+                 keys: Mapping[str, str] | None = None) -> None:
+        self.root = root
+        self.keys = keys or {}  # kind -> key of the files its check reads ("" = not cached)
+        self.today = today
+        self.now = now  # the moment `today` stands for (its last second, for another day)
+        self._records = records
+        self._known = known
+        self._memo: dict[str, Any] = {}
+
+    def of(self, kind: str) -> list[Record]:
+        """The records of `kind` that passed their own checks (timestamps aware, dates dates);
+        a file with errors of its own is checked against the others once it is fixed."""
+        return self._records.get(kind, [])
+
+    def exists(self, kind: str, record_id: str) -> bool:
+        """Whether a file of `kind` has this id (valid or not)."""
+        return record_id in self._known.get(kind, {})
+
+    def kinds_with(self, record_id: str) -> list[str]:
+        """The kinds having a record with this id (evidence may cite any record)."""
+        return [kind for kind, ids in self._known.items() if record_id in ids]
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """`make()` once per run: checks of several kinds share what they compute."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        found: T = self._memo[key]
+        return found
+
+
+def moment(today: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    """The day and the moment checks run as of: now, or the last second of another day."""
+    now = times.now()
+    if today is None or today == now.date():
+        return now.date(), now
+    return today, dt.datetime.combine(today, dt.time(23, 59, 59), times.SHANGHAI)
+
+
+def hooks(present: Iterable[str], wanted_kinds: set[str] | None) -> list[str]:
+    """Kinds whose Across check runs: their records exist, and the files asked about concern
+    them (all files: every hook)."""
+    here = set(present)
+    chosen = []
+    for name, kind in KINDS.items():
+        if kind.across is None or name not in here:
+            continue
+        if wanted_kinds is None or wanted_kinds & {name, *kind.across.reads}:
+            chosen.append(name)
+    return chosen
+
+
+def run(group: Group, names: list[str], rel_of: Mapping[tuple[str, str], str],
+        read_text: ReadText, known: Mapping[str, tuple[str, list[tuple[Problem, str]]]]
+        ) -> tuple[list[tuple[Problem, str]], dict[str, tuple[str, list[tuple[Problem, str]]]]]:
+    """The problems (with the owner of each warning, or "") of the Across checks of `names`.
+
+    `known` maps a kind to the key of its inputs and what its `check` found for them: reused
+    when the key is the same. Returns every problem, and each kind's fresh (key, problems).
+    """
+    found: list[tuple[Problem, str]] = []
+    fresh: dict[str, tuple[str, list[tuple[Problem, str]]]] = {}
+    for name in names:
+        across = KINDS[name].across
+        assert across is not None
+        key = group.keys.get(name, "")
+        reuse = known.get(name)
+        if key and reuse is not None and reuse[0] == key:
+            found.extend(reuse[1])
+        else:
+            checked = place(list(across.check(group)), rel_of, read_text)
+            fresh[name] = (key, checked)
+            found.extend(checked)
+        if across.timely is not None:
+            found.extend(place(list(across.timely(group)), rel_of, read_text))
+    return list(dict.fromkeys(found)), fresh
+
+
+def place(placed: list[Placed], rel_of: Mapping[tuple[str, str], str],
+          read_text: ReadText) -> list[tuple[Problem, str]]:
+    """Problems at `path:line:col` for findings about records (and each warning's owner)."""
+    by_rel: dict[str, list[Placed]] = {}
+    for item in dict.fromkeys(placed):
+        rel = rel_of.get((item.kind, item.id)) or _expected(item.kind, item.id)
+        by_rel.setdefault(rel, []).append(item)
+    out: list[tuple[Problem, str]] = []
+    for rel, items in by_rel.items():
+        node = _node(read_text, rel)  # None for a file that does not exist (yet)
+        for item in items:
+            finding = item.finding
+            line, col = locate_node(node, finding.loc, key=False) if node is not None else (0, 0)
+            problem = Problem(rel, line, col, finding.slug, finding.message, finding.severity)
+            owner = item.owner if finding.severity is Severity.WARNING and item.owner else ""
+            out.append((problem, owner))
+    return out
+
+
+def _expected(kind: str, record_id: str) -> str:
+    found = KINDS[kind].expected_rel(record_id) if kind in KINDS else None
+    return found or f"{RECORDS}/{record_id}"
+
+
+def _node(read_text: ReadText, rel: str) -> Any:
+    try:
+        return compose(read_text(rel))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _data_of(root: Path, rel: str) -> dict[str, Any] | None:
+    """The data of a valid file that was checked without keeping it (people, a rules file)."""
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError:
+        return None
+    return check_file(rel, raw).data
+
+
+def read_by(kinds: set[str]) -> set[str]:
+    """Every kind an Across check concerning `kinds` reads (its own kind included)."""
+    found: set[str] = set()
+    for name, kind in KINDS.items():
+        if kind.across is not None and kinds & {name, *kind.across.reads}:
+            found |= {name, *kind.across.reads}
+    return found
+
+
+def gather(root: Path, results: dict[str, FileResult], known: dict[str, dict[str, list[str]]],
+            wanted_kinds: set[str] | None, today: dt.date | None, read_text: ReadText,
+            store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
+    """What the kinds' checks across records find (nothing to do without such kinds).
+
+    A check's findings are taken from the cache while none of the files it reads changed.
+    """
+    present = {r.kind for r in results.values() if r.kind and r.data is not None}
+    names = hooks(present, wanted_kinds)
+    if not names:
+        return [], []
+    reads = read_by(set(names))
+    keys: dict[str, str] = {}
+    if store is not None:
+        rels_of: dict[str, list[str]] = {}
+        for rel, result in results.items():
+            if result.kind in reads:
+                rels_of.setdefault(result.kind, []).append(rel)
+        digests = {kind: cache.across_key(store.stored_blob, rels, ()) for kind, rels in
+                   rels_of.items()}  # each kind's files once, then combined per check
+        for name in names:
+            spec = KINDS[name].across
+            assert spec is not None
+            parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
+            keys[name] = "" if any(p.endswith(":") for p in parts) else \
+                cache.across_key(lambda _: None, [], spec.packages, "|".join(parts))
+    base = str(root)
+    by_kind: dict[str, list[Record]] = {}
+    rel_of: dict[tuple[str, str], str] = {}
+    for rel, result in results.items():
+        kind_name, record_id, record_data = result.kind, result.id, result.data
+        if kind_name not in reads or kind_name is None or record_id is None:
+            continue
+        if any(p.severity is Severity.ERROR for p in result.problems):
+            continue  # checked against the others once its own errors are fixed
+        if record_data is None and result.partial:
+            record_data = _data_of(root, rel)  # checked without its data (a validate run)
+        if record_data is not None:
+            by_kind.setdefault(kind_name, []).append(
+                Record.at(kind_name, record_id, base, rel, record_data))
+            rel_of.setdefault((kind_name, record_id), rel)
+    day, now = moment(today)
+    group = Group(root, day, now, by_kind, known, keys)
+    earlier = {k: (v.key, v.problems) for k, v in store.across.items()} if store else {}
+    found, fresh = run(group, names, rel_of, read_text, earlier)
+    if store is not None:
+        for name, (key, problems) in fresh.items():
+            if key:
+                store.across[name] = cache.Across(key, problems)
+                store.dirty = True
+    return [p for p, _ in found], [Notice(p, owner) for p, owner in found if owner]

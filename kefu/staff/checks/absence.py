@@ -1,0 +1,151 @@
+"""Checks of leave, trips and 补卡: who may approve, how early, how many."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from kefu.records.kinds import Finding, Placed
+from kefu.staff.book import Data, StaffBook
+from kefu.staff.terms import (
+    LEAVE_LABELS,
+)
+from kefu.times import SHANGHAI
+
+from .common import check_approver, staff_book
+
+
+def leave_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    assert book.rules is not None
+    rule = book.rules.leave
+    out: list[Placed] = []
+    for leave in book.lists["leave"]:
+        lid, status, person = str(leave["id"]), leave.get("status"), str(leave["person"])
+        kind = LEAVE_LABELS.get(str(leave["type"]), str(leave["type"]))
+        if status == "approved":
+            days = book.leave_days(person, leave["start"], leave["end"])
+            long = days > rule.supervisor_max_days
+            allowed = rule.long_approvers if long else rule.short_approvers
+            limit = f"{'超过' if long else '不超过'} {rule.supervisor_max_days} 天"
+            out += check_approver(book, "leave", leave, allowed, "leave-authority",
+                             f"这次{kind}共 {days} 天（{limit}，不含休息日），")
+        proxy = leave.get("applied_by")
+        if proxy and proxy != person and leave["type"] not in rule.proxy_types:
+            out.append(Placed("leave", lid, Finding(
+                "leave-by-proxy", ("applied_by",),
+                f"{kind}必须由本人亲自办理，不能由 {book.name(proxy)} 代办（只有"
+                f"{'、'.join(LEAVE_LABELS[t] for t in rule.proxy_types)}可以代办）："
+                "请本人提交申请。")))
+        if leave["type"] in rule.notice_types and status in ("approved", "pending"):
+            out += _late_leave(book, leave, kind)
+    return out
+
+
+def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
+    assert book.rules is not None
+    need = book.rules.leave.notice_working_days
+    deadline = _workdays_before(book, leave["start"], need)
+    applied = leave["applied"].astimezone(SHANGHAI)
+    if applied.date() <= deadline:
+        return
+    decided = leave.get("decided")
+    if leave.get("by_phone"):
+        if decided is not None and decided.astimezone(SHANGHAI).date() <= leave["start"]:
+            return
+        yield Placed("leave", str(leave["id"]), Finding(
+            "leave-late", ("decided",),
+            f"电话请示须在休假开始（{leave['start'].isoformat()}）前获批：请写明电话获批的时间 "
+            "decided；没有事先获批就不来上班的，按旷工处理（status: absent）。"))
+        return
+    yield Placed("leave", str(leave["id"]), Finding(
+        "leave-late", ("applied",),
+        f"{kind}须至少提前 {need} 个工作日（{deadline.isoformat()} 当天或之前）书面申请，"
+        f"这份申请 {applied:%Y-%m-%d %H:%M} 才提交：来不及提前的，须先电话请示部门负责人并获批"
+        "（写 by_phone: true 和获批时间 decided），否则按旷工处理（status: absent）。"))
+
+
+def _workdays_before(book: StaffBook, day: dt.date, count: int) -> dt.date:
+    """The `count`-th working day before `day` (the day itself if count is 0)."""
+    current = day
+    for _ in range(count):
+        current -= dt.timedelta(days=1)
+        for _ in range(60):  # the longest run of days off is a fortnight
+            if book.calendar.is_workday(current):
+                break
+            current -= dt.timedelta(days=1)
+    return current
+
+
+def trip_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    out: list[Placed] = []
+    for trip in book.lists["trip"]:
+        reviewer = trip.get("reviewed_by")
+        if reviewer and book.role(reviewer) not in (None, "supervisor"):
+            out.append(Placed("trip", str(trip["id"]), Finding(
+                "approver-not-supervisor", ("reviewed_by",),
+                f"出差由部门（客服主管）审核，{book.name(reviewer)}（{reviewer}）不是客服主管："
+                "请改正 reviewed_by。")))
+    return out
+
+
+# -- 补卡 --------------------------------------------------------------------------------------
+def punch_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    assert book.rules is not None
+    rule = book.rules.punches
+    out: list[Placed] = []
+    for punch, position, late in punch_positions(book):
+        if punch.get("status") != "approved":
+            continue
+        pid = str(punch["id"])
+        out += check_approver(book, "punch", punch, rule.approvers, "punch-approver", "补卡")
+        if late:
+            out.append(Placed("punch", pid, Finding(
+                "punch-late", ("applied",),
+                f"补卡须在漏打卡之日起 {rule.within_days} 日内（含当天，"
+                f"{_last_day(punch, rule.within_days).isoformat()} 前）申请，这份申请逾期了："
+                "逾期的补卡不予批准，请改为 status: refused（按未补卡处理）。")))
+        if position > rule.max_per_month:
+            out.append(Placed("punch", pid, Finding(
+                "punch-over-limit", ("status",),
+                f"这是 {book.name(punch['person'])} {punch['missed']:%Y 年 %m 月}"
+                f"的第 {position} 次补卡："
+                f"每月最多 {rule.max_per_month} 次，第 {rule.max_per_month + 1} 次起不予批准"
+                "（docs/rules/attendance.md）。请改为 status: refused，按未补卡处理。")))
+    return out
+
+
+def _last_day(punch: Data, within: int) -> dt.date:
+    return punch["missed"] + dt.timedelta(days=within - 1)
+
+
+def punch_positions(book: StaffBook) -> list[tuple[Data, int, bool]]:
+    """Each 补卡 application (not cancelled) with its place in the person's month and whether
+    it was applied for late."""
+    assert book.rules is not None
+    within = book.rules.punches.within_days
+    groups: dict[tuple[str, int, int], list[Data]] = {}
+    for punch in book.lists["punch"]:
+        if punch.get("status") == "cancelled":
+            continue
+        key = (str(punch["person"]), punch["missed"].year, punch["missed"].month)
+        groups.setdefault(key, []).append(punch)
+    out = []
+    for punches in groups.values():
+        punches.sort(key=lambda p: (p["missed"], p["applied"], str(p["id"])))
+        for position, punch in enumerate(punches, 1):
+            late = punch["applied"].astimezone(SHANGHAI).date() > _last_day(punch, within)
+            out.append((punch, position, late))
+    return out
+
+
+# -- hand-overs -------------------------------------------------------------------------------

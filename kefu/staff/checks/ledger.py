@@ -1,0 +1,209 @@
+"""Checks of hand-overs, archive loans and the rewards-and-penalties ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from kefu.problems import Severity
+from kefu.records.kinds import Finding, Placed
+from kefu.staff.book import Data, StaffBook
+from kefu.staff.terms import (
+    APPROVER_LABELS,
+)
+from kefu.times import SHANGHAI
+
+from .common import staff_book
+
+
+def handover_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    assert book.rules is not None
+    known_shifts = set(book.rules.shifts) | {k for r in book.rosters.values()
+                                             for k in (r.get("shifts") or {})}
+    out: list[Placed] = []
+    for record in book.lists["handover"]:
+        if record["shift"] not in known_shifts:
+            out.append(Placed("handover", str(record["id"]), Finding(
+                "unknown-shift", ("shift",),
+                f"班次 `{record['shift']}` 没有定义：可写 {'、'.join(sorted(known_shifts))}。")))
+    return out + book.chain.findings
+
+
+def handover_timely(group: Any) -> list[Placed]:
+    """Tickets a matter names exist; matters open longer than the rules allow (as of today)."""
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return []
+    assert book.rules is not None
+    out: list[Placed] = []
+    for record in book.lists["handover"]:
+        for index, matter in enumerate(record.get("matters") or ()):
+            ticket = matter.get("ticket")
+            if ticket and not group.exists("ticket", ticket):
+                out.append(Placed("handover", str(record["id"]), Finding(
+                    "unknown-ticket", ("matters", index, "ticket"),
+                    f"工单 `{ticket}` 不存在于 records/tickets/：请检查编号。")))
+    limit = book.rules.handovers.matter_open_days
+    for matter in book.chain.open.values():
+        days = (book.today - matter.since).days
+        if days > limit:
+            out.append(Placed("handover", matter.last, Finding(
+                "matter-open-long", ("matters", matter.index),
+                f"交接事项 {matter.id}「{matter.title}」自 {matter.since.isoformat()} 起已交接 "
+                f"{days} 天仍未办结（超过 {limit} 天）：请接班人跟进，必要时报客服主管协调。",
+                Severity.WARNING), matter.owner))
+    return out
+
+
+class OpenMatter:
+    """A matter still open after the latest hand-over that lists it."""
+
+    def __init__(self, matter: Data, since: dt.date, last: str, index: int, owner: str) -> None:
+        self.id, self.title = str(matter["id"]), str(matter["title"])
+        self.data = matter
+        self.since, self.last, self.index, self.owner = since, last, index, owner
+        self.handovers = 1
+
+
+class Chain:
+    def __init__(self) -> None:
+        self.open: dict[str, OpenMatter] = {}
+        self.closed: dict[str, str] = {}  # matter id -> hand-over that closed it
+        self.findings: list[Placed] = []
+
+
+def matter_chain(book: StaffBook) -> Chain:
+    """Walk the hand-overs in time order: each must carry every matter still open."""
+    chain = Chain()
+    done = [h for h in book.lists["handover"] if h.get("status") == "handed-over"]
+    done.sort(key=lambda h: (h["at"], str(h["id"])))
+    for record in done:
+        hid = str(record["id"])
+        listed = {str(m["id"]): (i, m) for i, m in enumerate(record.get("matters") or ())}
+        for mid in [m for m in chain.open if m not in listed]:
+            matter = chain.open.pop(mid)
+            chain.findings.append(Placed("handover", hid, Finding(
+                "handover-dropped-matter", ("matters",),
+                f"事项 {mid}「{matter.title}」在 {matter.last} 时还没有办结，本次交接却没有写："
+                "未办结的事项每次交接都要照抄并写明进展；已办结的，写上结果并标 closed: true。")))
+        for mid, (index, matter) in listed.items():
+            if mid in chain.closed:
+                chain.findings.append(Placed("handover", hid, Finding(
+                    "matter-closed", ("matters", index, "id"),
+                    f"事项 {mid} 已在 {chain.closed[mid]} 办结：新的问题请用新的事项编号。")))
+                continue
+            if matter.get("closed"):
+                chain.open.pop(mid, None)
+                chain.closed[mid] = hid
+                continue
+            previous = chain.open.get(mid)
+            since = previous.since if previous else record["date"]
+            entry = OpenMatter(matter, since, hid, index, str(record["incoming"]))
+            entry.handovers = previous.handovers + 1 if previous else 1
+            chain.open[mid] = entry
+    return chain
+
+
+# -- archive loans ----------------------------------------------------------------------------
+def loan_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    assert book.rules is not None
+    need = book.rules.loans.confidential_approver
+    out: list[Placed] = []
+    for loan in book.lists["loan"]:
+        lid = str(loan["id"])
+        if loan["category"] == "confidential" and (loan.get("approver") != need
+                                                   or not loan.get("approved")):
+            out.append(Placed("loan", lid, Finding(
+                "loan-confidential", ("category",),
+                f"秘密档案未经{APPROVER_LABELS[need]}批准，不准翻阅、复印、带离办公室：请写明 "
+                f"approver: {need} 和批准时间 approved；没有批准的不能借出。")))
+    return out
+
+
+def loan_timely(group: Any) -> list[Placed]:
+    """Loans past due and not returned (as of today): a warning for the handler."""
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return []
+    out: list[Placed] = []
+    for loan in book.lists["loan"]:
+        lid = str(loan["id"])
+        if loan.get("returned") is None and loan["due"] < book.today:
+            late = (book.today - loan["due"]).days
+            out.append(Placed("loan", lid, Finding(
+                "loan-overdue", ("due",),
+                f"《{loan['archive']}》应于 {loan['due'].isoformat()} 归还，已超期 {late} 天"
+                f"（借阅人 {loan['borrower']}）：请催还；归还后填写 returned。",
+                Severity.WARNING), str(loan["handler"])))
+    return out
+
+
+# -- rewards and penalties --------------------------------------------------------------------
+def sanction_checks(group: Any) -> list[Placed]:
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return [book]
+    assert book.rules is not None
+    ledger = book.rules.ledger
+    out: list[Placed] = []
+    for record in book.lists["sanction"]:
+        sid = str(record["id"])
+        entry = ledger.get(str(record["rule"]))
+        if entry is None:
+            out.append(Placed("sanction", sid, Finding(
+                "unknown-rule", ("rule",),
+                f"奖惩表中没有 `{record['rule']}`：可写 {'、'.join(ledger)}"
+                "（records/staff-rules.yml 的 ledger）。")))
+        else:
+            out += _amounts(sid, record, entry)
+        year, week, _ = record["date"].isocalendar()
+        for index, appeal in enumerate(record.get("appeals") or ()):
+            when = appeal["at"].astimezone(SHANGHAI).date()
+            if when < record["date"] or when.isocalendar()[:2] != (year, week):
+                out.append(Placed("sanction", sid, Finding(
+                    "appeal-late", ("appeals", index, "at"),
+                    f"申诉须在公布的当周内（{record['date'].isoformat()} 所在的周）提出，这次在 "
+                    f"{when.isoformat()}：逾期的申诉不再受理，请删除这一条或改正时间。")))
+    return out
+
+
+def sanction_timely(group: Any) -> list[Placed]:
+    """The evidence names records that exist (of any kind: they are not the check's inputs)."""
+    book = staff_book(group)
+    if isinstance(book, Placed):
+        return []
+    out: list[Placed] = []
+    for record in book.lists["sanction"]:
+        for index, evidence in enumerate(record.get("evidence") or ()):
+            if not group.kinds_with(evidence):
+                out.append(Placed("sanction", str(record["id"]), Finding(
+                    "unknown-evidence", ("evidence", index),
+                    f"依据 `{evidence}` 不是已有记录的编号："
+                    "请写补卡、调班、请假、工单等记录的编号。")))
+    return out
+
+
+def _amounts(sid: str, record: Data, entry: Any) -> Iterator[Placed]:
+    amount, points = record.get("amount"), record.get("points")
+    if entry.type in ("fine", "award"):
+        if amount != entry.amount:
+            yield Placed("sanction", sid, Finding(
+                "sanction-amount", ("amount",) if amount is not None else ("rule",),
+                f"「{entry.title}」按奖惩表是 {entry.amount} 元，这里写的是 "
+                f"{amount if amount is not None else '（未写）'}：请写 amount: {entry.amount}。"))
+    elif amount is not None:
+        yield Placed("sanction", sid, Finding(
+            "sanction-amount", ("amount",), f"「{entry.title}」没有金额：请删除 amount。"))
+    if entry.type == "points" and not points:
+        yield Placed("sanction", sid, Finding(
+            "sanction-amount", ("rule",), "品牌分加减要写分值 points（加分为正，扣分为负）。"))
+    if entry.type != "points" and points is not None:
+        yield Placed("sanction", sid, Finding(
+            "sanction-amount", ("points",), f"「{entry.title}」不计品牌分：请删除 points。"))

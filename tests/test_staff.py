@@ -1,0 +1,323 @@
+"""Staff records (kefu.staff): edge cases of the rosters, the commands, calendar feeds, the
+monthly summary and the site pages. Small repositories under tests/data/staff/; the sample
+department's quarter (records/) for the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, record_repo
+
+from kefu.cli import main
+from kefu.records import load
+from kefu.staff.book import StaffBook
+from kefu.staff.feeds import feeds
+from kefu.staff.report import parse_week
+from kefu.staff.summary import summarize
+from kefu.staff.terms import week_days, week_of
+from kefu.workspace import Workspace
+
+DATA = Path(__file__).parent / "data" / "staff"
+SAMPLE_NOW = "2026-11-25T09:00:00+08:00"
+
+
+def repo_of(case: str, tmp_path: Path) -> Path:
+    return record_repo(DATA / case, tmp_path / case)
+
+
+def errors(root: Path) -> list[tuple[str, str, str]]:
+    """(slug, file, message) of every error, in order."""
+    return [(p.slug, p.path, p.message) for p in load(root, use_cache=False).errors]
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+# -- edge cases -------------------------------------------------------------------------------
+def test_an_evening_shift_ends_at_midnight(tmp_path: Path) -> None:
+    assert errors(repo_of("week", tmp_path)) == []  # 17:30-24:00 covers the channels to 24:00
+    early = errors(repo_of("midnight", tmp_path))  # the week's own evening ends at 23:00
+    assert {slug for slug, _, _ in early} == {"coverage-gap"}
+    assert len(early) == 14  # 7 days x (chat, hotline); not the dealer channel, closed by then
+    assert all("23:00–24:00" in message for _, _, message in early)
+
+
+def test_iso_week_53_crosses_the_year(tmp_path: Path) -> None:
+    root = repo_of("week53", tmp_path)
+    assert errors(root) == []  # nobody serves dealers on New Year's Day: closed that day
+    assert week_of(dt.date(2027, 1, 3)) == "2026-W53" == parse_week("2027-01-01", dt.date.today())
+    assert week_days("2026-W53")[0] == dt.date(2026, 12, 28)
+    assert (root / "records/rosters/2026/2026-W53.yml").is_file()
+    code, out = invoke("roster", "2026-W53", "--root", str(root), "--format", "json")
+    assert code == 0, out
+    days = json.loads(out)["days"]
+    assert [d["date"] for d in (days[0], days[-1])] == ["2026-12-28", "2027-01-03"]
+    new_year = days[4]
+    assert new_year["calendar"] == "元旦，暂定" and not new_year["workday"]
+    # the dealer channel is required on Thursday Dec 31: let wangfang rest then instead of on
+    # New Year's Day, and only liqiang (resting on Thursday) would serve dealers
+    roster = root / "records/rosters/2026/2026-W53.yml"
+    roster.write_text(roster.read_text("utf-8").replace(
+        "[day, day, day, day, rest, day, day]", "[day, day, day, rest, day, day, day]"), "utf-8")
+    found = errors(root)
+    assert [(s, m[:14]) for s, _, m in found] == [("coverage-gap", "2026-12-31（周四）")]
+    assert "代理商服务" in found[0][2]
+
+
+def test_the_dealer_channel_follows_the_holidays_and_make_up_days(tmp_path: Path) -> None:
+    # 2026-W41: Oct 5-7 are National Day, Saturday Oct 10 a make-up workday, Sunday Oct 11 off
+    found = errors(repo_of("holiday-week", tmp_path))
+    assert len(found) == 1
+    slug, path, message = found[0]
+    assert (slug, path) == ("coverage-gap", "records/rosters/2026/2026-W41.yml")
+    assert message.startswith("2026-10-10（周六） 08:30–17:30 代理商服务")
+
+
+def test_a_swap_that_creates_a_gap_is_reported_on_the_swap(tmp_path: Path) -> None:
+    found = errors(repo_of("swap-gap", tmp_path))
+    swap = "records/swaps/2026/03/S-20260318-cd34.yml"
+    assert {(slug, path) for slug, path, _ in found} == {("coverage-gap", swap),
+                                                         ("on-leave", swap)}
+    assert all(message.startswith("这次调班之后") for slug, _, message in found
+               if slug == "coverage-gap")
+
+
+def test_leave_across_a_weekend_and_a_holiday_counts_duty_days(tmp_path: Path) -> None:
+    root = repo_of("leave-span", tmp_path)
+    book, _ = StaffBook.load(Workspace(root, dt.date(2026, 9, 10)))
+    # Sep 30 - Oct 9: liqiang has no roster row, so the work calendar counts (Sep 30, Oct 8-9);
+    # liuyang's rosters count every day but his rest day (Sunday Oct 4)
+    assert book.leave_days("liqiang", dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 3
+    assert book.leave_days("liuyang", dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 9
+    assert [(s, p) for s, p, _ in errors(root)] == [
+        ("leave-authority", "records/leave/2026/09/L-20260930-cd34.yml")]
+
+
+def test_staff_records_without_their_rules_file_say_so(tmp_path: Path) -> None:
+    root = repo_of("week", tmp_path)
+    (root / "records" / "staff-rules.yml").unlink()
+    found = load(root, use_cache=False).errors
+    assert [(p.slug, p.path, p.line) for p in found] == [
+        ("missing-file", "records/staff-rules.yml", 0)]
+    code, out = invoke("roster", "2026-W12", "--root", str(root))
+    assert code == 1 and "staff-rules.yml" in out and "Traceback" not in out
+
+
+# -- kefu roster ------------------------------------------------------------------------------
+def test_roster_shows_the_effective_week_by_day_and_by_person(tmp_path: Path) -> None:
+    root = repo_of("swap-gap", tmp_path)
+    code, out = invoke("roster", "2026-W12", "--root", str(root))
+    assert code == 1  # the week has errors
+    assert "2026-03-18 周三（工作日）" in out and "请假/出差：刘洋（请假）" in out
+    assert "晚班 17:30–24:00：（无人）" in out  # given to liuyang, who is away that day
+    assert re.search(r"刘洋\s+白\s+白\s+假", out)  # by person: leave marked on Wednesday
+    assert "S-20260318-cd34：2026-03-18 晚班 陈静 → 刘洋（顶班）" in out
+    assert "[coverage-gap]" in out and "[on-leave]" in out
+    code, out = invoke("roster", "2026-03-18", "--root", str(root), "--format", "markdown")
+    assert code == 1 and "| 日期 | 白班 | 晚班 | 请假/出差 |" in out
+
+
+def test_roster_refuses_bad_and_missing_weeks(tmp_path: Path) -> None:
+    root = repo_of("week", tmp_path)
+    code, out = invoke("roster", "2026-W99", "--root", str(root))
+    assert code == 2 and "bad-week" in out
+    code, out = invoke("roster", "2026-W13", "--root", str(root))
+    assert code == 1 and "kefu new roster --week 2026-W13" in out
+    code, out = invoke("roster", "2026-W12", "--root", str(root))
+    assert code == 0 and "没有问题。" in out
+
+
+# -- calendar feeds ---------------------------------------------------------------------------
+def _events(data: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_feeds_have_stable_uids_and_follow_swaps(tmp_path: Path) -> None:
+    root = repo_of("week", tmp_path)
+    ws = Workspace(root, dt.date(2026, 3, 16))
+    before = feeds(StaffBook.load(ws)[0], ["2026-W12"])
+    assert before == feeds(StaffBook.load(ws)[0], ["2026-W12"])  # same records, same bytes
+    assert set(before) == {"team.ics", "wangfang.ics", "liqiang.ics", "liuyang.ics",
+                           "chenjing.ics", "zhouhui.ics"}
+    text = before["team.ics"].decode()
+    assert "TZID:Asia/Shanghai" in text and "BEGIN:VTIMEZONE" in text
+    evening = _events(before["chenjing.ics"])["20260318-evening-chenjing@kefu-roster"]
+    assert evening.decoded("dtend") == dt.datetime(2026, 3, 19, 0, 0,
+                                                   tzinfo=evening.decoded("dtend").tzinfo)
+    assert evening.decoded("dtstart").utcoffset() == dt.timedelta(hours=8)
+    swap = root / "records/swaps/2026/03/S-20260318-ab12.yml"
+    swap.parent.mkdir(parents=True)
+    swap.write_text("# yaml-language-server: $schema=../../../../schemas/swap.schema.json\n"
+                    "id: S-20260318-ab12\ntype: cover\ndate: 2026-03-18\nshift: evening\n"
+                    "giver: chenjing\ntaker: liqiang\nrequested: 2026-03-13T10:00:00+08:00\n"
+                    "status: approved\napprover: supervisor\napproved_by: wangfang\n"
+                    "decided: 2026-03-14T09:00:00+08:00\n", "utf-8")
+    after = feeds(StaffBook.load(ws)[0], ["2026-W12"])
+    assert "20260318-evening-chenjing@kefu-roster" not in _events(after["chenjing.ics"])
+    assert "20260318-evening-liqiang@kefu-roster" in _events(after["liqiang.ics"])
+    team_before = _events(before["team.ics"])["20260318-evening@kefu-roster"]
+    team_after = _events(after["team.ics"])["20260318-evening@kefu-roster"]  # same UID: updated
+    assert str(team_before["summary"]) == "晚班：陈静、周慧"
+    assert str(team_after["summary"]) == "晚班：李强、周慧"
+    assert int(team_after["sequence"]) == 1 > int(team_before["sequence"])
+
+
+def test_roster_ics_writes_the_feeds_safely(tmp_path: Path) -> None:
+    root = repo_of("week", tmp_path)
+    target = tmp_path / "feeds"
+    code, out = invoke("roster", "ics", "-o", str(target), "--root", str(root),
+                       "--today", "2026-03-18")
+    assert code == 0, out
+    assert (target / "team.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert len(list(target.glob("*.ics"))) == 6
+    code, out = invoke("roster", "ics", "-o", str(root / "records"), "--root", str(root))
+    assert code == 2 and "unsafe-output" in out
+    (target / "team.ics").write_text("我的笔记", "utf-8")  # not kefu's: never overwritten
+    code, out = invoke("roster", "ics", "-o", str(target), "--root", str(root),
+                       "--today", "2026-03-18")
+    assert code == 2 and "不是 kefu 生成的" in out
+    assert (target / "team.ics").read_text("utf-8") == "我的笔记"
+
+
+# -- kefu staff -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def sample() -> StaffBook:
+    import os
+
+    os.environ["KEFU_NOW"] = SAMPLE_NOW
+    try:
+        book, _ = StaffBook.load(Workspace(ROOT, dt.date(2026, 11, 25)))
+    finally:
+        del os.environ["KEFU_NOW"]
+    return book
+
+
+def test_monthly_summary_counts_and_proposes(sample: StaffBook) -> None:
+    october = summarize(sample, dt.date(2026, 10, 1))
+    people = {p.id: p for p in october.people}
+    assert people["zhouhui"].punches == 6 and people["zhangmin"].leave_days == {"marriage": 5}
+    assert people["zhaolei"].absent_days == 1
+    assert sum(p.swaps_given for p in october.people) == sum(p.swaps_taken for p in
+                                                             october.people) > 0
+    # every day on duty counted once, shifts by key
+    assert all(p.duty_days <= sum(p.shifts.values()) for p in october.people)
+    rules = {(p.person, p.rule) for p in october.proposals}
+    assert {("zhaolei", "absence"), ("zhouhui", "unarranged-swap"),
+            ("zhouhui", "punch-not-filed")} <= rules
+    sixth = next(p for p in october.proposals if p.rule == "punch-not-filed")
+    assert sixth.accepted is not None and sixth.amount == 10  # the supervisor recorded it
+    open_ones = {p.rule for p in october.open_proposals}
+    assert "punch-not-filed" not in open_ones and "absence" in open_ones
+    absence = next(p for p in october.proposals if p.rule == "absence")
+    assert absence.command("wangfang").startswith(
+        f"kefu new sanction --person zhaolei --rule absence --amount 30 --evidence "
+        f"{absence.evidence[0]}")
+
+
+def test_staff_command_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
+    monkeypatch.chdir(ROOT)
+    code, out = invoke("staff", "2026-11", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["month"] == "2026-11" and data["shifts"] == {"day": "白班", "evening": "晚班"}
+    late = [p for p in data["proposals"] if p["person"] == "liuyang"]
+    assert late and late[0]["rule"] == "punch-not-filed" and "才申请补卡" in late[0]["reason"]
+    code, out = invoke("staff", "2026-10")
+    assert code == 0 and "建议处罚" in out and "kefu new sanction --person zhaolei" in out
+    code, out = invoke("staff", "2026-13")
+    assert code == 2 and "YYYY-MM" in out
+
+
+# -- kefu new ---------------------------------------------------------------------------------
+def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    base = ["--root", str(root)]
+    made = {}
+    for kind, args in {
+        "roster": ["--week", "2026-W13", "--prepared-by", "wangfang"],
+        "swap": ["--date", "2026-03-21", "--shift", "evening", "--giver", "zhouhui",
+                 "--taker", "liuyang"],
+        "leave": ["--person", "liqiang", "--type", "annual", "--start", "2026-03-30"],
+        "trip": ["--person", "liqiang", "--destination", "成都", "--purpose", "走访代理商",
+                 "--start", "2026-04-06"],
+        "punch": ["--person", "liuyang", "--missed", "2026-03-18", "--which", "in"],
+        "handover": ["--date", "2026-03-19", "--shift", "day", "--outgoing", "liuyang",
+                     "--incoming", "chenjing"],
+        "loan": ["--archive", "热线来电登记（3 月）", "--category", "ordinary", "--purpose", "统计",
+                 "--borrower", "刘洋", "--handler", "wangfang"],
+        "sanction": ["--person", "liuyang", "--rule", "rude-service", "--amount", "5",
+                     "--reason", "服务态度被投诉属实", "--recorded-by", "wangfang"],
+    }.items():
+        code, out = invoke("new", kind, *args, *base)
+        assert code == 0, (kind, out)
+        made[kind] = Path(out.strip())
+    assert made["roster"] == root / "records/rosters/2026/2026-W13.yml"
+    assert "days: [rest, day, day, day, day, day, day]" in made["roster"].read_text("utf-8")
+    assert made["handover"].name == "H-20260319-day.yml"
+    assert load(root, use_cache=False).errors == []
+    code, out = invoke("new", "leave", "--person", "liqiang", "--type", "婚假", "--start",
+                       "2026-03-30", "--status", "approved", *base)
+    assert code == 1 and "approver" in out  # approved needs who and when
+
+
+# -- site pages -------------------------------------------------------------------------------
+def test_site_pages_name_people_but_no_personal_field(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kefu.records import personal_values
+    from kefu.staff.pages import write_site_pages
+
+    monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
+    write_site_pages(Workspace(ROOT, dt.date(2026, 11, 25)), tmp_path)
+    pages = {name: (tmp_path / "staff" / name).read_text("utf-8")
+             for name in ("roster.md", "away.md", "handovers.md", "loans.md")}
+    assert "## 本周：2026-W48（2026-11-23 至 2026-11-29）" in pages["roster.md"]
+    assert "## 下周：2026-W49" in pages["roster.md"]
+    assert "[全体值班](calendars/team.ics)" in pages["roster.md"]
+    assert (tmp_path / "staff" / "calendars" / "zhouhui.ics").is_file()
+    assert "| 赵磊 | 出差 | 2026-11-26 | 2026-11-27 |" in pages["away.md"]
+    assert "| 陈静 | 请假 | 2026-12-01 | 2026-12-02 |" in pages["away.md"]
+    assert "年假" not in pages["away.md"]  # the kind of leave is not shown, nor the reason
+    assert "`M-20261124-9`" in pages["handovers.md"]
+    assert "**超期 5 天**" in pages["loans.md"]
+    secrets = personal_values(load(ROOT, use_cache=False))
+    assert {"家中有事", "本人婚礼"} <= secrets
+    leaked = [(name, s) for name, text in pages.items() for s in secrets if s in text]
+    assert leaked == []
+
+
+def test_loans_page_hides_the_name_of_a_confidential_archive(tmp_path: Path) -> None:
+    from kefu.staff.pages import loans_page
+
+    root = repo_of("week", tmp_path)
+    loan = root / "records/loans/2026/A-20260316-ab12.yml"
+    loan.parent.mkdir(parents=True)
+    loan.write_text("# yaml-language-server: $schema=../../../schemas/loan.schema.json\n"
+                    "id: A-20260316-ab12\narchive: 年度返利协议\ncategory: confidential\n"
+                    "purpose: 对账\nborrower: 刘洋\nhandler: wangfang\nout: 2026-03-16\n"
+                    "due: 2026-03-18\napprover: general-manager\n"
+                    "approved: 2026-03-16T09:00:00+08:00\n", "utf-8")
+    book, _ = StaffBook.load(Workspace(root, dt.date(2026, 3, 20)))
+    page = loans_page(book, 0)
+    assert "（秘密档案，名称不公开）" in page and "年度返利协议" not in page
+    assert "**超期 2 天**" in page
+
+
+def test_pages_of_a_repository_without_staff_records_still_build(tmp_path: Path) -> None:
+    from kefu.staff.pages import write_site_pages
+
+    root = record_repo(Path(__file__).parent / "data" / "records" / "valid" / "minimal",
+                       tmp_path / "repo")
+    write_site_pages(Workspace(root), tmp_path / "out")
+    assert "暂时无法生成本页" in (tmp_path / "out" / "staff" / "roster.md").read_text("utf-8")
