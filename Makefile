@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install site serve test lint bench-site bench-records bench-staff bench-forms clean
+.PHONY: help install site serve test lint bench-site bench-records bench-staff bench-forms bench-reports clean
 
 help:
 	@echo "make site           构建整个站点到 site/"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-records  十万工单校验耗时"
 	@echo "make bench-staff    十年 50 人值班、调班、请假、补卡与交接班记录的校验耗时"
 	@echo "make bench-forms    表单渲染耗时"
+	@echo "make bench-reports  十万工单的月报与导出、报表页与工单页的站点构建耗时"
 
 $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本")'
@@ -57,6 +58,9 @@ bench-staff: $(STAMP)
 
 bench-forms: $(STAMP)
 	$(BIN)/python scripts/bench_forms.py
+
+bench-reports: $(STAMP)
+	$(BIN)/python scripts/bench_reports.py
 
 clean:
 	rm -rf site docs/generated .kefu-cache

@@ -39,6 +39,7 @@ MD_RULE = "|---|---|---|---|---|"
 def render(result: Any, fmt: str = "text") -> str:
     """`result` written in `fmt` (text, json or markdown); text and Markdown without control
     characters (JSON escapes them itself)."""
+    _add_module_writers()
     for cls in type(result).__mro__:
         writers = _WRITERS.get(cls.__name__)
         if writers is not None:
@@ -518,3 +519,25 @@ _WRITERS: dict[str, dict[str, Writer]] = {
     "IntakeResult": {"text": _intake_text, "json": _intake_json, "markdown": _intake_markdown},
     "EventResult": {"text": _event_text, "json": _event_json},
 }
+
+
+def page_text(text: object, known: Iterable[str] = ()) -> str:
+    """Record free text (titles, notes, names) as every generated page and printed report shows
+    it: the one place that decides how record text reaches the site and the PDF. Phone numbers,
+    e-mails and ID numbers are masked, and so is each `known` personal value of the records."""
+    from kefu.privacy import mask
+
+    return md_text(mask(str(text), known))
+
+
+# Result types whose writers live in their own module (big reports): type name -> module holding
+# WRITERS, imported on first use.
+_MODULE_WRITERS: dict[str, str] = {"Report": "kefu.reports.render"}
+
+
+def _add_module_writers() -> None:
+    import importlib
+
+    for name, module in _MODULE_WRITERS.items():
+        if name not in _WRITERS:
+            _WRITERS[name] = importlib.import_module(module).WRITERS

@@ -22,6 +22,8 @@ GENERATORS: tuple[str, ...] = (
     "kefu.site_rules:write_site_pages",
     "kefu.site_events:write_site_pages",
     "kefu.staff.pages:write_site_pages",
+    "kefu.ticket_pages:write_site_pages",
+    "kefu.reports.site:write_site_pages",
 )
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,

@@ -10,19 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kefu.calendar import WorkCalendar, describe_source, special_days
+from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
 from kefu.kinds.ticket import ACTION_LABELS, LEVEL_LABELS, TYPE_LABELS
 from kefu.output import md_text
 from kefu.sla import Rule, Rules
 from kefu.workspace import Workspace
 
 PAGE = "deadlines.md"
+ICS = "holidays.ics"
 
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/deadlines.md from records/sla.yml and the work calendar (as of ws.today)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / PAGE).write_text(deadlines_page(ws.rules, ws.calendar, ws.today), encoding="utf-8")
+    (out / ICS).write_bytes(to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]))
 
 
 def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:
@@ -43,7 +45,9 @@ def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:
         "起算那天是休息日也这样数。",
         f"- **当天**：当天 {close} 前；起算时已过 {close} 或当天休息的，到下一个工作日 {close}。",
         "- **工作日**：按国务院每年公布的放假安排，调休上班的周末算工作日；公司另行放假或补班以 "
-        "`records/calendar.yml` 为准。下面列出了今明两年与平常周历不同的日子，不用命令也能照着数。",
+        "`records/calendar.yml` 为准。下面列出了今明两年与平常周历不同的日子，不用命令也能照着数；"
+        f"也可以把[{today.year}–{today.year + 1} 年的节假日与调休]({ICS})导入日历软件"
+        "（iCalendar 格式）。",
         "- 用命令计算：`kefu due 规则编号 起算时间`，例如 "
         "`kefu due repair.inspect 2026-02-13T10:00:00+08:00`。",
         "",

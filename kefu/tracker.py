@@ -1,40 +1,55 @@
-"""The 工单看板 page of the site: ticket counts, overdue work, deadline rules, holidays.
+"""The 工单看板 page of the site: ticket counts, each person's workload, the 12-month trend, overdue
+and due-soon work with links to each ticket's page.
 
 Written as generated Markdown (docs/generated/tracker.md). It names staff by name and tickets by
 id and title only: no customer, dealer contact or any other personal field reaches the page.
+The deadline rules and holidays have their own page (kefu/site_rules.py, deadlines.md); the
+month reports are under 报表 (kefu/reports/site.py).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import html
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
-from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
-from kefu.output import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, md_row, md_text
-from kefu.overdue import OverdueReport, grouped, scan
+from kefu.output import (
+    MD_HEADER,
+    MD_RULE,
+    PROVISIONAL_NOTE,
+    due_text,
+    md_text,
+    page_text,
+    state_text,
+)
+from kefu.overdue import Item, OverdueReport, grouped, scan
 from kefu.privacy import mask
-from kefu.records import personal_values
-from kefu.sla import Rules
+from kefu.records import LoadResult, personal_values
 from kefu.workspace import Workspace
 
 PAGE = "tracker.md"
-ICS = "holidays.ics"
+CHARTS = "tracker-charts"
 SITE_WITHIN = 2  # due-soon horizon shown on the site, in working days
 MAX_ROWS = 300  # a department with years of backlog still gets a readable page
 
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
-    """Write out/tracker.md from the records, and the holidays as iCalendar (as of ws.today)."""
+    """Write out/tracker.md and its charts from the records (as of ws.today)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / PAGE).write_text(tracker_page(ws), encoding="utf-8")
-    (out / ICS).write_bytes(to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]))
+    page = tracker_page(ws, out)
+    (out / PAGE).write_text(page, encoding="utf-8")
+    for stale in (out / CHARTS).glob("*.svg"):  # charts of earlier builds
+        if stale.name not in page:
+            stale.unlink()
 
 
-def tracker_page(ws: Workspace) -> str:
-    """The whole 工单看板 page as Markdown, as of `ws.today`."""
+def tracker_page(ws: Workspace, out: Path | None = None) -> str:
+    """The whole 工单看板 page as Markdown, as of `ws.today` (charts into out/, if given)."""
+    from kefu.ticket_pages import pages_for
+
     rules, cal, day = ws.rules, ws.calendar, ws.today
     result = ws.load()
     tickets = [r.data for r in result.of_kind("ticket")]
@@ -43,10 +58,11 @@ def tracker_page(ws: Workspace) -> str:
     items = [replace(item, title=mask(item.title, known)) for item in scan(
         (("", t) for t in tickets), people, rules, cal, day, SITE_WITHIN)]
     report = OverdueReport(day, SITE_WITHIN, items)
+    with_pages = pages_for(ws, tickets)
     invalid = len({p.path for p in result.errors})
     parts = [
         "---",
-        "description: 工单统计、超期和即将到期的工作（按负责人）、时限规则和节假日安排，"
+        "description: 工单统计、每人工作量、近 12 个月趋势、超期和即将到期的工作（按负责人），"
         "每次构建站点时从 records/ 生成。",
         "tags:",
         "  - 看板",
@@ -55,18 +71,21 @@ def tracker_page(ws: Workspace) -> str:
         "  - 逾期",
         "  - 待办",
         "  - 工单统计",
+        "  - 工作量",
         "---",
         "",
         "# 工单看板",
         "",
         f"本页由 `kefu` 根据 `records/` 中的记录自动生成，统计截至 {day.isoformat()}（北京时间）。"
-        "页面只列工单编号、标题和负责人姓名，不含顾客、代理商联系人等个人信息。",
+        "页面只列工单编号、标题和负责人姓名，不含顾客、代理商联系人等个人信息；"
+        "点工单编号查看它的事件记录、时限和可打印的表单。"
+        "时限怎么算见[时限规则与节假日](deadlines.md)，每月统计见[报表](reports/index.md)。",
     ]
     if invalid:
         parts += ["", f"!!! warning \"{invalid} 个记录文件有错误，未计入\"",
                   "    请运行 `kefu validate` 查看并修正。"]
-    parts += ["", *counts_section(tickets), "", *overdue_section(report), "",
-              *rules_section(rules), "", *holidays_section(cal, day.year)]
+    parts += ["", *counts_section(tickets), "", *workload_section(ws, report, tickets, people, out),
+              "", *trend_section(ws, result, out), "", *overdue_section(report, with_pages)]
     return "\n".join(parts) + "\n"
 
 
@@ -85,7 +104,75 @@ def counts_section(tickets: list[dict[str, object]]) -> list[str]:
     return lines
 
 
-def overdue_section(report: OverdueReport) -> list[str]:
+def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[str, object]],
+                     people: dict[str, str], out: Path | None) -> list[str]:
+    """Per person: open tickets, milestones due within SITE_WITHIN working days, overdue."""
+    from kefu.reports.charts import write_charts
+    from kefu.reports.tables import Chart
+
+    open_count = Counter(str(t.get("owner")) for t in tickets if t.get("status") != "closed")
+    soon = Counter(i.owner for i in report.due_soon)
+    late = Counter(i.owner for i in report.overdue)
+    owners = sorted(set(open_count) | set(soon) | set(late),
+                    key=lambda p: (-late[p], -soon[p], -open_count[p], people.get(p, p)))
+    names = [people.get(p) or p for p in owners]
+    lines = ["## 每人工作量", "",
+             f"未结工单、{SITE_WITHIN} 个工作日内到期的时限和已超期的时限，按负责人。", ""]
+    if out is not None and owners:
+        chart = Chart("workload", "grouped", "每人工作量", names, [
+            ("未结工单", [open_count[p] for p in owners]),
+            (f"{SITE_WITHIN} 个工作日内到期", [soon[p] for p in owners]),
+            ("已超期", [late[p] for p in owners])], unit="件", description="每人未结工单、"
+            "即将到期与已超期的时限：" + "；".join(
+                f"{n} 未结 {open_count[p]}、即将到期 {soon[p]}、超期 {late[p]}"
+                for n, p in zip(names, owners, strict=True)))
+        path = write_charts([chart], out / CHARTS, ws.root)["workload"]
+        lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
+                  f'alt="{md_text(chart.description)}">', ""]
+    lines += ["| 负责人 | 未结工单 | 即将到期 | 已超期 |", "|---|---:|---:|---:|"]
+    lines += [f"| {page_text(n)} | {open_count[p]} | {soon[p]} | {late[p]} |"
+              for n, p in zip(names, owners, strict=True)]
+    return lines
+
+
+def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[str]:
+    """Intake and on-time rate of the last 12 months (the current month's report's trend)."""
+    from kefu.reports.build import build_report
+    from kefu.reports.charts import write_charts
+    from kefu.reports.period import month_period
+    from kefu.reports.render import table_markdown
+    from kefu.reports.site import site_moment
+
+    report = build_report(ws, month_period(ws.today), site_moment(ws), result)
+    summary = report.section("summary")
+    lines = ["## 近 12 个月趋势", "",
+             "每月受理的工单数和到期时限的按时率（本月统计到今天 0 时）；"
+             f"每月的完整统计见[{report.period.title}的报表](reports/{report.period.key}.md)。", ""]
+    if out is not None:
+        chart = summary.charts[0]
+        path = write_charts([chart], out / CHARTS, ws.root)["trend"]
+        lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
+                  f'alt="{md_text(chart.description)}">', ""]
+    table = summary.tables[0]
+    return lines + ["<details><summary>按月数字</summary>", "",
+                    *table_markdown(table, level="####"), "</details>"]
+
+
+def ticket_cell(ticket: str, with_pages: Collection[str]) -> str:
+    """A ticket id that never wraps, linked to its page when it has one."""
+    text = f'<span class="kefu-id">{html.escape(ticket)}</span>'
+    return f"[{text}](tickets/{ticket}.md)" if ticket in with_pages else text
+
+
+def overdue_row(item: Item, with_pages: Collection[str]) -> str:
+    """One row of the overdue table (MD_HEADER's cells, the ticket linked)."""
+    state = ("**超期**" if item.overdue else "即将到期") + "：" + state_text(item)
+    cells = [state, ticket_cell(item.ticket, with_pages), page_text(item.title),
+             md_text(item.rule_title), due_text(item)]
+    return "| " + " | ".join(cells) + " |"
+
+
+def overdue_section(report: OverdueReport, with_pages: Collection[str] = ()) -> list[str]:
     lines = ["## 超期与即将到期", "", report.summary(),
              "命令行查看最新情况：`kefu overdue --within 2`。"]
     shown = 0
@@ -94,51 +181,11 @@ def overdue_section(report: OverdueReport) -> list[str]:
         for ttype, items in by_type:
             for item in items:
                 if shown < MAX_ROWS:
-                    lines.append(f"| {TYPE_LABELS.get(ttype, ttype)} " + md_row(item))
+                    lines.append(f"| {TYPE_LABELS.get(ttype, ttype)} "
+                                 + overdue_row(item, with_pages))
                 shown += 1
     if shown > MAX_ROWS:
         lines += ["", f"（仅列出前 {MAX_ROWS} 项，共 {shown} 项；完整列表请运行 `kefu overdue`。）"]
     if report.provisional:
         lines += ["", f"注：{PROVISIONAL_NOTE}"]
-    return lines
-
-
-def rules_section(rules: Rules) -> list[str]:
-    """The deadline rules of records/sla.yml, the one source of truth."""
-    close = rules.close_of_business.strftime("%H:%M")
-    lines = [
-        "## 时限规则",
-        "",
-        "以下规则来自 `records/sla.yml`（唯一来源）。"
-        f"“N 个工作日内”指起算时间所在日历日之后第 N 个工作日的下班时间（{close}）前；"
-        "起算日是休息日也同样计算。“当天”指起算当天下班前，起算时已过下班时间或当天休息的，"
-        "为下一个工作日下班前。"
-        "工作日按国务院放假安排（含调休上班日）和 `records/calendar.yml` 计算。"
-        "查询某条规则的截止时间：`kefu due 规则编号 起算时间`。",
-        "",
-        "| 规则编号 | 名称 | 适用工单 | 起算事件 | 完成事件 | 时限 | 出处 |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for rule in rules.values():
-        level = f"（{rule.level}）" if rule.level else ""
-        applies = TYPE_LABELS.get(rule.type, rule.type) + level
-        cells = [f"`{rule.id}`", md_text(rule.title), applies, f"`{rule.start}`", f"`{rule.stop}`",
-                 rule.term_text, md_text(rule.seed)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def holidays_section(cal: WorkCalendar, year: int) -> list[str]:
-    """Days off on weekdays and make-up workdays on weekends, this year and next."""
-    lines = ["## 节假日与调休", "",
-             "只列与常规周历（周一至周五上班）不同的日子。"
-             f"可把 [{year}–{year + 1} 年的节假日与调休]({ICS}) 导入日历软件（iCalendar 格式）。"]
-    for y in (year, year + 1):
-        special = list(special_days(cal, y))
-        note = "（暂定：尚未公布放假安排，按法定节假日规则推算）" if cal.is_provisional(
-            dt.date(y, 1, 1)) else ""
-        lines += ["", f"### {y} 年{note}", "", "| 日期 | 星期 | 安排 | 依据 |", "|---|---|---|---|"]
-        for info in special:
-            lines.append(f"| {info.date.isoformat()} | {info.weekday_name} | "
-                         f"{info.state}（{info.name}） | {describe_source(info)} |")
     return lines

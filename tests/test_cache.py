@@ -82,6 +82,22 @@ def test_cached_data_comes_back_typed(repo: Path) -> None:
     assert [(r.id, r.data) for r in again.records] == [(r.id, r.data) for r in first.records]
 
 
+def test_a_result_time_can_change_is_rechecked_without_rewriting_the_cache(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ticket dated in the future is checked on every run; an unchanged result is not written
+    again (100,000 records: the rewrite costs more than the check)."""
+    monkeypatch.setenv("KEFU_NOW", "2026-03-10T10:00:00+08:00")  # the ticket is from 3/15
+    first = load(repo)
+    assert any(p.slug == "future-date" for p in first.problems)
+    cache_file = repo / CACHE_DIR / CACHE_FILE
+    written = cache_file.stat().st_mtime_ns
+    time.sleep(0.05)
+    again = load(repo)
+    assert again.read >= 1  # the future-dated file is read again (and any racy one)...
+    assert cache_file.stat().st_mtime_ns == written  # ...and the cache left as it was
+    assert again.problems == first.problems
+
+
 def test_a_part_of_the_wrong_shape_found_in_use_means_one_run_from_the_files(repo: Path) -> None:
     """Only an entry's frame is checked on reading; deeper damage is found where it is used,
     and the run starts again from the files (the answer is what the files say)."""

@@ -50,6 +50,11 @@ def test_rule_text_from_sla_yml_is_escaped(tmp_path: Path) -> None:
     page = (out / "deadlines.md").read_text(encoding="utf-8")
     assert "<b>" not in page and "&lt;b&gt;" in page
     assert "](http://e.com)" not in page and "\\|" in page
+    # the holidays of this year and next as iCalendar, linked from the page
+    assert "](holidays.ics)" in page
+    ics = (out / "holidays.ics").read_text(encoding="utf-8")
+    assert f"DTSTART;VALUE=DATE:{TODAY.year}" in ics
+    assert f"DTSTART;VALUE=DATE:{TODAY.year + 1}" in ics
 
 
 def test_the_built_page_has_an_anchor_per_rule_and_pages_link_to_them(

@@ -29,17 +29,27 @@ def _body(page: str) -> str:
     return body
 
 
-def test_page_counts_overdue_rules_and_holidays(tracker: Path) -> None:
+def test_page_counts_workload_trend_and_overdue(tracker: Path) -> None:
     page = _body(tracker_page(Workspace(tracker, dt.date(2026, 3, 20))))
     assert page.startswith("# 工单看板\n")
     assert "共 10 张工单。" in page
     assert "| 投诉 | 1 | 1 | 1 | 1 | 4 |" in page  # open, in-progress, waiting, closed
     assert "截至 2026-03-20：超期 3 项，2 个工作日内到期 3 项。" in page
-    assert "### 王芳（wangfang）" in page and "`T-20260316-aaa1`" in page
+    assert "### 王芳（wangfang）" in page
+    # ids link to the ticket's page and never wrap
+    assert ('[<span class="kefu-id">T-20260316-aaa1</span>](tickets/T-20260316-aaa1.md)'
+            in page)
+    assert "## 每人工作量" in page and "## 近 12 个月趋势" in page
+    # the trend table: March's intake up to the start of the page's day (two tickets arrive on
+    # 20 March, one file is invalid)
+    assert "| 2026\\-03 | 8 |" in page
+    # the rules and holidays moved to their own page, linked from here
+    assert "](deadlines.md)" in page and "](reports/index.md)" in page
     for rule in load_rules(tracker).values():
-        assert f"| `{rule.id}` |" in page
-    assert "| 2026-02-14 | 周六 | 上班（调休上班） |" in page
-    assert "### 2027 年（暂定" in page and "春节补休" in page
+        assert f"`{rule.id}`" not in page
+    assert "2026-02-14" not in page
+    # no glyph that needs an emoji font
+    assert not [ch for ch in page if ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) < 0x2800]
 
 
 def test_page_has_no_personal_data_and_escapes_titles(tracker: Path) -> None:
@@ -54,10 +64,11 @@ def test_write_site_pages(tracker: Path, tmp_path: Path) -> None:
     out = tmp_path / "generated"
     write_site_pages(Workspace(tracker, dt.date(2031, 5, 4)), out)
     page = _body((out / "tracker.md").read_text(encoding="utf-8"))
-    assert page.startswith("# 工单看板") and "](holidays.ics)" in page
-    ics = (out / "holidays.ics").read_text(encoding="utf-8")
-    assert "DTSTART;VALUE=DATE:2031" in ics and "DTSTART;VALUE=DATE:2032" in ics
+    assert page.startswith("# 工单看板")
     assert "统计截至 2031-05-04" in page  # the day the build was given, not the clock
+    charts = sorted((out / "tracker-charts").glob("*.svg"))
+    assert [p.name.split("-")[0] for p in charts] == ["trend", "workload"]
+    assert all(f"tracker-charts/{p.name}" in page for p in charts)
 
 
 def test_personal_data_typed_into_a_title_is_masked_on_the_page(tracker: Path) -> None:

@@ -96,7 +96,8 @@ def test_every_kefu_call_uses_real_commands_and_options(path: Path) -> None:
 # -- every workflow ------------------------------------------------------------------------------
 # The current major version of each action used (Node 24 releases; checked 2026-11).
 CURRENT = {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/setup-node": "v7",
-           "actions/cache": "v6"}
+           "actions/cache": "v6", "actions/configure-pages": "v6",
+           "actions/upload-pages-artifact": "v5", "actions/deploy-pages": "v4"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -121,6 +122,8 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
     ("daily.yml", {"overdue": {"contents": "read", "issues": "write"}}),
     ("intake.yml", {"intake": {"contents": "write", "pull-requests": "write",
                                "issues": "write"}}),
+    ("site.yml", {"build": {"contents": "read"},
+                  "deploy": {"pages": "write", "id-token": "write"}}),
 ])
 def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, Any]) -> None:
     workflow = _load(name)
@@ -293,3 +296,27 @@ def test_intake_job_replies_to_a_bad_form_and_commits_nothing(tmp_path: Path) ->
     later = [s["if"] for s in _load("intake.yml")["jobs"]["intake"]["steps"]
              if "git push" in s.get("run", "") or "kefu validate" in s.get("run", "")]
     assert later and all(c == "steps.intake.outputs.ok == 'true'" for c in later)
+
+
+def test_site_workflow_deploys_every_working_morning(tmp_path: Path) -> None:
+    site = _load("site.yml")
+    triggers = site[True]
+    assert {"schedule", "push", "workflow_dispatch"} <= set(triggers)
+    assert triggers["push"]["branches"] == ["main"]
+    # 23:30 UTC is 07:30 in Beijing, before the working day starts
+    assert triggers["schedule"] == [{"cron": "30 23 * * *"}]
+    build, deploy = site["jobs"]["build"], site["jobs"]["deploy"]
+    assert "make site" in "\n".join(_runs(site))
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
+    assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
+    # a day off (by the calendar, make-up Saturdays included) builds nothing on the schedule
+    gate = "steps.day.outputs.workday == 'true'"
+    assert all(gate in s["if"] for s in build["steps"] if s.get("name", "").startswith(
+        ("构建站点", "上传站点")))
+    assert gate.replace("steps.day", "needs.build") in deploy["if"]
+    _jq()
+    for now, workday in (("2026-10-10T07:30", "true"), ("2026-10-05T07:30", "false")):
+        done, outputs = _run_step(_step("site.yml", "day"), ROOT, tmp_path, KEFU_NOW=now)
+        assert done.returncode == 0, done.stderr
+        assert outputs == {"workday": workday}

@@ -18,4 +18,6 @@ BUILTIN: tuple[str, ...] = (
     "kefu.kinds.handover",
     "kefu.kinds.loan",
     "kefu.kinds.sanction",
+    "kefu.kinds.assessment",
+    "kefu.reports.kpi",
 )

@@ -178,6 +178,8 @@ def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     config = {"coerce_numbers_to_str": True} if model.model_config.get(
         "coerce_numbers_to_str") else None
     annotated: Any = typing.Annotated[info.annotation, info]
+    if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+        return TypeAdapter(annotated)  # a nested record keeps its own config
     return TypeAdapter(annotated, config=config)  # type: ignore[arg-type]
 
 

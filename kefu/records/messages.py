@@ -125,8 +125,18 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
         return "empty-value", f"`{name}` 不能为空{describe(model, loc)}。"
     if etype == "string_too_long":
         return "too-long", f"`{name}` 太长（最多 {ctx.get('max_length')} 个字符）：请精简。"
+    if etype in _BOUNDS:
+        return "out-of-range", (f"`{name}` 应{_BOUNDS[etype]} {ctx.get(_BOUND_KEY[etype])}"
+                                f"（现为 `{_clip(repr(value))}`）：请改正。")
     expected = _TYPE_NAMES.get(etype, "规定类型")
     return "wrong-type", f"`{name}` 的类型不对：应为{expected}，实际是 `{_clip(repr(value))}`。"
+
+
+# Number limits (ge=/le= of a field): pydantic's error type -> Chinese, and its context key.
+_BOUNDS = {"less_than_equal": "不大于", "greater_than_equal": "不小于", "less_than": "小于",
+           "greater_than": "大于"}
+_BOUND_KEY = {"less_than_equal": "le", "greater_than_equal": "ge", "less_than": "lt",
+              "greater_than": "gt"}
 
 
 def _explain_time(name: str, value: Any, etype: str, masked: Any = None) -> tuple[str, str]:

@@ -20,9 +20,13 @@ from .references import walk
 def personal_values(result: LoadResult) -> set[str]:
     """Every personal value in the loaded records, however deep the field, in every spelling."""
     values: set[str] = set()
+    paths: dict[str, tuple[tuple[str, ...], ...]] = {}  # per kind, not per record (100,000s)
     for record in result.records:
-        kind = KINDS.get(record.kind)
-        for path in personal_paths(kind) if kind is not None else ():
+        found = paths.get(record.kind)
+        if found is None:
+            kind = KINDS.get(record.kind)
+            found = paths[record.kind] = personal_paths(kind) if kind is not None else ()
+        for path in found:
             for _, value in walk(record.data, path, ()):
                 if value is not None:
                     values.update(spellings(value))

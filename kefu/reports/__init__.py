@@ -1,0 +1,7 @@
+"""Reports of a period (`kefu report`) and the site's 报表 section.
+
+- period: a month, an ISO week or any dates
+- figures, build: the figures from the records (`build_report`), kpi: KPI weights and sheet
+- tables: the result types every writer reads; render: text, JSON, Markdown
+- charts (Matplotlib SVG), pdf (WeasyPrint), xlsx (openpyxl), site (the month pages)
+"""

@@ -1,0 +1,161 @@
+"""A report as text, JSON or Markdown (kefu.output.render dispatches here for a `Report`).
+
+The Markdown is also the body of the site's report pages and of the printed PDF: one writer, so
+the page, the PDF and `kefu report --format markdown` say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import unicodedata
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kefu.output import md_text, page_text
+from kefu.times import SHANGHAI
+
+from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Report, Table
+
+EMPTY = "—"
+
+
+def cell(value: Any, column: Column) -> str:
+    """A value as shown in a table (record text is not escaped here)."""
+    if value is None:
+        return EMPTY
+    kind = column.kind
+    if kind == PCT:
+        return f"{value:.1%}"
+    if kind in (DAYS, SCORE):
+        return f"{value:.1f}" if kind == SCORE else f"{value:g}"
+    if kind == TIME and isinstance(value, dt.datetime):
+        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    if kind == DATE and isinstance(value, dt.date):
+        return value.isoformat()
+    if kind == INT:
+        return str(int(value))
+    return str(value)
+
+
+# -- text -------------------------------------------------------------------------------------
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def table_text(table: Table) -> list[str]:
+    lines = [f"【{table.title}】"]
+    if not table.rows:
+        return [*lines, f"  {table.empty}"]
+    heads = [c.label for c in table.columns]
+    body = [[" ".join(cell(v, c).split()) for v, c in zip(row, table.columns, strict=True)]
+            for row in table.rows]
+    widths = [max(_width(t) for t in col) for col in zip(heads, *body, strict=True)]
+    numeric = [c.kind in (INT, PCT, DAYS, SCORE) for c in table.columns]
+    for row in [heads, *body]:
+        lines.append("  " + "  ".join(_pad(t, w, r) for t, w, r in
+                                      zip(row, widths, numeric, strict=True)).rstrip())
+    if table.note:
+        lines.append(f"  注：{table.note}")
+    return lines
+
+
+def report_text(report: Report) -> str:
+    lines = [f"客服部报表：{report.period.title}"]
+    for section in report.sections:
+        lines += ["", f"== {section.title} =="]
+        lines += section.notes
+        for table in section.tables:
+            lines += ["", *table_text(table)]
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON -------------------------------------------------------------------------------------
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(SHANGHAI).isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def report_json(report: Report) -> str:
+    period = report.period
+    data = {
+        "period": {"key": period.key, "kind": period.kind, "title": period.title,
+                   "first": period.first.isoformat(), "last": period.last.isoformat()},
+        "as_of": report.as_of.isoformat(), "complete": report.complete,
+        "provisional": report.provisional, "skipped_invalid_files": report.skipped_files,
+        "sections": [{
+            "key": s.key, "title": s.title, "notes": s.notes,
+            "tables": [{"key": t.key, "title": t.title, "note": t.note,
+                        "columns": [{"key": c.key, "label": c.label, "kind": c.kind}
+                                    for c in t.columns],
+                        "rows": [{k: _json_value(v) for k, v in row.items()}
+                                 for row in t.as_dicts()]} for t in s.tables],
+            "charts": [c.key for c in s.charts]} for s in report.sections],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# -- Markdown ---------------------------------------------------------------------------------
+TicketLink = Callable[[str], str | None]
+
+
+def table_markdown(table: Table, ticket_link: TicketLink | None = None,
+                   level: str = "###") -> list[str]:
+    lines = [f"{level} {md_text(table.title)}", ""]
+    if not table.rows:
+        return [*lines, table.empty, ""]
+    align = ["---:" if c.kind in (INT, PCT, DAYS, SCORE) else "---" for c in table.columns]
+    lines += ["| " + " | ".join(md_text(c.label) for c in table.columns) + " |",
+              "|" + "|".join(align) + "|"]
+    for row in table.rows:
+        cells = []
+        for value, column in zip(row, table.columns, strict=True):
+            if column.kind == TICKET and value:
+                cells.append(_ticket(str(value), ticket_link))
+            elif column.kind in (INT, PCT, DAYS, SCORE, DATE, TIME):
+                cells.append(cell(value, column))
+            else:
+                cells.append(page_text(cell(value, column)))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    if table.note:
+        lines += [f"<small>{md_text(table.note)}</small>", ""]
+    return lines
+
+
+def _ticket(ticket: str, link: TicketLink | None) -> str:
+    """A ticket id that never wraps, linked to its page when there is one."""
+    target = link(ticket) if link else None
+    text = f'<span class="kefu-id">{html.escape(ticket)}</span>'
+    return f"[{text}]({target})" if target else text
+
+
+def report_markdown(report: Report, charts: Mapping[str, str] | None = None,
+                    ticket_link: TicketLink | None = None, heading: str | None = None) -> str:
+    """The report as Markdown; `charts` maps a chart key to its image path (site and PDF)."""
+    lines = [f"# {heading or '客服部报表：' + report.period.title}", ""]
+    for section in report.sections:
+        lines += [f"## {md_text(section.title)}", ""]
+        for note in section.notes:
+            lines += [md_text(note), ""]
+        for chart in section.charts:
+            if charts and chart.key in charts:
+                lines += [f'<img class="kefu-chart" src="{charts[chart.key]}" '
+                          f'alt="{md_text(chart.description or chart.title)}">', ""]
+        for table in section.tables:
+            lines += table_markdown(table, ticket_link)
+    return "\n".join(lines)
+
+
+WRITERS: dict[str, Callable[[Any], str]] = {
+    "text": report_text, "json": report_json, "markdown": report_markdown,
+}

@@ -1,0 +1,127 @@
+"""The 报表 section of the site: a page per month since the first ticket, the current one so far.
+
+docs/generated/reports/index.md lists the months with their main figures; YYYY-MM.md is the month's
+report (the same Markdown as `kefu report --format markdown`) with its charts as SVG files in
+reports/charts/ (drawn again only when their figures change). reports/nav.json lists the pages
+for the nav hook (hooks/reports_nav.py), which puts them under 报表.
+Pages are as of the start of ws.today (Beijing time): a build is reproducible for one day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from kefu.output import md_text
+from kefu.times import SHANGHAI
+from kefu.workspace import Workspace
+
+from .build import build_report
+from .charts import write_charts
+from .period import Period, month_period
+from .render import report_markdown
+from .tables import Report
+
+FOLDER = "reports"
+NAV_FILE = "nav.json"
+
+
+def site_moment(ws: Workspace) -> dt.datetime:
+    """What the site's pages count up to: the start of ws.today, Beijing time."""
+    return dt.datetime.combine(ws.today, dt.time(0, 0), tzinfo=SHANGHAI)
+
+
+def months_with_records(first: dt.date | None, today: dt.date) -> list[Period]:
+    """Every calendar month from the first ticket's to today's, newest first."""
+    if first is None or first > today:
+        return [month_period(today)]
+    found, current = [], month_period(today)
+    while current.last >= first:
+        found.append(current)
+        current = month_period(current.first - dt.timedelta(days=1))
+    return found
+
+
+def write_site_pages(ws: Workspace, out: Path) -> None:
+    """Write out/reports/ (index, one page per month, charts, nav.json) as of ws.today."""
+    from kefu.ticket_pages import page_link, pages_for
+
+    folder = out / FOLDER
+    charts_dir = folder / "charts"
+    folder.mkdir(parents=True, exist_ok=True)
+    loaded = ws.load()
+    tickets = [r.data for r in loaded.of_kind("ticket")]
+    received = [t["received"] for t in tickets if isinstance(t.get("received"), dt.datetime)]
+    first = min(received).astimezone(SHANGHAI).date() if received else None
+    now = site_moment(ws)
+    with_pages = pages_for(ws, tickets)
+    months = months_with_records(first, ws.today)
+    reports = [build_report(ws, month, now, loaded) for month in months]
+    kept: set[Path] = set()
+    nav = []
+    for month, report in zip(months, reports, strict=True):
+        paths = write_charts(report.charts(), charts_dir, ws.root)
+        kept.update(paths.values())
+        name = f"{month.key}.md"
+        title = _title(report)
+        page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
+                               lambda t: page_link(t, with_pages, "../"), heading=title)
+        _write(folder / name, _front(title) + page)
+        nav.append({title: f"generated/{FOLDER}/{name}"})
+    for stale in charts_dir.glob("*.svg"):
+        if stale not in kept:
+            stale.unlink()
+    for stale in folder.glob("*.md"):
+        if stale.name != "index.md" and stale.name not in {f"{m.key}.md" for m in months}:
+            stale.unlink()
+    _write(folder / "index.md", index_page(reports))
+    _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n")
+
+
+def _title(report: Report) -> str:
+    suffix = "（本月至今）" if not report.complete else ""
+    return f"{report.period.title}{suffix}"
+
+
+def _front(title: str) -> str:
+    return ("---\n"
+            f"title: {json.dumps('报表：' + title, ensure_ascii=False)}\n"
+            "description: 客服部月度报表：受理、结案、时限按时率、办理时长、投诉分析、"
+            "返修/DOA/热线周统计、人员工作量与 KPI，每次构建站点时从 records/ 生成。\n"
+            "search:\n  exclude: true\n"  # figures, not answers: the overview page is searched
+            "---\n\n")
+
+
+def index_page(reports: list[Report]) -> str:
+    """The 报表 overview: one row per month, newest first."""
+    lines = [
+        "---",
+        "title: 报表",
+        "description: 客服部月度报表总览：每月受理量、到期时限与按时率，链接到每月的完整报表。",
+        "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "---", "",
+        "# 报表", "",
+        "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；"
+        "本月的页面统计到今天 0 时。"
+        "同样的报表可以用命令打印或导出："
+        "`kefu report --month 2026-10 --pdf 月报.pdf`（供月总结会打印）、"
+        "`--xlsx 月报.xlsx`（Excel）、`--week 2026-W44`（周报）。",
+        "",
+        "| 月份 | 受理 | 结案 | 期末未结 | 到期时限 | 按时完成 | 逾期完成 | 超期未完成 | 按时率 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for report in reports:
+        flow = report.table("flow").rows[-1]
+        total = report.table("deadlines_rule").rows[-1]
+        rate = "—" if total[-1] is None else f"{total[-1]:.1%}"
+        lines.append(f"| [{md_text(_title(report))}]({report.period.key}.md) | {flow[1]} | "
+                     f"{flow[2]} | {flow[3]} | {total[2]} | {total[3]} | {total[4]} | "
+                     f"{total[5]} | {rate} |")
+    lines += ["", "按时率 = 按时完成 ÷（按时完成 + 逾期完成 + 超期未完成 + 结案未记录完成）；"
+              "定义见每月报表“时限完成情况”一节。", ""]
+    return "\n".join(lines)
+
+
+def _write(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,171 @@
+"""One generated page per ticket (docs/generated/tickets/<id>.md): its timeline, deadlines, forms.
+
+The dashboard and the report pages link ticket ids here. Which tickets get a page: every ticket
+while the repository holds at most ALL_PAGES_LIMIT of them; beyond that, open tickets and those
+with an event in the last RECENT_DAYS days (the ones a supervisor opens from the dashboard and
+this month's report). Why: each page costs the MkDocs build about as much as a handbook page
+(`make bench-reports` prints the figures), so 100,000 pages would take many minutes and a search
+index the browser cannot hold; older tickets remain in `kefu export` and the records themselves.
+A ticket page shows no personal field (no customer, no dealer contact) and is left out of search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kefu.kinds.ticket import (
+    ACTION_LABELS,
+    CHANNEL_LABELS,
+    LEVEL_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+)
+from kefu.output import md_text, page_text
+from kefu.records import personal_values
+from kefu.times import SHANGHAI
+from kefu.workspace import Workspace
+
+FOLDER = "tickets"
+ALL_PAGES_LIMIT = 2000
+RECENT_DAYS = 92
+
+
+def _stamp(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return "—" if value is None else str(value)
+
+
+def pages_for(ws: Workspace, tickets: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Ids of the tickets that get a page (see the module's docstring)."""
+    if len(tickets) <= ALL_PAGES_LIMIT:
+        return {str(t.get("id")) for t in tickets}
+    since = dt.datetime.combine(ws.today - dt.timedelta(days=RECENT_DAYS), dt.time(0, 0),
+                                tzinfo=SHANGHAI)
+    return {str(t.get("id")) for t in tickets if t.get("status") != "closed"
+            or any(e["at"] >= since for e in t.get("events") or ())}
+
+
+def page_link(ticket: str, with_pages: Collection[str], prefix: str = "") -> str | None:
+    """Relative link to a ticket's page from docs/generated/ (`prefix` for sub-folders)."""
+    return f"{prefix}{FOLDER}/{ticket}.md" if ticket in with_pages else None
+
+
+def write_site_pages(ws: Workspace, out: Path) -> None:
+    """Write out/tickets/<id>.md for the chosen tickets and remove pages of the others."""
+    loaded = ws.load()
+    tickets = [r.data for r in loaded.of_kind("ticket")]
+    chosen = pages_for(ws, tickets)
+    folder = out / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    people = {r.id: str(r.data.get("name") or r.id) for r in loaded.of_kind("person")}
+    dealers = {r.id: str(r.data.get("company") or r.id) for r in loaded.of_kind("dealer")}
+    forms = _form_titles(ws)
+    known = personal_values(loaded)  # a customer's name typed into a note is masked too
+    for ticket in tickets:
+        record_id = str(ticket.get("id"))
+        if record_id in chosen:
+            text = ticket_page(ws, ticket, people, dealers, forms, known)
+            path = folder / f"{record_id}.md"
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+    for stale in folder.glob("*.md"):
+        if stale.stem not in chosen:
+            stale.unlink()
+
+
+def _form_titles(ws: Workspace) -> dict[str, str]:
+    from kefu.forms.registry import load_registry
+
+    return {form.key: form.title for form in load_registry(ws.root).forms}
+
+
+def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, str],
+                dealers: Mapping[str, str], forms: Mapping[str, str],
+                known: Collection[str] = ()) -> str:
+    """One ticket's page as Markdown (no personal field; free text masked)."""
+
+    def text(value: Any) -> str:
+        return page_text(value, known)
+
+    from kefu.records.kinds import KINDS
+    from kefu.reports.figures import STATE_LABELS, TicketView, classify
+    from kefu.sla import milestones
+
+    record_id = str(ticket.get("id"))
+
+    def name(person: Any) -> str:
+        return page_text(people.get(str(person), str(person))) if person else "—"
+
+    def labelled(labels: Mapping[str, str], value: Any) -> str:
+        return labels.get(str(value), str(value)) if value else "—"
+
+    dealer = ticket.get("dealer")
+    facts = [
+        ("类型", labelled(TYPE_LABELS, ticket.get("type"))),
+        ("状态", labelled(STATUS_LABELS, ticket.get("status"))),
+        ("投诉等级", labelled(LEVEL_LABELS, ticket.get("level"))),
+        ("来源渠道", labelled(CHANNEL_LABELS, ticket.get("channel"))),
+        ("代理商", text(dealers.get(str(dealer), str(dealer))) if dealer else "—"),
+        ("产品", text(ticket.get("product")) if ticket.get("product") else "—"),
+        ("责任部门", text(ticket.get("department")) if ticket.get("department") else "—"),
+        ("负责人", name(ticket.get("owner"))),
+        ("收到时间", _stamp(ticket.get("received"))),
+        ("约定期限", _stamp(ticket.get("agreed_due"))),
+    ]
+    lines = [
+        "---",
+        f"title: 工单 {record_id}",
+        "search:",
+        "  exclude: true",
+        "---",
+        "",
+        f'# 工单 <span class="kefu-id">{html.escape(record_id)}</span>',
+        "",
+        f"**{text(ticket.get('title', ''))}**",
+        "",
+        f"本页由 `kefu` 根据记录生成，截至 {ws.today.isoformat()}；"
+        "不含顾客、代理商联系人等个人信息。"
+        "[返回工单看板](../tracker.md)",
+        "",
+        "| 项目 | 内容 |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in facts),
+        "",
+        "## 时限",
+        "",
+    ]
+    now = dt.datetime.combine(ws.today, dt.time(0, 0), tzinfo=SHANGHAI)
+    view = TicketView(ticket, now)
+    stones = milestones(ticket, ws.rules, ws.calendar)
+    if stones:
+        lines += ["| 时限规则 | 时限 | 起算 | 截止 | 完成 | 情况 |", "|---|---|---|---|---|---|"]
+        for stone in stones:
+            rule = ws.rules[stone.rule]
+            state = STATE_LABELS[classify(view, stone, now)] if stone.due else "未约定期限"
+            mark = "（暂定）" if stone.provisional else ""
+            lines.append(f"| [{md_text(rule.title)}](../deadlines.md#{rule.id}) | "
+                         f"{rule.term_text} | {_stamp(stone.start)} | {_stamp(stone.due)}{mark} "
+                         f"| {_stamp(stone.met_at)} | {state} |")
+    else:
+        lines.append("这张工单还没有开始计算的时限（起算事件尚未发生）。")
+    lines += ["", "## 事件记录", "", "| 时间 | 经办人 | 动作 | 备注 |", "|---|---|---|---|"]
+    for event in ticket.get("events") or ():
+        lines.append(f"| {_stamp(event.get('at'))} | {name(event.get('by'))} | "
+                     f"{labelled(ACTION_LABELS, event.get('action'))} | "
+                     f"{text(event.get('note')) if event.get('note') else ''} |")
+    fillers = [f for f in KINDS["ticket"].forms
+               if all(ticket.get(k) == v for k, v in f.when.items())]
+    lines += ["", "## 可打印的表单", ""]
+    if fillers:
+        for filler in fillers:
+            title = md_text(forms.get(filler.form, filler.form))
+            lines.append(f"- [{title}（空白）](../forms/{filler.form}.pdf)；"
+                         f"按本工单填好的表单：`kefu form {filler.form} --record {record_id}`")
+    else:
+        lines.append("这类工单没有可从记录直接填写的表单；空白表单见[表单下载](../forms.md)。")
+    return "\n".join(lines) + "\n"

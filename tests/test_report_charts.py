@@ -1,0 +1,84 @@
+"""The report charts: static SVG whose Chinese labels are Noto Sans SC glyph outlines."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from kefu.forms.fonts import find_fonts
+from kefu.reports.charts import fingerprint, svg, write_charts
+from kefu.reports.tables import Chart
+
+ROOT = Path(__file__).resolve().parents[1]
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}href"
+
+CHART = Chart("workload", "grouped", "人员工作量（张）", ["陈静", "李强", "王芳"],
+              [("本期新接", [5, 1, 1]), ("期末未结", [3, 0, 1])], unit="工单（张）",
+              description="陈静 新接 5、未结 3")
+TREND = Chart("trend", "trend", "近 12 个月受理量与按时率", ["26/09", "26/10"],
+              [("受理量", [2, 7])], unit="工单（张）", rate=[1.0, 0.4], description="趋势")
+
+
+@pytest.fixture(scope="module")
+def glyph_ids() -> dict[str, int]:
+    """Character -> glyph index in the project's font."""
+    font = TTFont(find_fonts(ROOT).regular, lazy=True)
+    order = {name: index for index, name in enumerate(font.getGlyphOrder())}
+    return {chr(code): order[name] for code, name in font.getBestCmap().items()}
+
+
+def _glyphs(document: str) -> dict[str, str]:
+    """Glyph definitions in the SVG: id -> outline."""
+    tree = ET.fromstring(document)
+    return {p.get("id", ""): p.get("d", "") for p in tree.iter(f"{SVG}path") if p.get("id")}
+
+
+@pytest.mark.parametrize("chart", [CHART, TREND], ids=["bars", "trend"])
+def test_labels_are_real_glyphs_of_the_projects_font(chart: Chart,
+                                                     glyph_ids: dict[str, int]) -> None:
+    document = svg(chart, ROOT)
+    glyphs = _glyphs(document)
+    used = {h.lstrip("#") for h in re.findall(r'xlink:href="(#[^"]+)"', document)}
+    labels = "".join([chart.title, *chart.categories, *(n for n, _ in chart.series)])
+    for char in set(labels) - {" "}:
+        glyph = f"NotoSansSC-Regular-{glyph_ids[char]:x}"
+        bold = f"NotoSansSC-Bold-{glyph_ids[char]:x}"
+        found = glyph if glyph in glyphs else bold
+        assert found in glyphs, f"{char} 没有画成 Noto Sans SC 的字形"
+        assert glyphs[found].strip(), f"{char} 的字形是空的"
+        assert found in used
+    # the labels are also there as words, for screen readers and search
+    tree = ET.fromstring(document)
+    assert tree.get("role") == "img"
+    assert tree.find(f"{SVG}title").text == chart.title
+    assert tree.find(f"{SVG}desc").text == chart.description
+
+
+def test_no_script_no_outside_host_no_colour() -> None:
+    document = svg(CHART, ROOT)
+    tree = ET.fromstring(document)
+    assert not list(tree.iter(f"{SVG}script")) and "<script" not in document
+    assert not list(tree.iter(f"{SVG}text"))  # every letter is an outline: no font needed
+    assert not list(tree.iter(f"{SVG}image"))
+    refs = [e.get(XLINK) for e in tree.iter() if e.get(XLINK)]
+    assert refs and all(r.startswith("#") for r in refs)
+    colours = set(re.findall(r"(?:fill|stroke):\s*(#[0-9a-fA-F]{6})", document))
+    grey = {c for c in colours if c[1:3] == c[3:5] == c[5:7]}
+    assert colours == grey, f"图表应只用黑白灰（靠花纹和数字区分）：{colours - grey}"
+    assert document.count("<pattern") >= 2  # hatching tells the two series apart
+
+
+def test_charts_are_cached_by_their_figures(tmp_path: Path) -> None:
+    first = write_charts([CHART], tmp_path, ROOT)["workload"]
+    stamp = first.stat().st_mtime_ns
+    again = write_charts([CHART], tmp_path, ROOT)["workload"]
+    assert again == first and again.stat().st_mtime_ns == stamp
+    changed = Chart(CHART.key, CHART.kind, CHART.title, CHART.categories,
+                    [("本期新接", [6, 1, 1]), ("期末未结", [3, 0, 1])], CHART.unit)
+    assert fingerprint(changed) != fingerprint(CHART)
+    assert write_charts([changed], tmp_path, ROOT)["workload"] != first
