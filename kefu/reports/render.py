@@ -156,6 +156,6 @@ def report_markdown(report: Report, charts: Mapping[str, str] | None = None,
     return "\n".join(lines)
 
 
-WRITERS: dict[str, Callable[[Any], str]] = {
-    "text": report_text, "json": report_json, "markdown": report_markdown,
+WRITERS: dict[str, dict[str, Callable[[Any], str]]] = {
+    "Report": {"text": report_text, "json": report_json, "markdown": report_markdown},
 }
