@@ -27,6 +27,7 @@ from mkdocs.structure.pages import Page
 SYNONYMS = "assets/search_synonyms.yml"  # relative to docs_dir
 TAGS_PAGE = "tags.md"  # the tag index: suggested when nothing matches, never ranked itself
 SLUG = "search-synonyms"
+GENERATED = "generated/"  # pages kefu site build writes from records (URLs and docs paths alike)
 
 
 @dataclass
@@ -162,10 +163,13 @@ def shape_index(
                 doc.pop("tags", None)  # the page carries them once
         if article is not None and path in descriptions:
             article["description"] = descriptions[path]
+    # Only the handwritten pages count: pages generated from records (tickets, reports, the
+    # dashboard) change with the department's data, and must not decide whether the site builds.
+    written = [d for d in docs if not d["location"].startswith(GENERATED)]
     text = normalize(
-        " ".join(d["title"] + " " + d["text"] + " " + " ".join(d.get("tags", [])) for d in docs)
+        " ".join(d["title"] + " " + d["text"] + " " + " ".join(d.get("tags", [])) for d in written)
         + " "
-        + " ".join(descriptions.values())
+        + " ".join(v for k, v in descriptions.items() if not k.startswith(GENERATED))
     )
     unused = [key for key in synonyms if normalize(key) not in text]
     # Longest colloquial words first, so that 到货就不能用 is read before 不能用 would be.

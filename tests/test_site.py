@@ -197,3 +197,28 @@ def test_search_index_keeps_reply_blanks_as_plain_text(built_site: BuiltSite) ->
     texts = [doc["text"].replace("\u200b", "") for doc in index["docs"]
              if doc["location"].startswith("replies/doa/shipped.html")]
     assert any("物流单号是【物流单号】" in text for text in texts)
+
+
+def test_a_department_with_no_records_yet_builds_its_site(tmp_path: Path) -> None:
+    """A fresh department has rules and people but no tickets: the site still builds."""
+    from kefu import site
+    from kefu.workspace import Workspace
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z", "docs", "forms", "hooks", "mkdocs.yml", "overrides", "records"],
+        cwd=ROOT, capture_output=True, check=True,
+    ).stdout.decode().split("\0")
+    kept = {"sla.yml", "calendar.yml", "kpi.yml", "staff-rules.yml", "people", "dealers"}
+    for name in filter(None, tracked):
+        parts = Path(name).parts
+        if parts[0] == "records" and parts[1] not in kept:
+            continue
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules")
+    assert not (tmp_path / "records" / "tickets").exists()
+    warnings: list[str] = []
+    target = site.build(Workspace(tmp_path), tmp_path / "site", warnings)
+    tracker = (target / "generated" / "tracker.html").read_text("utf-8")
+    assert "T-2026" not in tracker
+    assert (target / "search" / "search_index.json").is_file()

@@ -294,3 +294,13 @@ def test_a_synonym_no_page_contains_fails_the_build() -> None:
     )
     assert unused == ["打印机"]
     assert ["吃饭", "用餐", False] in shaped["config"]["kefu"]["synonyms"]
+
+
+def test_a_synonym_only_the_records_contain_still_fails_the_build() -> None:
+    """A department's own tickets come and go: only handwritten pages vouch for a synonym."""
+    ticket = {"location": "generated/tickets/T-1.html", "title": "网络存储无法开机", "text": ""}
+    index = {"config": {}, "docs": [{"location": "a.html", "title": "用餐", "text": ""}, ticket]}
+    synonyms = {"用餐": ["吃饭"], "网络": ["网路"]}
+    descriptions = {"generated/tracker.html": "网络"}
+    _, unused = search_index.shape_index(index, synonyms, descriptions, [], "t.html")
+    assert unused == ["网络"]
