@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -283,28 +284,57 @@ def _revive(kind: str | None, data: Any) -> dict[str, Any]:
     model has them (the cached item itself stays as read, to compare and write back)."""
     if type(data) is not dict or kind is None:
         raise TypeError("data")
-    from .paths import typed_paths
-
-    out: dict[str, Any] = dict(data)
-    for path, of in typed_paths(kind):
-        out = _revived(out, path, of)
+    out: dict[str, Any] = _reviver(kind)(data)
     return out
 
 
-def _revived(node: Any, path: tuple[str, ...], of: type[dt.date]) -> Any:
-    """`node` with the text at `path` read as `of`, the containers on the way copied."""
-    head, rest = path[0], path[1:]
-    if head == "*":
-        return [_revived(item, rest, of) for item in node] if type(node) is list else node
-    if type(node) is not dict or head not in node:
+class _Node:
+    """Where typed values sit below one point of a kind's data."""
+
+    __slots__ = ("fields", "items", "leaf")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, _Node] = {}  # below a dict: by key
+        self.items: _Node | None = None  # below a list: every item
+        self.leaf: tuple[type[dt.date], ...] = ()  # text here becomes these, in order
+
+
+@functools.cache
+def _reviver(kind: str) -> Callable[[Any], Any]:
+    """One function reviving a record of `kind`, built once from the model's typed paths: each
+    container on the way is copied once (a warm run revives every record: the hot path)."""
+    from .paths import typed_paths
+
+    root = _Node()
+    for path, of in typed_paths(kind):
+        node = root
+        for head in path:
+            if head == "*":
+                node.items = node = node.items or _Node()
+            else:
+                node = node.fields.setdefault(head, _Node())
+        node.leaf += (of,)
+    return _compile(root)
+
+
+def _compile(spec: _Node) -> Callable[[Any], Any]:
+    items = _compile(spec.items) if spec.items is not None else None
+    fields = tuple((key, _compile(below)) for key, below in spec.fields.items())
+    leaf = spec.leaf
+
+    def revive(node: Any) -> Any:
+        if items is not None and type(node) is list:
+            node = [items(item) for item in node]
+        if fields and type(node) is dict:
+            node = dict(node)
+            for key, below in fields:
+                if key in node:
+                    node[key] = below(node[key])
+        for of in leaf:
+            node = of.fromisoformat(node)  # TypeError for anything but text: entry refused
         return node
-    value = node[head]
-    copy = dict(node)
-    if rest:
-        copy[head] = _revived(value, rest, of)
-    else:
-        copy[head] = of.fromisoformat(value)  # TypeError for anything but text: entry refused
-    return copy
+
+    return revive
 
 
 def fingerprint() -> str:

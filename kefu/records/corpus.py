@@ -6,10 +6,11 @@ so do the kinds' checks across records (kefu.records.across), as of `today`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,9 +64,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             raise ValueError(f"where= on {name} can only filter on {KINDS[name].facets}, "
                              f"not {sorted(unknown)}")
     root = Path(root).resolve()
-    collecting = gc.isenabled()
-    gc.disable()  # 100,000s of new containers: the collector would rescan them again and again
-    try:
+    with gc_paused():
         try:
             return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
         except (TypeError, ValueError, AttributeError, KeyError) as err:
@@ -75,6 +74,16 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             cache.forget(root)
             del err
             return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: with 100,000s of records alive, every collection
+    would rescan them all, again and again, while the next 100,000s of containers are made."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
