@@ -212,15 +212,16 @@ def _collect(ws: Workspace, result: LoadResult, with_personal: bool) -> list[Dat
     out: list[Data] = []
     for layout in layouts.values():
         out += [layout.main, *(child for _, child, _ in layout.children)]
-    out += _computed(ws, [r.data for r in result.of_kind("ticket")])
+    out += _computed(ws, result)
     return out
 
 
-def _computed(ws: Workspace, tickets: list[dict[str, Any]]) -> list[Data]:
+def _computed(ws: Workspace, result: LoadResult) -> list[Data]:
     from kefu.reports.figures import TicketView, classify
-    from kefu.sla import milestones
+    from kefu.sla.summaries import deadlines
 
-    rules, cal, now = ws.rules, ws.calendar, times.now()
+    rules, now = ws.rules, times.now()
+    of = deadlines(ws, result).of  # kept in the records cache, else computed
     rule_table = Data("sla_rules", "时限规则", [
         Col("id", "TEXT"), Col("title", "TEXT"), Col("ticket_type", "TEXT"), Col("level", "TEXT"),
         Col("start_action", "TEXT"), Col("stop_action", "TEXT"),
@@ -235,9 +236,10 @@ def _computed(ws: Workspace, tickets: list[dict[str, Any]]) -> list[Data]:
         Col("start", "TEXT", rt.TIME, indexed=True), Col("due", "TEXT", rt.TIME, indexed=True),
         Col("met_at", "TEXT", rt.TIME, indexed=True), Col("provisional", "INTEGER", rt.INT),
         Col("state", "TEXT")], ("ticket_id", "rule", "start"))
-    for ticket in tickets:
+    for record in result.of_kind("ticket"):
+        ticket = record.data
         view = TicketView(ticket, now)
-        for stone in milestones(ticket, rules, cal):
+        for stone in of(ticket):
             state = classify(view, stone, now) if stone.due is not None else "no-due"
             stones.rows.append([ticket.get("id"), stone.rule, _value(stone.start),
                                 _value(stone.due), _value(stone.met_at), int(stone.provisional),

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
@@ -34,6 +35,10 @@ class LoadResult:
     reparsed: int = 0  # of which not answered from the cache
     read: int = 0  # files opened this run (cache misses by size/mtime and by git blob id)
     notices: list[Notice] = field(default_factory=list)  # warnings with the person they are for
+    # the records cache the files were answered from (None without one): results derived from
+    # the records are kept in it (kefu.sla.summaries), and `memo` holds them for this load
+    store: cache.Cache | None = field(default=None, repr=False, compare=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -129,7 +134,8 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                if r.kind is not None and r.id is not None and r.data is not None
                and passes(r.kind, r.facets, where)
                and not any(p.severity is Severity.ERROR for p in r.problems)]
-    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices)
+    return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices,
+                      store)
 
 
 def check_blobs(files: Sequence[str], every: Sequence[str],
