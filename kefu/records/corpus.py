@@ -84,13 +84,20 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
 @contextlib.contextmanager
 def gc_paused() -> Iterator[None]:
     """No cyclic garbage collection inside: with 100,000s of records alive, every collection
-    would rescan them all, again and again, while the next 100,000s of containers are made."""
+    would rescan them all, again and again, while the next 100,000s of containers are made.
+
+    What lives on afterwards is frozen (gc.freeze): records live until the command ends, and
+    the first full collection after the pause would otherwise scan them all once more (0.6 s
+    on 100,000 tickets, after every load and every report). Frozen objects are still freed
+    when their last reference goes; only cycles among them wait for the process to end.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
 
 
