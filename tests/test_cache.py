@@ -55,7 +55,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
         (folder / name).write_bytes(pickle.dumps(_Planted(witness)))
     assert load(repo).reparsed == 5
     assert not witness.exists()
-    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 4
+    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 5
 
 
 @pytest.mark.parametrize("entries", [
@@ -68,7 +68,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
 def test_a_cache_of_the_wrong_shape_is_ignored(repo: Path, entries: dict[str, object]) -> None:
     folder = repo / CACHE_DIR
     folder.mkdir()
-    payload = {"format": 4, "fingerprint": fingerprint(), "started_ns": 0, "entries": entries}
+    payload = {"format": 5, "fingerprint": fingerprint(), "started_ns": 0, "entries": entries}
     (folder / CACHE_FILE).write_text(json.dumps(payload), "utf-8")
     result = load(repo)
     assert result.reparsed == 5 and result.problems == []

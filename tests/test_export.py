@@ -132,3 +132,28 @@ def test_the_readmes_example_queries_run(repo: Path) -> None:
     assert ("2026-10", "陈静", 7, 42.9) in rates  # as `kefu report --month 2026-10` says
     assert db.execute(statements[1]).fetchall() == [("星河数码科技有限公司", 2, 1),
                                                      ("远航电子商行", 1, 0)]
+
+
+def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows in order, and the schema (tables, indexes) by name."""
+    db = sqlite3.connect(path)
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {name: db.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall()
+             for name in names}
+    found["schema"] = sorted(db.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+    return found
+
+
+def test_sqlite_is_the_same_from_the_files_and_from_a_warm_cache(repo: Path) -> None:
+    import json
+
+    from kefu.records.cache import CACHE_DIR, CACHE_FILE
+    from kefu.sla.summaries import NAME
+
+    _export("--sqlite", "cold.sqlite")  # no cache: deadlines computed, then kept
+    cache = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+    assert cache["derived"][NAME]["tickets"]
+    _export("--sqlite", "warm.sqlite")
+    cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")
+    assert len(cold["ticket_milestones"]) >= 10
+    assert warm == cold

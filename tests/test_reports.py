@@ -7,6 +7,7 @@ tests/data/reports/expected-2026-10.yml).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import shutil
 import subprocess
@@ -262,3 +263,23 @@ def test_the_report_needs_no_outside_font_or_script(repo: Path) -> None:
     html = report_html(report(repo, parse_month("2026-10")), {"trend": "file:///x/trend.svg"})
     assert "<script" not in html and "http" not in html
     assert '<img class="kefu-chart" src="file:///x/trend.svg"' in html
+
+
+def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_cache(
+        cli: CliRunner, repo: Path) -> None:
+    from kefu.records.cache import CACHE_DIR, CACHE_FILE
+    from kefu.sla.summaries import NAME
+
+    def run() -> str:
+        done = cli.invoke(main, ["report", "--month", "2026-10", "--format", "json"])
+        assert done.exit_code == 0, done.output
+        return done.output
+
+    cold = run()  # no cache yet: every ticket read and every deadline computed
+    cache = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+    assert cache["derived"][NAME]["tickets"], "报表应当把时限存入记录缓存"
+    assert run() == cold  # warm: records and deadlines from the cache
+    shutil.rmtree(repo / CACHE_DIR)
+    assert cli.invoke(main, ["validate"]).exit_code == 0  # a cache of checks without the data
+    assert run() == cold
+    assert json.loads(cold)["period"]

@@ -8,14 +8,19 @@ Data only (JSON; nothing in it is ever executed), and trusted only when it can b
   touches, so it has the file system's own clock and granularity;
 - the content is keyed by the git blob id, so a fresh clone with a restored cache (CI) takes
   unchanged files' ids from git's index without reading them;
-- a cache of another format or checking code (the fingerprint covers the records machinery and
-  every module a registered kind's model and checks live in), or of the wrong shape, is ignored.
+- a cache of another format or checking code (the fingerprint covers the records machinery,
+  every module a registered kind's model and checks live in, and the deadline and work-calendar
+  code whose results are kept in `derived`), or of the wrong shape, is ignored;
+- `derived` holds results computed from records by other modules (each ticket's deadlines:
+  kefu.sla.summaries), under a key of the files they read; a part of the wrong shape counts
+  as missing and is computed again from the files.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -33,11 +38,12 @@ from .result import Row
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.json"
-_FORMAT = 4
+_FORMAT = 5
 _OLD_FILES = ("records.marshal", "records.pickle")  # earlier formats: removed, never read
 GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (stat)
 CLOCK_FILE = "started"
 TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
+DERIVED_FROM = ("sla", "calendar")  # kefu packages whose results `derived` keeps
 
 
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -54,10 +60,12 @@ class Cache:
     """
 
     def __init__(self, root: Path, items: dict[str, list[Any]], started_ns: int,
-                 written_from_ns: int, across: dict[str, Across] | None = None) -> None:
+                 written_from_ns: int, across: dict[str, Across] | None = None,
+                 derived: dict[str, Any] | None = None) -> None:
         self.root = root
         self.items = items
         self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
+        self.derived = derived or {}  # name -> results other modules keep (see `keep`)
         self.started_ns = started_ns  # this run: files changed from now on are racy next time
         self.racy_from = written_from_ns  # files changed since the entries' run: re-read
         self.dirty = False
@@ -79,9 +87,12 @@ class Cache:
             across = {kind: checked for kind, item in found.items()
                       if type(kind) is str and (checked := _across(item)) is not None
                       } if type(found) is dict else {}
+            derived = raw.get("derived")
+            if type(derived) is not dict:
+                derived = {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return cls(root, {}, started, 0)
-        return cls(root, items, started, written, across)
+        return cls(root, items, started, written, across, derived)
 
     def row(self, rel: str) -> Row | None:
         """The cached result of `rel`, or None (no entry, or one of the wrong shape)."""
@@ -126,6 +137,12 @@ class Cache:
         except (TypeError, ValueError):
             return None
 
+    def stored_hex(self, rel: str) -> str | None:
+        """`stored_blob` as the hex text the entry holds (None without an entry)."""
+        item = self.items.get(rel)
+        blob = item[4] if type(item) is list and len(item) == 12 else None
+        return blob if type(blob) is str else None
+
     def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
         item = _item(stat, blob, row)
         if self.items.get(rel) == item:
@@ -133,6 +150,12 @@ class Cache:
         self.items[rel] = item
         self._rows[rel] = row
         self.dirty = True
+
+    def keep(self, name: str, value: Any) -> None:
+        """Keep `value` (JSON data) as the derived result `name`, written with the entries."""
+        if self.derived.get(name) != value:
+            self.derived[name] = value
+            self.dirty = True
 
     def drop(self, rels: list[str]) -> None:
         for rel in rels:
@@ -146,7 +169,8 @@ class Cache:
         payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
                    "entries": self.items,
                    "across": {kind: [found.key, [_found(p) for p in found.problems]]
-                              for kind, found in self.across.items()}}
+                              for kind, found in self.across.items()},
+                   "derived": self.derived}
         folder = self.root / CACHE_DIR
         try:
             text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
@@ -155,6 +179,7 @@ class Cache:
             temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
             temp.write_text(text, encoding="utf-8")
             os.replace(temp, folder / CACHE_FILE)
+            self.dirty = False
             for old in _OLD_FILES:
                 (folder / old).unlink(missing_ok=True)
         except OSError:
@@ -283,28 +308,57 @@ def _revive(kind: str | None, data: Any) -> dict[str, Any]:
     model has them (the cached item itself stays as read, to compare and write back)."""
     if type(data) is not dict or kind is None:
         raise TypeError("data")
-    from .paths import typed_paths
-
-    out: dict[str, Any] = dict(data)
-    for path, of in typed_paths(kind):
-        out = _revived(out, path, of)
+    out: dict[str, Any] = _reviver(kind)(data)
     return out
 
 
-def _revived(node: Any, path: tuple[str, ...], of: type[dt.date]) -> Any:
-    """`node` with the text at `path` read as `of`, the containers on the way copied."""
-    head, rest = path[0], path[1:]
-    if head == "*":
-        return [_revived(item, rest, of) for item in node] if type(node) is list else node
-    if type(node) is not dict or head not in node:
+class _Node:
+    """Where typed values sit below one point of a kind's data."""
+
+    __slots__ = ("fields", "items", "leaf")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, _Node] = {}  # below a dict: by key
+        self.items: _Node | None = None  # below a list: every item
+        self.leaf: tuple[type[dt.date], ...] = ()  # text here becomes these, in order
+
+
+@functools.cache
+def _reviver(kind: str) -> Callable[[Any], Any]:
+    """One function reviving a record of `kind`, built once from the model's typed paths: each
+    container on the way is copied once (a warm run revives every record: the hot path)."""
+    from .paths import typed_paths
+
+    root = _Node()
+    for path, of in typed_paths(kind):
+        node = root
+        for head in path:
+            if head == "*":
+                node.items = node = node.items or _Node()
+            else:
+                node = node.fields.setdefault(head, _Node())
+        node.leaf += (of,)
+    return _compile(root)
+
+
+def _compile(spec: _Node) -> Callable[[Any], Any]:
+    items = _compile(spec.items) if spec.items is not None else None
+    fields = tuple((key, _compile(below)) for key, below in spec.fields.items())
+    leaf = spec.leaf
+
+    def revive(node: Any) -> Any:
+        if items is not None and type(node) is list:
+            node = [items(item) for item in node]
+        if fields and type(node) is dict:
+            node = dict(node)
+            for key, below in fields:
+                if key in node:
+                    node[key] = below(node[key])
+        for of in leaf:
+            node = of.fromisoformat(node)  # TypeError for anything but text: entry refused
         return node
-    value = node[head]
-    copy = dict(node)
-    if rest:
-        copy[head] = _revived(value, rest, of)
-    else:
-        copy[head] = of.fromisoformat(value)  # TypeError for anything but text: entry refused
-    return copy
+
+    return revive
 
 
 def fingerprint() -> str:
@@ -316,7 +370,9 @@ def fingerprint() -> str:
     digest = hashlib.blake2b(f"{_FORMAT} {pydantic.VERSION} {sys.version} {year}".encode(),
                              digest_size=16)
     here = Path(__file__).parent
-    machinery = [*sorted(here.glob("*.py")), here.parent / "problems.py"]
+    machinery = [*sorted(here.glob("*.py")), here.parent / "problems.py",
+                 *(file for package in DERIVED_FROM
+                   for file in sorted((here.parent / package).glob("*.py")))]
     for source in dict.fromkeys([*map(str, machinery), *source_files()]):
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()

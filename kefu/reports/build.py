@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from kefu import times
@@ -12,6 +12,9 @@ from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
+from kefu.records.corpus import gc_paused
+from kefu.sla import Milestone, milestones
+from kefu.sla.summaries import deadlines
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
 
@@ -88,14 +91,21 @@ def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
     """
     as_of = as_of_for(period, now or times.now())
     result = loaded if loaded is not None else ws.load()
+    with gc_paused():  # every ticket is viewed and its milestones read: 100,000s of objects
+        return _build(ws, period, as_of, result)
+
+
+def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult) -> Report:
     people = {r.id: str(r.data.get("name") or r.id) for r in result.of_kind("person")}
     active = [r.id for r in result.of_kind("person") if r.data.get("active", True)]
     dealers = {r.id: str(r.data.get("company") or r.id) for r in result.of_kind("dealer")}
     assessments = [r.data for r in result.of_kind("assessment")]
     tickets = views((r.data for r in result.of_kind("ticket")), as_of)
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
-    builder = Builder(ws, period, as_of, tickets, people, active, dealers, assessments, report)
+    builder = Builder(ws, period, as_of, tickets, people, active, dealers, assessments, report,
+                      deadlines(ws, result).of)
     builder.known = personal_values(result)
+    builder.loaded = result
     builder.run()
     return report
 
@@ -106,10 +116,13 @@ class Builder:
     def __init__(self, ws: Workspace, period: Period, as_of: dt.datetime,
                  tickets: list[TicketView], people: Mapping[str, str], active: Sequence[str],
                  dealers: Mapping[str, str], assessments: Sequence[Mapping[str, Any]],
-                 report: Report) -> None:
+                 report: Report,
+                 of: Callable[[Mapping[str, Any]], list[Milestone]] | None = None) -> None:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
         self._masked: dict[str, str] = {}
         self.rules, self.cal = ws.rules, ws.calendar
+        # a ticket's milestones: kept in the records cache (kefu.sla.summaries), else computed
+        self.milestones = of or (lambda ticket: milestones(ticket, self.rules, self.cal))
         self.people, self.active, self.dealers = people, active, dealers
         self.assessments = assessments
         self.tickets = tickets
@@ -124,12 +137,13 @@ class Builder:
         self.open_end = [t for t in tickets if t.data["received"] < end and not t.closed_by(end)]
         self.trend = previous_months(month_period(period.last), TREND_MONTHS)
         first = min(self.trend[0].start, period.start)
-        stones = stones_due(tickets, self.rules, self.cal, first, period.end, as_of)
+        stones = stones_due(tickets, self.milestones, first, period.end, as_of)
         self.stones = [s for s in stones if period.contains(s.due)]
         self.trend_stones = stones
         report.provisional = any(s.milestone.provisional for s in self.stones)
 
     known: Collection[str] = ()  # personal values of the records: masked in free text
+    loaded: LoadResult | None = None  # every record, loaded once: the staff section reuses it
 
     def text(self, value: Any) -> str:
         """Free text of a record (a title) with personal data masked (titles repeat: memoized)."""
@@ -287,7 +301,7 @@ class Builder:
         by_rule_days: dict[str, list[int]] = defaultdict(list)
         touched = {id(t): t for _, _, _, t in self.events}
         for view in touched.values():
-            for stone in _milestones(self, view):
+            for stone in self.milestones(view.data):
                 if stone.met_at is not None and self.period.contains(stone.met_at):
                     by_rule_days[stone.rule].append(workdays(self.cal, stone.start, stone.met_at))
         columns = [Column("count", "件数", INT), Column("median", "中位数（工作日）", DAYS),
@@ -513,7 +527,8 @@ class Builder:
         if self.period.kind != "month":
             return Section("staff", title, ["值班与考勤按自然月汇总：请用 --month 查看。"])
         try:
-            book, _ = StaffBook.load(self.ws)
+            book = (StaffBook.from_result(self.ws, self.loaded) if self.loaded is not None
+                    else StaffBook.load(self.ws)[0])
         except KefuError as err:  # no (valid) records/staff-rules.yml: the rest still reports
             if err.slug != "staff-rules-invalid":
                 raise
@@ -547,12 +562,6 @@ class Builder:
             notes.append("这些周没有值班表，未计入值班天数："
                          + "、".join(month.missing_weeks) + "。")
         return Section("staff", title, notes, [people, proposals])
-
-
-def _milestones(builder: Builder, view: TicketView) -> list[Any]:
-    from kefu.sla import milestones
-
-    return milestones(view.data, builder.rules, builder.cal)
 
 
 def _week_label(week: Period) -> str:

@@ -23,13 +23,13 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kefu.calendar import WorkCalendar
 from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
-from kefu.sla import Milestone, Rules, milestones
+from kefu.sla import Milestone
 from kefu.times import SHANGHAI
 
 from .period import Period
@@ -148,9 +148,10 @@ def classify(view: TicketView, stone: Milestone, as_of: dt.datetime) -> str:
     return OVERDUE if stone.due < as_of else PENDING
 
 
-def stones_due(tickets: Sequence[TicketView], rules: Rules, cal: WorkCalendar,
+def stones_due(tickets: Sequence[TicketView],
+               of: Callable[[Mapping[str, Any]], list[Milestone]],
                first: dt.datetime, end: dt.datetime, as_of: dt.datetime) -> list[Stone]:
-    """Milestones with a due time in [first, end), classified as of `as_of`.
+    """Milestones (`of` a ticket) with a due time in [first, end), classified as of `as_of`.
 
     A ticket whose every event lies well before `first` cannot have a deadline due after it
     (the longest term is 60 working days) unless it carries an agreed date: skipped unbuilt.
@@ -163,7 +164,7 @@ def stones_due(tickets: Sequence[TicketView], rules: Rules, cal: WorkCalendar,
         last = view.events[-1]["at"] if view.events else view.data["received"]
         if last < horizon and not view.get("agreed_due"):
             continue
-        for stone in milestones(view.data, rules, cal):
+        for stone in of(view.data):
             if stone.due is not None and first <= stone.due < end:
                 found.append(Stone(view.data, stone, classify(view, stone, as_of)))
     return found
