@@ -111,3 +111,17 @@ def test_a_part_of_the_wrong_shape_found_in_use_means_one_run_from_the_files(rep
     result = load(repo, where=where)
     assert result.reparsed == 5 and result.problems == []
     assert len(result.of_kind("ticket")) == 1
+
+
+@pytest.mark.parametrize("refs", [["owner"], ["owner", "wangfang", "dealer"], "owner"])
+def test_references_of_the_wrong_shape_mean_reading_the_file(repo: Path, refs: object) -> None:
+    """A cached entry whose references do not pair up is no answer: the file is read again."""
+    cold = load(repo, use_cache=False)
+    load(repo)
+    path = repo / CACHE_DIR / CACHE_FILE
+    payload = json.loads(path.read_text("utf-8"))
+    payload["entries"][TICKET][9] = refs
+    path.write_text(json.dumps(payload), "utf-8")
+    result = load(repo)
+    assert result.reparsed == 1
+    assert [(r.file, r.data) for r in result.records] == [(r.file, r.data) for r in cold.records]

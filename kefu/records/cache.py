@@ -96,11 +96,10 @@ class Cache:
 
     def row(self, rel: str) -> Row | None:
         """The cached result of `rel`, or None (no entry, or one of the wrong shape)."""
-        if rel in self._rows:
-            return self._rows[rel]
-        item = self.items.get(rel)
-        row = _row(rel, item, self._kinds) if item is not None else None
-        self._rows[rel] = row
+        row = self._rows.get(rel, _UNSEEN)
+        if row is _UNSEEN:
+            item = self.items.get(rel)
+            row = self._rows[rel] = _row(rel, item, self._kinds) if item is not None else None
         return row
 
     def answer(self, rel: str, path: str) -> Row | None:
@@ -110,18 +109,17 @@ class Cache:
         wrote the entry; a verdict that time can change (a future date) never answers.
         """
         item = self.items.get(rel)
-        if item is None or type(item) is not list or len(item) != 12:
+        if type(item) is not list or len(item) != 12:
             return None
         try:
             stat = os.stat(path, follow_symlinks=False)
         except OSError:
             return None
-        mtime, ctime = stat.st_mtime_ns, stat.st_ctime_ns
+        mtime, ctime, racy = stat.st_mtime_ns, stat.st_ctime_ns, self.racy_from
         if (item[0] != stat.st_size or item[1] != mtime or item[2] != ctime
-                or item[3] != stat.st_ino or mtime >= self.racy_from
-                or ctime >= self.racy_from):
+                or item[3] != stat.st_ino or mtime >= racy or ctime >= racy):
             return None
-        row = self.row(rel)
+        row = self._rows[rel] = _row(rel, item, self._kinds)
         return row if row is not None and (not row[3] or lasting(row)) else None
 
     def blob(self, rel: str) -> bytes | None:
@@ -237,6 +235,9 @@ def _across(item: Any) -> Across | None:
         return None
 
 
+_UNSEEN: Any = object()  # no row asked for yet (None: an entry of the wrong shape)
+
+
 def lasting(row: Row) -> bool:
     """Whether the row's verdict holds until the file changes (not one that time can change)."""
     return not any(p.slug == TIMELY for p in row[3])
@@ -279,15 +280,21 @@ def _row(rel: str, item: Any, kinds: frozenset[str]) -> Row | None:
     """
     if type(item) is not list or len(item) != 12:
         return None
-    kind, record_id, data, problems, refs, partial, facets = item[5:12]
+    _, _, _, _, _, kind, record_id, data, problems, refs, partial, facets = item
     if kind not in kinds or type(partial) is not bool or type(refs) is not list:
         return None
     try:
-        return (kind, record_id, _revive(kind, data) if data is not None else None,
+        return (kind, record_id, None if data is None else _revive(kind, data),
                 [_problem(rel, p) for p in problems] if problems else [],
-                list(zip(refs[::2], refs[1::2], strict=True)), partial, facets)
+                _pairs(refs) if refs else [], partial, facets)
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def _pairs(flat: list[Any]) -> list[tuple[Any, Any]]:
+    """[a, b, c, d] as [(a, b), (c, d)]; ValueError for an odd length."""
+    it = iter(flat)
+    return list(zip(it, it, strict=True))
 
 
 def forget(root: Path) -> None:
