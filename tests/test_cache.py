@@ -125,3 +125,18 @@ def test_references_of_the_wrong_shape_mean_reading_the_file(repo: Path, refs: o
     result = load(repo)
     assert result.reparsed == 1
     assert [(r.file, r.data) for r in result.records] == [(r.file, r.data) for r in cold.records]
+
+
+def test_a_run_without_data_skips_the_cached_data_and_keeps_it_for_the_next(repo: Path) -> None:
+    """`kefu validate` after `kefu report`: no record data is built, the cache stays as it was."""
+    cold = load(repo, use_cache=False)
+    load(repo)  # keeps every record's data
+    path = repo / CACHE_DIR / CACHE_FILE
+    written = path.read_bytes()
+    lean = load(repo, data=False)
+    assert lean.reparsed == 0 and lean.problems == [] and lean.files == cold.files
+    assert [r.file for r in lean.records if r.kind == "ticket"] == []
+    assert path.read_bytes() == written
+    again = load(repo)
+    assert again.reparsed == 0
+    assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]

@@ -26,7 +26,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -102,11 +102,13 @@ class Cache:
             row = self._rows[rel] = _row(rel, item, self._kinds) if item is not None else None
         return row
 
-    def answer(self, rel: str, path: str) -> Row | None:
+    def answer(self, rel: str, path: str, data_for: Container[str] | None = None) -> Row | None:
         """The cached result, if it stands for the file as it is now (without reading it).
 
         Size, mtime, ctime and inode must be unchanged and the file older than the run that
         wrote the entry; a verdict that time can change (a future date) never answers.
+        `data_for`: the kinds whose data the caller wants (None: all); the others' rows come
+        without it (partial), as a run that does not keep data would have made them.
         """
         item = self.items.get(rel)
         if type(item) is not list or len(item) != 12:
@@ -119,7 +121,10 @@ class Cache:
         if (item[0] != stat.st_size or item[1] != mtime or item[2] != ctime
                 or item[3] != stat.st_ino or mtime >= racy or ctime >= racy):
             return None
-        row = self._rows[rel] = _row(rel, item, self._kinds)
+        if data_for is None or item[5] in data_for or item[7] is None:
+            row = self._rows[rel] = _row(rel, item, self._kinds)
+        else:  # not kept as the entry's row: a later `row(rel)` still gives the data
+            row = _row(rel, item, self._kinds, revive=False)
         return row if row is not None and (not row[3] or lasting(row)) else None
 
     def blob(self, rel: str) -> bytes | None:
@@ -271,7 +276,7 @@ def _item(stat: tuple[int, int, int, int], blob: bytes, row: Row) -> list[Any]:
             [part for ref in refs for part in ref], partial, facets]
 
 
-def _row(rel: str, item: Any, kinds: frozenset[str]) -> Row | None:
+def _row(rel: str, item: Any, kinds: frozenset[str], revive: bool = True) -> Row | None:
     """The result row of a cached item, or None when its frame has the wrong shape.
 
     Only the frame is checked here, for every entry of a warm run; a part of the wrong type
@@ -284,6 +289,8 @@ def _row(rel: str, item: Any, kinds: frozenset[str]) -> Row | None:
     if kind not in kinds or type(partial) is not bool or type(refs) is not list:
         return None
     try:
+        if not revive and data is not None:  # a valid record whose data is not wanted
+            data, partial = None, True
         return (kind, record_id, None if data is None else _revive(kind, data),
                 [_problem(rel, p) for p in problems] if problems else [],
                 _pairs(refs) if refs else [], partial, facets)

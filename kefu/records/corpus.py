@@ -279,8 +279,10 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]] = []
     across_kinds = read_across()
+    # a run that keeps no data (validate) skips reviving the data cached by one that did
+    data_for = None if want_data else across_kinds
     for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
-        row = store.answer(rel, f"{base}/{rel}") if store is not None else None
+        row = store.answer(rel, f"{base}/{rel}", data_for) if store is not None else None
         # a row checked before without the data now wanted (by the caller, or by a check
         # across records) is no answer: parse again
         wanted = row is not None and row[5] and (want_data or row[0] in across_kinds) \
