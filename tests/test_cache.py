@@ -140,3 +140,13 @@ def test_a_run_without_data_skips_the_cached_data_and_keeps_it_for_the_next(repo
     again = load(repo)
     assert again.reparsed == 0
     assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
+
+
+def test_data_json_cannot_carry_exactly_is_not_cached() -> None:
+    """An integer beyond 64 bits would read back as a float: such data is left to the file."""
+    from kefu.records.cache import _item
+
+    exact = _item((1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 5}, [], [], False, {}))
+    assert exact[7] == {"n": 5} and exact[10] is False
+    big = _item((1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 10**30}, [], [], False, {}))
+    assert big[7] is None and big[10] is True

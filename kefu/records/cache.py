@@ -22,13 +22,14 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-import json
 import os
 import sys
 import time
 from collections.abc import Callable, Container, Mapping
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from kefu import times
 from kefu.problems import Problem, Severity
@@ -76,7 +77,7 @@ class Cache:
     def read(cls, root: Path) -> Cache:
         started = _file_clock(root)
         try:
-            raw = json.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
+            raw = orjson.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
             if (type(raw) is not dict or raw.get("format") != _FORMAT
                     or raw.get("fingerprint") != fingerprint()):
                 return cls(root, {}, started, 0)
@@ -176,16 +177,15 @@ class Cache:
                    "derived": self.derived}
         folder = self.root / CACHE_DIR
         try:
-            text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"),
-                              default=_json_value)  # one call: the C encoder, not chunks
+            text = _dumps(payload)
             folder.mkdir(exist_ok=True)
             temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-            temp.write_text(text, encoding="utf-8")
+            temp.write_bytes(text)
             os.replace(temp, folder / CACHE_FILE)
             self.dirty = False
             for old in _OLD_FILES:
                 (folder / old).unlink(missing_ok=True)
-        except OSError:
+        except (OSError, TypeError):  # TypeError: a derived part JSON cannot carry exactly
             pass
 
 
@@ -266,11 +266,21 @@ def _json_value(value: Any) -> str:
     raise TypeError(type(value).__name__)
 
 
+def _dumps(value: Any) -> bytes:
+    """JSON bytes (orjson: several times faster than json on a 100 MB cache); dates and times
+    as `isoformat` gives them. TypeError for what orjson cannot write back exactly (a
+    non-text key, an integer beyond 64 bits: it would read back as a float)."""
+    return orjson.dumps(value, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
 def _item(stat: tuple[int, int, int, int], blob: bytes, row: Row) -> list[Any]:
     """An entry's JSON form (data with dates and times as ISO text, refs flat)."""
     kind, record_id, data, problems, refs, partial, facets = row
     if data is not None:  # as JSON will give it back, so that an unchanged entry compares equal
-        data = json.loads(json.dumps(data, ensure_ascii=False, default=_json_value))
+        try:
+            data = orjson.loads(_dumps(data))
+        except TypeError:  # data JSON cannot carry exactly: kept without it (read when wanted)
+            data, partial = None, True
     return [*stat, blob.hex(), kind, record_id, data,
             [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
             [part for ref in refs for part in ref], partial, facets]
