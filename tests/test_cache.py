@@ -150,3 +150,17 @@ def test_data_json_cannot_carry_exactly_is_not_cached() -> None:
     assert exact[7] == {"n": 5} and exact[10] is False
     big = _item((1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 10**30}, [], [], False, {}))
     assert big[7] is None and big[10] is True
+
+
+def test_a_file_touched_after_validate_still_gives_its_data(repo: Path) -> None:
+    """`kefu validate` caches verdicts without data; a ticket touched afterwards with the same
+    content (git checkout, an editor saving unchanged) must still reach `report` and `overdue`."""
+    cold = load(repo, use_cache=False)
+    load(repo, data=False)
+    load(repo, data=False)
+    ticket = repo / TICKET
+    time.sleep(0.01)
+    os.utime(ticket)  # a new mtime, the same content
+    again = load(repo)
+    assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
+    assert again.reparsed == 5  # validate's entries had no data: every record is read

@@ -22,7 +22,7 @@ from .across import Notice
 from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
-from .result import FileResult, Record, Where, passes
+from .result import FileResult, Record, Row, Where, passes
 
 QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
 
@@ -281,17 +281,21 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     across_kinds = read_across()
     # a run that keeps no data (validate) skips reviving the data cached by one that did
     data_for = None if want_data else across_kinds
+    def lacks_data(row: Row) -> bool:
+        """Checked before without the data now wanted (by the caller or a check across
+        records): no answer, and no row to reuse for the same content either."""
+        return row[5] and (want_data or row[0] in across_kinds) and passes(row[0], row[6], where)
+
     for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
         row = store.answer(rel, f"{base}/{rel}", data_for) if store is not None else None
-        # a row checked before without the data now wanted (by the caller, or by a check
-        # across records) is no answer: parse again
-        wanted = row is not None and row[5] and (want_data or row[0] in across_kinds) \
-            and passes(row[0], row[6], where)
-        if row is not None and not wanted:
+        if row is not None and not lacks_data(row):
             results[rel] = FileResult.from_row(rel, row)
             continue
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
-        todo.append((rel, store.blob(rel) if store is not None and not wanted else None))
+        # or it lacks the data wanted (a file touched after `kefu validate` cached it)
+        stored = store.row(rel) if store is not None and row is None else None
+        todo.append((rel, store.blob(rel) if store is not None and stored is not None
+                     and not lacks_data(stored) else None))
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()
