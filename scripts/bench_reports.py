@@ -7,8 +7,9 @@ page per ticket for the sample data within 2x the build without them. Steps:
 1. a corpus of --count tickets (scripts/gen_sample.py, as `make bench-records`): `kefu validate`
    (fills the records cache), then `kefu report --month 2026-10` twice and `kefu export --sqlite`,
    each a fresh process; the in-process split of the warm report (loading vs computing);
-2. the sample data: `kefu site build` of a clone of --base (main: its own code and pages, no
-   report or ticket pages), then of this checkout, each twice;
+2. the sample data: `kefu site build` of a clone at --base (default: main just before issue 10
+   landed, with its own code and pages, no report or ticket pages), then of this checkout, each
+   twice;
 3. how the build grows with tickets: the handbook with 600, 1,200 and 2,000 ticket pages, the cost
    per ticket page, and what 100,000 pages would cost (why kefu/ticket_pages.py caps them).
 """
@@ -97,16 +98,20 @@ def build(repo: Path, which: str, limit: int, label: str, out: Path) -> float:
                  ROOT)
 
 
+BEFORE_REPORTS = "612d4af"  # main just before issue 10 (report and ticket pages) was merged
+
+
 def site_steps(work: Path, base: str) -> None:
-    """The sample site built by `base` (main before this branch: its own code and sources), then
-    by this checkout."""
+    """The sample site built by `base` (a revision before the report and ticket pages: its own
+    code and sources), then by this checkout."""
     before = work / "base"
-    subprocess.run(["git", "clone", "--quiet", "--shared", "--branch", base, str(ROOT),
+    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT),
                     str(before)], check=True)
+    subprocess.run(["git", "checkout", "--quiet", base], cwd=before, check=True)
     (before / "node_modules").symlink_to(ROOT / "node_modules")
     shim = "import sys; sys.path.insert(0, sys.argv.pop(1)); from kefu.cli import main; main()"
     for run in ("首次", "再次"):
-        timed(f"站点构建（样例数据，{base} 分支的代码与页面，{run}）",
+        timed(f"站点构建（样例数据，{base} 的代码与页面，{run}）",
               [sys.executable, "-c", shim, str(before), "site", "build"], before)
     repo = site_copy(work / "sample", None)
     out = work / "sample-site"
@@ -139,7 +144,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repo", type=Path, help="改用已生成的语料仓库（不删除）")
-    parser.add_argument("--base", default="main", help="对比的分支（站点构建的基准）")
+    parser.add_argument("--base", default=BEFORE_REPORTS,
+                        help="站点构建的基准版本（默认：issue 10 合并之前的 main）")
     parser.add_argument("--skip", choices=("corpus", "site", "growth"), action="append",
                         default=[], help="跳过某一步")
     args = parser.parse_args()
