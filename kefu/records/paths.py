@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timezone, tzinfo
 from typing import Any
 
@@ -92,3 +92,59 @@ def slots(node: Any, path: Sequence[str], of: type = datetime) -> Iterable[tuple
             yield from slots(node[head], rest, of)
         elif isinstance(node[head], of):
             yield node, head
+
+
+def revive(kind: str | None, data: Any) -> dict[str, Any]:
+    """A copy of `data` with dates and times back from their ISO text, at the paths the kind's
+    model has them (the cached item itself stays as read, to compare and write back)."""
+    if type(data) is not dict or kind is None:
+        raise TypeError("data")
+    out: dict[str, Any] = _reviver(kind)(data)
+    return out
+
+
+class _Node:
+    """Where typed values sit below one point of a kind's data."""
+
+    __slots__ = ("fields", "items", "leaf")
+
+    def __init__(self) -> None:
+        self.fields: dict[str, _Node] = {}  # below a dict: by key
+        self.items: _Node | None = None  # below a list: every item
+        self.leaf: tuple[type[date], ...] = ()  # text here becomes these, in order
+
+
+@functools.cache
+def _reviver(kind: str) -> Callable[[Any], Any]:
+    """One function reviving a record of `kind`, built once from the model's typed paths: each
+    container on the way is copied once (a warm run revives every record: the hot path)."""
+    root = _Node()
+    for path, of in typed_paths(kind):
+        node = root
+        for head in path:
+            if head == "*":
+                node.items = node = node.items or _Node()
+            else:
+                node = node.fields.setdefault(head, _Node())
+        node.leaf += (of,)
+    return _compile(root)
+
+
+def _compile(spec: _Node) -> Callable[[Any], Any]:
+    items = _compile(spec.items) if spec.items is not None else None
+    fields = tuple((key, _compile(below)) for key, below in spec.fields.items())
+    leaf = spec.leaf
+
+    def revive(node: Any) -> Any:
+        if items is not None and type(node) is list:
+            node = [items(item) for item in node]
+        if fields and type(node) is dict:
+            node = dict(node)
+            for key, below in fields:
+                if key in node:
+                    node[key] = below(node[key])
+        for of in leaf:
+            node = of.fromisoformat(node)  # TypeError for anything but text: entry refused
+        return node
+
+    return revive
