@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from kefu import times
-from kefu.kinds.ticket import CHANNEL_LABELS, LEVEL_LABELS, TYPE_LABELS
+from kefu.kinds.ticket import CHANNEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
@@ -18,7 +18,7 @@ from kefu.sla.summaries import deadlines
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
 
-from . import kpi
+from . import people, service
 from .figures import (
     LATE,
     ON_TIME,
@@ -31,11 +31,9 @@ from .figures import (
     TicketView,
     by_owner,
     by_rule,
-    label,
     local_day,
     median,
     percentile,
-    product_model,
     stones_due,
     tally,
     type_label,
@@ -44,11 +42,9 @@ from .figures import (
 )
 from .period import Period, month_period, previous_months
 from .tables import (
-    DATE,
     DAYS,
     INT,
     PCT,
-    SCORE,
     TICKET,
     TIME,
     Chart,
@@ -59,7 +55,6 @@ from .tables import (
 )
 
 TREND_MONTHS = 12
-TOP = 10
 STATE_COLUMNS = (
     Column("due", "到期", INT), Column("on_time", "按时完成", INT), Column("late", "逾期完成", INT),
     Column("overdue", "超期未完成", INT), Column("unrecorded", "结案未记录完成", INT),
@@ -157,10 +152,11 @@ class Builder:
         return self.people.get(str(person), str(person)) if person else "（未指定）"
 
     def run(self) -> None:
-        for make in (self.summary, self.intake_section, self.flow_section, self.deadlines,
-                     self.handling, self.complaints, self.seed_statistics, self.workload,
-                     self.kpi, self.staff):
-            section = make()
+        own = (self.summary, self.intake_section, self.flow_section, self.deadlines,
+               self.handling)
+        elsewhere = (service.complaints, service.seed_statistics, people.workload,
+                     people.kpi_sheet, people.staff)
+        for section in [*(make() for make in own), *(make(self) for make in elsewhere)]:
             if section is not None:
                 self.report.sections.append(section)
 
@@ -331,242 +327,6 @@ class Builder:
                     f"{r[0]} 中位数 {r[2]:g}、P90 {r[3]} 个工作日（{r[1]} 张）"
                     for r in type_rows)))
         return Section("handling", "办理时长", [], tables, charts)
-
-    # -- 投诉 ----------------------------------------------------------------------------------
-    def complaints(self) -> Section:
-        complaints = [t for t in self.intake if t.get("type") == "complaint"]
-        levels = Counter(str(t.get("level")) for t in complaints)
-        level_rows = [[name, levels[code]] for code, name in LEVEL_LABELS.items()]
-        departments: dict[str, Counter[str]] = defaultdict(Counter)
-        for t in complaints:
-            departments[label({}, t.get("department"))][str(t.get("level"))] += 1
-        dept_rows = [[dept, sum(c.values()), *(c[code] for code in LEVEL_LABELS)]
-                     for dept, c in sorted(departments.items(),
-                                           key=lambda kv: (-sum(kv[1].values()), kv[0]))]
-        causes = tally(self.text(t.get("title")) for t in complaints)[:TOP]
-        products = tally(product_model(t.get("product")) for t in complaints)[:TOP]
-        critical = [t for t in complaints if t.get("level") == "critical"]
-        case_rows = [[str(t.get("id")), self.text(t.get("title")), label({}, t.get("department")),
-                      self.name(t.get("owner")), t.get("agreed_due"),
-                      "已结案" if t.closed else "未结案"] for t in critical]
-        tables = [
-            Table("complaint_level", "按等级", [Column("level", "等级"),
-                                             Column("count", "受理", INT)], level_rows),
-            Table("complaint_department", "按责任部门", [
-                Column("department", "责任部门"), Column("count", "受理", INT),
-                *(Column(code, name, INT) for code, name in LEVEL_LABELS.items())], dept_rows,
-                note="责任部门取工单的 department 字段。", empty="本期没有投诉。"),
-            Table("complaint_cause", f"主要原因（前 {TOP} 位）",
-                  [Column("cause", "原因（工单标题）"), Column("count", "件数", INT)],
-                  [list(r) for r in causes],
-                  note="工单没有单独的原因字段：按标题（title 字段）归类，"
-                       "标题相同的投诉算同一原因。",
-                  empty="本期没有投诉。"),
-            Table("complaint_product", f"涉及产品（前 {TOP} 位）",
-                  [Column("product", "产品型号"), Column("count", "件数", INT)],
-                  [list(r) for r in products],
-                  note="取 product 字段中“/”之前的型号。", empty="本期没有投诉。"),
-            Table("complaint_compensation", "涉及赔偿的投诉（特别严重）", [
-                Column("ticket", "工单", TICKET), Column("title", "标题"),
-                Column("department", "责任部门"), Column("owner", "负责人"),
-                Column("agreed_due", "约定期限", TIME), Column("state", "状态")], case_rows,
-                note="服务手册 6.6：情节特别严重、涉及费用赔偿的投诉（等级 critical），"
-                     "以工单的约定期限为准。",
-                empty="本期没有涉及赔偿的投诉。"),
-        ]
-        return Section("complaints", "投诉分析", [f"本期受理投诉 {len(complaints)} 件。"], tables)
-
-    # -- 返修、DOA、热线（服务手册 2.7、2.10、4.1.3）---------------------------------------------
-    def seed_statistics(self) -> Section:
-        weeks = self.period.weeks()
-        specs = (
-            ("repair", "返修（周统计）", "repair", (
-                ("received", "收到返修品"), ("inspected", "验收核对"),
-                ("sent-to-factory", "寄往工厂"), ("returned", "寄回代理商"), ("closed", "结案")),
-             "服务手册 2.7：按周统计分析售后返修数据，并做月度汇总。"
-             "收到返修品按工单收到时间，其余按事件时间。"),
-            ("doa", "DOA 换新（周统计）", "doa", (
-                ("received", "收到申请"), ("approved", "审批通过"),
-                ("unit-received", "收到不良品"), ("shipped", "新品寄出"), ("closed", "结案")),
-             "服务手册 3.3 与 2.7：DOA 新品换货的申请、审批、收货与寄出台数（一张工单一台）。"),
-        )
-        tables = []
-        for key, title, ttype, actions, note in specs:
-            rows = []
-            for week in [*weeks, self.period]:
-                row: list[Any] = [_week_label(week) if week is not self.period else "合计"]
-                for action, _ in actions:
-                    row.append(self._count(ttype, action, week))
-                rows.append(row)
-            tables.append(Table(key, title, [Column("week", "周"),
-                                             *(Column(a.replace("-", "_"), n, INT)
-                                               for a, n in actions)], rows, note=note))
-        rows = []
-        for week in [*weeks, self.period]:
-            inquiries = [t for t in self.intake if t.get("type") == "inquiry"
-                         and week.contains(t.data["received"])]
-            channels = Counter(str(t.get("channel")) for t in inquiries)
-            rows.append([_week_label(week) if week is not self.period else "合计",
-                         channels["hotline"], channels["email"],
-                         len(inquiries) - channels["hotline"] - channels["email"],
-                         self._count("inquiry", "replied", week)])
-        tables.append(Table("hotline", "热线与邮件咨询（周统计）", [
-            Column("week", "周"), Column("hotline", "热线电话", INT),
-            Column("email", "电子邮件", INT),
-            Column("other", "其他渠道", INT), Column("replied", "已答复", INT)], rows,
-            note="服务手册 2.10、4.1.3：按周统计热线电话及邮件咨询数据，并做月度汇总。"))
-        inquiries = [t for t in self.intake if t.get("type") == "inquiry"]
-        category_rows = [[name, n, n / len(inquiries)]
-                         for name, n in tally(self.text(t.get("title")) for t in inquiries)]
-        tables.append(Table("inquiry_category", "咨询类别与咨询率", [
-            Column("category", "类别（工单标题）"), Column("count", "件数", INT),
-            Column("share", "占比", PCT)], category_rows,
-            note="各类别咨询率（服务手册 4.1.3）：按咨询工单的标题归类，占本期全部咨询的比例。",
-            empty="本期没有咨询。"))
-        return Section("service", "返修、DOA 与热线", [], tables)
-
-    def _count(self, ttype: str, action: str, span: Period) -> int:
-        if action == "received":
-            return sum(1 for t in self.intake if t.get("type") == ttype
-                       and span.contains(t.data["received"]))
-        return sum(1 for at, kind, done, _ in self.events
-                   if kind == ttype and done == action and span.contains(at))
-
-    # -- 人员工作量 -------------------------------------------------------------------------------
-    def workload(self) -> Section:
-        received = Counter(str(t.get("owner")) for t in self.intake)
-        closed = Counter(str(t.get("owner")) for t in self.closed)
-        still = Counter(str(t.get("owner")) for t in self.open_end)
-        owners = by_owner(self.stones)
-        persons = sorted(set(received) | set(closed) | set(still) | set(owners),
-                         key=lambda p: (-received[p] - still[p], self.name(p)))
-        rows: list[list[Any]] = [[self.name(p), received[p], closed[p], still[p], owners[p].due,
-                 owners[p].states[ON_TIME], owners[p].rate] for p in persons]
-        table = Table("workload", "人员工作量", [
-            Column("person", "负责人"), Column("received", "本期新接", INT),
-            Column("closed", "本期结案", INT), Column("open_end", "期末未结", INT),
-            Column("due", "到期时限", INT), Column("on_time", "按时完成", INT),
-            Column("rate", "按时率", PCT)], rows, note="按工单的负责人（owner）统计。",
-            empty="本期没有工单。")
-        charts = []
-        if rows:
-            charts.append(Chart("workload", "grouped", "人员工作量（张）", [r[0] for r in rows],
-                                [("本期新接", [r[1] for r in rows]),
-                                 ("期末未结", [r[3] for r in rows])], unit="工单（张）",
-                                description="每人本期新接与期末未结的工单数：" + "；".join(
-                                    f"{r[0]} 新接 {r[1]}、未结 {r[3]}" for r in rows)))
-        return Section("workload", "人员工作量", [], [table], charts)
-
-    # -- KPI -----------------------------------------------------------------------------------
-    def kpi(self) -> Section | None:
-        title = "绩效考核（KPI）"
-        if self.period.kind != "month":
-            return Section("kpi", title, ["KPI 按自然月考核：请用 --month 查看。"])
-        parts = kpi.load_parts(self.ws.root)
-        if parts is None:
-            return Section("kpi", title, ["没有 records/kpi.yml（绩效考核权重），无法计算 KPI。"])
-        month = f"{self.period.first:%Y-%m}"
-        given = {str(a.get("person")): a for a in self.assessments if a.get("month") == month}
-        owners: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
-        for stone in self.stones:
-            for part in parts:
-                if part.source == "records" and stone.ticket.get("type") in part.types:
-                    owners[str(stone.ticket.get("owner"))][part.id].add(stone.state)
-        persons = sorted(set(self.active) | set(owners) | set(given), key=self.name)
-        rows, detail = [], []
-        for person in persons:
-            scores: dict[str, float | None] = {}
-            for part in parts:
-                if part.source == "records":
-                    counts = owners[person][part.id]
-                    rate = counts.rate
-                    scores[part.id] = round(rate * 100, 1) if rate is not None else None
-                    detail.append([self.name(person), part.title, counts.resolved,
-                                   counts.states[ON_TIME], scores[part.id]])
-                else:
-                    value = (given.get(person) or {}).get("scores") or {}
-                    score = value.get(part.id) if isinstance(value, Mapping) else None
-                    scores[part.id] = float(score) if score is not None else None
-            missing = [p.title for p in parts if scores[p.id] is None]
-            rows.append([self.name(person), *(scores[p.id] for p in parts),
-                         kpi.weighted_total(parts, scores),
-                         "缺：" + "、".join(missing) if missing else "齐全"])
-        columns = [Column("person", "员工"),
-                   *(Column(p.id, f"{p.title}（{p.weight}%）", SCORE) for p in parts),
-                   Column("total", "加权总分", SCORE), Column("complete", "各项")]
-        measured = "；".join(f"{p.title}：本人负责、本月到期的" + "、".join(
-            type_label(t) for t in p.types) + "工单时限的按时率 × 100" for p in parts
-            if p.source == "records")
-        assessed = "、".join(p.title for p in parts if p.source == "assessment")
-        notes = [
-            "权重来自 records/kpi.yml（淘宝客服专员岗位职责与工作规范，三、绩效考核："
-            + "、".join(f"{p.title} {p.weight}%" for p in parts) + "）。",
-            f"由记录计算：{measured}（按时率的算法同“时限完成情况”；"
-            "当月没有这类时限时该项空缺）。",
-            f"主管评分：{assessed}，取自当月的绩效评分记录 records/assessments/"
-            "（kefu new assessment）。",
-            "加权总分 = Σ 权重 × 得分 ÷ 100，只在各项都有得分时给出。",
-        ]
-        tables = [
-            Table("kpi", f"{self.period.title} KPI", columns, rows, empty="没有在职员工。"),
-            Table("kpi_measured", "由记录计算的考核项", [
-                Column("person", "员工"), Column("part", "考核项"),
-                Column("resolved", "计入时限", INT), Column("on_time", "按时完成", INT),
-                Column("score", "得分", SCORE)], detail),
-        ]
-        return Section("kpi", title, notes, tables)
-
-    # -- 值班与考勤（kefu staff）----------------------------------------------------------------
-    def staff(self) -> Section:
-        """Duty days, leave, trips, 补卡, swaps and the proposed penalties of `kefu staff`."""
-        from kefu.staff.book import StaffBook
-        from kefu.staff.summary import summarize
-        from kefu.staff.terms import LEAVE_LABELS
-
-        title = "值班、请假与补卡"
-        if self.period.kind != "month":
-            return Section("staff", title, ["值班与考勤按自然月汇总：请用 --month 查看。"])
-        try:
-            book = (StaffBook.from_result(self.ws, self.loaded) if self.loaded is not None
-                    else StaffBook.load(self.ws)[0])
-        except KefuError as err:  # no (valid) records/staff-rules.yml: the rest still reports
-            if err.slug != "staff-rules-invalid":
-                raise
-            return Section("staff", title, [f"暂无数据：{err.message.splitlines()[0]}"])
-        month = summarize(book, self.period.first)
-        shifts = list(month.shift_titles)
-        people = Table("staff", "值班与考勤", [
-            Column("person", "员工"), Column("duty_days", "值班天数", INT),
-            *(Column(f"shift_{k}", month.shift_titles[k], INT) for k in shifts),
-            Column("leave", "请假（天）"), Column("trip_days", "出差（天）", INT),
-            Column("absent_days", "缺勤（天）", INT), Column("punches", "补卡", INT),
-            Column("swaps_given", "调出", INT), Column("swaps_taken", "顶入", INT),
-            Column("handovers", "交班", INT)],
-            [[p.name, p.duty_days, *(p.shifts.get(k, 0) for k in shifts),
-              "、".join(f"{LEAVE_LABELS.get(k, k)} {v}" for k, v in p.leave_days.items())
-              or "0", p.trip_days, p.absent_days, p.punches, p.swaps_given, p.swaps_taken,
-              p.handovers] for p in month.people],
-            note="来自 kefu staff：按已批准的调班、请假和出差修正后的值班表计算。",
-            empty="本月没有值班记录。")
-        proposals = Table("staff_proposals", "建议处罚（记录可以证明，由客服主管决定）", [
-            Column("person", "员工"), Column("rule", "条款"), Column("amount", "金额（元）", INT),
-            Column("date", "日期", DATE), Column("reason", "理由"), Column("evidence", "依据"),
-            Column("accepted", "已登记")],
-            [[p.name, p.title, p.amount, p.date, p.reason, "、".join(p.evidence),
-              p.accepted or "待决定"] for p in month.proposals],
-            note="只是建议：同意的由客服主管用 kefu new sanction 登记奖惩记录"
-                 "（kefu staff 列出命令）。",
-            empty="没有建议处罚。")
-        notes = []
-        if month.missing_weeks:
-            notes.append("这些周没有值班表，未计入值班天数："
-                         + "、".join(month.missing_weeks) + "。")
-        return Section("staff", title, notes, [people, proposals])
-
-
-def _week_label(week: Period) -> str:
-    year, number, _ = week.first.isocalendar()
-    return f"第 {number} 周（{week.first:%m-%d}—{week.last:%m-%d}）"
 
 
 __all__ = ["Builder", "Stone", "as_of_for", "build_report"]
