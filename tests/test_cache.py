@@ -12,7 +12,7 @@ import pytest
 from conftest import record_repo
 
 from kefu.records import load
-from kefu.records.cache import CACHE_DIR, CACHE_FILE, fingerprint
+from kefu.records.cache import _FORMAT, CACHE_DIR, CACHE_FILE, DATA_FILE, Cache, fingerprint
 
 CASES = Path(__file__).parent / "data" / "records"
 TICKET = "records/tickets/2026/03/T-20260315-k7m2.yml"
@@ -55,7 +55,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
         (folder / name).write_bytes(pickle.dumps(_Planted(witness)))
     assert load(repo).reparsed == 5
     assert not witness.exists()
-    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == 5
+    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == _FORMAT
 
 
 @pytest.mark.parametrize("entries", [
@@ -64,11 +64,13 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
     {TICKET: [0, 0, 0, 0, "zz", "ticket", "x", None, [], [], False, {}]},
     {TICKET: [0, 0, 0, 0, "00", "no-such-kind", "x", None, [], [], False, {}]},
     {TICKET: [0, 0, 0, 0, "00", "ticket", "x", {"received": 5}, [], [], False, {}]},
+    {TICKET: [0, 0, 0, 0, "00", "ticket", "x", 1, [], [], False, {}]},  # its data lost
 ])
 def test_a_cache_of_the_wrong_shape_is_ignored(repo: Path, entries: dict[str, object]) -> None:
     folder = repo / CACHE_DIR
     folder.mkdir()
-    payload = {"format": 5, "fingerprint": fingerprint(), "started_ns": 0, "entries": entries}
+    payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": 0,
+               "entries": entries}
     (folder / CACHE_FILE).write_text(json.dumps(payload), "utf-8")
     result = load(repo)
     assert result.reparsed == 5 and result.problems == []
@@ -142,14 +144,49 @@ def test_a_run_without_data_skips_the_cached_data_and_keeps_it_for_the_next(repo
     assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
 
 
-def test_data_json_cannot_carry_exactly_is_not_cached() -> None:
+def test_data_json_cannot_carry_exactly_is_not_cached(tmp_path: Path) -> None:
     """An integer beyond 64 bits would read back as a float: such data is left to the file."""
-    from kefu.records.cache import _item
+    store = Cache(tmp_path, {}, 0, 0)
+    store.put("a.yml", (1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 5}, [], [], False, {}))
+    store.put("b.yml", (1, 2, 3, 4), b"\x02" * 20,
+              ("ticket", "T-2", {"n": 10**30}, [], [], False, {}))
+    assert store.items["a.yml"][7] == 1 and store.items["a.yml"][10] is False
+    assert store.items["b.yml"][7] is None and store.items["b.yml"][10] is True
+    store.write()
+    kept = json.loads((tmp_path / CACHE_DIR / DATA_FILE.format(kind="ticket")).read_text())
+    assert kept["entries"] == {"a.yml": [(b"\x01" * 20).hex(), {"n": 5}]}
 
-    exact = _item((1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 5}, [], [], False, {}))
-    assert exact[7] == {"n": 5} and exact[10] is False
-    big = _item((1, 2, 3, 4), b"\x01" * 20, ("ticket", "T-1", {"n": 10**30}, [], [], False, {}))
-    assert big[7] is None and big[10] is True
+
+def test_validate_reads_only_the_verdicts(repo: Path) -> None:
+    """`kefu validate` after `kefu report`: the kept ticket data is neither read nor rewritten,
+    and a damaged data part costs the next data run a re-read, never a wrong answer."""
+    cold = load(repo, use_cache=False)
+    load(repo)
+    data_file = repo / CACHE_DIR / DATA_FILE.format(kind="ticket")
+    data_file.write_bytes(b"{not json")  # were it read, validate would re-read the tickets
+    lean = load(repo, data=False)
+    assert lean.reparsed == 0 and lean.problems == []
+    assert data_file.read_bytes() == b"{not json"
+    again = load(repo)
+    assert again.reparsed == 1  # the one ticket, whose data was lost
+    assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
+    assert load(repo).reparsed == 0
+
+
+def test_data_of_an_older_content_is_never_used(repo: Path) -> None:
+    """A data part from before an edit (a verdict of the new content, data of the old) is
+    refused by its blob id."""
+    load(repo)
+    data_file = repo / CACHE_DIR / DATA_FILE.format(kind="ticket")
+    old = data_file.read_bytes()
+    ticket = repo / TICKET
+    ticket.write_text(ticket.read_text("utf-8") + "\n# 备注\n", "utf-8")
+    load(repo)
+    data_file.write_bytes(old)  # the old content's data put back
+    cold = load(repo, use_cache=False)
+    again = load(repo)
+    assert again.reparsed == 1
+    assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
 
 
 def test_a_file_touched_after_validate_still_gives_its_data(repo: Path) -> None:

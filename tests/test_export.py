@@ -147,11 +147,11 @@ def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_sqlite_is_the_same_from_the_files_and_from_a_warm_cache(repo: Path) -> None:
     import json
 
-    from kefu.records.cache import CACHE_DIR, CACHE_FILE
+    from kefu.records.cache import CACHE_DIR, DERIVED_FILE
     from kefu.sla.summaries import NAME
 
     _export("--sqlite", "cold.sqlite")  # no cache: deadlines computed, then kept
-    cache = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+    cache = json.loads((repo / CACHE_DIR / DERIVED_FILE).read_text("utf-8"))
     assert cache["derived"][NAME]["tickets"]
     _export("--sqlite", "warm.sqlite")
     cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")

@@ -267,7 +267,7 @@ def test_the_report_needs_no_outside_font_or_script(repo: Path) -> None:
 
 def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_cache(
         cli: CliRunner, repo: Path) -> None:
-    from kefu.records.cache import CACHE_DIR, CACHE_FILE
+    from kefu.records.cache import CACHE_DIR, DERIVED_FILE
     from kefu.sla.summaries import NAME
 
     def run() -> str:
@@ -276,7 +276,7 @@ def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_cache(
         return done.output
 
     cold = run()  # no cache yet: every ticket read and every deadline computed
-    cache = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text("utf-8"))
+    cache = json.loads((repo / CACHE_DIR / DERIVED_FILE).read_text("utf-8"))
     assert cache["derived"][NAME]["tickets"], "报表应当把时限存入记录缓存"
     assert run() == cold  # warm: records and deadlines from the cache
     shutil.rmtree(repo / CACHE_DIR)

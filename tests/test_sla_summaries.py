@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kefu.records.cache import CACHE_DIR, CACHE_FILE
+from kefu.records.cache import CACHE_DIR, CACHE_FILE, DERIVED_FILE
 from kefu.sla import Milestone, milestones
 from kefu.sla.summaries import NAME, deadlines
 from kefu.workspace import Workspace
@@ -48,7 +48,8 @@ def from_files(root: Path) -> Stones:
 
 
 def cache_file(root: Path) -> Path:
-    return root / CACHE_DIR / CACHE_FILE
+    """The cache's part holding derived results."""
+    return root / CACHE_DIR / DERIVED_FILE
 
 
 def kept_part(root: Path) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def kept_part(root: Path) -> dict[str, Any]:
 
 
 def edit_kept(root: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    """Change the kept summaries in the cache file, keeping the file's stat-checked entries."""
+    """Change the kept summaries in the cache's derived part (the verdicts stay as they are)."""
     payload = json.loads(cache_file(root).read_text("utf-8"))
     change(payload)
     cache_file(root).write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
@@ -72,10 +73,11 @@ def test_a_second_run_reads_the_kept_deadlines(repo: Path) -> None:
     # the kept summary is what answers: a well-formed different due time comes back as written
     ticket = next(rid for rid, stones in first.items() if stones and stones[0].due)
 
+    entries = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text("utf-8"))["entries"]
+    blob = next(entry[4] for rel, entry in entries.items() if rel.endswith(f"/{ticket}.yml"))
+
     def later(payload: dict[str, Any]) -> None:
-        entry = payload["entries"][next(rel for rel in payload["entries"]
-                                         if rel.endswith(f"/{ticket}.yml"))]
-        payload["derived"][NAME]["tickets"][entry[4]][0][2] = "2030-01-02T17:30:00+08:00"
+        payload["derived"][NAME]["tickets"][blob][0][2] = "2030-01-02T17:30:00+08:00"
 
     edit_kept(repo, later)
     lied = kept_run(repo)

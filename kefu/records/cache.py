@@ -1,4 +1,4 @@
-"""The records cache (.kefu-cache/records.json): each file's result, and how to tell it is current.
+"""The records cache (.kefu-cache/): each file's result, and how to tell it is current.
 
 Data only (JSON; nothing in it is ever executed), and trusted only when it can be:
 - an entry answers for a file whose size, mtime, ctime and inode are all unchanged, as git's
@@ -14,6 +14,12 @@ Data only (JSON; nothing in it is ever executed), and trusted only when it can b
 - `derived` holds results computed from records by other modules (each ticket's deadlines:
   kefu.sla.summaries), under a key of the files they read; a part of the wrong shape counts
   as missing and is computed again from the files.
+
+It is kept in parts, each read only by a run that needs it: `records.json` holds every file's
+verdict (what `kefu validate` reads), `data-<kind>.json` the checked data of one kind's valid
+records, by path and blob id (read by commands that compute with that kind), `derived.json`
+the derived results. A verdict says whether its data was kept; data whose blob id is not the
+verdict's is never used.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +41,19 @@ from kefu.problems import Problem, Severity
 
 from . import paths
 from .kinds import KINDS, RECORDS, source_files
-from .result import Row
+from .result import FileResult, Row, Where, passes
 
 CACHE_DIR = ".kefu-cache"
-CACHE_FILE = "records.json"
-_FORMAT = 5
+CACHE_FILE = "records.json"  # the verdicts
+DATA_FILE = "data-{kind}.json"
+DERIVED_FILE = "derived.json"
+_FORMAT = 6
 _OLD_FILES = ("records.marshal", "records.pickle")  # earlier formats: removed, never read
 GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (stat)
 CLOCK_FILE = "started"
 TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
 DERIVED_FROM = ("sla", "calendar")  # kefu packages whose results `derived` keeps
+_KEPT = 1  # an entry's data slot when the data is in its kind's data file
 
 
 def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -53,80 +62,127 @@ def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
 
 
 class Cache:
-    """The entries of one repository, read once per run and written back once if changed.
+    """The cache of one repository, read once per run and written back once if changed.
 
-    An entry is the JSON list `[size, mtime, ctime, inode, blob id, <result row>]`, kept as
-    read and decoded only when asked (a warm run asks for every one, so the path is lean): a
-    part of the wrong shape makes the entry count as missing, never an error.
+    An entry is the JSON list `[size, mtime, ctime, inode, blob id, kind, id, kept, problems,
+    refs, partial, facets]` (`kept`: 1 when the data is in the kind's data file), kept as read
+    and decoded only when asked (a warm run asks for every one, so the path is lean): a part
+    of the wrong shape makes the entry count as missing, never an error.
+
+    `data_for` (kinds; None: every kind) and `where` say whose data the run wants: only their
+    rows come with data (read from the data files on first need); a row that is wanted with
+    its data but was checked without it is no answer.
     """
 
     def __init__(self, root: Path, items: dict[str, list[Any]], started_ns: int,
                  written_from_ns: int, across: dict[str, Across] | None = None,
-                 derived: dict[str, Any] | None = None) -> None:
+                 *, data_for: Collection[str] | None = None, where: Where | None = None,
+                 print_: str = "") -> None:
         self.root = root
         self.items = items
         self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
-        self.derived = derived or {}  # name -> results other modules keep (see `keep`)
         self.started_ns = started_ns  # this run: files changed from now on are racy next time
         self.racy_from = written_from_ns  # files changed since the entries' run: re-read
         self.dirty = False
+        self.data_for = None if data_for is None else frozenset(data_for)
+        self.where = where or None
+        self._print = print_ or fingerprint()
         self._rows: dict[str, Row | None] = {}
         self._kinds = frozenset(KINDS)
+        self._data: dict[str, dict[str, Any]] = {}  # kind -> rel -> [blob id, data], as read
+        self._data_dirty: set[str] = set()
+        self._derived: dict[str, Any] | None = None
+        self._derived_dirty = False
 
     @classmethod
-    def read(cls, root: Path) -> Cache:
+    def read(cls, root: Path, data_for: Collection[str] | None = None,
+             where: Where | None = None) -> Cache:
         started = _file_clock(root)
+        print_ = fingerprint()
+        empty = cls(root, {}, started, 0, data_for=data_for, where=where, print_=print_)
+        raw = _read_part(root / CACHE_DIR / CACHE_FILE, print_)
+        if raw is None:
+            return empty
         try:
-            raw = orjson.loads((root / CACHE_DIR / CACHE_FILE).read_bytes())
-            if (type(raw) is not dict or raw.get("format") != _FORMAT
-                    or raw.get("fingerprint") != fingerprint()):
-                return cls(root, {}, started, 0)
             written, items = raw["started_ns"], raw["entries"]
             if type(written) is not int or type(items) is not dict:
-                return cls(root, {}, started, 0)
+                return empty
             found = raw.get("across")
             across = {kind: checked for kind, item in found.items()
                       if type(kind) is str and (checked := _across(item)) is not None
                       } if type(found) is dict else {}
-            derived = raw.get("derived")
-            if type(derived) is not dict:
-                derived = {}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            return cls(root, {}, started, 0)
-        return cls(root, items, started, written, across, derived)
+        except (TypeError, KeyError, AttributeError):
+            return empty
+        return cls(root, items, started, written, across, data_for=data_for, where=where,
+                   print_=print_)
+
+    def wants(self, kind: str, facets: Any) -> bool:
+        """Whether the run wants the data of a valid record of `kind` with these facets."""
+        return ((self.data_for is None or kind in self.data_for)
+                and (self.where is None or passes(kind, facets, self.where)))
 
     def row(self, rel: str) -> Row | None:
-        """The cached result of `rel`, or None (no entry, or one of the wrong shape)."""
+        """The cached result of `rel`, or None (no entry, one of the wrong shape, or one that
+        lacks the data the run wants)."""
         row = self._rows.get(rel, _UNSEEN)
         if row is _UNSEEN:
             item = self.items.get(rel)
-            row = self._rows[rel] = _row(rel, item, self._kinds) if item is not None else None
+            row = self._rows[rel] = self._row(rel, item) if item is not None else None
         return row
 
-    def answer(self, rel: str, path: str, data_for: Container[str] | None = None) -> Row | None:
-        """The cached result, if it stands for the file as it is now (without reading it).
+    def answers(self, rels: list[str], base: str) -> tuple[dict[str, FileResult], list[str]]:
+        """The cached results of those of `rels` (files under `base`) it still stands for,
+        without reading them, and the files it does not answer for.
 
         Size, mtime, ctime and inode must be unchanged and the file older than the run that
         wrote the entry; a verdict that time can change (a future date) never answers.
-        `data_for`: the kinds whose data the caller wants (None: all); the others' rows come
-        without it (partial), as a run that does not keep data would have made them.
+        A warm run of 100,000 files goes round here: an entry with no problems whose data
+        is not wanted (validate's usual case) is decoded on the spot.
         """
-        item = self.items.get(rel)
-        if type(item) is not list or len(item) != 12:
-            return None
-        try:
-            stat = os.stat(path, follow_symlinks=False)
-        except OSError:
-            return None
-        mtime, ctime, racy = stat.st_mtime_ns, stat.st_ctime_ns, self.racy_from
-        if (item[0] != stat.st_size or item[1] != mtime or item[2] != ctime
-                or item[3] != stat.st_ino or mtime >= racy or ctime >= racy):
-            return None
-        if data_for is None or item[5] in data_for or item[7] is None:
-            row = self._rows[rel] = _row(rel, item, self._kinds)
-        else:  # not kept as the entry's row: a later `row(rel)` still gives the data
-            row = _row(rel, item, self._kinds, revive=False)
-        return row if row is not None and (not row[3] or lasting(row)) else None
+        found: dict[str, FileResult] = {}
+        rest: list[str] = []
+        get, stat, racy, kinds = self.items.get, os.stat, self.racy_from, self._kinds
+        lean = self.data_for is not None and self.where is None
+        data_for = self.data_for or frozenset()
+        prefix = f"{base}/"
+        for rel in rels:
+            item = get(rel)
+            if item.__class__ is not list or len(item) != 12:
+                rest.append(rel)
+                continue
+            try:
+                now = stat(prefix + rel, follow_symlinks=False)
+            except OSError:
+                rest.append(rel)
+                continue
+            mtime, ctime = now.st_mtime_ns, now.st_ctime_ns
+            if (item[0] != now.st_size or item[1] != mtime or item[2] != ctime
+                    or item[3] != now.st_ino or mtime >= racy or ctime >= racy):
+                rest.append(rel)
+                continue
+            kind, kept, problems, refs, partial = item[5], item[7], item[8], item[9], item[10]
+            if (lean and not problems and kind not in data_for and kind in kinds
+                    and refs.__class__ is list and partial.__class__ is bool
+                    and (kept is None or kept == _KEPT)):
+                if len(refs) == 4:  # a ticket's owner and dealer
+                    pairs = [(refs[0], refs[1]), (refs[2], refs[3])]
+                elif refs:
+                    try:
+                        pairs = _pairs(refs)
+                    except ValueError:
+                        rest.append(rel)
+                        continue
+                else:
+                    pairs = []
+                found[rel] = FileResult(rel, kind, item[6], None, [], pairs,
+                                        partial or kept is not None, item[11])
+                continue
+            row = self._row(rel, item)
+            if row is not None and (not row[3] or lasting(row)):
+                found[rel] = FileResult(rel, *row)
+            else:
+                rest.append(rel)
+        return found, rest
 
     def blob(self, rel: str) -> bytes | None:
         """The git blob id of the cached content, if its result can be reused for it."""
@@ -135,10 +191,10 @@ class Cache:
 
     def stored_blob(self, rel: str) -> bytes | None:
         """The git blob id the entry of `rel` was made from (None without an entry)."""
-        item = self.items.get(rel)
+        blob = self.stored_hex(rel)
         try:
-            return bytes.fromhex(item[4]) if type(item) is list and len(item) == 12 else None
-        except (TypeError, ValueError):
+            return bytes.fromhex(blob) if blob is not None else None
+        except ValueError:
             return None
 
     def stored_hex(self, rel: str) -> str | None:
@@ -148,18 +204,53 @@ class Cache:
         return blob if type(blob) is str else None
 
     def put(self, rel: str, stat: tuple[int, int, int, int], blob: bytes, row: Row) -> None:
-        item = _item(stat, blob, row)
-        if self.items.get(rel) == item:
+        kind, record_id, data, problems, refs, partial, facets = row
+        hexed = blob.hex()
+        kept = None
+        if data is not None and kind is not None:
+            kept = self._keep_data(kind, rel, hexed, data)
+            partial = partial or kept is None
+        old = self.items.get(rel)
+        if (kept is None and partial and type(old) is list and len(old) == 12
+                and old[4] == hexed and old[7] == _KEPT):
+            kept, partial = _KEPT, False  # checked again without data: the data kept stands
+        item = [*stat, hexed, kind, record_id, kept,
+                [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
+                [part for ref in refs for part in ref], partial, facets]
+        self._rows[rel] = row
+        if old == item:
             return  # checked again (racy, or a verdict time may change) and still the same
         self.items[rel] = item
-        self._rows[rel] = row
         self.dirty = True
+
+    def _keep_data(self, kind: str, rel: str, hexed: str, data: dict[str, Any]) -> int | None:
+        """Keep a valid record's data in its kind's data file; None if JSON cannot carry it
+        exactly (left to the file: read again when wanted)."""
+        part = self._part(kind)
+        entry = part.get(rel)
+        if type(entry) is list and len(entry) == 2 and entry[0] == hexed:
+            return _KEPT  # the same content gives the same data
+        try:
+            part[rel] = [hexed, orjson.Fragment(_dumps(data))]
+        except TypeError:
+            return None
+        self._data_dirty.add(kind)
+        return _KEPT
+
+    @property
+    def derived(self) -> dict[str, Any]:
+        """name -> results other modules keep (see `keep`), read on first use."""
+        if self._derived is None:
+            raw = _read_part(self.root / CACHE_DIR / DERIVED_FILE, self._print)
+            found = raw.get("derived") if raw is not None else None
+            self._derived = found if type(found) is dict else {}
+        return self._derived
 
     def keep(self, name: str, value: Any) -> None:
         """Keep `value` (JSON data) as the derived result `name`, written with the entries."""
         if self.derived.get(name) != value:
             self.derived[name] = value
-            self.dirty = True
+            self._derived_dirty = True
 
     def drop(self, rels: list[str]) -> None:
         for rel in rels:
@@ -167,26 +258,77 @@ class Cache:
         self.dirty = self.dirty or bool(rels)
 
     def write(self) -> None:
-        """Write the cache once, atomically; a read-only checkout simply goes without."""
-        if not self.dirty:
-            return
-        payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": self.started_ns,
-                   "entries": self.items,
-                   "across": {kind: [found.key, [_found(p) for p in found.problems]]
-                              for kind, found in self.across.items()},
-                   "derived": self.derived}
+        """Write the changed parts, each atomically; a read-only checkout simply goes without."""
         folder = self.root / CACHE_DIR
+        parts: list[tuple[str, dict[str, Any]]] = []
+        if self.dirty:
+            parts.append((CACHE_FILE, {
+                "started_ns": self.started_ns, "entries": self.items,
+                "across": {kind: [found.key, [_found(p) for p in found.problems]]
+                           for kind, found in self.across.items()}}))
+        for kind in sorted(self._data_dirty):
+            part = self._data[kind]
+            current = {rel: entry for rel, entry in part.items()  # stale data: left behind
+                       if type(item := self.items.get(rel)) is list and len(item) == 12
+                       and item[7] == _KEPT and item[5] == kind and item[4] == entry[0]}
+            parts.append((DATA_FILE.format(kind=kind), {"entries": current}))
+        if self._derived_dirty and self._derived is not None:
+            parts.append((DERIVED_FILE, {"derived": self._derived}))
         try:
-            text = _dumps(payload)
-            folder.mkdir(exist_ok=True)
-            temp = folder / f"{CACHE_FILE}.{os.getpid()}.tmp"
-            temp.write_bytes(text)
-            os.replace(temp, folder / CACHE_FILE)
-            self.dirty = False
+            for name, payload in parts:
+                text = _dumps({"format": _FORMAT, "fingerprint": self._print, **payload})
+                folder.mkdir(exist_ok=True)
+                temp = folder / f"{name}.{os.getpid()}.tmp"
+                temp.write_bytes(text)
+                os.replace(temp, folder / name)
+            self.dirty, self._derived_dirty = False, False
+            self._data_dirty.clear()
             for old in _OLD_FILES:
                 (folder / old).unlink(missing_ok=True)
         except (OSError, TypeError):  # TypeError: a derived part JSON cannot carry exactly
             pass
+
+    def _part(self, kind: str) -> dict[str, Any]:
+        """rel -> [blob id, data] of `kind`'s data file, read on first use."""
+        part = self._data.get(kind)
+        if part is None:
+            raw = _read_part(self.root / CACHE_DIR / DATA_FILE.format(kind=kind), self._print)
+            found = raw.get("entries") if raw is not None else None
+            part = self._data[kind] = found if type(found) is dict else {}
+        return part
+
+    def _row(self, rel: str, item: Any) -> Row | None:
+        """The result row of a cached item, or None when its frame has the wrong shape or it
+        lacks the data the run wants.
+
+        Only the frame is checked here, for every entry of a warm run; a part of the wrong
+        type further in fails where it is used, and `load` forgets the cache and runs again
+        from the files: a damaged cache costs one cold run, never a crash.
+        """
+        if type(item) is not list or len(item) != 12:
+            return None
+        _, _, _, _, blob, kind, record_id, kept, problems, refs, partial, facets = item
+        if kind not in self._kinds or type(partial) is not bool or type(refs) is not list:
+            return None
+        data = None
+        wanted = (kept is not None or partial) and self.wants(kind, facets)
+        try:
+            if wanted:
+                if kept != _KEPT:
+                    return None  # checked without the data this run wants
+                entry = self._part(kind).get(rel)
+                if type(entry) is not list or len(entry) != 2 or entry[0] != blob:
+                    return None  # the data file lost it, or holds an older content's
+                data = paths.revive(kind, entry[1])
+            elif kept is not None:
+                if kept != _KEPT:
+                    return None
+                partial = True  # valid, its data not wanted
+            return (kind, record_id, data,
+                    [_problem(rel, p) for p in problems] if problems else [],
+                    _pairs(refs) if refs else [], partial, facets)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
 
 
 class Across:
@@ -216,6 +358,17 @@ def across_key(blob_of: Callable[[str], bytes | None], rels: list[str],
         except PackageNotFoundError:
             digest.update(name.encode())
     return digest.hexdigest()
+
+
+def _read_part(path: Path, print_: str) -> dict[str, Any] | None:
+    """A part of the cache as JSON, or None: missing, unreadable, or of another format or code."""
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if type(raw) is not dict or raw.get("format") != _FORMAT or raw.get("fingerprint") != print_:
+        return None
+    return raw
 
 
 def _found(item: tuple[Problem, str]) -> list[Any]:
@@ -273,41 +426,6 @@ def _dumps(value: Any) -> bytes:
     return orjson.dumps(value, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
-def _item(stat: tuple[int, int, int, int], blob: bytes, row: Row) -> list[Any]:
-    """An entry's JSON form (data with dates and times as ISO text, refs flat)."""
-    kind, record_id, data, problems, refs, partial, facets = row
-    if data is not None:  # as JSON will give it back, so that an unchanged entry compares equal
-        try:
-            data = orjson.loads(_dumps(data))
-        except TypeError:  # data JSON cannot carry exactly: kept without it (read when wanted)
-            data, partial = None, True
-    return [*stat, blob.hex(), kind, record_id, data,
-            [[p.line, p.col, p.slug, p.message, p.severity.value] for p in problems],
-            [part for ref in refs for part in ref], partial, facets]
-
-
-def _row(rel: str, item: Any, kinds: frozenset[str], revive: bool = True) -> Row | None:
-    """The result row of a cached item, or None when its frame has the wrong shape.
-
-    Only the frame is checked here, for every entry of a warm run; a part of the wrong type
-    further in fails where it is used, and `load` forgets the cache and runs again from the
-    files: a damaged cache costs one cold run, never a crash.
-    """
-    if type(item) is not list or len(item) != 12:
-        return None
-    _, _, _, _, _, kind, record_id, data, problems, refs, partial, facets = item
-    if kind not in kinds or type(partial) is not bool or type(refs) is not list:
-        return None
-    try:
-        if not revive and data is not None:  # a valid record whose data is not wanted
-            data, partial = None, True
-        return (kind, record_id, None if data is None else paths.revive(kind, data),
-                [_problem(rel, p) for p in problems] if problems else [],
-                _pairs(refs) if refs else [], partial, facets)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
 def _pairs(flat: list[Any]) -> list[tuple[Any, Any]]:
     """[a, b, c, d] as [(a, b), (c, d)]; ValueError for an odd length."""
     if len(flat) == 4:  # a ticket's owner and dealer: the warm run's common case
@@ -318,8 +436,10 @@ def _pairs(flat: list[Any]) -> list[tuple[Any, Any]]:
 
 def forget(root: Path) -> None:
     """Remove the cache (it held something of the wrong shape); the next run rebuilds it."""
-    with contextlib.suppress(OSError):
-        (root / CACHE_DIR / CACHE_FILE).unlink()
+    folder = root / CACHE_DIR
+    for path in [folder / CACHE_FILE, folder / DERIVED_FILE, *folder.glob("data-*.json")]:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _problem(rel: str, item: Any) -> Problem:
@@ -327,8 +447,6 @@ def _problem(rel: str, item: Any) -> Problem:
     if type(line) is not int or type(col) is not int:
         raise TypeError("position")
     return Problem(rel, line, col, str(slug), str(message), Severity(severity))
-
-
 def fingerprint() -> str:
     """Changes whenever the checking code, pydantic or Python changes, invalidating the cache."""
     import pydantic

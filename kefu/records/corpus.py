@@ -22,7 +22,7 @@ from .across import Notice
 from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
-from .result import FileResult, Record, Row, Where, passes
+from .result import FileResult, Record, Where, passes
 
 QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
 
@@ -173,15 +173,15 @@ def _walk(root: Path) -> tuple[list[str], list[str]]:
             entries = list(os.scandir(root / rel_dir))
         except (FileNotFoundError, NotADirectoryError):
             continue
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    stack.append(rel)
-            elif entry.name.endswith((".yml", ".yaml")):
-                found.append(rel)
-            elif entry.name not in QUIET_FILES:
-                ignored.append(rel)
+        for entry in entries:  # 100,000 files: the usual case first
+            name = entry.name
+            if name.endswith((".yml", ".yaml")) and not entry.is_dir(follow_symlinks=False):
+                found.append(f"{rel_dir}/{name}")
+            elif entry.is_dir(follow_symlinks=False):
+                if not name.startswith("."):
+                    stack.append(f"{rel_dir}/{name}")
+            elif name not in QUIET_FILES:
+                ignored.append(f"{rel_dir}/{name}")
     found.sort()
     ignored.sort()
     return found, ignored
@@ -274,28 +274,19 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
 
     Files left out by `skip` have no result.
     """
-    store = cache.Cache.read(root) if use_cache else None
+    # a run that keeps no data (validate) wants only what checks across records read
+    data_for = None if want_data else read_across()
+    store = cache.Cache.read(root, data_for, where) if use_cache else None
     base = str(root)
     results: dict[str, FileResult] = {}
-    todo: list[tuple[str, bytes | None]] = []
-    across_kinds = read_across()
-    # a run that keeps no data (validate) skips reviving the data cached by one that did
-    data_for = None if want_data else across_kinds
-    def lacks_data(row: Row) -> bool:
-        """Checked before without the data now wanted (by the caller or a check across
-        records): no answer, and no row to reuse for the same content either."""
-        return row[5] and (want_data or row[0] in across_kinds) and passes(row[0], row[6], where)
-
-    for rel in rels:  # a warm run of 100,000 files goes round here: keep it lean
-        row = store.answer(rel, f"{base}/{rel}", data_for) if store is not None else None
-        if row is not None and not lacks_data(row):
-            results[rel] = FileResult.from_row(rel, row)
-            continue
+    todo: list[tuple[str, bytes | None]]
+    if store is None:
+        todo = [(rel, None) for rel in rels]
+    else:
+        results, rest = store.answers(rels, base)
         # an unchanged file's row is reused by its blob id, unless time may change its verdict
         # or it lacks the data wanted (a file touched after `kefu validate` cached it)
-        stored = store.row(rel) if store is not None and row is None else None
-        todo.append((rel, store.blob(rel) if store is not None and stored is not None
-                     and not lacks_data(stored) else None))
+        todo = [(rel, store.blob(rel) if store.row(rel) is not None else None) for rel in rest]
     if store is not None and sum(1 for _, digest in todo if digest) >= cache.GIT_MIN:
         todo = _answer_from_git(store, todo, results)
     parsed: set[str] = set()

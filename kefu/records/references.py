@@ -69,25 +69,27 @@ def cross_check(results: Sequence[FileResult], known: dict[str, dict[str, list[s
     """
     problems: list[Problem] = []
     no_ids: dict[str, list[str]] = {}
-    for result in results:
-        if result.kind is None or result.id is None:
-            continue
-        holders = known.get(result.kind, no_ids).get(result.id, [])
-        if len(holders) == 1 and holders[0] == result.rel:
-            continue  # the usual case, cheaply: runs for every file
-        others = [rel for rel in holders if rel != result.rel]
-        if others:
-            names = "、".join(f"`{rel}`" for rel in others)
-            line, col = _pos(read_text, result.rel, ("id",))
-            problems.append(Problem(result.rel, line, col, "duplicate-id",
-                                    f"编号 `{result.id}` 与 {names} 重复：每条记录的编号必须唯一，"
-                                    "请用 `kefu new` 生成新编号并相应改名。"))
-    for result in results:
-        for target, value in sorted(result.refs) if result.refs else ():
+    for result in results:  # runs for every file: the usual case is kept cheap
+        if result.kind is not None and result.id is not None:
+            holders = known.get(result.kind, no_ids).get(result.id, [])
+            if len(holders) != 1 or holders[0] != result.rel:
+                problems.extend(_duplicate(read_text, result, holders))
+        for target, value in result.refs:  # sorted by refs_of, and so in the cache
             ids = known.get(target, no_ids)
             if value not in ids:
                 problems.append(_unknown(read_text, result, target, value, ids))
     return problems
+
+
+def _duplicate(read_text: ReadText, result: FileResult, holders: list[str]) -> list[Problem]:
+    others = [rel for rel in holders if rel != result.rel]
+    if not others:
+        return []
+    names = "、".join(f"`{rel}`" for rel in others)
+    line, col = _pos(read_text, result.rel, ("id",))
+    return [Problem(result.rel, line, col, "duplicate-id",
+                    f"编号 `{result.id}` 与 {names} 重复：每条记录的编号必须唯一，"
+                    "请用 `kefu new` 生成新编号并相应改名。")]
 
 
 def _unknown(read_text: ReadText, result: FileResult, target: str, value: str,

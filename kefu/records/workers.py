@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from kefu.problems import Problem
@@ -29,6 +28,7 @@ def run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
         return check_chunk(str(root), todo, want_data, where, skip, digests)
     len(KINDS)  # import every kind's module once, before forking, not in every worker
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # not needed by a warm run
 
     count = workers * 4
     if skip:  # strided: the files that are not skipped cluster (open tickets: recent months)
