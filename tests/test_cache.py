@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pickle
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import record_repo
 
-from kefu.records import load
+from kefu.records import LoadResult, load
 from kefu.records.cache import _FORMAT, CACHE_DIR, CACHE_FILE, DATA_FILE, Cache, fingerprint
 
 CASES = Path(__file__).parent / "data" / "records"
@@ -201,3 +202,21 @@ def test_a_file_touched_after_validate_still_gives_its_data(repo: Path) -> None:
     again = load(repo)
     assert [(r.file, r.data) for r in again.records] == [(r.file, r.data) for r in cold.records]
     assert again.reparsed == 5  # validate's entries had no data: every record is read
+
+
+def test_raw_kinds_come_as_json_gives_them_from_the_files_and_from_the_cache(
+        repo: Path) -> None:
+    """`raw`: data as the cache holds it (ISO text), whether read from the files or the cache;
+    kinds that checks across records read come typed all the same."""
+    def tickets(result: LoadResult) -> list[tuple[str, object]]:
+        return [(r.file, r.data) for r in result.of_kind("ticket")]
+
+    cold = load(repo, use_cache=False, raw={"ticket", "person"})
+    load(repo, raw={"ticket"})
+    warm = load(repo, raw={"ticket", "person"})
+    assert warm.reparsed == 0 and warm.raw == cold.raw == {"ticket"}  # people: read across
+    assert tickets(warm) == tickets(cold) and tickets(warm)
+    received = tickets(warm)[0][1]["received"]  # type: ignore[index]
+    assert isinstance(received, str)
+    typed = load(repo)
+    assert typed.of_kind("ticket")[0].data["received"] == dt.datetime.fromisoformat(received)

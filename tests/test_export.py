@@ -157,3 +157,22 @@ def test_sqlite_is_the_same_from_the_files_and_from_a_warm_cache(repo: Path) -> 
     cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")
     assert len(cold["ticket_milestones"]) >= 10
     assert warm == cold
+
+
+def test_times_written_in_another_offset_come_out_in_beijing_time(repo: Path) -> None:
+    """Cached data is exported as the cache holds it (ISO text, not revived); a time written
+    with another offset is still given in Beijing time, as from the files."""
+    ticket = repo / "records/tickets/2026/09/T-20260915-hhh8.yml"
+    text = ticket.read_text("utf-8")
+    moved = text.replace("{at: 2026-09-16T09:00:00+08:00,", "{at: 2026-09-16T01:00:00Z,")
+    assert moved != text
+    ticket.write_text(moved, "utf-8")
+    _export("--sqlite", "cold.sqlite")
+    _export("--sqlite", "warm.sqlite")
+    cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")
+    assert warm == cold
+    db = sqlite3.connect(repo / "warm.sqlite")
+    times = [at for (at,) in db.execute(
+        "SELECT at FROM ticket_events WHERE record_id = 'T-20260915-hhh8' ORDER BY seq")]
+    assert times[1] == "2026-09-16T09:00:00+08:00"
+    assert all(at.endswith("+08:00") for at in times)

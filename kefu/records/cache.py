@@ -77,7 +77,7 @@ class Cache:
     def __init__(self, root: Path, items: dict[str, list[Any]], started_ns: int,
                  written_from_ns: int, across: dict[str, Across] | None = None,
                  *, data_for: Collection[str] | None = None, where: Where | None = None,
-                 print_: str = "") -> None:
+                 raw: Collection[str] = (), print_: str = "") -> None:
         self.root = root
         self.items = items
         self.across = across or {}  # kind -> findings of its Across check, by their inputs' key
@@ -86,6 +86,7 @@ class Cache:
         self.dirty = False
         self.data_for = None if data_for is None else frozenset(data_for)
         self.where = where or None
+        self.raw = frozenset(raw)  # kinds whose data is given as read (ISO text), not revived
         self._print = print_ or fingerprint()
         self._rows: dict[str, Row | None] = {}
         self._kinds = frozenset(KINDS)
@@ -96,25 +97,26 @@ class Cache:
 
     @classmethod
     def read(cls, root: Path, data_for: Collection[str] | None = None,
-             where: Where | None = None) -> Cache:
+             where: Where | None = None, raw: Collection[str] = ()) -> Cache:
         started = _file_clock(root)
         print_ = fingerprint()
-        empty = cls(root, {}, started, 0, data_for=data_for, where=where, print_=print_)
-        raw = _read_part(root / CACHE_DIR / CACHE_FILE, print_)
-        if raw is None:
+        empty = cls(root, {}, started, 0, data_for=data_for, where=where, raw=raw,
+                    print_=print_)
+        payload = _read_part(root / CACHE_DIR / CACHE_FILE, print_)
+        if payload is None:
             return empty
         try:
-            written, items = raw["started_ns"], raw["entries"]
+            written, items = payload["started_ns"], payload["entries"]
             if type(written) is not int or type(items) is not dict:
                 return empty
-            found = raw.get("across")
+            found = payload.get("across")
             across = {kind: checked for kind, item in found.items()
                       if type(kind) is str and (checked := _across(item)) is not None
                       } if type(found) is dict else {}
         except (TypeError, KeyError, AttributeError):
             return empty
         return cls(root, items, started, written, across, data_for=data_for, where=where,
-                   print_=print_)
+                   raw=raw, print_=print_)
 
     def wants(self, kind: str, facets: Any) -> bool:
         """Whether the run wants the data of a valid record of `kind` with these facets."""
@@ -319,7 +321,9 @@ class Cache:
                 entry = self._part(kind).get(rel)
                 if type(entry) is not list or len(entry) != 2 or entry[0] != blob:
                     return None  # the data file lost it, or holds an older content's
-                data = paths.revive(kind, entry[1])
+                data = entry[1] if kind in self.raw else paths.revive(kind, entry[1])
+                if data.__class__ is not dict:
+                    return None
             elif kept is not None:
                 if kept != _KEPT:
                     return None
@@ -424,6 +428,18 @@ def _dumps(value: Any) -> bytes:
     as `isoformat` gives them. TypeError for what orjson cannot write back exactly (a
     non-text key, an integer beyond 64 bits: it would read back as a float)."""
     return orjson.dumps(value, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME)
+
+
+def as_json(row: Row) -> Row:
+    """`row` with its data as JSON gives it back (times and dates as ISO text), as a cached
+    row of a raw kind comes; unchanged when JSON cannot carry the data exactly."""
+    data = row[2]
+    if data is None:
+        return row
+    try:
+        return (row[0], row[1], orjson.loads(_dumps(data)), *row[3:])
+    except TypeError:
+        return row
 
 
 def _pairs(flat: list[Any]) -> list[tuple[Any, Any]]:

@@ -10,7 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ class LoadResult:
     # the records are kept in it (kefu.sla.summaries), and `memo` holds them for this load
     store: cache.Cache | None = field(default=None, repr=False, compare=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    raw: frozenset[str] = frozenset()  # kinds whose data came as JSON gives it (see `load`)
 
     def of_kind(self, kind: str) -> list[Record]:
         return [r for r in self.records if r.kind == kind]
@@ -50,7 +51,8 @@ class LoadResult:
 
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
          jobs: int | None = None, data: bool = True, where: Where | None = None,
-         skip_filtered: bool = False, today: dt.date | None = None) -> LoadResult:
+         skip_filtered: bool = False, today: dt.date | None = None,
+         raw: Collection[str] = ()) -> LoadResult:
     """Load and check the records under `root` (all, or only `paths`: files or folders).
 
     `data=False` only checks (records stay empty): `kefu validate` skips building the data.
@@ -62,6 +64,9 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     and it is not counted in `files`; any file the byte scan cannot settle (flow style, quoted
     values...) is checked as usual. Its id still counts, by its file name, for duplicate ids.
     Checks across records run as of `today` (default: now), e.g. an archive loan past due.
+    `raw` names kinds whose data the caller takes as JSON gives it, times and dates as ISO
+    text (kefu export writes them out as text anyway): cached data is not revived. Kinds a
+    check across records reads always come typed; `LoadResult.raw` says which came raw.
     """
     for name, rules in (where or {}).items():
         unknown = set(rules) - set(KINDS[name].facets)
@@ -71,14 +76,14 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     root = Path(root).resolve()
     with gc_paused():
         try:
-            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today, raw)
         except (TypeError, ValueError, AttributeError, KeyError) as err:
             if not use_cache:
                 raise
             # a cached part of the wrong shape (see cache._row): once more, from the files
             cache.forget(root)
             del err
-            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today)
+            return _load(root, paths, use_cache, jobs, data, where, skip_filtered, today, raw)
 
 
 @contextlib.contextmanager
@@ -103,7 +108,7 @@ def gc_paused() -> Iterator[None]:
 
 def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int | None,
           data: bool, where: Where | None, skip_filtered: bool = False,
-          today: dt.date | None = None) -> LoadResult:
+          today: dt.date | None = None, raw: Collection[str] = ()) -> LoadResult:
     every, ignored = _walk(root)
     wanted = every if paths is None else _select(root, paths)
     wanted_kinds = None if paths is None else {k for rel in wanted if (k := _kind_name(rel))}
@@ -113,9 +118,11 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         targets = {ref.target for k in KINDS.values() for ref in k.references}
         targets |= across.read_by(wanted_kinds or set())  # and what checks across records read
         need = sorted(set(wanted) | {rel for rel in every if _kind_name(rel) in targets})
+    raw_kinds = frozenset(raw) - across.read_by(set(KINDS))  # checks across records: typed
     results, parsed, read, store = _check_many(root, need, use_cache, jobs, prune=paths is None,
                                                want_data=data, where=where,
-                                               skip=where if skip_filtered else None)
+                                               skip=where if skip_filtered else None,
+                                               raw=raw_kinds)
     known = _known(every, results)
     chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
@@ -142,7 +149,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                and passes(r.kind, r.facets, where)
                and not any(p.severity is Severity.ERROR for p in r.problems)]
     return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices,
-                      store)
+                      store, raw=raw_kinds)
 
 
 def check_blobs(files: Sequence[str], every: Sequence[str],
@@ -267,7 +274,7 @@ def _known(every: Iterable[str], results: dict[str, FileResult]) -> dict[str, di
 
 def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
                 prune: bool, want_data: bool, where: Where | None = None,
-                skip: Where | None = None
+                skip: Where | None = None, raw: frozenset[str] = frozenset()
                 ) -> tuple[dict[str, FileResult], set[str], int, cache.Cache | None]:
     """Results for `rels`, the files actually parsed this time, how many were read, and the
     cache (not yet written: the checks across records add to it).
@@ -276,7 +283,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
     """
     # a run that keeps no data (validate) wants only what checks across records read
     data_for = None if want_data else read_across()
-    store = cache.Cache.read(root, data_for, where) if use_cache else None
+    store = cache.Cache.read(root, data_for, where, raw) if use_cache else None
     base = str(root)
     results: dict[str, FileResult] = {}
     todo: list[tuple[str, bytes | None]]
@@ -298,7 +305,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         else:
             row = fresh
             parsed.add(rel)
-        results[rel] = FileResult.from_row(rel, row)
+        results[rel] = FileResult.from_row(rel, cache.as_json(row) if row[0] in raw else row)
         kind = KINDS.get(row[0] or "")
         if store is not None and kind is not None and kind.cacheable and key[0] >= 0:
             store.put(rel, key, digest, row)

@@ -140,10 +140,15 @@ def views(tickets: Iterable[Mapping[str, Any]], as_of: dt.datetime) -> list[Tick
 
 
 def classify(view: TicketView, stone: Milestone, as_of: dt.datetime) -> str:
+    return state_of(stone, view.closed, as_of)
+
+
+def state_of(stone: Milestone, closed: bool, as_of: dt.datetime) -> str:
+    """A milestone with a due time as of `as_of`, its ticket standing `closed` then."""
     assert stone.due is not None
     if stone.met_at is not None:
         return ON_TIME if stone.met_at <= stone.due else LATE
-    if view.closed:
+    if closed:
         return UNRECORDED
     return OVERDUE if stone.due < as_of else PENDING
 

@@ -16,6 +16,7 @@ is computed again from the record: never a wrong type, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kefu.calendar import WorkCalendar
 from kefu.calendar.workcal import CALENDAR_FILE
-from kefu.records import cache
+from kefu.records import cache, paths
 from kefu.records.kinds import KINDS
 
 from .deadlines import Milestone, milestones
@@ -45,6 +46,7 @@ class Deadlines:
 
     def __init__(self, rules: Rules, cal: WorkCalendar, result: LoadResult) -> None:
         self.rules, self.cal = rules, cal
+        self._raw = "ticket" in result.raw  # data as JSON gives it: typed again to compute
         store = result.store
         prefix = f"{store.root}/" if store is not None else ""
         # a (cacheable) ticket's entry is current after a load, answered by its stat or just
@@ -70,7 +72,7 @@ class Deadlines:
             if blob in old:
                 fresh[blob] = old[blob]
             elif blob not in fresh:
-                stones = self._done[blob] = milestones(record.data, rules, cal)
+                stones = self._done[blob] = self._compute(record.data)
                 fresh[blob] = [_encode(s) for s in stones]
                 computed += 1
         if store is not None and key and (computed or len(fresh) != len(old)):
@@ -81,15 +83,22 @@ class Deadlines:
         """The milestones of `ticket`: a loaded record's data (kept), or any other (computed)."""
         found = self._of.get(id(ticket))
         if found is None or found[0] is not ticket:  # e.g. a ticket cut to a report's moment
-            return milestones(ticket, self.rules, self.cal)
+            return self._compute(ticket)
         blob = found[1]
         done = self._done.get(blob)
         if done is None:
             done = self._decode(self._kept.get(blob))
             if done is None:  # missing, or of the wrong shape: from the record
-                done = milestones(ticket, self.rules, self.cal)
+                done = self._compute(ticket)
             self._done[blob] = done
         return done
+
+    def _compute(self, ticket: Mapping[str, Any]) -> list[Milestone]:
+        if self._raw:
+            # TypeError: typed already (data JSON could not carry came from the file)
+            with contextlib.suppress(TypeError):
+                ticket = paths.revive("ticket", ticket)
+        return milestones(ticket, self.rules, self.cal)
 
     def _decode(self, raw: Any) -> list[Milestone] | None:
         """The kept summary read back, or None when any part of it is not what was written."""
