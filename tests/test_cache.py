@@ -220,3 +220,23 @@ def test_raw_kinds_come_as_json_gives_them_from_the_files_and_from_the_cache(
     assert isinstance(received, str)
     typed = load(repo)
     assert typed.of_kind("ticket")[0].data["received"] == dt.datetime.fromisoformat(received)
+
+
+def test_a_damaged_data_part_is_rewritten_without_what_was_damaged(tmp_path: Path) -> None:
+    """Entries of the wrong shape in a data part are dropped (never a traceback) when the part
+    is written again for another record's data."""
+    row = ("ticket", "T-1", {"n": 1}, [], [], False, {})
+    store = Cache(tmp_path, {}, 0, 0)
+    store.put("a.yml", (1, 2, 3, 4), b"\x01" * 20, row)
+    store.write()
+    data_file = tmp_path / CACHE_DIR / DATA_FILE.format(kind="ticket")
+    payload = json.loads(data_file.read_text("utf-8"))
+    payload["entries"]["a.yml"] = 5  # its verdict still says the data is kept
+    data_file.write_text(json.dumps(payload), "utf-8")
+    again = Cache.read(tmp_path)
+    again.racy_from = 2**62  # the made-up stat keys stand
+    again.put("b.yml", (5, 6, 7, 8), b"\x02" * 20, ("ticket", "T-2", {"n": 2}, [], [], False, {}))
+    again.write()
+    kept = json.loads(data_file.read_text("utf-8"))["entries"]
+    assert kept == {"b.yml": [(b"\x02" * 20).hex(), {"n": 2}]}
+    assert Cache.read(tmp_path).row("a.yml") is None  # no data for it: read from the file

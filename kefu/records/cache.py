@@ -270,8 +270,9 @@ class Cache:
                            for kind, found in self.across.items()}}))
         for kind in sorted(self._data_dirty):
             part = self._data[kind]
-            current = {rel: entry for rel, entry in part.items()  # stale data: left behind
-                       if type(item := self.items.get(rel)) is list and len(item) == 12
+            current = {rel: entry for rel, entry in part.items()  # stale or damaged: left behind
+                       if type(entry) is list and len(entry) == 2
+                       and type(item := self.items.get(rel)) is list and len(item) == 12
                        and item[7] == _KEPT and item[5] == kind and item[4] == entry[0]}
             parts.append((DATA_FILE.format(kind=kind), {"entries": current}))
         if self._derived_dirty and self._derived is not None:
