@@ -20,6 +20,7 @@ from kefu.problems import Problem, Severity
 
 from . import cache
 from .check import check_file
+from .keys import across_key
 from .kinds import KINDS, RECORDS, Placed
 from .loader import compose, locate_node
 from .result import FileResult, Record
@@ -186,14 +187,14 @@ def gather(root: Path, results: dict[str, FileResult], known: dict[str, dict[str
         for rel, result in results.items():
             if result.kind in reads:
                 rels_of.setdefault(result.kind, []).append(rel)
-        digests = {kind: cache.across_key(store.stored_blob, rels, ()) for kind, rels in
+        digests = {kind: across_key(store.stored_blob, rels, ()) for kind, rels in
                    rels_of.items()}  # each kind's files once, then combined per check
         for name in names:
             spec = KINDS[name].across
             assert spec is not None
             parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
             keys[name] = "" if any(p.endswith(":") for p in parts) else \
-                cache.across_key(lambda _: None, [], spec.packages, "|".join(parts))
+                across_key(lambda _: None, [], spec.packages, "|".join(parts))
     base = str(root)
     by_kind: dict[str, list[Record]] = {}
     rel_of: dict[tuple[str, str], str] = {}

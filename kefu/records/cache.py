@@ -30,7 +30,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from kefu import times
 from kefu.problems import Problem, Severity
 
 from . import paths
-from .kinds import KINDS, RECORDS, source_files
+from .kinds import KINDS, source_files
 from .result import FileResult, Row, Where, passes
 
 CACHE_DIR = ".kefu-cache"
@@ -54,11 +54,6 @@ CLOCK_FILE = "started"
 TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
 DERIVED_FROM = ("sla", "calendar")  # kefu packages whose results `derived` keeps
 _KEPT = 1  # an entry's data slot when the data is in its kind's data file
-
-
-def stat_key(stat: os.stat_result) -> tuple[int, int, int, int]:
-    """(size, mtime, ctime, inode): what must be unchanged for an entry to answer."""
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 class Cache:
@@ -345,26 +340,6 @@ class Across:
         self.key, self.problems = key, problems  # (problem, owner or "")
 
 
-def across_key(blob_of: Callable[[str], bytes | None], rels: list[str],
-               packages: tuple[str, ...], salt: str = "") -> str:
-    """The key of an Across check's inputs: each file it reads, by path and git blob id, and the
-    versions of the packages whose data it uses ("" when a file is not in the cache)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    digest = hashlib.blake2b(salt.encode(), digest_size=16)
-    for rel in sorted(rels):
-        blob = blob_of(rel)
-        if blob is None:
-            return ""
-        digest.update(rel.encode() + b"\0" + blob)
-    for name in packages:
-        try:
-            digest.update(f"{name}={version(name)}".encode())
-        except PackageNotFoundError:
-            digest.update(name.encode())
-    return digest.hexdigest()
-
-
 def _read_part(path: Path, print_: str) -> dict[str, Any] | None:
     """A part of the cache as JSON, or None: missing, unreadable, or of another format or code."""
     try:
@@ -479,30 +454,3 @@ def fingerprint() -> str:
     for source in dict.fromkeys([*map(str, machinery), *source_files()]):
         digest.update(Path(source).read_bytes())
     return digest.hexdigest()
-
-
-def blob_hash(raw: bytes) -> bytes:
-    """The git blob id of `raw` (what `git hash-object` prints), as 20 bytes."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
-
-
-def git_blobs(root: Path) -> Mapping[str, bytes]:
-    """rel -> blob id of the files under records/ that git tracks and that are unmodified."""
-    import subprocess
-
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=True)
-        return done.stdout.decode("utf-8", "surrogateescape")
-
-    try:
-        staged = git("ls-files", "-s", "-z", "--", RECORDS)
-        changed = set(git("diff", "--name-only", "--relative", "-z", "--", RECORDS).split("\0"))
-    except (OSError, subprocess.CalledProcessError):
-        return {}  # not a git checkout, or no git: files are simply read
-    blobs: dict[str, bytes] = {}
-    for line in staged.split("\0"):
-        meta, _, rel = line.partition("\t")
-        parts = meta.split()
-        if len(parts) == 3 and parts[2] == "0" and rel not in changed:
-            blobs[rel] = bytes.fromhex(parts[1])
-    return blobs

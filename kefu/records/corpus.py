@@ -17,7 +17,7 @@ from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
-from . import across, cache, workers
+from . import across, cache, keys, workers
 from .across import Notice
 from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
@@ -318,7 +318,7 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
 def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
                      results: dict[str, FileResult]) -> list[tuple[str, bytes | None]]:
     """Settle files whose git blob id (tracked, unmodified) matches the cache; return the rest."""
-    blobs = cache.git_blobs(store.root)
+    blobs = keys.git_blobs(store.root)
     rest: list[tuple[str, bytes | None]] = []
     for rel, digest in todo:
         if digest is not None and blobs.get(rel) == digest:
@@ -329,7 +329,7 @@ def _answer_from_git(store: cache.Cache, todo: list[tuple[str, bytes | None]],
                 continue
             row = store.row(rel)
             assert row is not None
-            store.put(rel, cache.stat_key(stat), digest, row)
+            store.put(rel, keys.stat_key(stat), digest, row)
             results[rel] = FileResult.from_row(rel, row)
         else:
             rest.append((rel, digest))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from kefu.problems import Problem
 
-from .cache import blob_hash, stat_key
 from .check import check_file
+from .keys import blob_hash, stat_key
 from .kinds import KINDS, kind_of
 from .result import FileResult, Row, Where, plainly_fails
 from .timely import Clock

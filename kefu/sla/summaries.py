@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from kefu.calendar import WorkCalendar
 from kefu.calendar.workcal import CALENDAR_FILE
-from kefu.records import cache, paths
+from kefu.records import keys, paths
 from kefu.records.kinds import KINDS
 
 from .deadlines import Milestone, milestones
@@ -142,8 +142,8 @@ def _key(root: Path) -> str:
             continue
         except OSError:
             return ""
-        digest.update(f"{rel}:".encode() + cache.blob_hash(raw))
-    return cache.across_key(lambda _: None, [], PACKAGES, digest.hexdigest())
+        digest.update(f"{rel}:".encode() + keys.blob_hash(raw))
+    return keys.across_key(lambda _: None, [], PACKAGES, digest.hexdigest())
 
 
 def _encode(stone: Milestone) -> list[Any]:
