@@ -13,13 +13,11 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import check_approver, staff_book
+from .common import check_approver, staff_check
 
 
-def leave_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def leave_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     rule = book.rules.leave
     out: list[Placed] = []
@@ -80,10 +78,8 @@ def _workdays_before(book: StaffBook, day: dt.date, count: int) -> dt.date:
     return current
 
 
-def trip_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def trip_checks(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for trip in book.lists["trip"]:
         reviewer = trip.get("reviewed_by")
@@ -96,10 +92,8 @@ def trip_checks(group: Any) -> list[Placed]:
 
 
 # -- 补卡 --------------------------------------------------------------------------------------
-def punch_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def punch_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     rule = book.rules.punches
     out: list[Placed] = []

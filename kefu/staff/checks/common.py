@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kefu.records.kinds import Finding, Placed
@@ -29,6 +30,26 @@ def staff_book(group: Any) -> StaffBook | Placed:
             f"缺少值班与人事规则文件 {RULES_FILE}：值班表、请假、补卡等记录都按它检查，"
             "请从仓库历史恢复（git checkout -- records/staff-rules.yml）。"))
     return book
+
+
+Check = Callable[[StaffBook, Any], list[Placed]]
+
+
+def staff_check(quiet: bool = False) -> Callable[[Check], Callable[[Any], list[Placed]]]:
+    """An Across check of staff records, run with the run's book (and its Group) only when the
+    rules are there to check by; otherwise the finding that they are not, or nothing when
+    `quiet` (the `*_timely` checks: the rules' problem is reported once, by the others)."""
+    def wrap(check: Check) -> Callable[[Any], list[Placed]]:
+        @functools.wraps(check)
+        def run(group: Any) -> list[Placed]:
+            book = staff_book(group)
+            if isinstance(book, Placed):
+                return [] if quiet else [book]
+            return check(book, group)
+
+        return run
+
+    return wrap
 
 
 def role_names(book: StaffBook, roles: Iterable[str]) -> str:

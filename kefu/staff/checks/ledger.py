@@ -14,13 +14,11 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import staff_book
+from .common import staff_check
 
 
-def handover_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def handover_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     known_shifts = set(book.rules.shifts) | {k for r in book.rosters.values()
                                              for k in (r.get("shifts") or {})}
@@ -33,11 +31,9 @@ def handover_checks(group: Any) -> list[Placed]:
     return out + book.chain.findings
 
 
-def handover_timely(group: Any) -> list[Placed]:
+@staff_check(quiet=True)
+def handover_timely(book: StaffBook, group: Any) -> list[Placed]:
     """Tickets a matter names exist; matters open longer than the rules allow (as of today)."""
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return []
     assert book.rules is not None
     out: list[Placed] = []
     for record in book.lists["handover"]:
@@ -109,10 +105,8 @@ def matter_chain(book: StaffBook) -> Chain:
 
 
 # -- archive loans ----------------------------------------------------------------------------
-def loan_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def loan_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     need = book.rules.loans.confidential_approver
     out: list[Placed] = []
@@ -127,11 +121,9 @@ def loan_checks(group: Any) -> list[Placed]:
     return out
 
 
-def loan_timely(group: Any) -> list[Placed]:
+@staff_check(quiet=True)
+def loan_timely(book: StaffBook, group: Any) -> list[Placed]:
     """Loans past due and not returned (as of today): a warning for the handler."""
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return []
     out: list[Placed] = []
     for loan in book.lists["loan"]:
         lid = str(loan["id"])
@@ -146,10 +138,8 @@ def loan_timely(group: Any) -> list[Placed]:
 
 
 # -- rewards and penalties --------------------------------------------------------------------
-def sanction_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def sanction_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     ledger = book.rules.ledger
     out: list[Placed] = []
@@ -174,11 +164,9 @@ def sanction_checks(group: Any) -> list[Placed]:
     return out
 
 
-def sanction_timely(group: Any) -> list[Placed]:
+@staff_check(quiet=True)
+def sanction_timely(book: StaffBook, group: Any) -> list[Placed]:
     """The evidence names records that exist (of any kind: they are not the check's inputs)."""
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return []
     out: list[Placed] = []
     for record in book.lists["sanction"]:
         for index, evidence in enumerate(record.get("evidence") or ()):

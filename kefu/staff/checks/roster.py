@@ -24,13 +24,11 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import check_approver, day_start, role_names, staff_book
+from .common import check_approver, day_start, role_names, staff_check
 
 
-def roster_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def roster_checks(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for week_id in sorted(book.rosters):
         week = book.week(week_id)
@@ -46,9 +44,9 @@ def roster_checks(group: Any) -> list[Placed]:
     return out
 
 
-def roster_timely(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    return [] if isinstance(book, Placed) else list(_missing_rosters(book))
+@staff_check(quiet=True)
+def roster_timely(book: StaffBook, group: Any) -> list[Placed]:
+    return list(_missing_rosters(book))
 
 
 def _at(week: Week, duty: Duty, *more: str | int) -> tuple[str, str, tuple[str | int, ...]]:
@@ -278,10 +276,8 @@ def _missing_rosters(book: StaffBook) -> Iterator[Placed]:
 
 
 # -- swaps ------------------------------------------------------------------------------------
-def swap_checks(group: Any) -> list[Placed]:
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return [book]
+@staff_check()
+def swap_checks(book: StaffBook, group: Any) -> list[Placed]:
     assert book.rules is not None
     out: list[Placed] = []
     for swap in book.lists["swap"]:
@@ -315,11 +311,9 @@ def swap_checks(group: Any) -> list[Placed]:
     return out
 
 
-def swap_timely(group: Any) -> list[Placed]:
+@staff_check(quiet=True)
+def swap_timely(book: StaffBook, group: Any) -> list[Placed]:
     """A swap still waiting for approval when its shift has begun."""
-    book = staff_book(group)
-    if isinstance(book, Placed):
-        return []
     assert book.rules is not None
     out: list[Placed] = []
     for swap in book.lists["swap"]:
