@@ -1,34 +1,18 @@
-"""`kefu export`: every record kind as tables, for SQLite (stdlib sqlite3), CSV files or a workbook.
-
-Tables are derived from the record kinds' models, so a new kind is exported without a change
-here: one table per kind (named after its folder: tickets, people, dealers, assessments), one
-table per list of nested records (ticket_events: `<kind>_<field>`, with `seq`, the position in
-the list), nested records flattened into `<field>_<subfield>` columns. References between kinds
-become foreign keys, ids primary keys, and every reference and time column gets an index.
-Computed tables: sla_rules (records/sla.yml) and ticket_milestones (every deadline of every
-ticket with its due time, as `kefu due` computes it). Personal fields (phone, e-mail, address, ID
-number, birthday, customer) are left out unless `with_personal`.
-Times are ISO 8601 text in Beijing time with the offset (2026-03-15T10:20:00+08:00), so
-`substr(received, 1, 7)` is the Beijing month; dates are ISO text; true/false are 1/0.
-"""
+"""The exported tables: one per record kind and per list of nested records, from the kinds'
+models, and the computed ones (sla_rules, ticket_milestones); see kefu.export."""
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 import json
-import sqlite3
 import typing
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
-from kefu import files, times
+from kefu import times
 from kefu.records import LoadResult
 from kefu.records.corpus import gc_paused
 from kefu.records.kinds import KINDS, Kind
@@ -36,8 +20,6 @@ from kefu.records.messages import inner_model
 from kefu.reports import tables as rt
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass
@@ -222,10 +204,10 @@ def collect(ws: Workspace, with_personal: bool = False) -> list[Data]:
 
 
 def _collect(ws: Workspace, result: LoadResult, with_personal: bool) -> list[Data]:
-    return [*_record_tables(result, with_personal), *_computed(ws, result)]
+    return [*record_tables(result, with_personal), *computed_tables(ws, result)]
 
 
-def _record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
+def record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
     """A table per kind and per list of nested records, filled from the loaded records."""
     layouts = {name: _Layout(kind, with_personal) for name, kind in KINDS.items()
                if kind.folder and kind.model is not None}
@@ -241,7 +223,7 @@ def _record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
     return out
 
 
-def _computed(ws: Workspace, result: LoadResult) -> list[Data]:
+def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:
     from kefu.reports.figures import state_of
     from kefu.sla.summaries import deadlines
 
@@ -288,160 +270,3 @@ def _closed(events: list[dict[str, Any]], now: dt.datetime) -> bool:
         elif event["action"] == "reopened":
             closed = False
     return closed
-
-
-# -- SQLite -----------------------------------------------------------------------------------
-def _ddl(table: Data) -> Iterator[str]:
-    cols = [f'"{c.name}" {c.sql}' for c in table.columns]
-    keys = ", ".join(f'"{k}"' for k in table.key)
-    foreign = [f'FOREIGN KEY ("{c.name}") REFERENCES {c.references}'
-               for c in table.columns if c.references]
-    yield f'CREATE TABLE "{table.name}" ({", ".join([*cols, f"PRIMARY KEY ({keys})", *foreign])})'
-    for c in table.columns:
-        if c.indexed and (c.name,) != table.key:
-            yield f'CREATE INDEX "{table.name}_{c.name}" ON "{table.name}" ("{c.name}")'
-
-
-def sqlite_bytes(tables: list[Data], more: Callable[[], list[Data]] | None = None) -> bytes:
-    """A SQLite database file holding `tables`, and then the tables `more()` gives (called
-    while `tables` are written), foreign keys checked before it is returned.
-
-    One transaction per part; every table filled before its indexes are made (one sort each
-    instead of an index update per row); foreign keys are not enforced while filling (tables
-    come in any order) but checked once at the end, as a whole.
-    """
-    db = sqlite3.connect(":memory:")
-    try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        _fill(db, _ordered(tables))
-        if more is not None:
-            _fill(db, _ordered(more()))
-        if db.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")
-        return db.serialize()
-    finally:
-        db.close()
-
-
-def _fill(db: sqlite3.Connection, tables: list[Data]) -> None:
-    with db:
-        for table in tables:
-            create, *indexes = _ddl(table)
-            db.execute(create)
-            marks = ", ".join("?" * len(table.columns))
-            db.executemany(f'INSERT OR REPLACE INTO "{table.name}" VALUES ({marks})',
-                           table.rows)
-            for statement in indexes:
-                db.execute(statement)
-
-
-_FORKED: tuple[Workspace, LoadResult] | None = None  # what a forked `_computed_job` reads
-
-
-def _computed_job() -> list[Data]:
-    assert _FORKED is not None
-    return _computed(*_FORKED)
-
-
-def _computed_meanwhile(ws: Workspace, result: LoadResult) -> Callable[[], list[Data]]:
-    """`_computed(ws, result)` started in a forked process (it is pure Python, the SQLite
-    writing it overlaps is mostly not), and a call that waits for its tables. Without fork
-    (or with one core), computed when called."""
-    import multiprocessing
-    import os
-
-    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
-        return lambda: _computed(ws, result)
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _FORKED
-    _FORKED = (ws, result)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-    job = pool.submit(_computed_job)
-    _FORKED = None
-
-    def wait() -> list[Data]:
-        try:
-            return job.result()
-        finally:
-            pool.shutdown()
-
-    return wait
-
-
-def _ordered(tables: list[Data]) -> list[Data]:
-    """Referenced tables first (people before tickets before ticket_events)."""
-    done: list[Data] = []
-    pending = list(tables)
-    while pending:
-        names = {t.name for t in done}
-        ready = [t for t in pending if all((c.references or "").split("(")[0] in names
-                                           or not c.references
-                                           or (c.references or "").startswith(t.name + "(")
-                                           for c in t.columns)]
-        if not ready:  # a cycle: keep the given order
-            ready = pending[:1]
-        for t in ready:
-            pending.remove(t)
-            done.append(t)
-    return done
-
-
-# -- CSV and workbook -------------------------------------------------------------------------
-def csv_bytes(table: Data) -> bytes:
-    """UTF-8 with a byte-order mark (Excel opens it as Chinese text), header row first."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in table.columns])
-    writer.writerows(table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def as_tables(tables: Iterable[Data]) -> list[rt.Table]:
-    """The export as report tables (for the workbook): times back to datetimes."""
-    out = []
-    for t in tables:
-        columns = [rt.Column(c.name, c.name, c.kind) for c in t.columns]
-        rows = [[_typed(v, c.kind) for v, c in zip(row, t.columns, strict=True)] for row in t.rows]
-        out.append(rt.Table(t.name, t.name, columns, rows))
-    return out
-
-
-def _typed(value: Any, kind: str) -> Any:
-    if value is None:
-        return None
-    if kind == rt.TIME:
-        return dt.datetime.fromisoformat(value)
-    if kind == rt.DATE:
-        return dt.date.fromisoformat(value)
-    return value
-
-
-def write_sqlite(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
-    path = files.output_file(target, "kefu.sqlite", ws.root, SQLITE_MAGIC, "SQLite 数据库")
-    with gc_paused():
-        result = ws.load(raw=KINDS.keys())
-        computed = _computed_meanwhile(ws, result)
-        data = sqlite_bytes(_record_tables(result, with_personal), computed)
-    return files.write_atomic(path, data)
-
-
-def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False) -> list[Path]:
-    tables = collect(ws, with_personal)
-    written = []
-    for table in tables:
-        data = csv_bytes(table)
-        header = data.split(b"\n", 1)[0]
-        path = files.output_file(f"{folder}/", f"{table.name}.csv", ws.root, header, "CSV 文件")
-        written.append(files.write_atomic(path, data))
-    return written
-
-
-def write_xlsx(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
-    from kefu.reports.xlsx import MAGIC, check_ours, workbook
-
-    path = files.output_file(target, "kefu.xlsx", ws.root, MAGIC, "工作簿")
-    check_ours(path)
-    tables = as_tables(collect(ws, with_personal))
-    return files.write_atomic(path, workbook(tables, "kefu 记录导出"))

@@ -1,0 +1,65 @@
+"""The export as CSV files and as a workbook."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kefu import files
+from kefu.reports import tables as rt
+from kefu.workspace import Workspace
+
+from .tables import Data, collect
+
+
+def csv_bytes(table: Data) -> bytes:
+    """UTF-8 with a byte-order mark (Excel opens it as Chinese text), header row first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.name for c in table.columns])
+    writer.writerows(table.rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_tables(tables: Iterable[Data]) -> list[rt.Table]:
+    """The export as report tables (for the workbook): times back to datetimes."""
+    out = []
+    for t in tables:
+        columns = [rt.Column(c.name, c.name, c.kind) for c in t.columns]
+        rows = [[_typed(v, c.kind) for v, c in zip(row, t.columns, strict=True)] for row in t.rows]
+        out.append(rt.Table(t.name, t.name, columns, rows))
+    return out
+
+
+def _typed(value: Any, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == rt.TIME:
+        return dt.datetime.fromisoformat(value)
+    if kind == rt.DATE:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False) -> list[Path]:
+    tables = collect(ws, with_personal)
+    written = []
+    for table in tables:
+        data = csv_bytes(table)
+        header = data.split(b"\n", 1)[0]
+        path = files.output_file(f"{folder}/", f"{table.name}.csv", ws.root, header, "CSV 文件")
+        written.append(files.write_atomic(path, data))
+    return written
+
+
+def write_xlsx(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
+    from kefu.reports.xlsx import MAGIC, check_ours, workbook
+
+    path = files.output_file(target, "kefu.xlsx", ws.root, MAGIC, "工作簿")
+    check_ours(path)
+    tables = as_tables(collect(ws, with_personal))
+    return files.write_atomic(path, workbook(tables, "kefu 记录导出"))
