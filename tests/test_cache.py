@@ -6,11 +6,12 @@ import datetime as dt
 import json
 import os
 import pickle
+import shutil
 import time
 from pathlib import Path
 
 import pytest
-from conftest import record_repo
+from conftest import ROOT, record_repo
 
 from kefu.records import LoadResult, load
 from kefu.records.cache import _FORMAT, CACHE_DIR, CACHE_FILE, DATA_FILE, Cache, fingerprint
@@ -240,3 +241,40 @@ def test_a_damaged_data_part_is_rewritten_without_what_was_damaged(tmp_path: Pat
     kept = json.loads(data_file.read_text("utf-8"))["entries"]
     assert kept == {"b.yml": [(b"\x02" * 20).hex(), {"n": 2}]}
     assert Cache.read(tmp_path).row("a.yml") is None  # no data for it: read from the file
+
+
+def _slugs(result: LoadResult) -> list[tuple[str, str]]:
+    return [(p.path, p.slug) for p in result.problems]
+
+
+def test_reference_findings_are_kept_until_an_entry_changes(repo: Path) -> None:
+    """A warm run of an unchanged repository takes the references and ids checked across every
+    file from the cache; adding, removing or editing any record file checks them again."""
+    person = repo / "records" / "people" / "liqiang.yml"
+    person.unlink()  # the ticket's owner or a reference to it: now unknown
+    cold = load(repo, use_cache=False)
+    assert "unknown-person" in {p.slug for p in cold.problems}
+    load(repo, data=False)
+    stored = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text())["settled"]
+    assert stored[0] == "4" and {row[3] for row in stored[1]} == {"unknown-person"}
+    warm = load(repo, data=False)
+    assert warm.reparsed == 0 and _slugs(warm) == _slugs(cold)
+    # the same findings planted under another count of entries are not trusted
+    payload = json.loads((repo / CACHE_DIR / CACHE_FILE).read_text())
+    payload["settled"][0] = "5"
+    (repo / CACHE_DIR / CACHE_FILE).write_text(json.dumps(payload))
+    assert _slugs(load(repo, data=False)) == _slugs(cold)
+    shutil.copy(ROOT / "tests" / "data" / "records" / "valid" / "minimal" / "records" / "people"
+                / "liqiang.yml", person)  # the person is back: the reference holds again
+    assert load(repo, data=False).problems == []
+    copy = repo / "records" / "people" / "liqiang2.yml"
+    shutil.copy(person, copy)  # a second file with the same id
+    assert "duplicate-id" in {p.slug for p in load(repo, data=False).problems}
+    copy.unlink()
+    assert load(repo, data=False).problems == []
+    ticket = repo / TICKET  # checked alone (`kefu validate FILE`), then the whole repository
+    ticket.write_text(ticket.read_text("utf-8").replace("owner: wangfang", "owner: nobody"),
+                      "utf-8")
+    time.sleep(0.05)  # not racy for the next run: its entry answers without a re-read
+    assert "unknown-person" in {p.slug for p in load(repo, [ticket], data=False).problems}
+    assert "unknown-person" in {p.slug for p in load(repo, data=False).problems}

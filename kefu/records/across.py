@@ -169,12 +169,14 @@ def read_by(kinds: set[str]) -> set[str]:
     return found
 
 
-def gather(root: Path, results: dict[str, FileResult], known: dict[str, dict[str, list[str]]],
-            wanted_kinds: set[str] | None, today: dt.date | None, read_text: ReadText,
-            store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
+def gather(root: Path, results: dict[str, FileResult],
+           known: Callable[[], dict[str, dict[str, list[str]]]],
+           wanted_kinds: set[str] | None, today: dt.date | None, read_text: ReadText,
+           store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
     """What the kinds' checks across records find (nothing to do without such kinds).
 
     A check's findings are taken from the cache while none of the files it reads changed.
+    `known` gives kind -> id -> files of every record (made only when a check runs).
     """
     present = {r.kind for r in results.values() if r.kind and r.data is not None}
     names = hooks(present, wanted_kinds)
@@ -211,7 +213,7 @@ def gather(root: Path, results: dict[str, FileResult], known: dict[str, dict[str
                 Record.at(kind_name, record_id, base, rel, record_data))
             rel_of.setdefault((kind_name, record_id), rel)
     day, now = moment(today)
-    group = Group(root, day, now, by_kind, known, keys)
+    group = Group(root, day, now, by_kind, known(), keys)
     earlier = {k: (v.key, v.problems) for k, v in store.across.items()} if store else {}
     found, fresh = run(group, names, rel_of, read_text, earlier)
     if store is not None:

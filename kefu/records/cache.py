@@ -89,6 +89,9 @@ class Cache:
         self._data_dirty: set[str] = set()
         self._derived: dict[str, Any] | None = None
         self._derived_dirty = False
+        # what checking references and ids across every entry found, as long as no entry
+        # changed since (a warm run of an unchanged repository skips that pass)
+        self.settled: list[Problem] | None = None
 
     @classmethod
     def read(cls, root: Path, data_for: Collection[str] | None = None,
@@ -110,8 +113,18 @@ class Cache:
                       } if type(found) is dict else {}
         except (TypeError, KeyError, AttributeError):
             return empty
-        return cls(root, items, started, written, across, data_for=data_for, where=where,
-                   raw=raw, print_=print_)
+        store = cls(root, items, started, written, across, data_for=data_for, where=where,
+                    raw=raw, print_=print_)
+        settled = _across(payload.get("settled"))
+        if settled is not None and settled.key == str(len(items)):
+            store.settled = [problem for problem, _ in settled.problems]
+        return store
+
+    def settle(self, problems: list[Problem]) -> None:
+        """Keep what the references and ids of every entry gave (`settled`)."""
+        if self.settled != problems:
+            self.settled = problems
+            self.dirty = True
 
     def wants(self, kind: str, facets: Any) -> bool:
         """Whether the run wants the data of a valid record of `kind` with these facets."""
@@ -219,6 +232,7 @@ class Cache:
             return  # checked again (racy, or a verdict time may change) and still the same
         self.items[rel] = item
         self.dirty = True
+        self.settled = None
 
     def _keep_data(self, kind: str, rel: str, hexed: str, data: dict[str, Any]) -> int | None:
         """Keep a valid record's data in its kind's data file; None if JSON cannot carry it
@@ -252,7 +266,8 @@ class Cache:
     def drop(self, rels: list[str]) -> None:
         for rel in rels:
             del self.items[rel]
-        self.dirty = self.dirty or bool(rels)
+        if rels:
+            self.dirty, self.settled = True, None
 
     def write(self) -> None:
         """Write the changed parts, each atomically; a read-only checkout simply goes without."""
@@ -262,7 +277,9 @@ class Cache:
             parts.append((CACHE_FILE, {
                 "started_ns": self.started_ns, "entries": self.items,
                 "across": {kind: [found.key, [_found(p) for p in found.problems]]
-                           for kind, found in self.across.items()}}))
+                           for kind, found in self.across.items()},
+                **({"settled": [str(len(self.items)), [_found((p, "")) for p in self.settled]]}
+                   if self.settled is not None else {})}))
         for kind in sorted(self._data_dirty):
             part = self._data[kind]
             current = {rel: entry for rel, entry in part.items()  # stale or damaged: left behind

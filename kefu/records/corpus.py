@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -123,13 +124,21 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
                                                want_data=data, where=where,
                                                skip=where if skip_filtered else None,
                                                raw=raw_kinds)
-    known = _known(every, results)
     chosen = [result for rel in wanted if (result := results.get(rel)) is not None]
     problems = [p for r in chosen for p in r.problems]
     def read_text(rel: str) -> str:
         return (root / rel).read_text("utf-8")
 
-    problems += cross_check(chosen, known, read_text)
+    known = functools.cache(lambda: _known(every, results))
+    whole = store is not None and paths is None and not skip_filtered
+    if whole and store is not None and read == 0 and store.settled is not None \
+            and len(results) == len(store.items):
+        problems += store.settled  # no entry changed since they were checked together
+    else:
+        crossed = cross_check(chosen, known(), read_text)
+        if whole and store is not None and len(results) == len(store.items):
+            store.settle(crossed)
+        problems += crossed
     found, notices = across.gather(root, results, known, wanted_kinds, today, read_text,
                                    store)
     if store is not None:
