@@ -88,6 +88,49 @@ def test_closed_pipe_ends_quietly() -> None:
     assert "internal" not in stderr
 
 
+REPORTS = ROOT / "tests" / "data" / "reports" / "repo"
+
+
+def test_a_command_that_keeps_its_load_ends_with_its_code_and_all_its_output(
+        tmp_path: Path) -> None:
+    """`kefu report` leaves the process without freeing what it loaded (kefu.cli.run): its
+    output is still whole, its exit code kept, and a closed reader ends it quietly."""
+    repo = shutil.copytree(REPORTS, tmp_path / "repo")
+    env = {**os.environ, "KEFU_NOW": "2026-11-20T10:00:00+08:00"}
+    command = [sys.executable, "-m", "kefu.cli", "report", "--month", "2026-10"]
+    done = subprocess.run([*command, "--format", "json"], cwd=repo, capture_output=True,
+                          env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    assert json.loads(done.stdout)["period"]["title"] == "2026 年 10 月"  # every byte written
+    refused = subprocess.run([*command[:-1], "2030-10"], cwd=repo, capture_output=True,
+                             text=True, env=env)
+    assert refused.returncode == 2 and "[bad-period]" in refused.stderr
+    proc = subprocess.Popen(command, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode("utf-8")
+    proc.wait(timeout=60)
+    assert "Traceback" not in stderr and "internal" not in stderr
+
+
+def test_the_quick_exit_still_runs_the_exit_handlers(tmp_path: Path) -> None:
+    """A report with a PDF loads libraries that register exit handlers (logging, PIL,
+    matplotlib): `run` calls them before it leaves, as a normal exit would."""
+    repo = shutil.copytree(REPORTS, tmp_path / "repo")
+    probe = ("import atexit, pathlib, sys\n"
+             "atexit.register(lambda: pathlib.Path('handled').write_text('yes'))\n"
+             "from kefu.cli import run\n"
+             "sys.argv = ['kefu', 'report', '--month', '2026-10', '--pdf', 'r.pdf']\n"
+             "run()\n"
+             "print('not reached')")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, "KEFU_NOW": "2026-11-20T10:00:00+08:00"})
+    assert done.returncode == 0, done.stderr
+    assert (repo / "r.pdf").is_file() and (repo / "handled").read_text() == "yes"
+    assert "not reached" not in done.stdout and "已写入" in done.stderr
+
+
 ENGLISH = re.compile(r"Usage:|Options:|Commands:|Show this message|Show the version|\[default:|"
                      r"\[required\]|Arguments:")
 

@@ -1,5 +1,5 @@
 """`python -m kefu.cli` runs the kefu command."""
 
-from kefu.cli import main
+from kefu.cli import run
 
-main()
+run()

@@ -28,9 +28,10 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
     不给时段时为本月至今。统计截至该时段结束（进行中的时段截至现在）。
     """
     from kefu import files
+    from kefu.cli import keep
     from kefu.output import render
     from kefu.reports import period as periods
-    from kefu.reports.build import build_report
+    from kefu.reports.build import build_report, load_for
     from kefu.workspace import Workspace
 
     given = [name for name, value in (("--month", month), ("--week", week),
@@ -48,7 +49,9 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
         span = periods.date_range(first, last)
     else:
         span = periods.month_period(ws.today)
-    result = build_report(ws, span)
+    loaded = load_for(ws)
+    keep(loaded)  # freed by the system when the command ends (kefu.cli.run)
+    result = build_report(ws, span, loaded=loaded)
     if result.provisional:
         click.echo("警告：部分截止时间落在尚未公布放假安排的年份，为暂定。", err=True)
     if result.skipped_files:

@@ -25,6 +25,7 @@ from .kinds import KINDS, RECORDS, kind_of, read_across
 from .references import cross_check
 from .result import FileResult, Record, Where, passes
 
+_BY_KIND = "records by kind"
 QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
 
 
@@ -43,7 +44,13 @@ class LoadResult:
     raw: frozenset[str] = frozenset()  # kinds whose data came as JSON gives it (see `load`)
 
     def of_kind(self, kind: str) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
+        by_kind = self.memo.get(_BY_KIND)
+        if by_kind is None or by_kind[0] != len(self.records):  # grouped once per load
+            groups: dict[str, list[Record]] = {}
+            for record in self.records:
+                groups.setdefault(record.kind, []).append(record)
+            by_kind = self.memo[_BY_KIND] = (len(self.records), groups)
+        return list(by_kind[1].get(kind, ()))
 
     @property
     def errors(self) -> list[Problem]:
@@ -131,7 +138,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
 
     known = functools.cache(lambda: _known(every, results))
     whole = store is not None and paths is None and not skip_filtered
-    if whole and store is not None and read == 0 and store.settled is not None \
+    if whole and store is not None and store.settled is not None \
             and len(results) == len(store.items):
         problems += store.settled  # no entry changed since they were checked together
     else:
@@ -153,10 +160,11 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
     base = str(root)
     # a record with an error is reported, never used: no command computes with a year typo
-    records = [Record.at(r.kind, r.id, base, r.rel, r.data) for r in chosen
-               if r.kind is not None and r.id is not None and r.data is not None
-               and passes(r.kind, r.facets, where)
-               and not any(p.severity is Severity.ERROR for p in r.problems)]
+    at, error = Record.at, Severity.ERROR
+    records = [at(r.kind, r.id, base, r.rel, r.data) for r in chosen
+               if r.data is not None and r.kind is not None and r.id is not None
+               and (where is None or passes(r.kind, r.facets, where))
+               and (not r.problems or not any(p.severity is error for p in r.problems))]
     return LoadResult(records, problems, len(chosen), len(parsed & set(wanted)), read, notices,
                       store, raw=raw_kinds)
 
@@ -318,6 +326,8 @@ def _check_many(root: Path, rels: list[str], use_cache: bool, jobs: int | None,
         kind = KINDS.get(row[0] or "")
         if store is not None and kind is not None and kind.cacheable and key[0] >= 0:
             store.put(rel, key, digest, row)
+        elif store is not None:
+            store.settled = None  # a result its entry does not stand for
     if store is not None:
         kept = results.keys() | {rel for rel, _ in todo} if skip else results.keys()
         store.drop([rel for rel in store.items if rel not in kept] if prune else [])

@@ -13,6 +13,7 @@ from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
+from kefu.records.paths import revive
 from kefu.sla import Milestone, milestones
 from kefu.sla.summaries import deadlines
 from kefu.times import SHANGHAI
@@ -24,6 +25,7 @@ from .figures import (
     ON_TIME,
     OVERDUE,
     PENDING,
+    REACH,
     STATE_LABELS,
     UNRECORDED,
     Counts,
@@ -31,16 +33,16 @@ from .figures import (
     TicketView,
     by_owner,
     by_rule,
-    local_day,
     median,
+    moment,
     percentile,
-    stones_due,
+    stones_of,
     tally,
     type_label,
-    views,
     workdays,
 )
 from .period import Period, month_period, previous_months
+from .quiet import Memo, Quiet
 from .tables import (
     DAYS,
     INT,
@@ -78,6 +80,12 @@ def as_of_for(period: Period, now: dt.datetime) -> dt.datetime:
     return now
 
 
+def load_for(ws: Workspace) -> LoadResult:
+    """Every record as a report reads them: tickets as JSON gives them, times as ISO text (only
+    those the period's tables show are typed, see Builder)."""
+    return ws.load(raw={"ticket"})
+
+
 def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
                  loaded: LoadResult | None = None) -> Report:
     """The report of `period` as of `now` (default: the clock, KEFU_NOW honoured).
@@ -85,7 +93,7 @@ def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
     `loaded`: the records already loaded (the site builds many reports from one load).
     """
     as_of = as_of_for(period, now or times.now())
-    result = loaded if loaded is not None else ws.load()
+    result = loaded if loaded is not None else load_for(ws)
     with gc_paused():  # every ticket is viewed and its milestones read: 100,000s of objects
         return _build(ws, period, as_of, result)
 
@@ -95,50 +103,162 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     active = [r.id for r in result.of_kind("person") if r.data.get("active", True)]
     dealers = {r.id: str(r.data.get("company") or r.id) for r in result.of_kind("dealer")}
     assessments = [r.data for r in result.of_kind("assessment")]
-    tickets = views((r.data for r in result.of_kind("ticket")), as_of)
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
-    builder = Builder(ws, period, as_of, tickets, people, active, dealers, assessments, report,
-                      deadlines(ws, result).of)
+    found = deadlines(ws, result)
+    typed = _typed if "ticket" in result.raw else None
+    memo = Memo(result.store, found.key) if result.store is not None and found.key else None
+    builder = Builder(ws, period, as_of, [r.data for r in result.of_kind("ticket")], people,
+                      active, dealers, assessments, report, found.of, found.glance, typed, memo)
     builder.known = personal_values(result)
     builder.loaded = result
     builder.run()
     return report
 
 
+def _typed(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A ticket loaded as JSON gives it (times as ISO text), typed (one that came typed: as is)."""
+    try:
+        return revive("ticket", ticket)
+    except TypeError:  # typed already (data JSON cannot carry came from the file)
+        return ticket
+
+
+def _closed(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the ticket stands closed after all its events (the last closed/reopened)."""
+    closed = False
+    for event in events:
+        action = event.get("action")
+        if action == "closed":
+            closed = True
+        elif action == "reopened":
+            closed = False
+    return closed
+
+
+Glance = Callable[[Mapping[str, Any]], "list[tuple[dt.datetime | None, dt.datetime | None]] | None"]
+
+
 class Builder:
-    """Fills `report` section by section; holds what several sections share."""
+    """Fills `report` section by section; holds what several sections share.
+
+    Every ticket counts in the 12-month trend, but few in the period's own tables: a ticket is
+    viewed whole (typed, cut to the report's moment) only when it may touch the period (received
+    in it or an event in or after it, still open, cut by the moment, or a deadline due in it);
+    the trend counts the rest off their kept deadlines (`glance`).
+    """
 
     def __init__(self, ws: Workspace, period: Period, as_of: dt.datetime,
-                 tickets: list[TicketView], people: Mapping[str, str], active: Sequence[str],
-                 dealers: Mapping[str, str], assessments: Sequence[Mapping[str, Any]],
-                 report: Report,
-                 of: Callable[[Mapping[str, Any]], list[Milestone]] | None = None) -> None:
+                 tickets: Sequence[Mapping[str, Any]], people: Mapping[str, str],
+                 active: Sequence[str], dealers: Mapping[str, str],
+                 assessments: Sequence[Mapping[str, Any]], report: Report,
+                 of: Callable[[Mapping[str, Any]], list[Milestone]] | None = None,
+                 glance: Glance | None = None,
+                 typed: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+                 memo: Memo | None = None) -> None:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
         self._masked: dict[str, str] = {}
+        self._event_times: dict[tuple[Any, Any], list[dt.datetime]] | None = None
         self.rules, self.cal = ws.rules, ws.calendar
         # a ticket's milestones: kept in the records cache (kefu.sla.summaries), else computed
         self.milestones = of or (lambda ticket: milestones(ticket, self.rules, self.cal))
         self.people, self.active, self.dealers = people, active, dealers
         self.assessments = assessments
-        self.tickets = tickets
-        self.intake = [t for t in tickets if period.contains(t.data["received"])]
+        self.trend = previous_months(month_period(period.last), TREND_MONTHS)
+        self.per_month: dict[tuple[int, int], Counts] = defaultdict(Counts)  # by due month
+        self.intake_months: Counter[tuple[int, int]] = Counter()
+        self.tickets, self.stones = self._sift(tickets, glance, typed, memo)
+        self.intake = [t for t in self.tickets if period.contains(t.data["received"])]
         # every event of the period once: (time, ticket type, action, ticket)
-        self.events = [(e["at"], t.data.get("type"), e["action"], t) for t in tickets
+        self.events = [(e["at"], t.data.get("type"), e["action"], t) for t in self.tickets
                        if t.events and t.events[-1]["at"] >= period.start
                        for e in t.events if period.contains(e["at"])]
         closing = {id(t): t for _, _, action, t in self.events if action == "closed"}
         self.closed = list(closing.values())
         end = min(period.end, as_of)
-        self.open_end = [t for t in tickets if t.data["received"] < end and not t.closed_by(end)]
-        self.trend = previous_months(month_period(period.last), TREND_MONTHS)
-        first = min(self.trend[0].start, period.start)
-        stones = stones_due(tickets, self.milestones, first, period.end, as_of)
-        self.stones = [s for s in stones if period.contains(s.due)]
-        self.trend_stones = stones
+        self.open_end = [t for t in self.tickets
+                         if t.data["received"] < end and not t.closed_by(end)]
         report.provisional = any(s.milestone.provisional for s in self.stones)
+
+    def _sift(self, tickets: Sequence[Mapping[str, Any]], glance: Glance | None,
+              typed: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None,
+              memo: Memo | None) -> tuple[list[TicketView], list[Stone]]:
+        """The tickets viewed whole and the deadlines due in the period; the trend's counts
+        (`per_month`, `intake_months`) of every ticket received by the report's moment.
+
+        Quiet tickets (see kefu.reports.quiet) are counted off their kept deadlines, unviewed;
+        what they add and which tickets are not quiet is kept in `memo` for the next run.
+        """
+        period, as_of = self.period, self.as_of
+        first, end = min(self.trend[0].start, period.start), period.end
+        horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
+        saved = memo.get(period, len(tickets)) if memo is not None else None
+        quiet = saved or Quiet()
+        viewed: list[TicketView] = []
+        stones: list[Stone] = []
+        for position in saved.loud if saved is not None else range(len(tickets)):
+            data = tickets[position]
+            received = moment(data.get("received"))
+            if received is None or received > as_of:
+                if saved is None:
+                    quiet.loud.append(position)
+                continue
+            events = data.get("events") or []
+            last = moment(events[-1].get("at")) or received if events else received
+            if saved is None and glance is not None and last < period.start \
+                    and received < period.start and _closed(events):
+                kept = glance(data)  # valid records' events are in order: none in the period
+                if kept is not None and not any(due is not None and period.start <= due < end
+                                                for due, _ in kept):
+                    self._quiet(quiet, received, kept if last >= horizon
+                                or data.get("agreed_due") else [], first, end)
+                    continue
+            if saved is None:
+                quiet.loud.append(position)
+            day = received.astimezone(SHANGHAI)
+            self.intake_months[day.year, day.month] += 1
+            view = TicketView(typed(data), as_of, data) if typed is not None \
+                else TicketView(data, as_of)
+            viewed.append(view)
+            last = view.events[-1]["at"] if view.events else received
+            if received < end and (last >= horizon or data.get("agreed_due")):
+                for stone in stones_of(view, self.milestones, first, end, as_of):
+                    self._count(stone.due, stone.state)
+                    if period.contains(stone.due):
+                        stones.append(stone)
+        for (year, month, state), n in quiet.months.items():
+            self.per_month[year, month].states[state] += n
+        self.intake_months.update(quiet.intake)
+        if saved is None and memo is not None:
+            memo.put(period, quiet)
+        return viewed, stones
+
+    @staticmethod
+    def _quiet(quiet: Quiet, received: dt.datetime,
+               kept: list[tuple[dt.datetime | None, dt.datetime | None]],
+               first: dt.datetime, end: dt.datetime) -> None:
+        """What a quiet ticket adds to the trend: closed before the period, not cut."""
+        day = received.astimezone(SHANGHAI)
+        quiet.intake[day.year, day.month] += 1
+        for due, met in kept:
+            if due is not None and first <= due < end:
+                day = due if due.tzinfo is SHANGHAI else due.astimezone(SHANGHAI)
+                state = (ON_TIME if met <= due else LATE) if met is not None else UNRECORDED
+                quiet.months[day.year, day.month, state] += 1
+
+    def _count(self, due: dt.datetime, state: str) -> None:
+        day = due if due.tzinfo is SHANGHAI else due.astimezone(SHANGHAI)
+        self.per_month[day.year, day.month].states[state] += 1
 
     known: Collection[str] = ()  # personal values of the records: masked in free text
     loaded: LoadResult | None = None  # every record, loaded once: the staff section reuses it
+
+    def event_times(self, ticket_type: str, action: str) -> list[dt.datetime]:
+        """Times of the period's events of one action on tickets of one type."""
+        if self._event_times is None:
+            self._event_times = defaultdict(list)
+            for at, kind, done, _ in self.events:
+                self._event_times[kind, done].append(at)
+        return self._event_times.get((ticket_type, action), [])
 
     def text(self, value: Any) -> str:
         """Free text of a record (a title) with personal data masked (titles repeat: memoized)."""
@@ -178,14 +298,7 @@ class Builder:
         if self.report.skipped_files:
             notes.append(f"有 {self.report.skipped_files} 个记录文件有错误，未计入："
                          "请运行 kefu validate 查看。")
-        per_month: dict[tuple[int, int], Counts] = defaultdict(Counts)
-        for stone in self.trend_stones:
-            due = local_day(stone.due)
-            per_month[due.year, due.month].add(stone.state)
-        intake: Counter[tuple[int, int]] = Counter()
-        for t in self.tickets:  # every ticket: a (year, month) key, no string formatting
-            day = t.data["received"].astimezone(SHANGHAI)
-            intake[day.year, day.month] += 1
+        per_month, intake = self.per_month, self.intake_months
         rows: list[list[Any]] = []
         for month in self.trend:
             key = (month.first.year, month.first.month)
@@ -329,4 +442,4 @@ class Builder:
         return Section("handling", "办理时长", [], tables, charts)
 
 
-__all__ = ["Builder", "Stone", "as_of_for", "build_report"]
+__all__ = ["Builder", "Stone", "as_of_for", "build_report", "load_for"]

@@ -95,15 +95,22 @@ def median(values: Sequence[int]) -> float | None:
 
 
 class TicketView:
-    """One ticket as it stood at the report's moment (later events left out)."""
+    """One ticket as it stood at the report's moment (later events left out).
 
-    __slots__ = ("data", "events", "closed", "closed_at")
+    `source`: the record's data as loaded, when `data` is a typed copy of it (see `key`).
+    """
 
-    def __init__(self, data: Mapping[str, Any], as_of: dt.datetime) -> None:
+    __slots__ = ("data", "events", "closed", "closed_at", "key")
+
+    def __init__(self, data: Mapping[str, Any], as_of: dt.datetime,
+                 source: Mapping[str, Any] | None = None) -> None:
         events = data.get("events") or []
+        # what to ask a ticket's milestones of: the loaded record (its kept deadlines) unless
+        # it is cut to the moment
+        self.key = source if source is not None else data
         if events and events[-1]["at"] > as_of:
             events = [e for e in events if e["at"] <= as_of]
-            data = {**data, "events": events}
+            data = self.key = {**data, "events": events}
         self.data, self.events = data, events
         closed, closed_at = False, None
         for event in events:
@@ -169,10 +176,25 @@ def stones_due(tickets: Sequence[TicketView],
         last = view.events[-1]["at"] if view.events else view.data["received"]
         if last < horizon and not view.get("agreed_due"):
             continue
-        for stone in of(view.data):
-            if stone.due is not None and first <= stone.due < end:
-                found.append(Stone(view.data, stone, classify(view, stone, as_of)))
+        found.extend(stones_of(view, of, first, end, as_of))
     return found
+
+
+def stones_of(view: TicketView, of: Callable[[Mapping[str, Any]], list[Milestone]],
+              first: dt.datetime, end: dt.datetime, as_of: dt.datetime) -> list[Stone]:
+    """The milestones of one ticket with a due time in [first, end), classified."""
+    return [Stone(view.data, stone, classify(view, stone, as_of)) for stone in of(view.key)
+            if stone.due is not None and first <= stone.due < end]
+
+
+def moment(value: Any) -> dt.datetime | None:
+    """A time of a ticket as loaded: typed, or ISO text (data from the cache, not revived)."""
+    if value.__class__ is str:
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.datetime) else None
 
 
 def workdays(cal: WorkCalendar, start: dt.datetime, done: dt.datetime) -> int:

@@ -115,8 +115,7 @@ def _count(b: Builder, ttype: str, action: str, span: Period) -> int:
     if action == "received":
         return sum(1 for t in b.intake if t.get("type") == ttype
                    and span.contains(t.data["received"]))
-    return sum(1 for at, kind, done, _ in b.events
-               if kind == ttype and done == action and span.contains(at))
+    return sum(1 for at in b.event_times(ttype, action) if span.contains(at))
 
 
 def _week_label(week: Period) -> str:

@@ -56,26 +56,35 @@ class Deadlines:
         old = kept.get("tickets") if type(kept) is dict and kept.get("key") == key else None
         if type(old) is not dict:
             old = {}
-        fresh: dict[str, Any] = {}  # blob id (hex) -> summary: content-addressed
         self._of: dict[int, tuple[Mapping[str, Any], str]] = {}  # id(data) -> (data, blob id)
         self._done: dict[str, list[Milestone]] = {}
         self._kept = old
-        computed = 0
-        for record in result.records:
-            if record.kind != "ticket":
-                continue
-            blob = store.stored_hex(record.file.removeprefix(prefix)) \
-                if key and store is not None else None
+        missing: list[tuple[Mapping[str, Any], str]] = []
+        seen: set[str] = set()
+        order: list[str] = []
+        stored = store.stored_hex if key and store is not None else None
+        tickets = result.of_kind("ticket")
+        for record in tickets:
+            blob = stored(record.file.removeprefix(prefix)) if stored is not None else None
             if blob is None:
                 continue  # no entry: computed on use
             self._of[id(record.data)] = (record.data, blob)
-            if blob in old:
-                fresh[blob] = old[blob]
-            elif blob not in fresh:
-                stones = self._done[blob] = self._compute(record.data)
-                fresh[blob] = [_encode(s) for s in stones]
-                computed += 1
-        if store is not None and key and (computed or len(fresh) != len(old)):
+            order.append(blob)
+            seen.add(blob)
+            if blob not in old:
+                missing.append((record.data, blob))
+        # every loaded ticket, in load order, by content, with the rules and calendar: the key
+        # of what is computed from all of them (kefu.reports.quiet); None when one has no entry
+        self.key: str | None = None
+        if key and len(order) == len(tickets):
+            self.key = hashlib.blake2b("\n".join([key, *order]).encode(),
+                                       digest_size=16).hexdigest()
+        if store is not None and key and (missing or len(seen) != len(old)):
+            fresh: dict[str, Any] = {blob: old[blob] for blob in seen if blob in old}
+            for data, blob in missing:  # blob id (hex) -> summary: content-addressed
+                if blob not in fresh:
+                    stones = self._done[blob] = self._compute(data)
+                    fresh[blob] = [_encode(stone) for stone in stones]
             store.keep(NAME, {"key": key, "tickets": fresh})
             store.write()
 
@@ -93,6 +102,20 @@ class Deadlines:
             self._done[blob] = done
         return done
 
+    def glance(self, ticket: Mapping[str, Any]) -> list[tuple[dt.datetime | None,
+                                                            dt.datetime | None]] | None:
+        """(due, met) of each milestone of a loaded ticket, read off its kept summary without
+        building the milestones (a month's 12-month trend counts 100,000s of them); None when
+        none is kept or it does not read back: ask `of`."""
+        found = self._of.get(id(ticket))
+        if found is None or found[0] is not ticket:
+            return None
+        done = self._done.get(found[1])
+        if done is not None:
+            return [(stone.due, stone.met_at) for stone in done]
+        rows = self._read(self._kept.get(found[1]))
+        return [(row[2], row[3]) for row in rows] if rows is not None else None
+
     def _compute(self, ticket: Mapping[str, Any]) -> list[Milestone]:
         if self._raw:
             # TypeError: typed already (data JSON could not carry came from the file)
@@ -102,6 +125,13 @@ class Deadlines:
 
     def _decode(self, raw: Any) -> list[Milestone] | None:
         """The kept summary read back, or None when any part of it is not what was written."""
+        rows = self._read(raw)
+        return [Milestone(*row) for row in rows] if rows is not None else None
+
+    def _read(self, raw: Any) -> list[tuple[str, dt.datetime, dt.datetime | None,
+                                            dt.datetime | None, bool]] | None:
+        """A kept summary's milestones as (rule, start, due, met, provisional), times typed;
+        None when any part of it is not what was written."""
         if type(raw) is not list:
             return None
         read, tz = dt.datetime.fromisoformat, self.rules.tz
@@ -115,7 +145,7 @@ class Deadlines:
                         or begun.tzinfo is None or (until is not None and until.tzinfo is None) \
                         or (done is not None and done.tzinfo is None):
                     return None
-                out.append(Milestone(rule, begun, until, done, provisional))
+                out.append((rule, begun, until, done, provisional))
         except (ValueError, TypeError):  # not a list of five, not ISO text
             return None
         return out

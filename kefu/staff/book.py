@@ -85,9 +85,10 @@ class StaffBook:
         records: dict[str, list[Data]] = {}
         rels: dict[tuple[str, str], str] = {}
         prefix = str(ws.root) + "/"
-        for record in result.records:
-            records.setdefault(record.kind, []).append(record.data)
-            rels[(record.kind, record.id)] = record.file.removeprefix(prefix)
+        for kind in (*KINDS, "person"):  # not the 100,000s of tickets
+            for record in result.of_kind(kind):
+                records.setdefault(kind, []).append(record.data)
+                rels[(kind, record.id)] = record.file.removeprefix(prefix)
         from kefu.records.across import moment
 
         day, now = moment(ws.today)
