@@ -140,12 +140,6 @@ class TicketView:
         return (e for e in self.events if period.contains(e["at"]))
 
 
-def views(tickets: Iterable[Mapping[str, Any]], as_of: dt.datetime) -> list[TicketView]:
-    """Tickets received by `as_of`, as they stood then."""
-    return [TicketView(t, as_of) for t in tickets
-            if isinstance(t.get("received"), dt.datetime) and t["received"] <= as_of]
-
-
 def classify(view: TicketView, stone: Milestone, as_of: dt.datetime) -> str:
     return state_of(stone, view.closed, as_of)
 
@@ -158,26 +152,6 @@ def state_of(stone: Milestone, closed: bool, as_of: dt.datetime) -> str:
     if closed:
         return UNRECORDED
     return OVERDUE if stone.due < as_of else PENDING
-
-
-def stones_due(tickets: Sequence[TicketView],
-               of: Callable[[Mapping[str, Any]], list[Milestone]],
-               first: dt.datetime, end: dt.datetime, as_of: dt.datetime) -> list[Stone]:
-    """Milestones (`of` a ticket) with a due time in [first, end), classified as of `as_of`.
-
-    A ticket whose every event lies well before `first` cannot have a deadline due after it
-    (the longest term is 60 working days) unless it carries an agreed date: skipped unbuilt.
-    """
-    horizon = first - REACH
-    found: list[Stone] = []
-    for view in tickets:
-        if view.data["received"] >= end:
-            continue
-        last = view.events[-1]["at"] if view.events else view.data["received"]
-        if last < horizon and not view.get("agreed_due"):
-            continue
-        found.extend(stones_of(view, of, first, end, as_of))
-    return found
 
 
 def stones_of(view: TicketView, of: Callable[[Mapping[str, Any]], list[Milestone]],
