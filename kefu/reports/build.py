@@ -13,10 +13,8 @@ from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
-from kefu.records.paths import revive
 from kefu.sla import Milestone, milestones
 from kefu.sla.summaries import deadlines
-from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
 
 from . import people, service
@@ -25,24 +23,21 @@ from .figures import (
     ON_TIME,
     OVERDUE,
     PENDING,
-    REACH,
     STATE_LABELS,
     UNRECORDED,
     Counts,
     Stone,
-    TicketView,
     by_owner,
     by_rule,
     median,
-    moment,
     percentile,
-    stones_of,
     tally,
     type_label,
     workdays,
 )
 from .period import Period, month_period, previous_months
-from .quiet import Memo, Quiet
+from .quiet import Memo
+from .sift import Glance, sift, typed_ticket
 from .tables import (
     DAYS,
     INT,
@@ -105,7 +100,7 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     assessments = [r.data for r in result.of_kind("assessment")]
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
     found = deadlines(ws, result)
-    typed = _typed if "ticket" in result.raw else None
+    typed = typed_ticket if "ticket" in result.raw else None
     memo = Memo(result.store, found.key) if result.store is not None and found.key else None
     builder = Builder(ws, period, as_of, [r.data for r in result.of_kind("ticket")], people,
                       active, dealers, assessments, report, found.of, found.glance, typed, memo)
@@ -115,36 +110,10 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     return report
 
 
-def _typed(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A ticket loaded as JSON gives it (times as ISO text), typed (one that came typed: as is)."""
-    try:
-        return revive("ticket", ticket)
-    except TypeError:  # typed already (data JSON cannot carry came from the file)
-        return ticket
-
-
-def _closed(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether the ticket stands closed after all its events (the last closed/reopened)."""
-    closed = False
-    for event in events:
-        action = event.get("action")
-        if action == "closed":
-            closed = True
-        elif action == "reopened":
-            closed = False
-    return closed
-
-
-Glance = Callable[[Mapping[str, Any]], "list[tuple[dt.datetime | None, dt.datetime | None]] | None"]
-
-
 class Builder:
     """Fills `report` section by section; holds what several sections share.
 
-    Every ticket counts in the 12-month trend, but few in the period's own tables: a ticket is
-    viewed whole (typed, cut to the report's moment) only when it may touch the period (received
-    in it or an event in or after it, still open, cut by the moment, or a deadline due in it);
-    the trend counts the rest off their kept deadlines (`glance`).
+    `tickets` holds the period's tickets viewed whole, not all (kefu.reports.sift).
     """
 
     def __init__(self, ws: Workspace, period: Period, as_of: dt.datetime,
@@ -164,9 +133,9 @@ class Builder:
         self.people, self.active, self.dealers = people, active, dealers
         self.assessments = assessments
         self.trend = previous_months(month_period(period.last), TREND_MONTHS)
-        self.per_month: dict[tuple[int, int], Counts] = defaultdict(Counts)  # by due month
-        self.intake_months: Counter[tuple[int, int]] = Counter()
-        self.tickets, self.stones = self._sift(tickets, glance, typed, memo)
+        sifted = sift(tickets, period, as_of, self.trend, self.milestones, glance, typed, memo)
+        self.tickets, self.stones = sifted.viewed, sifted.stones
+        self.per_month, self.intake_months = sifted.per_month, sifted.intake
         self.intake = [t for t in self.tickets if period.contains(t.data["received"])]
         # every event of the period once: (time, ticket type, action, ticket)
         self.events = [(e["at"], t.data.get("type"), e["action"], t) for t in self.tickets
@@ -178,76 +147,6 @@ class Builder:
         self.open_end = [t for t in self.tickets
                          if t.data["received"] < end and not t.closed_by(end)]
         report.provisional = any(s.milestone.provisional for s in self.stones)
-
-    def _sift(self, tickets: Sequence[Mapping[str, Any]], glance: Glance | None,
-              typed: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None,
-              memo: Memo | None) -> tuple[list[TicketView], list[Stone]]:
-        """The tickets viewed whole and the deadlines due in the period; the trend's counts
-        (`per_month`, `intake_months`) of every ticket received by the report's moment.
-
-        Quiet tickets (see kefu.reports.quiet) are counted off their kept deadlines, unviewed;
-        what they add and which tickets are not quiet is kept in `memo` for the next run.
-        """
-        period, as_of = self.period, self.as_of
-        first, end = min(self.trend[0].start, period.start), period.end
-        horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
-        saved = memo.get(period, len(tickets)) if memo is not None else None
-        quiet = saved or Quiet()
-        viewed: list[TicketView] = []
-        stones: list[Stone] = []
-        for position in saved.loud if saved is not None else range(len(tickets)):
-            data = tickets[position]
-            received = moment(data.get("received"))
-            if received is None or received > as_of:
-                if saved is None:
-                    quiet.loud.append(position)
-                continue
-            events = data.get("events") or []
-            last = moment(events[-1].get("at")) or received if events else received
-            if saved is None and glance is not None and last < period.start \
-                    and received < period.start and _closed(events):
-                kept = glance(data)  # valid records' events are in order: none in the period
-                if kept is not None and not any(due is not None and period.start <= due < end
-                                                for due, _ in kept):
-                    self._quiet(quiet, received, kept if last >= horizon
-                                or data.get("agreed_due") else [], first, end)
-                    continue
-            if saved is None:
-                quiet.loud.append(position)
-            day = received.astimezone(SHANGHAI)
-            self.intake_months[day.year, day.month] += 1
-            view = TicketView(typed(data), as_of, data) if typed is not None \
-                else TicketView(data, as_of)
-            viewed.append(view)
-            last = view.events[-1]["at"] if view.events else received
-            if received < end and (last >= horizon or data.get("agreed_due")):
-                for stone in stones_of(view, self.milestones, first, end, as_of):
-                    self._count(stone.due, stone.state)
-                    if period.contains(stone.due):
-                        stones.append(stone)
-        for (year, month, state), n in quiet.months.items():
-            self.per_month[year, month].states[state] += n
-        self.intake_months.update(quiet.intake)
-        if saved is None and memo is not None:
-            memo.put(period, quiet)
-        return viewed, stones
-
-    @staticmethod
-    def _quiet(quiet: Quiet, received: dt.datetime,
-               kept: list[tuple[dt.datetime | None, dt.datetime | None]],
-               first: dt.datetime, end: dt.datetime) -> None:
-        """What a quiet ticket adds to the trend: closed before the period, not cut."""
-        day = received.astimezone(SHANGHAI)
-        quiet.intake[day.year, day.month] += 1
-        for due, met in kept:
-            if due is not None and first <= due < end:
-                day = due if due.tzinfo is SHANGHAI else due.astimezone(SHANGHAI)
-                state = (ON_TIME if met <= due else LATE) if met is not None else UNRECORDED
-                quiet.months[day.year, day.month, state] += 1
-
-    def _count(self, due: dt.datetime, state: str) -> None:
-        day = due if due.tzinfo is SHANGHAI else due.astimezone(SHANGHAI)
-        self.per_month[day.year, day.month].states[state] += 1
 
     known: Collection[str] = ()  # personal values of the records: masked in free text
     loaded: LoadResult | None = None  # every record, loaded once: the staff section reuses it

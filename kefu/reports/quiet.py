@@ -26,7 +26,7 @@ from .period import Period
 
 NAME = "report-quiet"
 KEEP = 48  # periods kept: the site reports every month the records span
-_CODE = ("build.py", "figures.py", "quiet.py")  # what decides which tickets are quiet
+_CODE = ("sift.py", "figures.py", "period.py", "quiet.py")  # what decides what quiet tickets add
 
 
 @dataclass
