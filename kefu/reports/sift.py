@@ -3,9 +3,10 @@
 Every ticket counts in the trend (its month of intake, its deadlines' months and states), but
 few in the period's own tables. A ticket is viewed whole (typed, cut to the report's moment) only
 when it may touch the period: received in it, an event in or after it, still open, cut by the
-moment, or a deadline due in it. The others are quiet (received and closed before the period):
-the trend counts them off their kept deadlines (`Deadlines.glance`, kefu.sla.summaries), and
-what they add is kept between runs (kefu.reports.quiet).
+moment, or a deadline due in it. One received after the period only counts in its month. The
+others are quiet (received and closed before the period): the trend counts them off their kept
+deadlines (`Deadlines.glance`, kefu.sla.summaries), and what they add is kept between runs
+(kefu.reports.quiet).
 """
 
 from __future__ import annotations
@@ -92,6 +93,12 @@ def sift(tickets: Sequence[Mapping[str, Any]], period: Period, as_of: dt.datetim
                 quiet.loud.append(position)
             continue
         events = data.get("events") or []
+        if received >= end and (not events or (moment(events[0].get("at")) or end) >= end):
+            if saved is None:  # received after the period: its month of intake, nothing else
+                quiet.loud.append(position)  # (counted only once received by the moment)
+            day = received.astimezone(SHANGHAI)
+            found.intake[day.year, day.month] += 1
+            continue
         last = moment(events[-1].get("at")) or received if events else received
         if saved is None and glance is not None and last < period.start \
                 and received < period.start and stands_closed(events):
