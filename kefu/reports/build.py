@@ -127,6 +127,7 @@ class Builder:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
         self._masked: dict[str, str] = {}
         self._event_times: dict[tuple[Any, Any], list[dt.datetime]] | None = None
+        self._received_times: dict[Any, list[dt.datetime]] | None = None
         self.rules, self.cal = ws.rules, ws.calendar
         # a ticket's milestones: kept in the records cache (kefu.sla.summaries), else computed
         self.milestones = of or (lambda ticket: milestones(ticket, self.rules, self.cal))
@@ -150,6 +151,14 @@ class Builder:
 
     known: Collection[str] = ()  # personal values of the records: masked in free text
     loaded: LoadResult | None = None  # every record, loaded once: the staff section reuses it
+
+    def received_times(self, ticket_type: str) -> list[dt.datetime]:
+        """Times the period's tickets of one type were received."""
+        if self._received_times is None:
+            self._received_times = defaultdict(list)
+            for view in self.intake:
+                self._received_times[view.get("type")].append(view.data["received"])
+        return self._received_times.get(ticket_type, [])
 
     def event_times(self, ticket_type: str, action: str) -> list[dt.datetime]:
         """Times of the period's events of one action on tickets of one type."""
@@ -309,7 +318,7 @@ class Builder:
         by_rule_days: dict[str, list[int]] = defaultdict(list)
         touched = {id(t): t for _, _, _, t in self.events}
         for view in touched.values():
-            for stone in self.milestones(view.data):
+            for stone in self.milestones(view.key):  # the loaded record: its kept deadlines
                 if stone.met_at is not None and self.period.contains(stone.met_at):
                     by_rule_days[stone.rule].append(workdays(self.cal, stone.start, stone.met_at))
         columns = [Column("count", "件数", INT), Column("median", "中位数（工作日）", DAYS),

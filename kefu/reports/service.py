@@ -88,9 +88,9 @@ def seed_statistics(b: Builder) -> Section:
                                          *(Column(a.replace("-", "_"), n, INT)
                                            for a, n in actions)], rows, note=note))
     rows = []
+    asked = [t for t in b.intake if t.get("type") == "inquiry"]
     for week in [*weeks, b.period]:
-        inquiries = [t for t in b.intake if t.get("type") == "inquiry"
-                     and week.contains(t.data["received"])]
+        inquiries = [t for t in asked if week.contains(t.data["received"])]
         channels = Counter(str(t.get("channel")) for t in inquiries)
         rows.append([_week_label(week) if week is not b.period else "合计",
                      channels["hotline"], channels["email"],
@@ -112,10 +112,8 @@ def seed_statistics(b: Builder) -> Section:
     return Section("service", "返修、DOA 与热线", [], tables)
 
 def _count(b: Builder, ttype: str, action: str, span: Period) -> int:
-    if action == "received":
-        return sum(1 for t in b.intake if t.get("type") == ttype
-                   and span.contains(t.data["received"]))
-    return sum(1 for at in b.event_times(ttype, action) if span.contains(at))
+    times = b.received_times(ttype) if action == "received" else b.event_times(ttype, action)
+    return sum(1 for at in times if span.contains(at))
 
 
 def _week_label(week: Period) -> str:
