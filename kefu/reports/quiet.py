@@ -13,6 +13,7 @@ counts as missing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,17 +26,21 @@ from .figures import STATE_LABELS
 from .period import Period
 
 NAME = "report-quiet"
-KEEP = 48  # periods kept: the site reports every month the records span
+KEEP = 16  # periods kept: the site's months and a few more (each read with every report)
 _CODE = ("sift.py", "figures.py", "period.py", "quiet.py")  # what decides what quiet tickets add
 
 
 @dataclass
 class Quiet:
-    """Which tickets are not quiet (positions in load order), and what the quiet ones add."""
+    """Which tickets are not quiet (positions in load order), and what the quiet ones add;
+    those received after the period add their month of intake (`late`) once the report's
+    moment is past the last of them (`late_last`)."""
 
     loud: list[int] = field(default_factory=list)
     months: Counter[tuple[int, int, str]] = field(default_factory=Counter)  # due month, state
     intake: Counter[tuple[int, int]] = field(default_factory=Counter)  # month received
+    late: Counter[tuple[int, int]] = field(default_factory=Counter)  # month received
+    late_last: dt.datetime | None = None
 
 
 class Memo:
@@ -69,7 +74,9 @@ class Memo:
             periods.pop(next(iter(periods)))
         periods[_period_key(period)] = [
             quiet.loud, [[y, m, state, n] for (y, m, state), n in quiet.months.items()],
-            [[y, m, n] for (y, m), n in quiet.intake.items()]]
+            [[y, m, n] for (y, m), n in quiet.intake.items()],
+            [[y, m, n] for (y, m), n in quiet.late.items()],
+            quiet.late_last.isoformat() if quiet.late_last is not None else None]
         self.store.keep(NAME, {"key": self.key, "periods": periods})
         self.store.write()
 
@@ -80,19 +87,23 @@ def _period_key(period: Period) -> str:
 
 def _read(entry: Any, tickets: int) -> Quiet | None:
     """A kept entry read back; None (or TypeError, ValueError) when it is not what was written."""
-    if type(entry) is not list or len(entry) != 3:
+    if type(entry) is not list or len(entry) != 5:
         return None
-    loud, months, intake = entry
+    loud, months, intake, late, late_last = entry
     if type(loud) is not list or any(type(i) is not int or not 0 <= i < tickets for i in loud):
         return None
-    found = Quiet(loud)
+    found = Quiet(loud, late_last=dt.datetime.fromisoformat(late_last)
+                  if late_last is not None else None)
+    if found.late_last is not None and found.late_last.tzinfo is None:
+        return None
     for y, m, state, n in months:
         if type(y) is not int or type(m) is not int or state not in STATE_LABELS \
                 or type(n) is not int:
             return None
         found.months[y, m, state] += n
-    for y, m, n in intake:
-        if type(y) is not int or type(m) is not int or type(n) is not int:
-            return None
-        found.intake[y, m] += n
+    for counts, rows in ((found.intake, intake), (found.late, late)):
+        for y, m, n in rows:
+            if type(y) is not int or type(m) is not int or type(n) is not int:
+                return None
+            counts[y, m] += n
     return found

@@ -83,21 +83,30 @@ def sift(tickets: Sequence[Mapping[str, Any]], period: Period, as_of: dt.datetim
     first, end = min(trend[0].start, period.start), period.end
     horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
     saved = memo.get(period, len(tickets)) if memo is not None else None
+    if saved is not None and saved.late_last is not None and as_of < saved.late_last:
+        saved = None  # a ticket received after the period is not yet received at the moment
     quiet = saved or Quiet()
     found = Sifted()
     for position in saved.loud if saved is not None else range(len(tickets)):
         data = tickets[position]
         received = moment(data.get("received"))
-        if received is None or received > as_of:
+        if received is None:
             if saved is None:
                 quiet.loud.append(position)
             continue
         events = data.get("events") or []
-        if received >= end and (not events or (moment(events[0].get("at")) or end) >= end):
-            if saved is None:  # received after the period: its month of intake, nothing else
-                quiet.loud.append(position)  # (counted only once received by the moment)
+        if saved is None and received >= end \
+                and (not events or (moment(events[0].get("at")) or end) >= end):
+            # received after the period: only its month of intake, once received by the moment
             day = received.astimezone(SHANGHAI)
-            found.intake[day.year, day.month] += 1
+            quiet.late[day.year, day.month] += 1
+            quiet.late_last = max(quiet.late_last or received, received)
+            if received <= as_of:
+                found.intake[day.year, day.month] += 1
+            continue
+        if received > as_of:
+            if saved is None:
+                quiet.loud.append(position)
             continue
         last = moment(events[-1].get("at")) or received if events else received
         if saved is None and glance is not None and last < period.start \
@@ -125,6 +134,8 @@ def sift(tickets: Sequence[Mapping[str, Any]], period: Period, as_of: dt.datetim
     for (year, month, state), n in quiet.months.items():
         found.per_month[year, month].states[state] += n
     found.intake.update(quiet.intake)
+    if saved is not None:
+        found.intake.update(saved.late)  # all received by the moment (checked above)
     if saved is None and memo is not None:
         memo.put(period, quiet)
     return found
