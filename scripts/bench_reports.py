@@ -62,9 +62,10 @@ def corpus_steps(repo: Path) -> None:
     timed("kefu report --month 2026-10（缓存已热）", [*KEFU, "report", "--month", "2026-10"], repo)
     timed("kefu export --sqlite（缓存已热）", [*KEFU, "export", "--sqlite", "bench.sqlite"], repo)
     split = ("import time, datetime as dt; from pathlib import Path;"
-             "from kefu.workspace import Workspace; from kefu.reports.build import build_report;"
+             "from kefu.workspace import Workspace;"
+             "from kefu.reports.build import build_report, load_for;"
              "from kefu.reports.period import parse_month; from kefu.times import now;"
-             "ws = Workspace(Path('.')); t = time.perf_counter(); loaded = ws.load();"
+             "ws = Workspace(Path('.')); t = time.perf_counter(); loaded = load_for(ws);"
              "t1 = time.perf_counter(); build_report(ws, parse_month('2026-10'), now(), loaded);"
              "t2 = time.perf_counter();"
              "print(f'其中：读取记录 {t1 - t:.2f} s，计算报表 {t2 - t1:.2f} s')")
