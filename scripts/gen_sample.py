@@ -10,9 +10,9 @@ Usage: python scripts/gen_sample.py [ROOT]   (rewrites records/people, dealers a
 
 from __future__ import annotations
 
+import argparse
 import random
 import shutil
-import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -232,4 +232,7 @@ def main(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", type=Path, default=Path(__file__).resolve().parents[1],
+                        help="仓库根目录（默认本仓库）：重写 records/ 下的人员、代理商与工单")
+    main(parser.parse_args().root)
