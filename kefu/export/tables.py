@@ -257,16 +257,8 @@ def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:
 def _closed(events: list[dict[str, Any]], now: dt.datetime) -> bool:
     """Whether a ticket with these events (times typed, or ISO text) stands closed at `now`:
     the last closed or reopened event up to then decides."""
-    def at(event: dict[str, Any]) -> dt.datetime:
-        when = event["at"]
-        return dt.datetime.fromisoformat(when) if when.__class__ is str else when
+    from kefu.reports.figures import moment, stands_closed
 
-    if events and at(events[-1]) > now:  # rare: an event later today
-        events = [e for e in events if at(e) <= now]
-    closed = False
-    for event in events:
-        if event["action"] == "closed":
-            closed = True
-        elif event["action"] == "reopened":
-            closed = False
-    return closed
+    if events and (moment(events[-1]["at"]) or now) > now:  # rare: an event later today
+        events = [e for e in events if (moment(e["at"]) or now) <= now]
+    return stands_closed(events)

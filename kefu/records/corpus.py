@@ -137,14 +137,15 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         return (root / rel).read_text("utf-8")
 
     known = functools.cache(lambda: _known(every, results))
-    whole = store is not None and paths is None and not skip_filtered
-    if whole and store is not None and store.settled is not None \
-            and len(results) == len(store.items):
-        problems += store.settled  # no entry changed since they were checked together
+    # every file has a result and every result an entry: the cache can keep the cross-checks
+    whole = store if store is not None and paths is None and not skip_filtered \
+        and len(results) == len(store.items) else None
+    if whole is not None and whole.settled is not None:
+        problems += whole.settled  # no entry changed since they were checked together
     else:
         crossed = cross_check(chosen, known(), read_text)
-        if whole and store is not None and len(results) == len(store.items):
-            store.settle(crossed)
+        if whole is not None:
+            whole.settle(crossed)
         problems += crossed
     found, notices = across.gather(root, results, known, wanted_kinds, today, read_text,
                                    store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from kefu import times
@@ -13,7 +13,7 @@ from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
-from kefu.sla import Milestone, milestones
+from kefu.sla import milestones
 from kefu.sla.summaries import deadlines
 from kefu.workspace import Workspace
 
@@ -37,7 +37,7 @@ from .figures import (
 )
 from .period import Period, month_period, previous_months
 from .quiet import Memo
-from .sift import Glance, sift, typed_ticket
+from .sift import Glance, Of, Typed, sift, typed_ticket
 from .tables import (
     DAYS,
     INT,
@@ -120,10 +120,8 @@ class Builder:
                  tickets: Sequence[Mapping[str, Any]], people: Mapping[str, str],
                  active: Sequence[str], dealers: Mapping[str, str],
                  assessments: Sequence[Mapping[str, Any]], report: Report,
-                 of: Callable[[Mapping[str, Any]], list[Milestone]] | None = None,
-                 glance: Glance | None = None,
-                 typed: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
-                 memo: Memo | None = None) -> None:
+                 of: Of | None = None, glance: Glance | None = None,
+                 typed: Typed | None = None, memo: Memo | None = None) -> None:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
         self._masked: dict[str, str] = {}
         self._event_times: dict[tuple[Any, Any], list[dt.datetime]] | None = None

@@ -30,6 +30,7 @@ from .figures import (
     Stone,
     TicketView,
     moment,
+    stands_closed,
     stones_of,
 )
 from .period import Period
@@ -56,18 +57,6 @@ def typed_ticket(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
         return revive("ticket", ticket)
     except TypeError:  # typed already (data JSON cannot carry came from the file)
         return ticket
-
-
-def stands_closed(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether the ticket stands closed after all its events (the last closed/reopened)."""
-    closed = False
-    for event in events:
-        action = event.get("action")
-        if action == "closed":
-            closed = True
-        elif action == "reopened":
-            closed = False
-    return closed
 
 
 def sift(tickets: Sequence[Mapping[str, Any]], period: Period, as_of: dt.datetime,

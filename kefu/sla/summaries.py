@@ -60,7 +60,6 @@ class Deadlines:
         self._done: dict[str, list[Milestone]] = {}
         self._kept = old
         missing: list[tuple[Mapping[str, Any], str]] = []
-        seen: set[str] = set()
         order: list[str] = []
         stored = store.stored_hex if key and store is not None else None
         tickets = result.of_kind("ticket")
@@ -70,7 +69,6 @@ class Deadlines:
                 continue  # no entry: computed on use
             self._of[id(record.data)] = (record.data, blob)
             order.append(blob)
-            seen.add(blob)
             if blob not in old:
                 missing.append((record.data, blob))
         # every loaded ticket, in load order, by content, with the rules and calendar: the key
@@ -79,6 +77,7 @@ class Deadlines:
         if key and len(order) == len(tickets):
             self.key = hashlib.blake2b("\n".join([key, *order]).encode(),
                                        digest_size=16).hexdigest()
+        seen = set(order)
         if store is not None and key and (missing or len(seen) != len(old)):
             fresh: dict[str, Any] = {blob: old[blob] for blob in seen if blob in old}
             for data, blob in missing:  # blob id (hex) -> summary: content-addressed
