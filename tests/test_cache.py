@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, record_repo
 
 from kefu.records import LoadResult, load
-from kefu.records.cache import _FORMAT, CACHE_DIR, CACHE_FILE, DATA_FILE, Cache, fingerprint
+from kefu.records.cache import CACHE_DIR, CACHE_FILE, DATA_FILE, Cache
+from kefu.records.cachefiles import FORMAT, fingerprint
 
 CASES = Path(__file__).parent / "data" / "records"
 TICKET = "records/tickets/2026/03/T-20260315-k7m2.yml"
@@ -57,7 +58,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
         (folder / name).write_bytes(pickle.dumps(_Planted(witness)))
     assert load(repo).reparsed == 5
     assert not witness.exists()
-    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == _FORMAT
+    assert json.loads((folder / CACHE_FILE).read_text("utf-8"))["format"] == FORMAT
 
 
 @pytest.mark.parametrize("entries", [
@@ -71,7 +72,7 @@ def test_a_planted_pickle_is_never_unpickled(repo: Path) -> None:
 def test_a_cache_of_the_wrong_shape_is_ignored(repo: Path, entries: dict[str, object]) -> None:
     folder = repo / CACHE_DIR
     folder.mkdir()
-    payload = {"format": _FORMAT, "fingerprint": fingerprint(), "started_ns": 0,
+    payload = {"format": FORMAT, "fingerprint": fingerprint(), "started_ns": 0,
                "entries": entries}
     (folder / CACHE_FILE).write_text(json.dumps(payload), "utf-8")
     result = load(repo)

@@ -19,16 +19,13 @@ It is kept in parts, each read only by a run that needs it: `records.json` holds
 verdict (what `kefu validate` reads), `data-<kind>.json` the checked data of one kind's valid
 records, by path and blob id (read by commands that compute with that kind), `derived.json`
 the derived results. A verdict says whether its data was kept; data whose blob id is not the
-verdict's is never used.
+verdict's is never used. How the parts are encoded, and the fingerprint: kefu.records.cachefiles.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
 import os
-import sys
 import time
 from collections.abc import Collection
 from pathlib import Path
@@ -36,23 +33,34 @@ from typing import Any
 
 import orjson
 
-from kefu import times
-from kefu.problems import Problem, Severity
+from kefu.problems import Problem
 
 from . import paths
-from .kinds import KINDS, source_files
+from .cachefiles import (
+    FORMAT,
+    Across,
+    as_json,
+    dumps,
+    finding_row,
+    findings,
+    fingerprint,
+    problem_of,
+    read_part,
+    ref_pairs,
+)
+from .kinds import KINDS
 from .result import FileResult, Row, Where, passes
+
+__all__ = ["Across", "Cache", "as_json", "fingerprint", "forget", "lasting"]
 
 CACHE_DIR = ".kefu-cache"
 CACHE_FILE = "records.json"  # the verdicts
 DATA_FILE = "data-{kind}.json"
 DERIVED_FILE = "derived.json"
-_FORMAT = 6
 _OLD_FILES = ("records.marshal", "records.pickle")  # earlier formats: removed, never read
 GIT_MIN = 500  # ask git for blob hashes only when this many cached files changed (stat)
 CLOCK_FILE = "started"
 TIMELY = "future-date"  # a verdict that changes as days pass: always checked again
-DERIVED_FROM = ("sla", "calendar")  # kefu packages whose results `derived` keeps
 _KEPT = 1  # an entry's data slot when the data is in its kind's data file
 
 
@@ -100,7 +108,7 @@ class Cache:
         print_ = fingerprint()
         empty = cls(root, {}, started, 0, data_for=data_for, where=where, raw=raw,
                     print_=print_)
-        payload = _read_part(root / CACHE_DIR / CACHE_FILE, print_)
+        payload = read_part(root / CACHE_DIR / CACHE_FILE, print_)
         if payload is None:
             return empty
         try:
@@ -109,13 +117,13 @@ class Cache:
                 return empty
             found = payload.get("across")
             across = {kind: checked for kind, item in found.items()
-                      if type(kind) is str and (checked := _across(item)) is not None
+                      if type(kind) is str and (checked := findings(item)) is not None
                       } if type(found) is dict else {}
         except (TypeError, KeyError, AttributeError):
             return empty
         store = cls(root, items, started, written, across, data_for=data_for, where=where,
                     raw=raw, print_=print_)
-        settled = _across(payload.get("settled"))
+        settled = findings(payload.get("settled"))
         if settled is not None and settled.key == str(len(items)):
             store.settled = [problem for problem, _ in settled.problems]
         return store
@@ -178,7 +186,7 @@ class Cache:
                     pairs = [(refs[0], refs[1]), (refs[2], refs[3])]
                 elif refs:
                     try:
-                        pairs = _pairs(refs)
+                        pairs = ref_pairs(refs)
                     except ValueError:
                         rest.append(rel)
                         continue
@@ -242,7 +250,7 @@ class Cache:
         if type(entry) is list and len(entry) == 2 and entry[0] == hexed:
             return _KEPT  # the same content gives the same data
         try:
-            part[rel] = [hexed, orjson.Fragment(_dumps(data))]
+            part[rel] = [hexed, orjson.Fragment(dumps(data))]
         except TypeError:
             return None
         self._data_dirty.add(kind)
@@ -252,7 +260,7 @@ class Cache:
     def derived(self) -> dict[str, Any]:
         """name -> results other modules keep (see `keep`), read on first use."""
         if self._derived is None:
-            raw = _read_part(self.root / CACHE_DIR / DERIVED_FILE, self._print)
+            raw = read_part(self.root / CACHE_DIR / DERIVED_FILE, self._print)
             found = raw.get("derived") if raw is not None else None
             self._derived = found if type(found) is dict else {}
         return self._derived
@@ -276,9 +284,9 @@ class Cache:
         if self.dirty:
             parts.append((CACHE_FILE, {
                 "started_ns": self.started_ns, "entries": self.items,
-                "across": {kind: [found.key, [_found(p) for p in found.problems]]
+                "across": {kind: [found.key, [finding_row(p) for p in found.problems]]
                            for kind, found in self.across.items()},
-                **({"settled": [str(len(self.items)), [_found((p, "")) for p in self.settled]]}
+                **({"settled": [str(len(self.items)), [finding_row((p, "")) for p in self.settled]]}
                    if self.settled is not None else {})}))
         for kind in sorted(self._data_dirty):
             part = self._data[kind]
@@ -291,7 +299,7 @@ class Cache:
             parts.append((DERIVED_FILE, {"derived": self._derived}))
         try:
             for name, payload in parts:
-                text = _dumps({"format": _FORMAT, "fingerprint": self._print, **payload})
+                text = dumps({"format": FORMAT, "fingerprint": self._print, **payload})
                 folder.mkdir(exist_ok=True)
                 temp = folder / f"{name}.{os.getpid()}.tmp"
                 temp.write_bytes(text)
@@ -307,7 +315,7 @@ class Cache:
         """rel -> [blob id, data] of `kind`'s data file, read on first use."""
         part = self._data.get(kind)
         if part is None:
-            raw = _read_part(self.root / CACHE_DIR / DATA_FILE.format(kind=kind), self._print)
+            raw = read_part(self.root / CACHE_DIR / DATA_FILE.format(kind=kind), self._print)
             found = raw.get("entries") if raw is not None else None
             part = self._data[kind] = found if type(found) is dict else {}
         return part
@@ -342,52 +350,10 @@ class Cache:
                     return None
                 partial = True  # valid, its data not wanted
             return (kind, record_id, data,
-                    [_problem(rel, p) for p in problems] if problems else [],
-                    _pairs(refs) if refs else [], partial, facets)
+                    [problem_of(rel, p) for p in problems] if problems else [],
+                    ref_pairs(refs) if refs else [], partial, facets)
         except (ValueError, TypeError, KeyError, AttributeError):
             return None
-
-
-class Across:
-    """What a kind's Across check found, and the key of the files it read (their blob ids)."""
-
-    __slots__ = ("key", "problems")
-
-    def __init__(self, key: str, problems: list[tuple[Problem, str]]) -> None:
-        self.key, self.problems = key, problems  # (problem, owner or "")
-
-
-def _read_part(path: Path, print_: str) -> dict[str, Any] | None:
-    """A part of the cache as JSON, or None: missing, unreadable, or of another format or code."""
-    try:
-        raw = orjson.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return None
-    if type(raw) is not dict or raw.get("format") != _FORMAT or raw.get("fingerprint") != print_:
-        return None
-    return raw
-
-
-def _found(item: tuple[Problem, str]) -> list[Any]:
-    problem, owner = item
-    return [problem.path, problem.line, problem.col, problem.slug, problem.message,
-            problem.severity.value, owner]
-
-
-def _across(item: Any) -> Across | None:
-    try:
-        key, rows = item
-        if type(key) is not str:
-            return None
-        found = []
-        for path, line, col, slug, message, severity, owner in rows:
-            if type(line) is not int or type(col) is not int:
-                return None
-            found.append((Problem(str(path), line, col, str(slug), str(message),
-                                  Severity(severity)), str(owner)))
-        return Across(key, found)
-    except (ValueError, TypeError):
-        return None
 
 
 _UNSEEN: Any = object()  # no row asked for yet (None: an entry of the wrong shape)
@@ -410,64 +376,9 @@ def _file_clock(root: Path) -> int:
         return time.time_ns()
 
 
-def _json_value(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
-
-
-def _dumps(value: Any) -> bytes:
-    """JSON bytes (orjson: several times faster than json on a 100 MB cache); dates and times
-    as `isoformat` gives them. TypeError for what orjson cannot write back exactly (a
-    non-text key, an integer beyond 64 bits: it would read back as a float)."""
-    return orjson.dumps(value, default=_json_value, option=orjson.OPT_PASSTHROUGH_DATETIME)
-
-
-def as_json(row: Row) -> Row:
-    """`row` with its data as JSON gives it back (times and dates as ISO text), as a cached
-    row of a raw kind comes; unchanged when JSON cannot carry the data exactly."""
-    data = row[2]
-    if data is None:
-        return row
-    try:
-        return (row[0], row[1], orjson.loads(_dumps(data)), *row[3:])
-    except TypeError:
-        return row
-
-
-def _pairs(flat: list[Any]) -> list[tuple[Any, Any]]:
-    """[a, b, c, d] as [(a, b), (c, d)]; ValueError for an odd length."""
-    if len(flat) == 4:  # a ticket's owner and dealer: the warm run's common case
-        return [(flat[0], flat[1]), (flat[2], flat[3])]
-    it = iter(flat)
-    return list(zip(it, it, strict=True))
-
-
 def forget(root: Path) -> None:
     """Remove the cache (it held something of the wrong shape); the next run rebuilds it."""
     folder = root / CACHE_DIR
     for path in [folder / CACHE_FILE, folder / DERIVED_FILE, *folder.glob("data-*.json")]:
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-def _problem(rel: str, item: Any) -> Problem:
-    line, col, slug, message, severity = item
-    if type(line) is not int or type(col) is not int:
-        raise TypeError("position")
-    return Problem(rel, line, col, str(slug), str(message), Severity(severity))
-def fingerprint() -> str:
-    """Changes whenever the checking code, pydantic or Python changes, invalidating the cache."""
-    import pydantic
-
-    # the year too: the latest timestamp a record may hold moves on each New Year
-    year = times.today().year
-    digest = hashlib.blake2b(f"{_FORMAT} {pydantic.VERSION} {sys.version} {year}".encode(),
-                             digest_size=16)
-    here = Path(__file__).parent
-    machinery = [*sorted(here.glob("*.py")), here.parent / "problems.py",
-                 *(file for package in DERIVED_FROM
-                   for file in sorted((here.parent / package).glob("*.py")))]
-    for source in dict.fromkeys([*map(str, machinery), *source_files()]):
-        digest.update(Path(source).read_bytes())
-    return digest.hexdigest()
