@@ -48,12 +48,21 @@ def _git_config(root: Path, key: str) -> str | None:
     return done.stdout.strip() or None
 
 
+def _nearest(text: str, choices: list[str]) -> list[str]:
+    """The closest of `choices` to `text` (did you mean), only those about as close as the best."""
+    scored = sorted(((difflib.SequenceMatcher(None, text, c).ratio(), c) for c in choices),
+                    reverse=True)
+    best = scored[0][0] if scored else 0.0
+    return [c for score, c in scored[:3] if score >= 0.5 and score >= best - 0.1]
+
+
 class Workspace:
     """The repository at `root` as the commands see it, on the day `today` (Beijing)."""
 
     def __init__(self, root: Path, today: dt.date | None = None) -> None:
         self.root = Path(root).resolve()
         self.today = today or times.today()
+        self._names: dict[str, Mapping[str, str]] = {}
 
     @classmethod
     def find(cls, root: Path | None = None, today: dt.date | None = None) -> Workspace:
@@ -84,7 +93,17 @@ class Workspace:
     @cached_property
     def people(self) -> Mapping[str, str]:
         """Person id -> name, for every staff record."""
-        return {r.id: str(r.data.get("name") or r.id) for r in self._of_kinds("person")}
+        return self.names("person")
+
+    def names(self, kind: str) -> Mapping[str, str]:
+        """Record id -> how people name it (a person's name, a dealer's company)."""
+        from kefu.records.kinds import KINDS
+
+        known = self._names.get(kind)
+        if known is None:
+            known = self._names[kind] = {r.id: KINDS[kind].label(r.data, r.id)
+                                         for r in self._of_kinds(kind)}
+        return known
 
     def name(self, person: str | None) -> str:
         """A person's name, or the id itself when unknown."""
@@ -92,22 +111,42 @@ class Workspace:
 
     def person(self, typed: str, what: str = "员工") -> str:
         """A person's id from their id or name (张敏 -> zhangmin); KefuError naming the nearest."""
+        return self.resolve("person", typed, what)
+
+    def resolve(self, kind: str, typed: str, what: str | None = None) -> str:
+        """A record's id from its id or its name (张敏 -> zhangmin, 星河数码 -> D-0001).
+
+        A name may be shortened while it names one record only; KefuError with the nearest
+        ones (did you mean) for a miss, and the list for an ambiguous name.
+        """
+        from kefu.records.kinds import KINDS
+
+        names = self.names(kind)
+        label = what or KINDS[kind].title.removesuffix("档案")
         text = typed.strip()
-        if text in self.people:
+        if text in names:
             return text
-        by_name = [pid for pid, name in self.people.items() if name == text]
-        if len(by_name) == 1:
-            return by_name[0]
-        choices = [*self.people, *self.people.values()]
-        close = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
+        exact = [rid for rid, name in names.items() if name == text]
+        if len(exact) == 1:
+            return exact[0]
+        if not exact and len(text) >= 2 and kind != "person":  # 星河数码 for its company
+            exact = [rid for rid, name in names.items() if text.lower() in name.lower()]
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            listed = "、".join(f"{rid}（{names[rid]}）" for rid in exact[:10])
+            raise KefuError(f"`{typed}` 对应不止一个{label}：{listed}。请写编号或完整名称。",
+                            "ambiguous", 2)
+        close = _nearest(text, [*names, *names.values()])
         hint = ""
         if close:
-            pid = close[0] if close[0] in self.people else next(
-                p for p, n in self.people.items() if n == close[0])
-            hint = f"是不是 {pid}（{self.people[pid]}）？"
-        raise KefuError(f"不认识的{what} `{typed}`：{hint}"
-                        "员工编号见 records/people/（拼音，小写），也可以写姓名。",
-                        "unknown-person", 2)
+            found = dict.fromkeys(c if c in names else next(r for r, n in names.items() if n == c)
+                                  for c in close)
+            hint = "是不是 " + "、".join(f"{rid}（{names[rid]}）" for rid in found) + "？"
+        where = f"records/{KINDS[kind].folder}/"
+        raise KefuError(f"不认识的{label} `{typed}`：{hint}"
+                        f"可以写编号或名称，已登记的见 {where}。",
+                        f"unknown-{kind}", 2)
 
     def me(self) -> str | None:
         """Who works in this checkout: KEFU_USER, else `git config kefu.user` (an id or a name)."""

@@ -6,7 +6,7 @@ the cache, the run with a warm cache, `kefu overdue --today 2026-11-20`, and che
 validating the same files against the same generated JSON Schema as a reference.
 
 `--staff` adds ten years of staff records for 50 people (weekly rosters with their swaps, leave,
-补卡 and hand-overs: scripts/gen_staff.py) to the same repository; with `--count 0` they are
+补卡 and hand-overs: kefu/demo/corpus.py) to the same repository; with `--count 0` they are
 timed alone.
 
 `--versions REV,REV,...` times the code of several git revisions (`.` = this working tree) on
@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import gen_sample  # noqa: E402
-import gen_staff  # noqa: E402
+from kefu.demo import corpus as gen_staff  # noqa: E402
+from kefu.demo import crew, write  # noqa: E402
+from kefu.demo import tickets as gen_sample  # noqa: E402
 
 
 def _child_cpu() -> float:
@@ -124,18 +125,18 @@ def generate(repo: Path, count: int, staff: bool = False) -> None:
     for name in ("sla.yml", "calendar.yml", "staff-rules.yml"):  # rules the commands need
         if (ROOT / "records" / name).exists():
             shutil.copy(ROOT / "records" / name, repo / "records" / name)
-    gen_sample.write(repo, "person", gen_sample.people())
-    gen_sample.write(repo, "dealer", gen_sample.dealers())
-    gen_sample.write(repo, "ticket", gen_sample.tickets(count, seed=1, recent=count // 20))
+    write(repo, "person", gen_sample.people())
+    write(repo, "dealer", gen_sample.dealers())
+    write(repo, "ticket", gen_sample.tickets(count, seed=1, recent=count // 20))
     files = list((repo / "records/tickets").rglob("*.yml"))
     size = sum(f.stat().st_size for f in files) / max(len(files), 1)
     print(f"生成 {len(files)} 个工单文件（平均 {size:.0f} 字节），用时 "
           f"{time.perf_counter() - start:.1f} s，目录 {repo}")
     if staff:
         start = time.perf_counter()
-        gen_sample.write(repo, "person", gen_staff.many_people(STAFF_PEOPLE))
+        write(repo, "person", gen_staff.many_people(STAFF_PEOPLE))
         made = gen_staff.corpus(repo, STAFF_PEOPLE, STAFF_YEARS)
-        size = sum(f.stat().st_size for folder in gen_staff.FOLDERS
+        size = sum(f.stat().st_size for folder in crew.FOLDERS
                    for f in (repo / "records" / folder).rglob("*.yml"))
         counts = "、".join(f"{kind} {n}" for kind, n in made.items() if n)
         print(f"生成 {STAFF_YEARS} 年 {STAFF_PEOPLE} 人的值班等记录 {sum(made.values())} 个"

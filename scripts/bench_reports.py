@@ -4,7 +4,7 @@ Figures only, no asserts. Targets on the 2-core reference machine (issue 10): a 
 100,000 tickets <= 3 s warm, export to SQLite <= 10 s, the site build with report pages and one
 page per ticket for the sample data within 2x the build without them. Steps:
 
-1. a corpus of --count tickets (scripts/gen_sample.py, as `make bench-records`): `kefu validate`
+1. a corpus of --count tickets (kefu/demo/tickets.py, as `make bench-records`): `kefu validate`
    (fills the records cache), then `kefu report --month 2026-10` twice and `kefu export --sqlite`,
    each a fresh process; the in-process split of the warm report (loading vs computing);
 2. the sample data: `kefu site build` of a clone at --base (default: main just before issue 10
@@ -29,7 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import bench_records  # noqa: E402
-import gen_sample  # noqa: E402
+
+from kefu.demo import tickets as gen_sample  # noqa: E402
+from kefu.demo import write  # noqa: E402
 
 KEFU = [sys.executable, "-m", "kefu.cli"]
 NOW = "2026-11-20T10:00:00+08:00"
@@ -87,7 +89,7 @@ def site_copy(target: Path, tickets: int | None) -> Path:
     (target / "node_modules").symlink_to(ROOT / "node_modules")
     if tickets is not None:
         shutil.rmtree(target / "records" / "tickets")
-        gen_sample.write(target, "ticket", gen_sample.tickets(tickets, seed=7,
+        write(target, "ticket", gen_sample.tickets(tickets, seed=7,
                                                               recent=max(1, tickets // 20)))
     return target
 

@@ -1,15 +1,13 @@
-"""`kefu event`, `kefu close`, `kefu reopen` on copies of the repository's own sample tickets."""
+"""`kefu event`, `kefu close`, `kefu reopen` on copies of the sample department's tickets."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import git
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 from kefu.cli import main
 from kefu.pr import check_pr
@@ -28,11 +26,8 @@ def ticket_where(root: Path, *lines: str) -> Path:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    for name in ("records", "schemas"):
-        shutil.copytree(ROOT / name, root / name)
+def repo(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = demo_copy
     monkeypatch.chdir(root)
     monkeypatch.setenv("KEFU_NOW", NOW)
     monkeypatch.delenv("KEFU_USER", raising=False)
@@ -53,8 +48,8 @@ def test_an_event_is_appended_and_nothing_else_moves(repo: Path) -> None:
     after = path.read_text("utf-8")
     assert after.startswith(before) and after.count("\n") == before.count("\n") + 4
     assert after[len(before):] == (  # in the file's own indentation
-        "  - at: 2026-11-24T15:00:00+08:00\n    by: zhangmin\n    action: returned\n"
-        "    note: '顺丰 SF123: 已寄出'\n")
+        "- at: 2026-11-24T15:00:00+08:00\n  by: zhangmin\n  action: returned\n"
+        "  note: '顺丰 SF123: 已寄出'\n")
     assert "寄回代理商" in out and path.stem in out
     assert load(repo, use_cache=False).errors == []
 

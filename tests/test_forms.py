@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, need
+from conftest import DEMO_COMPANY, ROOT, need
 from fontTools.ttLib import TTFont
 
 from kefu.cli import main
@@ -65,8 +65,8 @@ def ticket_for(form_key: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def renderer() -> FormRenderer:
-    return FormRenderer(ROOT)
+def renderer(demo: Path) -> FormRenderer:
+    return FormRenderer(demo)
 
 
 @pytest.fixture(scope="session")
@@ -200,7 +200,7 @@ def test_hostile_record_text_prints_literally(renderer: FormRenderer, repo: Path
 
 def test_tick_boxes_and_printed_text_have_glyphs_in_the_font() -> None:
     fonts = find_fonts(ROOT)
-    texts = [CHECKED, UNCHECKED, "第页共", REGISTRY.company, REGISTRY.company_short]
+    texts = [CHECKED, UNCHECKED, "第页共", *DEMO_COMPANY]
     for form in REGISTRY.forms:
         texts += [form.title, form.subtitle or "", *form.approvers]
         for item in form.fields:
@@ -298,8 +298,8 @@ def test_cli_prints_lists_and_refuses_unknown_names(
     assert "打印空白表单" in everything.stderr  # the progress bar
 
 
-def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path) -> None:
-    write_site_pages(Workspace(ROOT), tmp_path)
+def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path, demo: Path) -> None:
+    write_site_pages(Workspace(demo), tmp_path)
     page = (tmp_path / "forms.md").read_text(encoding="utf-8")
     for form in REGISTRY.forms:
         assert f"(forms/{form.key}.pdf)" in page and f'<a id="{form.key}"></a>{form.title}' in page
@@ -309,7 +309,7 @@ def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path) -> None:
     assert "Open Font License" in (tmp_path / "forms" / "OFL.txt").read_text(encoding="utf-8")
     before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "forms").glob("*.pdf")}
     (tmp_path / "forms" / "old-form.pdf").write_bytes(b"stale")
-    write_site_pages(Workspace(ROOT), tmp_path)
+    write_site_pages(Workspace(demo), tmp_path)
     after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "forms").glob("*.pdf")}
     assert after == before  # nothing re-rendered, the stale PDF removed
 

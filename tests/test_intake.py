@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT, load_script, record_repo
+from conftest import ROOT, record_repo
 
 from kefu.cli import main
 from kefu.intake import detect, forms, parse
@@ -44,9 +44,10 @@ def _dropdowns(key: str) -> dict[str, list[str]]:
 
 
 # -- the templates ------------------------------------------------------------------------------
-def test_committed_templates_are_the_generated_ones() -> None:
-    script = load_script(ROOT / "scripts" / "issue_forms.py", "issue_forms")
-    assert script.stale() == [], "运行 .venv/bin/python scripts/issue_forms.py 更新 issue 表单"
+def test_committed_github_files_are_the_generated_ones() -> None:
+    from kefu.department.github import stale
+
+    assert stale(ROOT) == [], "运行 .venv/bin/python scripts/github_files.py 更新 .github/ 下的文件"
 
 
 def test_dropdowns_offer_exactly_the_models_chinese_labels() -> None:

@@ -40,8 +40,8 @@ def leaks(folder: Path, secrets: Iterable[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def secrets() -> set[str]:
-    values = personal_values(load(ROOT))
+def secrets(demo: Path) -> set[str]:
+    values = personal_values(load(demo))
     assert values, "样例记录中应当有个人信息（电话、邮箱等），否则本测试什么也没检查"
     return values
 
@@ -88,7 +88,7 @@ def test_free_text_is_masked_for_the_site(text: str, masked: str) -> None:
     assert privacy.mask(text, known={"钱多多"}) == masked
 
 
-def test_the_build_refuses_a_site_with_a_personal_value(tmp_path: Path) -> None:
+def test_the_build_refuses_a_site_with_a_personal_value(tmp_path: Path, demo: Path) -> None:
     from kefu import site
     from kefu.problems import KefuError
     from kefu.workspace import Workspace
@@ -96,15 +96,15 @@ def test_the_build_refuses_a_site_with_a_personal_value(tmp_path: Path) -> None:
     built = tmp_path / "site"
     (built / "a").mkdir(parents=True)
     (built / ".kefu-site").write_text("", "utf-8")
-    secret = sorted(personal_values(load(ROOT)))[0]
+    secret = sorted(personal_values(load(demo)))[0]
     (built / "a" / "page.html").write_text(f"<p>{secret}</p>", "utf-8")
     (built / "clean.html").write_text("<p>工单看板</p>", "utf-8")
     with pytest.raises(KefuError) as err:
-        site.refuse_leaks(Workspace(ROOT), built)
+        site.refuse_leaks(Workspace(demo), built)
     assert err.value.slug == "personal-data" and "a/page.html" in err.value.message
     assert secret not in err.value.message  # a hint, not the value, reaches the log
     assert [p.name for p in built.iterdir()] == [".kefu-site"]  # nothing left to publish
-    site.refuse_leaks(Workspace(ROOT), built)  # an empty site passes
+    site.refuse_leaks(Workspace(demo), built)  # an empty site passes
 
 
 def test_messages_give_only_a_hint_of_a_personal_value(tmp_path: Path) -> None:

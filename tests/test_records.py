@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 import typing
 from collections import Counter
@@ -30,8 +29,8 @@ from kefu.records.workers import PARALLEL_MIN
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = Path(__file__).parent / "data" / "records"
-sys.path.insert(0, str(ROOT / "scripts"))
-import gen_sample  # noqa: E402
+from kefu.demo import tickets as gen_sample  # noqa: E402
+from kefu.demo import write as write_records  # noqa: E402
 
 
 @pytest.fixture
@@ -43,9 +42,10 @@ def repo(tmp_path: Path) -> Path:
 SAMPLE_NOW = "2026-11-25T09:00:00+08:00"  # the sample records were written on this day
 
 
-def test_repository_records_are_valid_and_complete(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_department_records_are_valid_and_complete(monkeypatch: pytest.MonkeyPatch,
+                                                          demo: Path) -> None:
     monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
-    result = load(ROOT, use_cache=False)
+    result = load(demo, use_cache=False)
     # the one warning of the day: an archive loan past due (the sample has one on purpose)
     assert [p.format() for p in result.problems if p.slug != "loan-overdue"] == []
     assert [(n.problem.slug, n.owner) for n in result.notices] == [("loan-overdue", "wuhao")]
@@ -60,9 +60,10 @@ def test_repository_records_are_valid_and_complete(monkeypatch: pytest.MonkeyPat
     assert all(t.data["received"].year == 2026 for t in tickets)
 
 
-def test_sample_staff_records_make_a_realistic_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample_staff_records_make_a_realistic_quarter(monkeypatch: pytest.MonkeyPatch,
+                                                        demo: Path) -> None:
     monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
-    result = load(ROOT, use_cache=False)
+    result = load(demo, use_cache=False)
     rosters = result.of_kind("roster")
     assert len(rosters) >= 13  # a quarter of weeks, and next week already planned
     rostered = {row["person"] for r in rosters for row in r.data["staff"]}
@@ -84,8 +85,8 @@ def test_sample_staff_records_make_a_realistic_quarter(monkeypatch: pytest.Monke
     assert max(carried.values()) >= 4 and len(carried) >= 20
 
 
-def test_every_record_file_starts_with_its_schema_line() -> None:
-    for path in (ROOT / "records").rglob("*.yml"):
+def test_every_record_file_starts_with_its_schema_line(demo: Path) -> None:
+    for path in (demo / "records").rglob("*.yml"):
         first = path.read_text("utf-8").split("\n", 1)[0]
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
@@ -166,9 +167,9 @@ def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
 
 
 def test_parallel_run_matches_serial(tmp_path: Path) -> None:
-    gen_sample.write(tmp_path, "person", gen_sample.people())
-    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
-    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(PARALLEL_MIN + 100, seed=7))
+    write_records(tmp_path, "person", gen_sample.people())
+    write_records(tmp_path, "dealer", gen_sample.dealers())
+    write_records(tmp_path, "ticket", gen_sample.tickets(PARALLEL_MIN + 100, seed=7))
     bad = sorted((tmp_path / "records/tickets").rglob("*.yml"))[5]
     bad.write_text(bad.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
     parallel = load(tmp_path, use_cache=False, jobs=2)
@@ -269,9 +270,9 @@ def _schema_errors(path: Path, kind: str) -> list[tuple[str, tuple[Any, ...]]]:
     return [(e.validator, tuple(e.absolute_path)) for e in validator.iter_errors(data)]
 
 
-def test_generated_schemas_accept_every_valid_record() -> None:
+def test_generated_schemas_accept_every_valid_record(demo: Path) -> None:
     folders = {"tickets": "ticket", "people": "person", "dealers": "dealer"}
-    roots = [ROOT, *sorted((CASES / "valid").iterdir())]
+    roots = [demo, *sorted((CASES / "valid").iterdir())]
     for root in roots:
         for folder, kind in folders.items():
             for path in (root / "records" / folder).rglob("*.yml"):
@@ -293,9 +294,9 @@ def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path
     import git
 
     origin = tmp_path / "origin"
-    gen_sample.write(origin, "person", gen_sample.people())
-    gen_sample.write(origin, "dealer", gen_sample.dealers())
-    gen_sample.write(origin, "ticket", gen_sample.tickets(GIT_MIN + 50, seed=3))
+    write_records(origin, "person", gen_sample.people())
+    write_records(origin, "dealer", gen_sample.dealers())
+    write_records(origin, "ticket", gen_sample.tickets(GIT_MIN + 50, seed=3))
     repo = git.Repo.init(origin)
     repo.index.add(["records"])
     repo.index.commit("records")
@@ -313,9 +314,9 @@ def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path
 
 
 def test_where_keeps_only_matching_records_but_checks_all(tmp_path: Path) -> None:
-    gen_sample.write(tmp_path, "person", gen_sample.people())
-    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
-    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(60, seed=5, recent=24))
+    write_records(tmp_path, "person", gen_sample.people())
+    write_records(tmp_path, "dealer", gen_sample.dealers())
+    write_records(tmp_path, "ticket", gen_sample.tickets(60, seed=5, recent=24))
     closed = next(p for p in sorted((tmp_path / "records/tickets").rglob("*.yml"))
                   if "status: closed" in p.read_text("utf-8"))
     closed.write_text(closed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
@@ -376,8 +377,8 @@ def test_top_level_words_reads_only_what_a_parse_confirms(case: dict[str, Any]) 
         assert parsed[key] == value
 
 
-def test_top_level_words_agree_with_the_parser_on_every_sample_record() -> None:
-    files = sorted((ROOT / "records").rglob("*.yml"))
+def test_top_level_words_agree_with_the_parser_on_every_sample_record(demo: Path) -> None:
+    files = sorted((demo / "records").rglob("*.yml"))
     read = 0
     for path in files:
         raw = path.read_bytes()
@@ -389,9 +390,9 @@ def test_top_level_words_agree_with_the_parser_on_every_sample_record() -> None:
 
 
 def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> None:
-    gen_sample.write(tmp_path, "person", gen_sample.people())
-    gen_sample.write(tmp_path, "dealer", gen_sample.dealers())
-    gen_sample.write(tmp_path, "ticket", gen_sample.tickets(40, seed=5, recent=24))
+    write_records(tmp_path, "person", gen_sample.people())
+    write_records(tmp_path, "dealer", gen_sample.dealers())
+    write_records(tmp_path, "ticket", gen_sample.tickets(40, seed=5, recent=24))
     files = sorted((tmp_path / "records/tickets").rglob("*.yml"))
     closed = [p for p in files if "\nstatus: closed\n" in p.read_text("utf-8")]
     broken, flow = closed[0], closed[1]

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT, need
+from conftest import need
 
 from kefu.cli import main
 from kefu.problems import KefuError
@@ -144,15 +144,15 @@ def test_kpi_weights_come_from_the_configuration(repo: Path) -> None:
     assert notes == ["没有 records/kpi.yml（绩效考核权重），无法计算 KPI。"]
 
 
-def test_staff_section_reads_kefu_staff(repo: Path) -> None:
+def test_staff_section_reads_kefu_staff(repo: Path, demo: Path) -> None:
     notes = report(repo, parse_month("2026-10")).section("staff").notes
     assert notes == ["暂无数据：值班与人事规则文件无效或缺失（records/staff-rules.yml 不存在）"]
     week = report(repo, parse_week("2026-W42")).section("staff").notes
     assert week == ["值班与考勤按自然月汇总：请用 --month 查看。"]
-    # the project's records have rosters, leave and 补卡: the month's figures of `kefu staff`
+    # the sample department has rosters, leave and 补卡: the month's figures of `kefu staff`
     from kefu.staff.summary import month_summary
 
-    ws = Workspace(ROOT)
+    ws = Workspace(demo)
     november = build_report(ws, parse_month("2026-11"), dt.datetime(2026, 11, 25, 10, 0,
                                                                      tzinfo=SHANGHAI))
     staff = month_summary(ws, dt.date(2026, 11, 1))

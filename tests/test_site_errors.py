@@ -10,7 +10,10 @@ from kefu import site
 from kefu.problems import KefuError
 
 
-def test_missing_npm_assets_tell_how_to_install_them(tmp_path: Path) -> None:
+def test_missing_npm_assets_tell_how_to_install_them(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # neither the repository nor kefu's own checkout has run `npm ci`
+    monkeypatch.setattr("kefu.department.content.CHECKOUT", tmp_path / "kefu-checkout")
     with pytest.raises(KefuError) as caught:
         site.copy_vendor_assets(tmp_path, tmp_path / "docs" / "generated")
     assert caught.value.slug == "site-assets"

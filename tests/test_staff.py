@@ -12,7 +12,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, record_repo
+from conftest import record_repo
 
 from kefu.cli import main
 from kefu.records import load
@@ -190,12 +190,12 @@ def test_roster_ics_writes_the_feeds_safely(tmp_path: Path) -> None:
 
 # -- kefu staff -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sample() -> StaffBook:
+def sample(demo: Path) -> StaffBook:
     import os
 
     os.environ["KEFU_NOW"] = SAMPLE_NOW
     try:
-        book, _ = StaffBook.load(Workspace(ROOT, dt.date(2026, 11, 25)))
+        book, _ = StaffBook.load(Workspace(demo, dt.date(2026, 11, 25)))
     finally:
         del os.environ["KEFU_NOW"]
     return book
@@ -223,9 +223,9 @@ def test_monthly_summary_counts_and_proposes(sample: StaffBook) -> None:
         f"{absence.evidence[0]}")
 
 
-def test_staff_command_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_staff_command_formats(monkeypatch: pytest.MonkeyPatch, demo: Path) -> None:
     monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(demo)
     code, out = invoke("staff", "2026-11", "--format", "json")
     assert code == 0, out
     data = json.loads(out)
@@ -273,13 +273,13 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
 
 
 # -- site pages -------------------------------------------------------------------------------
-def test_site_pages_name_people_but_no_personal_field(tmp_path: Path,
+def test_site_pages_name_people_but_no_personal_field(tmp_path: Path, demo: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from kefu.records import personal_values
     from kefu.staff.pages import write_site_pages
 
     monkeypatch.setenv("KEFU_NOW", SAMPLE_NOW)
-    write_site_pages(Workspace(ROOT, dt.date(2026, 11, 25)), tmp_path)
+    write_site_pages(Workspace(demo, dt.date(2026, 11, 25)), tmp_path)
     pages = {name: (tmp_path / "staff" / name).read_text("utf-8")
              for name in ("roster.md", "away.md", "handovers.md", "loans.md")}
     assert "## 本周：2026-W48（2026-11-23 至 2026-11-29）" in pages["roster.md"]
@@ -291,7 +291,7 @@ def test_site_pages_name_people_but_no_personal_field(tmp_path: Path,
     assert "年假" not in pages["away.md"]  # the kind of leave is not shown, nor the reason
     assert "`M-20261124-9`" in pages["handovers.md"]
     assert "**超期 5 天**" in pages["loans.md"]
-    secrets = personal_values(load(ROOT, use_cache=False))
+    secrets = personal_values(load(demo, use_cache=False))
     assert {"家中有事", "本人婚礼"} <= secrets
     leaked = [(name, s) for name, text in pages.items() for s in secrets if s in text]
     assert leaked == []

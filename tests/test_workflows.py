@@ -47,7 +47,8 @@ def _runs(workflow: dict[Any, Any]) -> list[str]:
 
 
 def test_workflows_exist() -> None:
-    assert {p.name for p in FILES} >= {"pr.yml", "daily.yml", "intake.yml"}
+    assert {p.name for p in FILES} == {"records.yml", "tests.yml", "daily.yml", "intake.yml",
+                                       "site.yml"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -64,14 +65,14 @@ def test_linter_catches_a_broken_workflow(tmp_path: Path) -> None:
 
 
 def test_pr_workflow_checks_records_against_the_base() -> None:
-    pr = _load("pr.yml")
+    pr = _load("records.yml")
     assert "pull_request" in pr[True]  # YAML 1.1 reads the key `on` as True
     steps = pr["jobs"]["check"]["steps"]
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     runs = "\n".join(_runs(pr))
     for needed in ("make install", "kefu validate", 'kefu check-pr --base "origin/$BASE_REF"',
-                   "make site"):
+                   "kefu schemas --check", "make site"):
         assert needed in runs
     env = next(s["env"] for s in steps if "check-pr" in s.get("run", ""))
     assert env["BASE_REF"] == "${{ github.base_ref }}"
@@ -118,7 +119,8 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "granted"), [
-    ("pr.yml", {"check": {"contents": "read"}, "test": {"contents": "read"}}),
+    ("records.yml", {"check": {"contents": "read"}}),
+    ("tests.yml", {"test": {"contents": "read"}}),
     ("daily.yml", {"overdue": {"contents": "read", "issues": "write"}}),
     ("intake.yml", {"intake": {"contents": "write", "pull-requests": "write",
                                "issues": "write"}}),
@@ -134,7 +136,7 @@ def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, 
 
 
 def test_pr_workflow_runs_the_test_suite_like_ci() -> None:
-    test = _load("pr.yml")["jobs"]["test"]
+    test = _load("tests.yml")["jobs"]["test"]
     assert test["container"].startswith("python:3.11-bookworm")  # Debian, as .ci/run expects
     assert [s["run"] for s in test["steps"] if "run" in s] == ["bash .ci/run"]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")

@@ -16,7 +16,19 @@ import click
 
 from kefu.problems import KefuError
 
-from . import deadlines, events, forms, i18n, intake, pr, records, reports, site, staff
+from . import (
+    deadlines,
+    department,
+    events,
+    forms,
+    i18n,
+    intake,
+    pr,
+    records,
+    reports,
+    site,
+    staff,
+)
 from .errors import usage_error_text
 
 i18n.install()  # before any help or error is formatted
@@ -79,7 +91,8 @@ def main() -> None:
     """客服部工具：校验记录、计算工作日时限、列出超期工作、打印表单、构建手册站点。"""
 
 
-for _module in (records, events, deadlines, pr, forms, site, intake, staff, reports):
+for _module in (records, events, deadlines, pr, forms, site, intake, staff, reports,
+                department):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -57,7 +57,7 @@ def _new_command(command: Any) -> click.Command:
     types: dict[str, Any] = {"datetime": When(), "date": Day(), "bool": click.BOOL,
                              "int": click.INT, "text": click.STRING}
     params: list[click.Parameter] = []
-    people = [spec for spec in options(command) if spec.refers == "person"]
+    refers = [spec for spec in options(command) if spec.refers is not None]
     for spec in options(command):
         kind = LabelChoice(spec.choices) if spec.choices else types.get(spec.kind, click.STRING)
         params.append(click.Option([f"--{spec.name.replace('_', '-')}", spec.name], type=kind,
@@ -71,9 +71,10 @@ def _new_command(command: Any) -> click.Command:
         from kefu.workspace import Workspace
 
         ws = Workspace.find(root)
-        for spec in people:  # ids or names: 张敏 -> zhangmin
+        for spec in refers:  # ids or names: 张敏 -> zhangmin, 星河数码 -> D-0001
             if values.get(spec.name):
-                values[spec.name] = ws.person(values[spec.name], spec.help.split("（")[0])
+                values[spec.name] = ws.resolve(spec.refers or "", values[spec.name],
+                                               spec.help.split("（")[0])
         path = create(ws.root, command, values)
         click.echo(path)
         for line in deadline_lines(deadlines_of(ws, path)):

@@ -83,11 +83,8 @@ class Form(_Strict):
 
 
 class Registry(_Strict):
-    """All forms plus the letterhead."""
+    """All forms (the letterhead's names come from records/department.yml)."""
 
-    company: str
-    company_short: str
-    department: str
     forms: tuple[Form, ...]
 
     @model_validator(mode="after")

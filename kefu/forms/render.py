@@ -70,6 +70,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def letterhead(root: Path) -> dict[str, Any]:
+    """The names the templates print: `company.name`, `company.short`, `department.name`
+    (records/department.yml; blank without one, so a records-only repository still prints)."""
+    from kefu.kinds.department import load_department
+
+    config = load_department(root)
+    if config is None:
+        return {"company": {"name": "", "short": ""}, "department": {"name": "客服部"}}
+    return {"company": {"name": config.company.name, "short": config.company.short},
+            "department": {"name": config.department}}
+
+
 class FormRenderer:
     """Renders forms; holds one Jinja environment, one FontConfiguration and one parsed CSS."""
 
@@ -80,6 +92,7 @@ class FormRenderer:
         self.root = root
         self.folder = forms_dir(root)
         self.registry: Registry = load_registry(root)
+        self.letterhead = letterhead(root)
         self.fonts: FontFiles = with_common(find_fonts(root))
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.folder),
@@ -102,6 +115,7 @@ class FormRenderer:
         return template.render(
             form=form,
             registry=self.registry,
+            **self.letterhead,
             filled=filled is not None,
             values=data.values,
             serial=data.serial,

@@ -2,7 +2,8 @@
 
 The dropdowns list the Chinese labels the model declares (types, channels, levels, actions), so a
 form cannot offer a value the model refuses nor miss one it accepts; `template()` writes the YAML
-that GitHub reads from .github/ISSUE_TEMPLATE/ (scripts/issue_forms.py, checked by a test).
+that GitHub reads from .github/ISSUE_TEMPLATE/ (written by `kefu init` and `kefu upgrade`,
+and in kefu's own repository by scripts/github_files.py, checked by a test).
 A form's fields are the options of `kefu new` (the model's scalar fields) less the ones an issue
 must not hold: personal data, which every member of the repository could read there.
 """
@@ -24,8 +25,8 @@ from kefu.records.new import OptionSpec, commands, options
 
 TEMPLATES = PurePosixPath(".github/ISSUE_TEMPLATE")
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
-HEADER = ("# 由 scripts/issue_forms.py 根据工单模型生成，请勿手改"
-          "（改模型或 kefu/intake/forms.py）。\n")
+HEADER = ("# 由 kefu 根据记录模型生成（kefu init、kefu upgrade 写入），请勿手改："
+          "升级 kefu 时会更新。\n")
 
 PERSON_HELP = "员工编号（如 zhangmin）或姓名（如 张敏）"
 TIME_HELP = f"{times.TIME_HELP}；不填则为提交本表的时间"

@@ -7,6 +7,7 @@ BUILTIN: tuple[str, ...] = (
     "kefu.kinds.ticket",
     "kefu.kinds.person",
     "kefu.kinds.dealer",
+    "kefu.kinds.department",
     "kefu.sla.rules",
     "kefu.calendar.file",
     "kefu.kinds.staff_rules",

@@ -1,12 +1,17 @@
-"""Dealers (代理商档案): company, region and contact; holds personal data of the contact."""
+"""Dealers (代理商档案): company, region and contact; holds personal data of the contact.
+
+A dealer who stops is marked `active: false`; the file stays, since tickets name it.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from kefu.records.kinds import Kind
+from kefu.records.kinds import Creator, Kind
 from kefu.records.model import DEALER_ID, EMAIL, ID_NUMBER, PERSONAL, PHONE, Strict, Text
 
 
@@ -36,10 +41,38 @@ class Dealer(Strict):
         default=None, description="联系人生日（个人信息）", json_schema_extra=PERSONAL
     )
     since: date | None = Field(default=None, description="成为代理商的日期")
-    active: bool = Field(default=True, description="是否有效")
+    active: bool = Field(default=True, description="是否有效（停止合作写 false，不要删除文件）")
+
+
+def next_number(ctx: Any) -> str:
+    """The next free D-number after the highest one in records/dealers/ (D-0013 after D-0012).
+
+    Dealer numbers are printed on forms and told on the phone, so they count up; two pull
+    requests adding a dealer at once get the same number, and the second one's checks say so.
+    """
+    folder = ctx.root / "records" / "dealers"
+    numbers = [int(m.group(1)) for p in (folder.iterdir() if folder.is_dir() else ())
+               if (m := re.fullmatch(r"D-([0-9]{4,8})\.yml", p.name))]
+    number = max(numbers, default=0) + 1
+    while ctx.taken("dealer", f"D-{number:04d}"):
+        number += 1
+    return f"D-{number:04d}"
+
+
+def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": values.get("id") or next_number(ctx)}
+    for name in ("company", "region", "contact", "phone", "email", "address", "id_number",
+                 "birthday"):
+        if values.get(name) is not None:
+            data[name] = values[name]
+    data["since"] = values.get("since") or ctx.now.date()
+    data["active"] = values.get("active", True)
+    return data
 
 
 KIND = Kind(
     "dealer", "代理商档案", Dealer, folder="dealers", id_pattern=DEALER_ID[1:-1],
     id_format="D- 加 4–8 位大写字母或数字（如 D-0001）", display="company",
+    creator=Creator(build=build, derived=(), defaulted=("id", "since", "active"),
+                    labels={"dealer": "代理商档案"}),
 )

@@ -1,20 +1,28 @@
-"""Staff (员工档案): one file per person, named by the pinyin id every other record uses."""
+"""Staff (员工档案): one file per person, named by the pinyin id every other record uses.
+
+The posts are the handbook's seven (docs/roles/). A person leaves with `active: false`, never by
+deleting the file: her records keep naming her. `github` links her to her GitHub login, which
+issue forms, comments and pull requests are matched by (approvals, events logged by others).
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from kefu.records.kinds import Kind
+from kefu.records.kinds import Creator, Kind
 from kefu.records.model import EMAIL, PERSON_ID, PERSONAL, PHONE, Labels, Strict, Text
 
-Role = Literal["supervisor", "agent", "pre-sales", "after-sales", "technician", "clerk"]
+Role = Literal["supervisor", "pre-sales", "after-sales", "aftersales-specialist",
+               "service-specialist", "clerk", "reception"]
 ROLE_LABELS = {
-    "supervisor": "客服主管", "agent": "客服", "pre-sales": "售前客服", "after-sales": "售后客服",
-    "technician": "技术员", "clerk": "文员/助理",
+    "supervisor": "客服主管", "pre-sales": "售前客服", "after-sales": "售后客服",
+    "aftersales-specialist": "售后专员", "service-specialist": "客服专员",
+    "clerk": "文员/助理", "reception": "前台接待",
 }
+GITHUB_LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$"  # no look-ahead in pydantic
 
 
 class Person(Strict):
@@ -26,6 +34,8 @@ class Person(Strict):
     name: Text = Field(max_length=50, description="姓名")
     role: Annotated[Role, Labels.of(ROLE_LABELS)] = Field(description="岗位")
     team: Text = Field(description="班组")
+    github: str | None = Field(default=None, pattern=GITHUB_LOGIN,
+                               description="GitHub 账号（issue 表单、评论审批和 PR 靠它认人）")
     phone: str | None = Field(
         default=None, pattern=PHONE, description="手机（个人信息）", json_schema_extra=PERSONAL
     )
@@ -35,10 +45,40 @@ class Person(Strict):
     birthday: date | None = Field(
         default=None, description="生日（个人信息）", json_schema_extra=PERSONAL
     )
-    active: bool = Field(default=True, description="是否在职")
+    active: bool = Field(default=True, description="是否在职（离职写 false，不要删除文件）")
+
+
+def pinyin_id(name: str) -> str:
+    """The pinyin of a Chinese name, lower case, as a person id: 王芳 -> wangfang."""
+    from pypinyin import lazy_pinyin
+
+    text = "".join(lazy_pinyin(name.strip())).lower()
+    return "".join(c for c in text if c.isascii() and (c.isalnum() or c == "-"))
+
+
+def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """A new person: the id from `--id`, else the pinyin of her name (wangfang, wangfang2…)."""
+    given = values.get("id")
+    if given:
+        record_id = str(given)
+    else:
+        stem = pinyin_id(str(values.get("name", ""))) or "staff"
+        stem = stem if stem[0].isalpha() else f"p{stem}"
+        record_id, number = stem, 1
+        while ctx.taken("person", record_id):
+            number += 1
+            record_id = f"{stem}{number}"
+    data: dict[str, Any] = {"id": record_id}
+    for name in ("name", "role", "team", "github", "phone", "email", "birthday"):
+        if values.get(name) is not None:
+            data[name] = values[name]
+    data["active"] = values.get("active", True)
+    return data
 
 
 KIND = Kind(
     "person", "员工档案", Person, folder="people", id_pattern=PERSON_ID[1:-1],
     id_format="小写拼音员工编号（如 wangfang）", display="name",
+    creator=Creator(build=build, derived=(), defaulted=("id", "active"),
+                    labels={"person": "员工档案"}),
 )

@@ -8,7 +8,6 @@ Checked across records: gaps in each channel's hours, rest days, meals, leave, s
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,9 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.staff_rules import Channel, Clock, Key, Lazy, Shift
-from kefu.problems import KefuError
 from kefu.records.kinds import Across, Creator, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PersonId, Stamp
-from kefu.staff.terms import REST, minutes, week_monday, week_of
+from kefu.staff.terms import REST, minutes, week_monday
 
 WEEK_ID = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 Cell = Key | list[Key]
@@ -92,9 +90,9 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Next week's roster (or --week), its rows copied from the latest roster before it, else
     one row per active person (白班 Monday to Saturday, rest on Sunday)."""
     now = ctx.now
-    week = values.get("week") or week_of(now.date() + dt.timedelta(days=7))
-    if week_monday(week) is None:
-        raise KefuError(f"--week {week} 不是存在的 ISO 周：请写成 2026-W49 这样。", "bad-week", 2)
+    from kefu.staff.report import parse_week
+
+    week = parse_week(values.get("week") or "下周", now.date())
     data: dict[str, Any] = {"id": week, "prepared_by": values.get("prepared_by"),
                             "prepared": values.get("prepared") or now}
     earlier = _latest_before(ctx.root, week)
@@ -104,8 +102,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
                 data[key] = earlier[key]
         data["staff"] = earlier.get("staff") or []
     else:
-        data["staff"] = [{"person": pid, "days": ["day"] * 6 + [REST]}
-                         for pid in _active_people(ctx.root)]
+        data["staff"] = _planned(ctx.root, week)
     if values.get("note"):
         data["note"] = values["note"]
     from kefu.records.new import Flow
@@ -133,8 +130,9 @@ def _latest_before(root: Path, week: str) -> dict[str, Any] | None:
     return None
 
 
-def _active_people(root: Path) -> list[str]:
+def _active_people(root: Path) -> list[Any]:
     from kefu.records.loader import ParseFailure, load_mapping
+    from kefu.staff.plan import Member
 
     found = []
     for path in sorted((root / "records" / "people").glob("*.yml")):
@@ -143,8 +141,26 @@ def _active_people(root: Path) -> list[str]:
         except (OSError, ParseFailure):
             continue
         if data.get("active", True) is not False and isinstance(data.get("id"), str):
-            found.append(data["id"])
+            found.append(Member(data["id"], str(data.get("role", ""))))
     return found
+
+
+def _planned(root: Path, week: str) -> list[dict[str, Any]]:
+    """The first roster's rows: planned from the staff rules (kefu.staff.plan), or, without
+    valid rules, the early shift Monday to Saturday for everyone."""
+    from kefu.calendar import WorkCalendar
+    from kefu.kinds.staff_rules import KIND as RULES_KIND
+    from kefu.kinds.staff_rules import STAFF_RULES_FILE
+    from kefu.records.check import read_single
+    from kefu.staff.plan import first_week
+    from kefu.staff.terms import week_days
+
+    people = _active_people(root)
+    rules, _ = read_single(RULES_KIND, root / "records" / STAFF_RULES_FILE, root)
+    if rules is None:
+        return [{"person": m.id, "days": ["day"] * 6 + [REST]} for m in people]
+    calendar = WorkCalendar.load(root)
+    return first_week(people, rules, [calendar.is_workday(d) for d in week_days(week)])
 
 
 STAFF_READS = ("roster", "swap", "leave", "trip", "person", "staff-rules", "calendar")
@@ -182,7 +198,8 @@ KIND = Kind(
     no_future=(("prepared",),),
     creator=Creator(build=build, derived=("id", "staff", "shifts", "channels"),
                     defaulted=("prepared",),
-                    extra=(Option("week", "哪一周（如 2026-W49；默认下周），"
-                                          "各行照抄此前最近一周的值班表"),)),
+                    extra=(Option("week", "哪一周（如 2026-W49、本周、下周；默认下周）。"
+                                          "有此前的值班表就照抄最近一周，没有就按每人的岗位和"
+                                          "值班规则排好"),)),
     forms=(FormFiller("duty-roster", "kefu.staff.forms:roster", "值班表"),),
 )

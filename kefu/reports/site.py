@@ -3,7 +3,7 @@
 docs/generated/reports/index.md lists the months with their main figures; YYYY-MM.md is the month's
 report (the same Markdown as `kefu report --format markdown`) with its charts as SVG files in
 reports/charts/ (drawn again only when their figures change). reports/nav.json lists the pages
-for the nav hook (hooks/reports_nav.py), which puts them under 报表.
+for the kefu MkDocs plugin (kefu/site/reports_nav.py), which puts them under 报表.
 Pages are as of the start of ws.today (Beijing time): a build is reproducible for one day.
 """
 

@@ -60,18 +60,23 @@ class RosterReport:
         return sum(1 for p in self.problems if p.severity == "error")
 
 
+RELATIVE_WEEKS = {"上周": -1, "本周": 0, "这周": 0, "下周": 1}
+
+
 def parse_week(text: str | None, today: dt.date) -> str:
-    """`2026-W48`, a date in the week, or nothing (this week)."""
+    """`2026-W48`, a date in the week, 上周/本周/下周, or nothing (this week)."""
     if not text:
         return week_of(today)
     value = text.strip()
+    if value in RELATIVE_WEEKS:
+        return week_of(today + dt.timedelta(days=7 * RELATIVE_WEEKS[value]))
     if week_monday(value.upper()) is not None:
         return value.upper()
     try:
         return week_of(dt.date.fromisoformat(value))
     except ValueError:
-        raise KefuError(f"无法识别的周 `{text}`：请写 ISO 周（如 2026-W48）或这一周里的某一天"
-                        "（如 2026-11-24）。", "bad-week", 2) from None
+        raise KefuError(f"无法识别的周 `{text}`：请写 ISO 周（如 2026-W48）、这一周里的某一天"
+                        "（如 2026-11-24），或 上周、本周、下周。", "bad-week", 2) from None
 
 
 def roster_report(ws: Workspace, week_id: str) -> RosterReport:

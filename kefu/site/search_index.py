@@ -1,9 +1,9 @@
-"""MkDocs hook: shape Material's search index for the site's own search worker.
+"""Build step (kefu MkDocs plugin): shape Material's search index for the site's own search worker.
 
-The worker (overrides/assets/javascripts/kefu-search.js) cuts and ranks; this hook only adds
+The worker (kefu/site/theme/assets/javascripts/kefu-search.js) cuts and ranks; this hook only adds
 what the worker cannot see in Material's index: each page's description, its tags once (not on
 every section), the synonym dictionary docs/assets/search_synonyms.yml (checked: every handbook
-word in it must occur on some page), and the pages to suggest when nothing matches. It runs
+word in it must occur on some page), and the pages to suggest when nothing matches. The plugin runs it
 after Material's search plugin has written search/search_index.json and before the offline
 plugin copies it into search/search_index.js for file://.
 """
@@ -19,7 +19,6 @@ from typing import Any
 import yaml
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -175,7 +174,7 @@ def shape_index(
     # Longest colloquial words first, so that 到货就不能用 is read before 不能用 would be.
     table = sorted(
         ([word, key, normalize(word) in text] for key, words in synonyms.items() for word in words),
-        key=lambda entry: -len(entry[0]),
+        key=lambda entry: -len(str(entry[0])),
     )
     config = {
         "separator": index["config"].get("separator", r"[\s\-]+"),
@@ -184,9 +183,6 @@ def shape_index(
     return {"config": config, "docs": docs}, unused
 
 
-# After Material's search plugin (priority 0) wrote the index, before the offline plugin
-# (priority -100) copies it into search_index.js.
-@event_priority(-50)
 def on_post_build(config: MkDocsConfig) -> None:
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file():

@@ -1,4 +1,4 @@
-"""MkDocs hook: fail the build when a built page or script loads anything from an outside host.
+"""Build step (kefu MkDocs plugin): fail the build when a built page or script loads anything from an outside host.
 
 Agents work offline and in mainland China, where CDNs and Google Fonts are often unreachable,
 so every script, stylesheet, font and image must come from the site itself. Links in the text
@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 # site never triggers. (file glob relative to site_dir, exact URL) -> why it is never fetched.
 ALLOWED: dict[tuple[str, str], str] = {
     ("assets/javascripts/bundle.*.min.js", "https://unpkg.com/mermaid@11/dist/mermaid.min.js"): (
-        "fetched only when window.mermaid is undefined; overrides/main.html loads the local copy "
+        "fetched only when window.mermaid is undefined; kefu/site/theme/main.html loads the local copy "
         "on every page with a diagram (checked by this hook)"
     ),
     ("assets/javascripts/bundle.*.min.js", "https://unpkg.com/resize-observer-polyfill"): (

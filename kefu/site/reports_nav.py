@@ -1,4 +1,4 @@
-"""MkDocs hook: put the generated month reports under 报表 in the nav.
+"""Build step (kefu MkDocs plugin): put the generated month reports under 报表 in the nav.
 
 `kefu site build` writes one page per month into docs/generated/reports/ and lists them in
 docs/generated/reports/nav.json ([{"标题": "generated/reports/2026-10.md"}, ...], newest first).

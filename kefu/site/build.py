@@ -28,7 +28,7 @@ GENERATORS: tuple[str, ...] = (
 
 # Browser scripts installed by npm (package-lock.json) and served from the site itself,
 # because Material would otherwise fetch them from unpkg.com. Target paths are relative
-# to docs/generated/; mkdocs.yml and overrides/main.html refer to them.
+# to docs/generated/; mkdocs.yml and kefu/site/theme/main.html refer to them.
 VENDOR_ASSETS: dict[str, str] = {
     "assets/mermaid.min.js": "node_modules/mermaid/dist/mermaid.min.js",
     "assets/mermaid.LICENSE.txt": "node_modules/mermaid/LICENSE",
@@ -50,8 +50,11 @@ def _load(spec: str) -> Callable[[Workspace, Path], None]:
 
 def copy_vendor_assets(root: Path, out: Path) -> None:
     """Copy the npm-installed browser scripts into docs/generated/ (skipping unchanged ones)."""
+    from kefu.department.content import node_modules
+
+    modules = node_modules(root)
     for target, source in VENDOR_ASSETS.items():
-        src, dst = root / source, out / target
+        src, dst = modules.parent / source, out / target
         if not src.is_file():
             raise KefuError(
                 f"缺少 {source}：请先运行 make install（需要 Node.js 与 npm，执行 npm ci）。",

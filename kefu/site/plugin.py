@@ -1,0 +1,81 @@
+"""The `kefu` MkDocs plugin: what kefu adds to a department's handbook build.
+
+mkdocs.yml says `plugins: [search, tags, offline, kefu]`; the rest comes with the installed kefu,
+so that upgrading kefu upgrades it: the theme overrides (the site's own search worker, local
+Mermaid), the reply blanks and their stylesheet, the department's names in the pages
+(records/department.yml), and the build checks, one module per concern (search_index,
+local_assets, reports_nav), each failing the build loudly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
+
+from kefu.problems import KefuError
+
+from . import local_assets, reports_nav, search_index
+
+THEME = Path(__file__).parent / "theme"
+EXTRA_CSS = ("assets/stylesheets/kefu.css",)  # reply blocks wrap; the copy button stays visible
+EXTRA_JS = ("assets/javascripts/reply-blanks.js",)  # 【订单号】 blanks become small inputs
+
+
+class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no options
+    """kefu's additions to a department's MkDocs build."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from kefu.department.placeholders import values
+        from kefu.kinds.department import load_department
+
+        root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            department = load_department(root)
+        except KefuError as err:
+            raise PluginError(err.message) from None
+        self.values = values(department)
+        if department is not None:
+            config.site_name = department.title
+        dirs = config.theme.dirs
+        # after the department's own custom_dir (its overrides win), before Material's
+        dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        config.extra_css.extend(c for c in EXTRA_CSS if c not in config.extra_css)
+        for script in EXTRA_JS:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
+        search_index.on_config(config)
+        return reports_nav.on_config(config)
+
+    @event_priority(100)  # before the tags plugin and search read the page
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        from kefu.department.placeholders import fill
+
+        try:
+            return fill(markdown, self.values, f"docs/{page.file.src_uri}")
+        except KefuError as err:
+            raise PluginError(err.message) from None
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        return search_index.on_nav(nav, config, files)
+
+    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        search_index.on_page_context(dict(context), page, config, nav)
+        return context
+
+    # After Material's search plugin (priority 0) wrote the index, before the offline plugin
+    # (priority -100) copies it into search_index.js.
+    @event_priority(-50)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search_index.on_post_build(config)
+        local_assets.on_post_build(config)
