@@ -69,7 +69,8 @@ def test_every_training_page_has_its_checklist_and_a_way_on(built_site: BuiltSit
         "service-specialist.html", "reception.html", "clerk.html"])
     for name in pages:
         html = (training / name).read_text(encoding="utf-8")
-        assert '<div class="kefu-checklist">' in html and '<div class="kefu-read-page">' in html, name
+        assert '<div class="kefu-checklist">' in html, name
+        assert '<div class="kefu-read-page">' in html, name
         assert '<nav class="kefu-pager">' in html, name
         assert "assets/javascripts/read-checklist.js" in html, name
     for day in range(2, 6):  # the middle days link both ways
