@@ -24,6 +24,15 @@ from kefu.sla.deadlines import REOPENED
 from kefu.workspace import Workspace
 
 PAGE = "events.md"
+# What closing and reopening do to the deadlines is the department's rule, not a seed's: declared.
+CLOSING_NOTE = (
+    '!!! note "本手册采用的规则"',
+    "    **结案和重新打开怎样影响时限。** 制度只规定各项工作的时限，"
+    "没有说事情办结以后没完成的时限还提不提醒。本部门规定：**记了“结案”，还没完成的时限就不再提醒**"
+    "——事情已经办完、对方已经确认，再提醒没有意义；对方就同一件事再次反映、记“重新打开”时，"
+    "**从收到时起算的答复时限从重新打开的时间起重新计算**，因为对方等的是对这次反映的答复。"
+    "返修寄回等从中间某一步起算的时限不重新计算。",
+)
 CLOSED, RECEIVED = "closed", "received"
 
 
@@ -55,6 +64,7 @@ def events_page(rules: Rules) -> str:
     for code, label in ACTION_LABELS.items():
         lines.append(f"| **{md_text(label)}** | `{code}` | {types_text(code)} "
                      f"| {md_text(ACTION_HELP[code])} | {effect(code, rules)} |")
+    lines += ["", *CLOSING_NOTE]
     lines += ["", "## 各类工单的时限从哪一步到哪一步 {#by-type}", "",
               "时限按工作日计算，截止到第 N 个工作日的下班时间；怎么数见"
               f"[时限规则与节假日]({RULES_PAGE})。", ""]

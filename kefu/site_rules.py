@@ -48,6 +48,8 @@ def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:
         "`records/calendar.yml` 为准。下面列出了今明两年与平常周历不同的日子，不用命令也能照着数；"
         f"也可以把[{today.year}–{today.year + 1} 年的节假日与调休]({ICS})导入日历软件"
         "（iCalendar 格式）。",
+        "- 这套数法（从下一天数起、下班时刻为止、按国家放假安排）是本部门的规定，理由见"
+        "[工作日怎么算](../processes/index.md#workdays)。",
         "- 用命令计算：`kefu due 规则编号 起算时间`，例如 "
         "`kefu due repair.inspect 2026-02-13T10:00:00+08:00`。",
         "",

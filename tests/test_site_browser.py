@@ -208,3 +208,18 @@ def test_a_reply_without_blanks_gets_no_inputs(page: Page, base_url: str) -> Non
     page.goto(base_url + "replies/doa/freight.html")
     page.locator("div.highlight code").first.wait_for(timeout=10_000)
     assert page.locator("input.kefu-blank").count() == 0
+
+
+def test_a_reply_speaks_with_the_departments_own_names(page: Page, base_url: str) -> None:
+    """{{ company.short }} and {{ department.name }} come from records/department.yml, on the
+    page and in what the copy button copies (the sample department: 示例科技, 客服部)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base_url + "replies/dealers/first-callback.html")
+    inputs = page.locator("div.highlight input.kefu-blank")
+    inputs.first.wait_for(timeout=10_000)
+    for i in range(inputs.count()):
+        inputs.nth(i).fill("李")
+    page.locator("div.highlight button[data-clipboard-target]").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "我是示例科技客服部的李" in copied and "{{" not in copied
+    assert "{{" not in page.content()

@@ -33,3 +33,15 @@ def test_a_broken_link_fails_the_strict_build_and_names_the_page(tmp_path: Path)
     assert caught.value.slug == "site-build"
     assert "repair.md" in caught.value.message and "index.md" in caught.value.message
     assert any("repair.md" in w for w in warnings)
+
+
+def test_an_unknown_placeholder_fails_the_build_and_names_the_page(demo_copy: Path) -> None:
+    from kefu.workspace import Workspace
+
+    page = demo_copy / "docs" / "replies" / "dealers" / "first-callback.md"
+    page.write_text(page.read_text("utf-8") + "\n我是{{ company.nickname }}。\n", "utf-8")
+    with pytest.raises(KefuError) as caught:
+        site.build(Workspace(demo_copy), demo_copy / "site")
+    assert "docs/replies/dealers/first-callback.md:" in caught.value.message
+    assert "{{ company.nickname }}" in caught.value.message
+    assert "{{ company.short }}" in caught.value.message  # the names that do exist

@@ -56,6 +56,6 @@ def test_the_site_shows_the_page_linked_from_the_guide(built_site: BuiltSite) ->
     assert "工单事件与时限" in events and "寄往工厂" in events
     guide = (built_site.path / "guide" / "index.html").read_text(encoding="utf-8")
     assert 'href="../generated/events.html"' in guide
-    for day in ("day3", "day4"):
+    for day in ("day3", "day5"):
         page = (built_site.path / "training" / f"{day}.html").read_text(encoding="utf-8")
         assert 'href="../guide/index.html"' in page

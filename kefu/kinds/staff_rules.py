@@ -78,11 +78,13 @@ class MealRule(Seeded):
 
 class SwapRule(Seeded):
     approvers: list[ApproverRole] = Field(min_length=1, description="谁可以批准调班、顶班")
-    penalty: Key = Field(description="未经批准调班时建议的奖惩条目（ledger 中的键）")
+    penalty: Key = Field(
+        description="私自离岗、未做好调班（无人顶班）时的奖惩条目（ledger 中的键）")
 
 
 class LeaveRule(Seeded):
-    notice_working_days: int = Field(ge=0, le=10, description="须提前几个工作日申请")
+    notice_days: int = Field(
+        ge=0, le=30, description="须提前几天申请（自然日：1 = 最迟在休假前一天提交）")
     notice_types: list[Leave] = Field(description="须提前申请、本人办理的假别")
     proxy_types: list[Leave] = Field(description="可由他人代办的假别")
     supervisor_max_days: int = Field(ge=1, le=30, description="主管（或总经办）可批准的最多天数")

@@ -3,8 +3,9 @@
 A cover (顶班) moves the giver's shift to the taker; an exchange (调班) also gives the giver the
 taker's shift on the `back` day. An approved swap changes the effective roster everywhere
 (checks, `kefu roster`, pages, calendar feeds). A swap found out afterwards is recorded as it
-happened with `status: private` (私自调班): it changes nothing, and `kefu staff` proposes the
-fine. Files live in records/swaps/YYYY/MM/, named S-<date of the shift>-<4 characters>.
+happened with `status: private` (私自调班): it changes nothing. A colleague did cover it, so it is
+not the 20-yuan fine of 私自离岗未做好调班 (no cover at all), which the supervisor records.
+Files live in records/swaps/YYYY/MM/, named S-<date of the shift>-<4 characters>.
 """
 
 from __future__ import annotations

@@ -24,7 +24,8 @@ from . import local_assets, reports_nav, search_index
 
 THEME = Path(__file__).parent / "theme"
 EXTRA_CSS = ("assets/stylesheets/kefu.css",)  # reply blocks wrap; the copy button stays visible
-EXTRA_JS = ("assets/javascripts/reply-blanks.js",)  # 【订单号】 blanks become small inputs
+# 【订单号】 blanks become small inputs; training pages get 我已读完 tick boxes (localStorage)
+EXTRA_JS = ("assets/javascripts/reply-blanks.js", "assets/javascripts/read-checklist.js")
 
 
 class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no options

@@ -188,24 +188,9 @@ def _proposals(book: StaffBook, first: dt.date, last: dt.date) -> list[Proposal]
             propose(str(punch["person"]), rules.punches.penalty, str(punch["id"]),
                     f"{day:%Y 年 %m 月}第 {position} 次忘记打卡（每月最多补卡 "
                     f"{rules.punches.max_per_month} 次），按未补卡处理", day)
-    for swap in book.lists["swap"]:
-        day = swap["date"]
-        if not first <= day <= last:
-            continue
-        status, decided = swap.get("status"), swap.get("decided")
-        week = book.week(week_of(day))
-        start = None
-        if week is not None and swap["shift"] in week.shifts:
-            start = dt.datetime.combine(day, dt.time(0), SHANGHAI) + dt.timedelta(
-                minutes=week.shifts[swap["shift"]].start)
-        late = status == "approved" and decided is not None and start is not None \
-            and decided > start
-        unapproved = status == "private" or (status == "pending" and start is not None
-                                             and start <= book.now)
-        if late or unapproved:
-            why = "事后才批准" if late else "未经批准"
-            propose(str(swap["giver"]), rules.swaps.penalty, str(swap["id"]),
-                    f"{day.isoformat()} {why}与 {book.name(swap['taker'])} 调班", day)
+    # No swap record proves the 20-yuan fine: seed 000 fines only 私自离岗未做好调班 (a shift left
+    # with nobody covering it), while every swap record, approved late or private, names the
+    # colleague who covered. The supervisor records that fine herself, with her evidence.
     for item in book.lists["leave"]:
         if item.get("status") == "absent" and first <= item["start"] <= last:
             span = item["start"].isoformat() + (

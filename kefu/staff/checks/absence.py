@@ -45,8 +45,9 @@ def leave_checks(book: StaffBook, group: Any) -> list[Placed]:
 
 def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
     assert book.rules is not None
-    need = book.rules.leave.notice_working_days
-    deadline = _workdays_before(book, leave["start"], need)
+    # 提前一天 counts calendar days: a Monday leave may be filed on Sunday (seed 001, chapter 2.7).
+    need = book.rules.leave.notice_days
+    deadline = leave["start"] - dt.timedelta(days=need)
     applied = leave["applied"].astimezone(SHANGHAI)
     if applied.date() <= deadline:
         return
@@ -61,21 +62,9 @@ def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
         return
     yield Placed("leave", str(leave["id"]), Finding(
         "leave-late", ("applied",),
-        f"{kind}须至少提前 {need} 个工作日（{deadline.isoformat()} 当天或之前）书面申请，"
+        f"{kind}须至少提前 {need} 天（{deadline.isoformat()} 当天或之前）书面申请，"
         f"这份申请 {applied:%Y-%m-%d %H:%M} 才提交：来不及提前的，须先电话请示部门负责人并获批"
         "（写 by_phone: true 和获批时间 decided），否则按旷工处理（status: absent）。"))
-
-
-def _workdays_before(book: StaffBook, day: dt.date, count: int) -> dt.date:
-    """The `count`-th working day before `day` (the day itself if count is 0)."""
-    current = day
-    for _ in range(count):
-        current -= dt.timedelta(days=1)
-        for _ in range(60):  # the longest run of days off is a fortnight
-            if book.calendar.is_workday(current):
-                break
-            current -= dt.timedelta(days=1)
-    return current
 
 
 @staff_check()
