@@ -22,7 +22,8 @@ def test_an_unknown_name_names_the_file_and_line_and_lists_the_known_ones() -> N
     with pytest.raises(KefuError) as err:
         fill("第一行\n{{ company.phone }}", values(CONFIG), "docs/a.md")
     assert err.value.slug == "placeholder"
-    assert "docs/a.md:2" in err.value.message and "{{ company.short }}（公司简称）" in err.value.message
+    assert "docs/a.md:2" in err.value.message
+    assert "{{ company.short }}（公司简称）" in err.value.message
 
 
 def test_without_a_configuration_the_page_says_to_write_one() -> None:
