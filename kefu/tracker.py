@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+from kefu.collation import name_key
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
 from kefu.output import (
     MD_HEADER,
@@ -114,7 +115,8 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
     soon = Counter(i.owner for i in report.due_soon)
     late = Counter(i.owner for i in report.overdue)
     owners = sorted(set(open_count) | set(soon) | set(late),
-                    key=lambda p: (-late[p], -soon[p], -open_count[p], people.get(p, p)))
+                    key=lambda p: (-late[p], -soon[p], -open_count[p],
+                                   name_key(people.get(p, p)), p))
     names = [people.get(p) or p for p in owners]
     lines = ["## 每人工作量", "",
              f"未结工单、{SITE_WITHIN} 个工作日内到期的时限和已超期的时限，按负责人。", ""]
