@@ -1,4 +1,5 @@
-"""People are listed by the pinyin of their names everywhere (kefu.collation.name_key).
+"""People are listed by the pinyin of their names everywhere (kefu.collation.name_key), and
+text tables line up by display width (kefu.output.columns).
 
 tests/data/people-order: five people whose names sort differently by code point (刘 周 曾 王 陈)
 and by pinyin (陈 刘 王 曾 周, with 曾 read zēng as a surname, not céng), a week's roster in
@@ -17,6 +18,7 @@ from click.testing import CliRunner
 
 from kefu.cli import main
 from kefu.collation import name_key
+from kefu.output.columns import aligned
 
 DATA = Path(__file__).parent / "data" / "people-order"
 BY_PINYIN = ["陈静", "刘洋", "王芳", "曾乐", "周慧"]
@@ -86,3 +88,25 @@ def test_export_lists_people_by_pinyin(repo: Path) -> None:
     assert CliRunner().invoke(main, ["export", "--sqlite", "out.sqlite"]).exit_code == 0
     db = sqlite3.connect(repo / "out.sqlite")
     assert [r[0] for r in db.execute("SELECT name FROM people")] == BY_PINYIN  # rowid order
+
+
+# -- text tables ------------------------------------------------------------------------------
+def test_columns_line_up_by_display_width() -> None:
+    rows = [["姓名", "值班天数", "请假"], ["Anna", "3", "调休 1"], ["欧阳娜娜", "12", "0"]]
+    lines = aligned(rows, [False, True, False])
+    assert lines == ["姓名      值班天数  请假",
+                     "Anna             3  调休 1",
+                     "欧阳娜娜        12  0"]
+
+
+def test_kefu_staff_columns_line_up(repo: Path) -> None:
+    from wcwidth import width
+
+    text = run("staff", "2026-03").splitlines()
+    head = next(i for i, line in enumerate(text) if line.startswith("姓名"))
+    table = text[head:head + 1 + len(BY_PINYIN)]
+    # every column's right edge (figures are right-aligned) sits at the same terminal column
+    ends = [[width(line[:i + 1]) for i, ch in enumerate(line)
+             if ch != " " and (i + 1 == len(line) or line[i + 1] == " ")] for line in table]
+    assert all(row[-1] == ends[0][-1] for row in ends), table
+    assert len({len(row) for row in ends[1:]}) == 1

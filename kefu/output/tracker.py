@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from .columns import aligned
 from .text import dumps, md_text, problems_json, problems_markdown, problems_text
 
 if TYPE_CHECKING:
@@ -66,12 +67,16 @@ def _overdue_text(report: OverdueReport) -> str:
     from kefu.overdue import grouped
 
     lines = [report.summary()]
-    for owner, by_type in grouped(report.items):
+    groups = grouped(report.items)
+    # one table across every group, so that the columns line up down the whole list; the rule
+    # by its Chinese name (the code is in --format json)
+    rows = iter(aligned([[state_text(i), i.ticket, i.rule_title, f"截止 {due_text(i)}", i.title]
+                         for _, by_type in groups for _, items in by_type for i in items]))
+    for owner, by_type in groups:
         lines.append(f"\n{owner}")
         for ttype, items in by_type:
             lines.append(f"  {TYPE_LABELS.get(ttype, ttype)}")
-            lines += [f"    {state_text(i)}  {i.ticket}  {i.rule}（{i.rule_title}）"
-                      f"截止 {due_text(i)}  {i.title}" for i in items]
+            lines += [f"    {next(rows)}" for _ in items]
     if report.provisional:
         lines.append(f"\n注：{PROVISIONAL_NOTE}")
     lines += _notices_text(report)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from kefu.output import md_text, page_text
+from kefu.output.columns import aligned
 from kefu.times import SHANGHAI
 
 from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Report, Table
@@ -40,27 +40,14 @@ def cell(value: Any, column: Column) -> str:
 
 
 # -- text -------------------------------------------------------------------------------------
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def table_text(table: Table) -> list[str]:
     lines = [f"【{table.title}】"]
     if not table.rows:
         return [*lines, f"  {table.empty}"]
     heads = [c.label for c in table.columns]
-    body = [[" ".join(cell(v, c).split()) for v, c in zip(row, table.columns, strict=True)]
-            for row in table.rows]
-    widths = [max(_width(t) for t in col) for col in zip(heads, *body, strict=True)]
+    body = [[cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.rows]
     numeric = [c.kind in (INT, PCT, DAYS, SCORE) for c in table.columns]
-    for row in [heads, *body]:
-        lines.append("  " + "  ".join(_pad(t, w, r) for t, w, r in
-                                      zip(row, widths, numeric, strict=True)).rstrip())
+    lines += [f"  {line}" for line in aligned([heads, *body], numeric)]
     if table.note:
         lines.append(f"  注：{table.note}")
     return lines
