@@ -130,7 +130,7 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
                 for n, p in zip(names, owners, strict=True)))
         path = write_charts([chart], out / CHARTS, ws.root)["workload"]
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
-                  f'alt="{md_text(chart.description)}">', ""]
+                  f'alt="{html.escape(chart.description)}">', ""]
     lines += ["| 负责人 | 未结工单 | 即将到期 | 已超期 |", "|---|---:|---:|---:|"]
     lines += [f"| {page_text(n)} | {open_count[p]} | {soon[p]} | {late[p]} |"
               for n, p in zip(names, owners, strict=True)]
@@ -154,7 +154,7 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
         chart = summary.charts[0]
         path = write_charts([chart], out / CHARTS, ws.root)["trend"]
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
-                  f'alt="{md_text(chart.description)}">', ""]
+                  f'alt="{html.escape(chart.description)}">', ""]
     table = summary.tables[0]
     return lines + ["<details><summary>按月数字</summary>", "",
                     *table_markdown(table, level="####"), "</details>"]

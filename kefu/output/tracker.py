@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .columns import aligned
-from .text import dumps, md_text, problems_json, problems_markdown, problems_text
+from .text import dumps, md_code, md_text, problems_json, problems_markdown, problems_text
 
 if TYPE_CHECKING:
     from kefu.overdue import Item, OverdueReport
@@ -113,7 +113,7 @@ def _overdue_markdown(report: OverdueReport) -> str:
         for owner, notices in report.notices_by_owner():
             lines += ["", f"### {md_text(owner)}", "", "| 类别 | 说明 | 文件 |", "|---|---|---|"]
             lines += [f"| {n.problem.slug} | {md_text(n.problem.message)} | "
-                      f"`{md_text(n.problem.path)}` |" for n in notices]
+                      f"{md_code(n.problem.path)} |" for n in notices]
     return "\n".join(lines) + "\n"
 
 

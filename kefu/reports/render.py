@@ -137,7 +137,7 @@ def report_markdown(report: Report, charts: Mapping[str, str] | None = None,
         for chart in section.charts:
             if charts and chart.key in charts:
                 lines += [f'<img class="kefu-chart" src="{charts[chart.key]}" '
-                          f'alt="{md_text(chart.description or chart.title)}">', ""]
+                          f'alt="{html.escape(chart.description or chart.title)}">', ""]
         for table in section.tables:
             lines += table_markdown(table, ticket_link)
     return "\n".join(lines)
