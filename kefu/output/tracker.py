@@ -11,6 +11,7 @@ from .text import dumps, md_code, md_text, problems_json, problems_markdown, pro
 if TYPE_CHECKING:
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.across import Notice
     from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
 
@@ -18,6 +19,12 @@ PROVISIONAL_NOTE = (
     "标 * 的截止时间涉及尚未公布放假安排的年份，按法定节假日规则推算，为暂定；"
     "公布后请在 records/calendar.yml 录入。"
 )
+# What each staff warning of `kefu overdue` is about, in words (--format json keeps the slug)
+NOTICE_LABELS = {
+    "roster-missing": "下周值班表未排",
+    "loan-overdue": "借出档案超期未还",
+    "matter-open-long": "交接事项久未办结",
+}
 MD_HEADER = "| 状态 | 工单 | 标题 | 时限 | 截止 |"
 MD_RULE = "|---|---|---|---|---|"
 
@@ -90,8 +97,13 @@ def _notices_text(report: OverdueReport) -> list[str]:
     lines = [f"\n值班与人事提醒 {len(report.notices)} 项"]
     for owner, items in report.notices_by_owner():
         lines.append(f"\n{owner}")
-        lines += [f"  [{n.problem.slug}] {n.problem.message}  （{n.problem.path}）" for n in items]
+        lines += [f"  [{_notice_label(n)}] {n.problem.message}  （{n.problem.path}）"
+                  for n in items]
     return lines
+
+
+def _notice_label(notice: Notice) -> str:
+    return NOTICE_LABELS.get(notice.problem.slug, notice.problem.slug)
 
 
 def _overdue_markdown(report: OverdueReport) -> str:
@@ -112,7 +124,7 @@ def _overdue_markdown(report: OverdueReport) -> str:
         lines += ["", f"## 值班与人事提醒（{len(report.notices)} 项）"]
         for owner, notices in report.notices_by_owner():
             lines += ["", f"### {md_text(owner)}", "", "| 类别 | 说明 | 文件 |", "|---|---|---|"]
-            lines += [f"| {n.problem.slug} | {md_text(n.problem.message)} | "
+            lines += [f"| {md_text(_notice_label(n))} | {md_text(n.problem.message)} | "
                       f"{md_code(n.problem.path)} |" for n in notices]
     return "\n".join(lines) + "\n"
 
