@@ -148,7 +148,7 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
     report = build_report(ws, month_period(ws.today), site_moment(ws), result)
     summary = report.section("summary")
     lines = ["## 近 12 个月趋势", "",
-             "每月受理的工单数和到期时限的按时率（本月统计到今天 0 时）；"
+             "每月受理的工单数和到期时限的按时率（统计到构建站点的时刻）；"
              f"每月的完整统计见[{report.period.title}的报表](reports/{report.period.key}.md)。", ""]
     if out is not None:
         chart = summary.charts[0]

@@ -4,7 +4,9 @@ docs/generated/reports/index.md lists the months with their main figures; YYYY-M
 report (the same Markdown as `kefu report --format markdown`) with its charts as SVG files in
 reports/charts/ (drawn again only when their figures change). reports/nav.json lists the pages
 for the nav hook (hooks/reports_nav.py), which puts them under 报表.
-Pages are as of the start of ws.today (Beijing time): a build is reproducible for one day.
+Pages count up to the moment the site is built, as `kefu report` counts up to the moment it runs,
+and say so in the same words ("统计截至 2026-12-07 07:30（北京时间）"); a build for another day
+(`kefu site build --today`) counts up to that day's last second. KEFU_NOW fixes the clock.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ NAV_FILE = "nav.json"
 
 
 def site_moment(ws: Workspace) -> dt.datetime:
-    """What the site's pages count up to: the start of ws.today, Beijing time."""
-    return dt.datetime.combine(ws.today, dt.time(0, 0), tzinfo=SHANGHAI)
+    """What the site's pages count up to: now (the build), or the last second of ws.today when
+    the site is built for another day; the same moment record checks use."""
+    from kefu.records.across import moment
+
+    return moment(ws.today)[1]
 
 
 def months_with_records(first: dt.date | None, today: dt.date) -> list[Period]:
@@ -67,7 +72,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         title = _title(report)
         page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
                                lambda t: page_link(t, with_pages, "../"), heading=title)
-        _write(folder / name, _front(title) + page)
+        _write(folder / name, _front(title) + _built(page, now, month))
         nav.append({title: f"generated/{FOLDER}/{name}"})
     for stale in charts_dir.glob("*.svg"):
         if stale not in kept:
@@ -77,6 +82,15 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
             stale.unlink()
     _write(folder / "index.md", index_page(reports))
     _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n")
+
+
+def _built(page: str, now: dt.datetime, month: Period) -> str:
+    """The page with a line under its heading: when its figures were counted, and the command
+    that counts them again."""
+    heading, rest = page.split("\n\n", 1)
+    note = (f"本页在构建站点时生成，数字统计到 {now:%Y-%m-%d %H:%M}（北京时间）；"
+            f"最新的数字请运行 `kefu report --month {month.key}`。")
+    return f"{heading}\n\n{note}\n\n{rest}"
 
 
 def _title(report: Report) -> str:
@@ -102,7 +116,7 @@ def index_page(reports: list[Report]) -> str:
         "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "---", "",
         "# 报表", "",
         "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；"
-        "本月的页面统计到今天 0 时。"
+        "每页的数字统计到构建站点的时刻（页首写明），与 `kefu report` 统计到运行时刻一样。"
         "同样的报表可以用命令打印或导出："
         "`kefu report --month 2026-10 --pdf 月报.pdf`（供月总结会打印）、"
         "`--xlsx 月报.xlsx`（Excel）、`--week 2026-W44`（周报）。",
