@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -105,7 +106,11 @@ def make_folder(folder: Path) -> None:
 
 
 def write_atomic(target: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `target`, then rename it over `target`."""
+    """Write `data` to a temporary file beside `target`, then rename it over `target`.
+
+    The file gets the mode a plain write would give it: the one it had, or for a new file
+    0666 less the umask (mkstemp's own 0600 would hide a report from the rest of the team).
+    """
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as err:
@@ -114,6 +119,7 @@ def write_atomic(target: Path, data: bytes) -> Path:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
+            os.fchmod(out.fileno(), _mode_for(target))
             os.fsync(out.fileno())
         os.replace(temp, target)
     except OSError as err:
@@ -121,6 +127,15 @@ def write_atomic(target: Path, data: bytes) -> Path:
         err.filename = err.filename or str(target)
         raise fault(err, f"写入 {target}") from None
     return target
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:  # a new file
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def site_folder(path: Path, root: Path) -> Path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kefu.calendar import WorkCalendar
+from kefu.collation import Key, name_key
 from kefu.kinds.ticket import OPEN_STATUSES, TYPE_LABELS
 from kefu.problems import Problem
 from kefu.records.across import Notice
@@ -67,7 +68,9 @@ class OverdueReport:
     def notices_by_owner(self) -> list[tuple[str, list[Notice]]]:
         """Warnings grouped by `名字（编号）` of their owner."""
         found: dict[str, list[Notice]] = {}
-        for notice in sorted(self.notices, key=lambda n: (n.owner, n.problem)):
+        ordered = sorted(self.notices, key=lambda n: (
+            name_key(self.names.get(n.owner, "") or n.owner), n.owner, n.problem))
+        for notice in ordered:
             name = self.names.get(notice.owner, "")
             found.setdefault(f"{name}（{notice.owner}）" if name else notice.owner,
                              []).append(notice)
@@ -88,9 +91,9 @@ def grouped(items: Iterable[Item]) -> list[tuple[str, list[tuple[str, list[Item]
         label = f"{item.owner_name}（{item.owner}）" if item.owner_name else item.owner
         owners.setdefault(label, {}).setdefault(item.type, []).append(item)
 
-    def weight(entry: tuple[str, dict[str, list[Item]]]) -> tuple[int, str]:
+    def weight(entry: tuple[str, dict[str, list[Item]]]) -> tuple[int, Key, str]:
         late = sum(i.overdue for group in entry[1].values() for i in group)
-        return (-late, entry[0])
+        return (-late, name_key(entry[0]), entry[0])
 
     return [(owner, sorted(types.items(), key=lambda kv: _type_rank(kv[0])))
             for owner, types in sorted(owners.items(), key=weight)]

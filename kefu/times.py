@@ -2,6 +2,9 @@
 
 Every command reads a time the same way: ISO 8601 with an offset (2026-03-15T10:20:00+08:00),
 or a date and a time without one (2026-03-15 9:40, 2026-03-15T09:40), read as Beijing time.
+Typed on the command line (`--at`, `kefu new`'s times), a time may also be relative to today:
+15:30 (today), 昨天 15:30, 前天 9:00, 今天 15:30; record files and issue forms, read again later,
+take only times that say their date.
 The clock can be set with the environment variable KEFU_NOW (a time in that form), to reproduce
 what kefu said on another day: tests and demonstrations use it.
 """
@@ -19,6 +22,9 @@ from kefu.problems import KefuError
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 NOW_VARIABLE = "KEFU_NOW"
 TIME_HELP = "时间写成 2026-03-15 09:40（北京时间）或带时区的 2026-03-15T09:40:00+08:00"
+RELATIVE_HELP = "今天的时间可以只写 15:30，前两天的写 昨天 15:30、前天 9:00"
+DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
+_RELATIVE = re.compile(r"^\s*(今天|昨天|前天)?\s*(?:(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?\s*$")
 _TYPED = re.compile(
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$"
@@ -40,15 +46,18 @@ def today() -> dt.date:
     return now().date()
 
 
-def parse_when(text: str, what: str = "时间", *,
-               date_only_ok: bool = False) -> dt.datetime | dt.date:
+def parse_when(text: str, what: str = "时间", *, date_only_ok: bool = False,
+               today: dt.date | None = None) -> dt.datetime | dt.date:
     """A typed time as an aware datetime (Beijing time when no offset is given).
 
-    With `date_only_ok`, a bare date stays a date; otherwise it is refused.
+    With `date_only_ok`, a bare date stays a date; otherwise it is refused. With `today`, a
+    time of that day (15:30) or of the two days before it (昨天 15:30, 前天 9:00) is taken too.
     KefuError (exit 2) names the value and the accepted forms.
     """
     match = _TYPED.match(text)
     try:
+        if match is None and today is not None:
+            return _relative(text, today, date_only_ok)
         if match is None:
             raise ValueError(text)
         year, month, day, hour, minute, second, zone = match.groups()
@@ -62,8 +71,25 @@ def parse_when(text: str, what: str = "时间", *,
         return dt.datetime.combine(day_value, clock, tzinfo=tz)
     except ValueError:
         dates = "；只写日期也可以，如 2026-03-15" if date_only_ok else ""
-        raise KefuError(f"{what} `{text}` 无法识别或不存在：{TIME_HELP}{dates}。",
+        relative = f"；{RELATIVE_HELP}" if today is not None else ""
+        raise KefuError(f"{what} `{text}` 无法识别或不存在：{TIME_HELP}{relative}{dates}。",
                         "bad-date", 2) from None
+
+
+def _relative(text: str, today: dt.date, date_only_ok: bool) -> dt.datetime | dt.date:
+    """15:30, 今天 15:30, 昨天 15:30, 前天 9:00 (and 昨天 alone where a date may stand), as
+    Beijing time; ValueError for anything else."""
+    match = _RELATIVE.match(text)
+    if match is None or not any(match.groups()):
+        raise ValueError(text)
+    word, hour, minute, second = match.groups()
+    day = today - dt.timedelta(days=DAYS_BACK[word] if word else 0)
+    if hour is None:
+        if date_only_ok:
+            return day
+        raise ValueError(text)
+    clock = dt.time(int(hour), int(minute), int(second or 0))
+    return dt.datetime.combine(day, clock, tzinfo=SHANGHAI)
 
 
 def parse_day(text: str, what: str = "日期") -> dt.date:

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+from kefu.collation import name_key
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
 from kefu.output import (
     MD_HEADER,
@@ -114,7 +115,8 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
     soon = Counter(i.owner for i in report.due_soon)
     late = Counter(i.owner for i in report.overdue)
     owners = sorted(set(open_count) | set(soon) | set(late),
-                    key=lambda p: (-late[p], -soon[p], -open_count[p], people.get(p, p)))
+                    key=lambda p: (-late[p], -soon[p], -open_count[p],
+                                   name_key(people.get(p, p)), p))
     names = [people.get(p) or p for p in owners]
     lines = ["## 每人工作量", "",
              f"未结工单、{SITE_WITHIN} 个工作日内到期的时限和已超期的时限，按负责人。", ""]
@@ -128,7 +130,7 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
                 for n, p in zip(names, owners, strict=True)))
         path = write_charts([chart], out / CHARTS, ws.root)["workload"]
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
-                  f'alt="{md_text(chart.description)}">', ""]
+                  f'alt="{html.escape(chart.description)}">', ""]
     lines += ["| 负责人 | 未结工单 | 即将到期 | 已超期 |", "|---|---:|---:|---:|"]
     lines += [f"| {page_text(n)} | {open_count[p]} | {soon[p]} | {late[p]} |"
               for n, p in zip(names, owners, strict=True)]
@@ -146,13 +148,13 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
     report = build_report(ws, month_period(ws.today), site_moment(ws), result)
     summary = report.section("summary")
     lines = ["## 近 12 个月趋势", "",
-             "每月受理的工单数和到期时限的按时率（本月统计到今天 0 时）；"
+             "每月受理的工单数和到期时限的按时率（统计到构建站点的时刻）；"
              f"每月的完整统计见[{report.period.title}的报表](reports/{report.period.key}.md)。", ""]
     if out is not None:
         chart = summary.charts[0]
         path = write_charts([chart], out / CHARTS, ws.root)["trend"]
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
-                  f'alt="{md_text(chart.description)}">', ""]
+                  f'alt="{html.escape(chart.description)}">', ""]
     table = summary.tables[0]
     return lines + ["<details><summary>按月数字</summary>", "",
                     *table_markdown(table, level="####"), "</details>"]

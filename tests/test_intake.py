@@ -207,7 +207,9 @@ def test_form_text_cannot_inject_markdown_into_the_reply(tmp_path: Path,
     done = CliRunner().invoke(main, ["intake", str(source), "--root", str(root),
                                      "--format", "markdown"])
     assert done.exit_code == 0
-    assert "](https" not in done.stdout and "<img" not in done.stdout and "**急" not in done.stdout
+    # the link's brackets, the tag's < and the stars are escaped (the rest reads as written)
+    assert r"\[点我\](https://example.com) &lt;img src=x> \*\*急\*\*" in done.stdout
+    assert "<img" not in done.stdout and " **急" not in done.stdout
 
 
 def test_the_command_reads_stdin_and_refuses_bytes_that_are_not_utf8(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from kefu import output
-from kefu.output import md_text, printable, render
+from kefu.output import md_code, md_text, printable, render
 
 
 @pytest.mark.parametrize("name", sorted(output.WRITER_MODULES))
@@ -27,4 +27,70 @@ def test_text_loses_terminal_escapes_and_direction_overrides() -> None:
 
 
 def test_record_text_is_inert_markdown_on_one_line() -> None:
-    assert md_text("**粗体**|<b>\n下一行") == r"\*\*粗体\*\*\|&lt;b&gt; 下一行"
+    assert md_text("**粗体**|<b>\n下一行") == r"\*\*粗体\*\*\|&lt;b> 下一行"
+
+
+# What Markdown output escapes, character by character: only what could become markup.
+ESCAPED = [
+    ("a|b", r"a\|b"),  # a table cell's end
+    ("`x`", r"\`x\`"),  # code
+    ("*粗*", r"\*粗\*"),  # emphasis
+    ("_粗_", r"\_粗\_"),  # emphasis with underscores at a word's edge
+    ("[链接](u)", r"\[链接\](u)"),  # a link (and, after !, an image)
+    ("![图](u)", r"!\[图\](u)"),
+    ("标题 {: onclick=x}", r"标题 \{: onclick=x}"),  # the site's attribute lists
+    ("<script>x</script>", "&lt;script>x&lt;/script>"),  # HTML tags
+    ("<!-- c -->", "&lt;!-- c -->"),
+    ("&amp; &#60;", "&amp;amp; &amp;#60;"),  # entities
+    ("a\\*b", r"a\\\*b"),  # a backslash that would escape the next character
+    ("# 标题", r"\# 标题"),  # at the start: a heading,
+    ("#1 问题", r"\#1 问题"),  # (Python-Markdown reads #1 as a heading too)
+    ("> 引用", r"\> 引用"),  # a quote,
+    ("- 项目", r"\- 项目"),  # list items,
+    ("+ 项目", r"\+ 项目"),
+    ("1. 第一", r"1\. 第一"),
+    ("2) 第二", r"2\) 第二"),
+    ("---", r"\---"),  # a thematic break,
+    ("~~~python", r"\~~~python"),  # a fence
+]
+KEPT = [
+    "2026-12-06 截止", "T-20261106-ki9h", "10:30", "P90 = 2", "43.8%", "（北京时间）",
+    "3~5 个工作日", "A-B-C", "-5 度", "1.5 倍", "数量<5", "a > b", "a & b", "C# 与 F#",
+    "file_name_v2", "感叹!", "(括号)", "a.b", "+86 138", "客服部#1", "a=b", "50+", "见 2.7",
+    "王芳（wangfang）", "产品/型号", "\\ 单独的反斜杠",
+]
+
+
+@pytest.mark.parametrize(("text", "escaped"), ESCAPED)
+def test_markdown_escapes_what_could_become_markup(text: str, escaped: str) -> None:
+    assert md_text(text) == escaped
+
+
+@pytest.mark.parametrize("text", KEPT)
+def test_markdown_leaves_digits_hyphens_and_dates_alone(text: str) -> None:
+    assert md_text(text) == text
+
+
+@pytest.mark.parametrize("text", [t for t, _ in ESCAPED if not t.startswith("~")] + KEPT)
+def test_escaped_text_renders_as_written(text: str) -> None:
+    """Through the site's Markdown (tables, attribute lists, HTML in Markdown): no tag but the
+    paragraph, the text exactly as written; and in a table cell, one cell with that text."""
+    import html
+    import re
+
+    import markdown
+
+    extensions = ["tables", "attr_list", "md_in_html"]
+    page = markdown.markdown(md_text(text), extensions=extensions)
+    assert re.fullmatch(r"<p>[^<]*</p>", page.replace("&lt;", "")), page
+    assert html.unescape(page[3:-4]) == text
+    table = markdown.markdown(f"| a | b |\n|---|---|\n| {md_text(text)} | x |",
+                              extensions=extensions)
+    cells = re.findall(r"<td>(.*?)</td>", table)
+    assert [html.unescape(c) for c in cells] == [text, "x"], table
+
+
+def test_code_spans_are_shown_as_is() -> None:
+    assert md_code("records/loans/2026/A-20261123-e143.yml") == (
+        "`records/loans/2026/A-20261123-e143.yml`")
+    assert md_code("a`b") == "`` a`b ``"

@@ -116,7 +116,7 @@ def test_cli_markdown_is_escaped(tracker: Path, monkeypatch: pytest.MonkeyPatch)
     md = result.stdout
     assert md.startswith("## 超期与即将到期的工作（截至 2026-03-20）")
     assert "### 王芳（wangfang）" in md and "**投诉**" in md
-    assert "<b>" not in md and "&lt;b&gt;" in md and "\\|" in md and "\\*紧急\\*" in md
+    assert "<b>" not in md and "&lt;b>" in md and "\\|" in md and "\\*紧急\\*" in md
     for line in md.splitlines():
         if line.startswith("| "):
             assert line.count(" | ") == 4, line  # five cells, pipes in titles escaped
@@ -130,7 +130,7 @@ def test_bad_today_is_a_usage_error(tracker: Path, monkeypatch: pytest.MonkeyPat
 
 def test_md_text_neutralises_markup() -> None:
     assert md_text("a|b <script>`x`</script>\n[l](u)") == (
-        "a\\|b &lt;script&gt;\\`x\\`&lt;/script&gt; \\[l\\]\\(u\\)"
+        "a\\|b &lt;script>\\`x\\`&lt;/script> \\[l\\](u)"
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont
 
 from kefu.forms.fonts import find_fonts
-from kefu.reports.charts import fingerprint, svg, write_charts
+from kefu.reports.charts import figure, fingerprint, svg, write_charts
 from kefu.reports.tables import Chart
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +83,57 @@ def test_charts_are_cached_by_their_figures(tmp_path: Path) -> None:
                     [("本期新接", [6, 1, 1]), ("期末未结", [3, 0, 1])], CHART.unit)
     assert fingerprint(changed) != fingerprint(CHART)
     assert write_charts([changed], tmp_path, ROOT)["workload"] != first
+
+
+# -- layout: labels clear of the bars and the line, whole numbers on count axes ---------------
+MONTHS = [f"26/{m:02d}" for m in range(1, 13)]
+DIPS = Chart("trend", "trend", "近 12 个月受理量与按时率", MONTHS,
+             [("受理量", [8, 7, 8, 7, 8, 8, 8, 8, 7, 20, 13, 0])], unit="工单（张）",
+             rate=[0.56, 0.82, 1.0, 0.82, 0.78, 1.0, 0.82, 0.57, 0.75, 0.26, 0.44, None])
+EMPTY_TREND = Chart("trend", "trend", "近 12 个月受理量与按时率", MONTHS,
+                    [("受理量", [0] * 12)], unit="工单（张）", rate=[None] * 12)
+EMPTY_BARS = Chart("workload", "grouped", "人员工作量（张）", ["陈静", "李强"],
+                   [("本期新接", [0, 0]), ("期末未结", [0, 0])], unit="工单（张）")
+FEW = Chart("workload", "grouped", "人员工作量（张）", ["陈静", "李强"],
+            [("本期新接", [3, 1]), ("期末未结", [2, 0])], unit="工单（张）")
+
+
+def _drawn(chart: Chart) -> tuple[Any, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = figure(chart, ROOT)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return fig, canvas.get_renderer()
+
+
+def test_rate_labels_sit_clear_of_the_bars_and_the_line() -> None:
+    import numpy as np
+
+    fig, renderer = _drawn(DIPS)
+    rate_ax, count_ax = fig.axes
+    labels = [a.get_window_extent(renderer) for a in rate_ax.texts if a.get_text().endswith("%")]
+    assert len(labels) == 11  # every month with a rate, none for the month without
+    bars = [b.get_window_extent(renderer) for b in count_ax.patches]
+    assert not [(lab, bar) for lab in labels for bar in bars if lab.overlaps(bar)]
+    line = rate_ax.lines[0]
+    points = rate_ax.transData.transform(line.get_xydata())
+    # the dashed line between the points, sampled every pixel or so, and the markers
+    path = [p0 + (p1 - p0) * f for p0, p1 in zip(points, points[1:], strict=False)
+            if not (np.isnan(p0).any() or np.isnan(p1).any())
+            for f in np.linspace(0, 1, 200)]
+    for box in labels:
+        inner = box.shrunk(0.9, 0.8)  # the glyphs, not the empty margin of the text box
+        hits = [pt for pt in path if inner.contains(*pt)]
+        assert not hits, f"按时率的数字压在折线上：{box}"
+
+
+@pytest.mark.parametrize("chart", [EMPTY_TREND, EMPTY_BARS, FEW, DIPS],
+                         ids=["empty-trend", "empty-bars", "few", "trend"])
+def test_count_axes_step_by_whole_numbers(chart: Chart) -> None:
+    fig, _ = _drawn(chart)
+    counts = fig.axes[-1]  # the bars' axis (the trend's lower panel)
+    low, high = counts.get_ylim()
+    ticks = [v for v in counts.get_yticks() if low <= v <= high]
+    assert len(ticks) >= 2 and all(float(v).is_integer() for v in ticks), ticks
+    assert min(b - a for a, b in zip(ticks, ticks[1:], strict=False)) >= 1

@@ -30,7 +30,9 @@ def repo(tmp_path: Path) -> Path:
     return Path(shutil.copytree(DATA, tmp_path / "repo"))
 
 
-def test_one_page_per_month_and_the_current_month(repo: Path, tmp_path: Path) -> None:
+def test_one_page_per_month_and_the_current_month(repo: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEFU_NOW", "2026-11-20T07:30:00+08:00")  # the daily build
     out = tmp_path / "generated"
     write_reports(Workspace(repo, TODAY), out)
     folder = out / "reports"
@@ -52,13 +54,37 @@ def test_one_page_per_month_and_the_current_month(repo: Path, tmp_path: Path) ->
     for name in (folder / "charts").glob("*.svg"):
         assert any(f"charts/{name.name}" in p.read_text(encoding="utf-8")
                    for p in folder.glob("20*.md"))
-    # counted up to the start of the build's day
-    assert "统计截至 2026-11-20 00:00" in body.replace("\\", "")
+    # counted up to the build, said as `kefu report` says it, and said to be the build's moment
+    assert "统计截至 2026-11-20 07:30（北京时间）" in body
+    assert body.split("\n\n")[1] == (
+        "本页在构建站点时生成，数字统计到 2026-11-20 07:30（北京时间）；"
+        "最新的数字请运行 `kefu report --month 2026-10`。")
     index = (folder / "index.md").read_text(encoding="utf-8")
     assert "| [2026 年 10 月](2026-10.md) | 7 | 4 | 4 | 10 | 4 | 4 | 1 | 40.0% |" in index
     secrets = personal_values(load(repo, use_cache=False))
     pages = "".join(p.read_text(encoding="utf-8") for p in folder.rglob("*.*"))
     assert not [s for s in secrets if s in pages]
+
+
+def test_the_site_and_the_command_count_to_the_same_moment(repo: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build and `kefu report` run at the same time say the same; a build for another day
+    counts to that day's end."""
+    monkeypatch.setenv("KEFU_NOW", "2026-11-20T15:42:00+08:00")
+    monkeypatch.chdir(repo)
+    out = tmp_path / "generated"
+    write_reports(Workspace(repo), out)
+    page = (out / "reports" / "2026-11.md").read_text(encoding="utf-8")
+    command = CliRunner().invoke(main, ["report", "--format", "markdown"]).stdout
+
+    def moment(text: str) -> str:
+        return next(line for line in text.splitlines() if line.startswith("统计时段"))
+
+    assert moment(page) == moment(command)
+    assert "统计截至 2026-11-20 15:42（北京时间）（本期尚未结束）" in moment(page)
+    write_reports(Workspace(repo, dt.date(2026, 11, 18)), out)
+    earlier = (out / "reports" / "2026-11.md").read_text(encoding="utf-8")
+    assert "统计截至 2026-11-18 23:59（北京时间）" in moment(earlier)
 
 
 def test_ticket_page_timeline_deadlines_and_forms(repo: Path, tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ import click
 from .types import When
 
 FORMAT = click.Choice(["text", "json"])
-AT_HELP = "发生时间（默认现在）：2026-03-16 09:30（北京时间）或带时区的 ISO 8601"
+AT_HELP = ("发生时间（默认现在，北京时间）：15:30（今天）、昨天 15:30、前天 9:00、"
+           "2026-03-16 09:30 或带时区的 ISO 8601")
 BY_HELP = "经办人员工编号或姓名（默认 KEFU_USER 或 git config kefu.user，否则为负责人）"
 
 

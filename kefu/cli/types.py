@@ -51,7 +51,8 @@ class LabelChoice(click.ParamType):
 
 
 class When(click.ParamType):
-    """A time: ISO 8601 with offset, or `YYYY-MM-DD HH:MM` read as Beijing time."""
+    """A time: ISO 8601 with offset, `YYYY-MM-DD HH:MM`, or a time of today or of the two days
+    before (15:30, 昨天 15:30, 前天 9:00), read as Beijing time."""
 
     name = "time"
 
@@ -66,7 +67,8 @@ class When(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return times.parse_when(str(value), date_only_ok=self.date_only_ok)
+            return times.parse_when(str(value), date_only_ok=self.date_only_ok,
+                                    today=times.today())
         except KefuError as err:
             raise BadValue(err.message, err.slug, param, ctx) from None
 

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
 from kefu import times
+from kefu.collation import name_key
 from kefu.records import LoadResult
 from kefu.records.corpus import gc_paused
 from kefu.records.kinds import KINDS, Kind
@@ -215,6 +216,11 @@ def record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
         layout = layouts.get(record.kind)
         if layout is not None:
             layout.add(record.data)
+    person = layouts.get("person")
+    if person is not None:  # people in the order every list of people has: by name's pinyin
+        names = [c.name for c in person.main.columns]
+        at, key = names.index("name"), names.index("id")
+        person.main.rows.sort(key=lambda row: (name_key(str(row[at] or "")), str(row[key])))
     out: list[Data] = []
     for layout in layouts.values():
         out += [layout.main, *(child for _, child, _ in layout.children)]

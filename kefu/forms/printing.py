@@ -15,13 +15,15 @@ from kefu.workspace import Workspace
 def list_text(root: Path) -> str:
     """A plain listing of every form: key, code, title, record kind, purpose."""
     from kefu.forms.fill import filled_by
+    from kefu.output.columns import aligned
 
-    lines = []
-    for form in load_registry(root).forms:
-        source = filled_by(form.key) or "仅空白"
-        lines.append(f"{form.key:<28} {form.code or '—':<11} {form.title}  [{source}]")
-        lines.append(f"{'':<28} {form.purpose}")
-    return "\n".join(lines)
+    forms = load_registry(root).forms
+    rows = aligned([[f.key, f.code or "—", f.title, f"[{filled_by(f.key) or '仅空白'}]"]
+                    for f in forms])
+    indent = " " * (max((len(f.key) for f in forms), default=0) + 2)  # keys are ASCII
+    # the purpose on a line of its own, under the code
+    return "\n".join(f"{row}\n{indent}{form.purpose}" for row, form in zip(rows, forms,
+                                                                           strict=True))
 
 
 PDF_MAGIC = b"%PDF-"

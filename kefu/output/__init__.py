@@ -13,6 +13,7 @@ from typing import Any
 
 from .text import (
     dumps,
+    md_code,
     md_message,
     md_text,
     page_text,
@@ -25,8 +26,8 @@ from .tracker import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, deadline_lines, due_t
 
 __all__ = [
     "FORMATS", "MD_HEADER", "MD_RULE", "PROVISIONAL_NOTE", "deadline_lines", "due_text", "dumps",
-    "md_message", "md_text", "page_text", "printable", "problems_json", "problems_markdown",
-    "problems_text", "render", "state_text",
+    "md_code", "md_message", "md_text", "page_text", "printable", "problems_json",
+    "problems_markdown", "problems_text", "render", "state_text",
 ]
 
 FORMATS = ("text", "json", "markdown")

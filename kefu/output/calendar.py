@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .columns import aligned
 from .text import dumps, md_text
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def _deadline_json(result: Deadline) -> str:
 
 
 def _month_text(month: Month) -> str:
-    return "\n".join(_day_text(d) for d in month.days)
+    return "\n".join(aligned([_day_cells(d) for d in month.days]))
 
 
 def _month_json(month: Month) -> str:
@@ -44,13 +45,15 @@ def _month_markdown(month: Month) -> str:
     return "\n".join([*head, *rows]) + "\n"
 
 
+def _day_cells(day: DayInfo) -> list[str]:
+    from kefu.calendar import describe_source
+
+    return [f"{day.date.isoformat()} {day.weekday_name}", day.state, day.name,
+            f"（{describe_source(day)}）"]
 
 
 def _day_text(day: DayInfo) -> str:
-    from kefu.calendar import describe_source
-
-    return (f"{day.date.isoformat()} {day.weekday_name}  {day.state}  {day.name}  "
-            f"（{describe_source(day)}）")
+    return "  ".join(_day_cells(day))
 
 
 def _day_json(day: DayInfo) -> str:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .columns import aligned
 from .text import dumps, md_text, problems_markdown
 
 if TYPE_CHECKING:
     from kefu.staff.report import RosterReport
     from kefu.staff.summary import StaffMonth
+
+
+LEAVE_HEAD = "请假（天）"  # days per kind of leave (调休 1、病假 2): text, not one figure
 
 
 # -- staff: kefu roster, kefu staff -----------------------------------------------------------
@@ -23,12 +27,8 @@ def _roster_text(report: RosterReport) -> str:
             lines.append(f"  {shift.title} {shift.span}：{'、'.join(shift.people) or '（无人）'}")
         if day.away:
             lines.append("  请假/出差：" + "、".join(f"{n}（{w}）" for n, w in day.away))
-    width = max([len(p.name) for p in report.people] + [2])
-    lines += ["", "按人员", "  " + "姓名".ljust(width + 2, "　")[:width] + "  "
-              + "  ".join(WEEKDAYS)]
-    for person in report.people:
-        cells = "  ".join(c.ljust(2, "　")[:2] if len(c) <= 2 else c for c in person.cells)
-        lines.append(f"  {person.name.ljust(width, '　')}  {cells}")
+    grid = [["姓名", *WEEKDAYS], *([p.name, *p.cells] for p in report.people)]
+    lines += ["", "按人员", *(f"  {line}" for line in aligned(grid))]
     if report.swaps:
         lines += ["", "已应用的调班"] + [f"  {s}" for s in report.swaps]
     lines += ["", "问题" if report.problems else "没有问题。"]
@@ -71,7 +71,7 @@ def _staff_rows(report: StaffMonth) -> tuple[list[str], list[list[str]]]:
     from kefu.staff.terms import LEAVE_LABELS
 
     shifts = list(report.shift_titles)
-    head = ["姓名", "值班天数", *(report.shift_titles[k] for k in shifts), "请假（天）",
+    head = ["姓名", "值班天数", *(report.shift_titles[k] for k in shifts), LEAVE_HEAD,
             "出差（天）", "缺勤（天）", "补卡", "调出", "顶入", "交班"]
     rows = []
     for p in report.people:
@@ -90,9 +90,9 @@ def _proposal_line(p: Any) -> str:
 def _staff_text(report: StaffMonth) -> str:
     head, rows = _staff_rows(report)
     lines = [f"{report.month} 值班与考勤汇总（{report.first.isoformat()} 至 "
-             f"{report.last.isoformat()}；按已批准的调班、请假和出差计算）", "",
-             "  ".join(head)]
-    lines += ["  ".join(row) for row in rows]
+             f"{report.last.isoformat()}；按已批准的调班、请假和出差计算）", ""]
+    figures = [label not in ("姓名", LEAVE_HEAD) for label in head]  # counts: right-aligned
+    lines += aligned([head, *rows], figures)
     if report.missing_weeks:
         lines += ["", "没有值班表的周（未计入值班天数）：" + "、".join(report.missing_weeks)]
     pending = report.open_proposals
@@ -124,8 +124,9 @@ def _staff_json(report: StaffMonth) -> str:
 
 def _staff_markdown(report: StaffMonth) -> str:
     head, rows = _staff_rows(report)
+    align = ["---:" if label not in ("姓名", LEAVE_HEAD) else "---" for label in head]
     lines = [f"## {report.month} 值班与考勤汇总", "", "| " + " | ".join(head) + " |",
-             "|---|" + "---:|" * (len(head) - 1)]
+             "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
     if report.missing_weeks:
         lines += ["", "没有值班表的周：" + "、".join(report.missing_weeks)]

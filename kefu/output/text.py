@@ -3,7 +3,6 @@ JSON with Chinese kept readable, problems as lines or a table, record text maske
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Iterable
@@ -11,7 +10,20 @@ from typing import Any
 
 from kefu.problems import Problem
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Record text in Markdown escapes only what could turn into markup, so that a report pasted
+# into 企业微信 or 钉钉 reads as written (2026-12-06, not 2026\-12\-06). Anywhere in the text:
+# a backslash that would escape the next character, code (`), emphasis (* and an _ that is not
+# inside a word), links and images ([ ]), attribute lists ({, the site's attr_list) and table
+# cells (|); < only where it could open an HTML tag, comment or autolink, & only where it could
+# start an entity. At the start of the text: a heading (#, with or without a space after it:
+# Python-Markdown reads #1 as a heading), a quote (>), a list item (- + or 1.
+# followed by a space), a thematic break (---) or a fence (~~~). Digits, hyphens, dots,
+# parentheses, ! and # elsewhere are left alone.
+_MD_INLINE = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[`*\[\]{|]|(?<!\w)_|_(?!\w)")
+_MD_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LEADING = re.compile(r"^(?:#|>|[-+](?=\s|$|-*\s*$)|~~~)")
+_MD_NUMBERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -23,9 +35,21 @@ def printable(text: str) -> str:
 
 
 def md_text(text: object) -> str:
-    """Record text made inert in Markdown (and in the HTML it becomes): no markup, no pipes."""
+    """Record text made inert in Markdown (and in the HTML it becomes), on one line, with no
+    more backslashes than that needs (see _MD_INLINE)."""
     one_line = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+    out = _MD_INLINE.sub(lambda m: "\\" + m.group(0), one_line)
+    out = _MD_TAG.sub("&lt;", _MD_ENTITY.sub("&amp;", out))
+    out = _MD_NUMBERED.sub(r"\1\\\2", out)
+    return _MD_LEADING.sub(lambda m: "\\" + m.group(0), out)
+
+
+def md_code(text: object) -> str:
+    """`text` as a code span (a file path, a command): shown as is, never escaped inside."""
+    one_line = " ".join(str(text).split())
+    fence = "``" if "`" in one_line else "`"
+    pad = " " if "`" in one_line else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
 def md_message(text: str) -> str:
@@ -55,7 +79,7 @@ def problems_json(problems: Iterable[Problem], **extra: object) -> str:
 
 
 def problems_markdown(problems: Iterable[Problem]) -> str:
-    rows = [f"| `{md_text(p.path)}:{p.line}:{p.col}` | {p.slug} | "
+    rows = [f"| {md_code(f'{p.path}:{p.line}:{p.col}')} | {p.slug} | "
             f"{'错误' if p.severity == 'error' else '警告'} | {md_text(p.message)} |"
             for p in problems]
     if not rows:

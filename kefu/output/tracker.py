@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from .text import dumps, md_text, problems_json, problems_markdown, problems_text
+from .columns import aligned
+from .text import dumps, md_code, md_text, problems_json, problems_markdown, problems_text
 
 if TYPE_CHECKING:
     from kefu.overdue import Item, OverdueReport
     from kefu.pr import PrResult
+    from kefu.records.across import Notice
     from kefu.records.events import EventResult
     from kefu.records.validate import ValidateResult
 
@@ -17,6 +19,12 @@ PROVISIONAL_NOTE = (
     "标 * 的截止时间涉及尚未公布放假安排的年份，按法定节假日规则推算，为暂定；"
     "公布后请在 records/calendar.yml 录入。"
 )
+# What each staff warning of `kefu overdue` is about, in words (--format json keeps the slug)
+NOTICE_LABELS = {
+    "roster-missing": "下周值班表未排",
+    "loan-overdue": "借出档案超期未还",
+    "matter-open-long": "交接事项久未办结",
+}
 MD_HEADER = "| 状态 | 工单 | 标题 | 时限 | 截止 |"
 MD_RULE = "|---|---|---|---|---|"
 
@@ -66,12 +74,16 @@ def _overdue_text(report: OverdueReport) -> str:
     from kefu.overdue import grouped
 
     lines = [report.summary()]
-    for owner, by_type in grouped(report.items):
+    groups = grouped(report.items)
+    # one table across every group, so that the columns line up down the whole list; the rule
+    # by its Chinese name (the code is in --format json)
+    rows = iter(aligned([[state_text(i), i.ticket, i.rule_title, f"截止 {due_text(i)}", i.title]
+                         for _, by_type in groups for _, items in by_type for i in items]))
+    for owner, by_type in groups:
         lines.append(f"\n{owner}")
         for ttype, items in by_type:
             lines.append(f"  {TYPE_LABELS.get(ttype, ttype)}")
-            lines += [f"    {state_text(i)}  {i.ticket}  {i.rule}（{i.rule_title}）"
-                      f"截止 {due_text(i)}  {i.title}" for i in items]
+            lines += [f"    {next(rows)}" for _ in items]
     if report.provisional:
         lines.append(f"\n注：{PROVISIONAL_NOTE}")
     lines += _notices_text(report)
@@ -85,8 +97,13 @@ def _notices_text(report: OverdueReport) -> list[str]:
     lines = [f"\n值班与人事提醒 {len(report.notices)} 项"]
     for owner, items in report.notices_by_owner():
         lines.append(f"\n{owner}")
-        lines += [f"  [{n.problem.slug}] {n.problem.message}  （{n.problem.path}）" for n in items]
+        lines += [f"  [{_notice_label(n)}] {n.problem.message}  （{n.problem.path}）"
+                  for n in items]
     return lines
+
+
+def _notice_label(notice: Notice) -> str:
+    return NOTICE_LABELS.get(notice.problem.slug, notice.problem.slug)
 
 
 def _overdue_markdown(report: OverdueReport) -> str:
@@ -107,8 +124,8 @@ def _overdue_markdown(report: OverdueReport) -> str:
         lines += ["", f"## 值班与人事提醒（{len(report.notices)} 项）"]
         for owner, notices in report.notices_by_owner():
             lines += ["", f"### {md_text(owner)}", "", "| 类别 | 说明 | 文件 |", "|---|---|---|"]
-            lines += [f"| {n.problem.slug} | {md_text(n.problem.message)} | "
-                      f"`{md_text(n.problem.path)}` |" for n in notices]
+            lines += [f"| {md_text(_notice_label(n))} | {md_text(n.problem.message)} | "
+                      f"{md_code(n.problem.path)} |" for n in notices]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from kefu import times
+from kefu.collation import name_key
 from kefu.kinds.ticket import CHANNEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
@@ -263,7 +264,7 @@ class Builder:
                      for rid, rule in self.rules.items() if rid in rules]
         owners = by_owner(self.stones)
         person_rows = [[self.name(p), *self._states(c)] for p, c in
-                       sorted(owners.items(), key=lambda kv: (-kv[1].due, self.name(kv[0])))]
+                       sorted(owners.items(), key=lambda kv: (name_key(self.name(kv[0])), kv[0]))]
         total = Counts()
         for stone in self.stones:
             total.add(stone.state)

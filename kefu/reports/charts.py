@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from .tables import Chart
 
 HATCHES = ("///", "...", "xx", "\\\\\\", "oo")
 FILLS = ("white", "#d9d9d9", "white", "#d9d9d9", "white")
-STYLE_VERSION = "1"  # bump when the drawing changes: cached SVGs are keyed by it
+STYLE_VERSION = "2"  # bump when the drawing changes: cached SVGs are keyed by it
 
 
 @cache
@@ -49,47 +50,82 @@ def _setup(root: Path) -> str:
 
 def svg(chart: Chart, root: Path) -> str:
     """The chart as an SVG document."""
-    _setup(root)
-    from matplotlib.figure import Figure
-
-    wide = max(len(chart.categories), 1)
-    fig = Figure(figsize=(min(9.0, max(5.5, 0.7 * wide + 2.5)), 3.4), layout="constrained")
-    ax = fig.subplots()
-    if chart.kind == "trend":
-        _trend(ax, chart)
-    else:
-        _bars(ax, chart)
-    ax.set_title(chart.title, fontsize=11, fontweight="bold")
+    fig = figure(chart, root)
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None, "Creator": "kefu",
                                               "Title": chart.title})
     return _describe(out.getvalue(), chart)
 
 
-def _trend(ax: Any, chart: Chart) -> None:
-    values = [v or 0 for v in chart.series[0][1]]
-    x = range(len(chart.categories))
-    bars = ax.bar(x, values, color="white", edgecolor="black", hatch=HATCHES[0], linewidth=0.8,
-                  label=chart.series[0][0])
-    ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
-    ax.set_xticks(list(x), chart.categories)
-    ax.set_ylabel(chart.unit)
-    ax.set_ylim(0, max(values + [1]) * 1.25)
-    rate_ax = ax.twinx()
-    points = [(i, r * 100) for i, r in enumerate(chart.rate) if r is not None]
-    if points:
-        xs, ys = zip(*points, strict=True)
-        rate_ax.plot(xs, ys, color="black", marker="o", markerfacecolor="black", linewidth=1.4,
-                     linestyle="--", label="按时率（%）")
-        for px, py in points:
-            rate_ax.annotate(f"{py:.0f}%", (px, py), textcoords="offset points", xytext=(0, 6),
-                             ha="center", fontsize=8, fontweight="bold")
-    rate_ax.set_ylim(0, 115)
+def figure(chart: Chart, root: Path) -> Any:
+    """The chart drawn on a Matplotlib Figure (not yet saved)."""
+    _setup(root)
+    from matplotlib.figure import Figure
+
+    wide = max(len(chart.categories), 1)
+    width = min(9.0, max(5.5, 0.7 * wide + 2.5))
+    if chart.kind == "trend":
+        # two panels over the same months, not two scales on one: the rate's points and
+        # labels never sit on the bars
+        fig = Figure(figsize=(width, 4.2), layout="constrained")
+        rate_ax, count_ax = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.3))
+        _trend(rate_ax, count_ax, chart)
+        fig.suptitle(chart.title, fontsize=11, fontweight="bold")
+    else:
+        fig = Figure(figsize=(width, 3.4), layout="constrained")
+        ax = fig.subplots()
+        _bars(ax, chart)
+        ax.set_title(chart.title, fontsize=11, fontweight="bold")
+    return fig
+
+
+def _counts(ax: Any, top: float) -> None:
+    """A count axis: whole numbers only (no 0.2 张 steps), room above the tallest bar's label."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.set_ylim(0, max(top, 1) * 1.25)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
+
+
+def _trend(rate_ax: Any, count_ax: Any, chart: Chart) -> None:
+    x = list(range(len(chart.categories)))
+    rates = [r * 100 if r is not None else float("nan") for r in chart.rate]
+    if any(r is not None for r in chart.rate):
+        # a month without a deadline due has no rate: a gap in the line, not a zero
+        rate_ax.plot(x, rates, color="black", marker="o", markerfacecolor="black",
+                     linewidth=1.4, linestyle="--")
+        for px, r in zip(x, chart.rate, strict=True):
+            if r is not None:
+                below = _dip(chart.rate, px)
+                rate_ax.annotate(f"{r:.0%}", (px, r * 100), textcoords="offset points",
+                                 xytext=(0, -7 if below else 6), ha="center",
+                                 va="top" if below else "bottom", fontsize=8, fontweight="bold")
+    else:
+        rate_ax.text(0.5, 0.5, "（没有到期的时限）", transform=rate_ax.transAxes, ha="center",
+                     va="center", fontsize=9, color="#555555")
+    rate_ax.set_ylim(0, 125)
+    rate_ax.set_yticks([0, 50, 100])
     rate_ax.set_ylabel("按时率（%）")
-    rate_ax.spines["right"].set_visible(True)
-    handles = [bars, *rate_ax.get_lines()]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper left", frameon=False,
-              fontsize=8, ncols=2)
+    rate_ax.set_title("到期时限的按时率", fontsize=9, loc="left")
+    rate_ax.grid(axis="y", color="#cccccc", linewidth=0.5)
+    rate_ax.tick_params(axis="x", length=0)
+    values = [v or 0 for v in chart.series[0][1]]
+    bars = count_ax.bar(x, values, color="white", edgecolor="black", hatch=HATCHES[0],
+                        linewidth=0.8, label=chart.series[0][0])
+    count_ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
+    count_ax.set_xticks(x, chart.categories)
+    count_ax.set_ylabel(chart.unit)
+    count_ax.set_title(chart.series[0][0], fontsize=9, loc="left")
+    _counts(count_ax, max(values, default=0))
+
+
+def _dip(rates: Sequence[float | None], at: int) -> bool:
+    """Whether the line comes down to point `at` from each side (its label goes under it, off
+    the line); not near zero, where there is no room below."""
+    here = rates[at]
+    sides = [rates[i] for i in (at - 1, at + 1) if 0 <= i < len(rates) and rates[i] is not None]
+    return here is not None and here >= 0.15 and bool(sides) and all(
+        s is not None and s > here for s in sides)
 
 
 def _bars(ax: Any, chart: Chart) -> None:
@@ -103,8 +139,7 @@ def _bars(ax: Any, chart: Chart) -> None:
         ax.bar_label(bars, labels=[f"{v:g}" if v is not None else "—" for v in values],
                      padding=2, fontsize=8)
     ax.set_xticks(range(len(chart.categories)), chart.categories)
-    top = max([v or 0 for _, values in chart.series for v in values] + [1])
-    ax.set_ylim(0, top * 1.25)
+    _counts(ax, max([v or 0 for _, values in chart.series for v in values], default=0))
     ax.set_ylabel(chart.unit)
     ax.legend(loc="upper right", frameon=False, fontsize=8, ncols=count)
 

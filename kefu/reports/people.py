@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kefu.collation import name_key
 from kefu.problems import KefuError
 
 from . import kpi
@@ -23,7 +24,7 @@ def workload(b: Builder) -> Section:
     still = Counter(str(t.get("owner")) for t in b.open_end)
     owners = by_owner(b.stones)
     persons = sorted(set(received) | set(closed) | set(still) | set(owners),
-                     key=lambda p: (-received[p] - still[p], b.name(p)))
+                     key=lambda p: (name_key(b.name(p)), p))
     rows: list[list[Any]] = [[b.name(p), received[p], closed[p], still[p], owners[p].due,
                               owners[p].states[ON_TIME], owners[p].rate] for p in persons]
     table = Table("workload", "人员工作量", [
@@ -56,7 +57,8 @@ def kpi_sheet(b: Builder) -> Section | None:
         for part in parts:
             if part.source == "records" and stone.ticket.get("type") in part.types:
                 owners[str(stone.ticket.get("owner"))][part.id].add(stone.state)
-    persons = sorted(set(b.active) | set(owners) | set(given), key=b.name)
+    persons = sorted(set(b.active) | set(owners) | set(given),
+                     key=lambda p: (name_key(b.name(p)), p))
     rows, detail = [], []
     for person in persons:
         scores: dict[str, float | None] = {}

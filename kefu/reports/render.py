@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import unicodedata
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from kefu.output import md_text, page_text
+from kefu.output.columns import aligned
 from kefu.times import SHANGHAI
 
 from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Report, Table
@@ -40,27 +41,14 @@ def cell(value: Any, column: Column) -> str:
 
 
 # -- text -------------------------------------------------------------------------------------
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def table_text(table: Table) -> list[str]:
     lines = [f"【{table.title}】"]
     if not table.rows:
         return [*lines, f"  {table.empty}"]
     heads = [c.label for c in table.columns]
-    body = [[" ".join(cell(v, c).split()) for v, c in zip(row, table.columns, strict=True)]
-            for row in table.rows]
-    widths = [max(_width(t) for t in col) for col in zip(heads, *body, strict=True)]
+    body = [[cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.rows]
     numeric = [c.kind in (INT, PCT, DAYS, SCORE) for c in table.columns]
-    for row in [heads, *body]:
-        lines.append("  " + "  ".join(_pad(t, w, r) for t, w, r in
-                                      zip(row, widths, numeric, strict=True)).rstrip())
+    lines += [f"  {line}" for line in aligned([heads, *body], numeric)]
     if table.note:
         lines.append(f"  注：{table.note}")
     return lines
@@ -109,7 +97,9 @@ TicketLink = Callable[[str], str | None]
 
 
 def table_markdown(table: Table, ticket_link: TicketLink | None = None,
-                   level: str = "###") -> list[str]:
+                   level: str = "###", site: bool = False) -> list[str]:
+    """The table under its heading; for the `site`, a date or a time stays on one line and so
+    does a record id in a text (P-20261029-oywt)."""
     lines = [f"{level} {md_text(table.title)}", ""]
     if not table.rows:
         return [*lines, table.empty, ""]
@@ -121,15 +111,27 @@ def table_markdown(table: Table, ticket_link: TicketLink | None = None,
         for value, column in zip(row, table.columns, strict=True):
             if column.kind == TICKET and value:
                 cells.append(_ticket(str(value), ticket_link))
+            elif column.kind in (DATE, TIME) and site and value is not None:
+                cells.append(f'<span class="kefu-when">{cell(value, column)}</span>')
             elif column.kind in (INT, PCT, DAYS, SCORE, DATE, TIME):
                 cells.append(cell(value, column))
             else:
-                cells.append(page_text(cell(value, column)))
+                text = page_text(cell(value, column))
+                cells.append(_RECORD_ID.sub(_unbroken, text) if site else text)
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if table.note:
         lines += [f"<small>{md_text(table.note)}</small>", ""]
     return lines
+
+
+# a record id inside a text cell (依据 P-20261029-oywt、S-20261022-teae): the part after its
+# last hyphen must not go to the next line
+_RECORD_ID = re.compile(r"\b[A-Z]{1,3}-\d{8}-[0-9a-z]+\b")
+
+
+def _unbroken(match: re.Match[str]) -> str:
+    return f'<span class="kefu-id">{match.group(0)}</span>'
 
 
 def _ticket(ticket: str, link: TicketLink | None) -> str:
@@ -140,19 +142,24 @@ def _ticket(ticket: str, link: TicketLink | None) -> str:
 
 
 def report_markdown(report: Report, charts: Mapping[str, str] | None = None,
-                    ticket_link: TicketLink | None = None, heading: str | None = None) -> str:
-    """The report as Markdown; `charts` maps a chart key to its image path (site and PDF)."""
+                    ticket_link: TicketLink | None = None, heading: str | None = None,
+                    site: bool = False) -> str:
+    """The report as Markdown; `charts` maps a chart key to its image path (site and PDF).
+    For the `site`, each section's heading has its key as id (the site's attr_list; in the PDF
+    or `--format markdown` it would show), so that 2026-11.html#kpi links the same section
+    every month, and times do not break."""
     lines = [f"# {heading or '客服部报表：' + report.period.title}", ""]
     for section in report.sections:
-        lines += [f"## {md_text(section.title)}", ""]
+        anchor = f" {{#{section.key}}}" if site else ""
+        lines += [f"## {md_text(section.title)}{anchor}", ""]
         for note in section.notes:
             lines += [md_text(note), ""]
         for chart in section.charts:
             if charts and chart.key in charts:
                 lines += [f'<img class="kefu-chart" src="{charts[chart.key]}" '
-                          f'alt="{md_text(chart.description or chart.title)}">', ""]
+                          f'alt="{html.escape(chart.description or chart.title)}">', ""]
         for table in section.tables:
-            lines += table_markdown(table, ticket_link)
+            lines += table_markdown(table, ticket_link, site=site)
     return "\n".join(lines)
 
 

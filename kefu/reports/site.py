@@ -4,7 +4,9 @@ docs/generated/reports/index.md lists the months with their main figures; YYYY-M
 report (the same Markdown as `kefu report --format markdown`) with its charts as SVG files in
 reports/charts/ (drawn again only when their figures change). reports/nav.json lists the pages
 for the kefu MkDocs plugin (kefu/site/reports_nav.py), which puts them under 报表.
-Pages are as of the start of ws.today (Beijing time): a build is reproducible for one day.
+Pages count up to the moment the site is built, as `kefu report` counts up to the moment it runs,
+and say so in the same words ("统计截至 2026-12-07 07:30（北京时间）"); a build for another day
+(`kefu site build --today`) counts up to that day's last second. KEFU_NOW fixes the clock.
 """
 
 from __future__ import annotations
@@ -28,8 +30,11 @@ NAV_FILE = "nav.json"
 
 
 def site_moment(ws: Workspace) -> dt.datetime:
-    """What the site's pages count up to: the start of ws.today, Beijing time."""
-    return dt.datetime.combine(ws.today, dt.time(0, 0), tzinfo=SHANGHAI)
+    """What the site's pages count up to: now (the build), or the last second of ws.today when
+    the site is built for another day; the same moment record checks use."""
+    from kefu.records.across import moment
+
+    return moment(ws.today)[1]
 
 
 def months_with_records(first: dt.date | None, today: dt.date) -> list[Period]:
@@ -66,8 +71,9 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         name = f"{month.key}.md"
         title = _title(report)
         page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
-                               lambda t: page_link(t, with_pages, "../"), heading=title)
-        _write(folder / name, _front(title) + page)
+                               lambda t: page_link(t, with_pages, "../"), heading=title,
+                               site=True)
+        _write(folder / name, _front(title) + month_page(page, report, now))
         nav.append({title: f"generated/{FOLDER}/{name}"})
     for stale in charts_dir.glob("*.svg"):
         if stale not in kept:
@@ -77,6 +83,20 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
             stale.unlink()
     _write(folder / "index.md", index_page(reports))
     _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n")
+
+
+def month_page(page: str, report: Report, now: dt.datetime) -> str:
+    """A month's page: under its heading, when its figures were counted and the command that
+    counts them again, a line of links to its sections (the page has no table of contents at
+    the side: its tables take that room), then the report inside a `kefu-report` block, which
+    the site's stylesheet lays out for tables of many columns (assets/stylesheets/kefu.css)."""
+    heading, rest = page.split("\n\n", 1)
+    note = (f"本页在构建站点时生成，数字统计到 {now:%Y-%m-%d %H:%M}（北京时间）；"
+            f"最新的数字请运行 `kefu report --month {report.period.key}`。")
+    links = " · ".join(f"[{md_text(s.title)}](#{s.key})" for s in report.sections)
+    return (f"{heading}\n\n{note}\n\n"
+            f'<nav class="kefu-sections" aria-label="本页各节" markdown>\n{links}\n</nav>\n\n'
+            f'<div class="kefu-report" markdown>\n\n{rest}\n\n</div>\n')
 
 
 def _title(report: Report) -> str:
@@ -90,6 +110,7 @@ def _front(title: str) -> str:
             "description: 客服部月度报表：受理、结案、时限按时率、办理时长、投诉分析、"
             "返修/DOA/热线周统计、人员工作量与 KPI，每次构建站点时从 records/ 生成。\n"
             "search:\n  exclude: true\n"  # figures, not answers: the overview page is searched
+            "hide:\n  - toc\n"  # its tables need the room; month_page links to the sections
             "---\n\n")
 
 
@@ -99,14 +120,15 @@ def index_page(reports: list[Report]) -> str:
         "---",
         "title: 报表",
         "description: 客服部月度报表总览：每月受理量、到期时限与按时率，链接到每月的完整报表。",
-        "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "---", "",
+        "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "hide:", "  - toc", "---", "",
         "# 报表", "",
         "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；"
-        "本月的页面统计到今天 0 时。"
+        "每页的数字统计到构建站点的时刻（页首写明），与 `kefu report` 统计到运行时刻一样。"
         "同样的报表可以用命令打印或导出："
         "`kefu report --month 2026-10 --pdf 月报.pdf`（供月总结会打印）、"
         "`--xlsx 月报.xlsx`（Excel）、`--week 2026-W44`（周报）。",
         "",
+        '<div class="kefu-report" markdown>', "",
         "| 月份 | 受理 | 结案 | 期末未结 | 到期时限 | 按时完成 | 逾期完成 | 超期未完成 | 按时率 |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -117,7 +139,8 @@ def index_page(reports: list[Report]) -> str:
         lines.append(f"| [{md_text(_title(report))}]({report.period.key}.md) | {flow[1]} | "
                      f"{flow[2]} | {flow[3]} | {total[2]} | {total[3]} | {total[4]} | "
                      f"{total[5]} | {rate} |")
-    lines += ["", "按时率 = 按时完成 ÷（按时完成 + 逾期完成 + 超期未完成 + 结案未记录完成）；"
+    lines += ["", "</div>", "",
+              "按时率 = 按时完成 ÷（按时完成 + 逾期完成 + 超期未完成 + 结案未记录完成）；"
               "定义见每月报表“时限完成情况”一节。", ""]
     return "\n".join(lines)
 

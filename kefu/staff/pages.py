@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kefu.collation import name_key
 from kefu.kinds.loan import CATEGORY_LABELS
 from kefu.output import md_text
 from kefu.problems import KefuError
@@ -79,7 +80,8 @@ def roster_page(book: StaffBook, result: LoadResult, published: list[str]) -> st
               "", "## 订阅值班日历", "",
               "把下面的链接导入日历软件（iCalendar 格式，北京时间），"
               "重新发布后日历里的值班会随之更新："]
-    people = [name.removesuffix(".ics") for name in published if name != f"{TEAM}.ics"]
+    people = sorted((name.removesuffix(".ics") for name in published if name != f"{TEAM}.ics"),
+                    key=lambda p: (name_key(book.name(p)), p))
     if published:
         links = [f"[全体值班](calendars/{TEAM}.ics)"] + [
             f"[{md_text(book.name(p))}](calendars/{p}.ics)" for p in people]
@@ -140,7 +142,7 @@ def away_page(book: StaffBook) -> str:
                     "出差中" if item["start"] <= today <= end else \
                     ("已结束" if end < today else "未开始")
                 rows.append((item["start"], book.name(str(item["person"])), word, end, now))
-    rows.sort()
+    rows.sort(key=lambda row: (row[0], name_key(row[1]), row[2:]))
     lines += [f"| {md_text(name)} | {word} | {start.isoformat()} | {end.isoformat()} | {now} |"
               for start, name, word, end, now in rows]
     if not rows:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kefu.collation import name_key
 from kefu.problems import KefuError, Problem
 from kefu.staff.book import StaffBook
 from kefu.staff.terms import WEEKDAYS, span_text, week_monday, week_of
@@ -24,7 +25,7 @@ class ShiftView:
     key: str
     title: str
     span: str
-    people: tuple[str, ...]  # names, in roster order
+    people: tuple[str, ...]  # names, by pinyin
 
 
 @dataclass(frozen=True)
@@ -92,18 +93,20 @@ def roster_report(ws: Workspace, week_id: str) -> RosterReport:
 def report_of(book: StaffBook, week: Week, result: LoadResult | None = None) -> RosterReport:
     report = RosterReport(week.id)
     gone: dict[dt.date, list[tuple[str, str]]] = {}
-    for (person, when), leave in sorted(book.away.items(), key=lambda kv: kv[0]):
+    for (person, when), leave in sorted(book.away.items(),
+                                        key=lambda kv: (name_key(book.name(kv[0][0])), kv[0])):
         if when in week.days:
             gone.setdefault(when, []).append((book.name(person), AWAY_WORD[leave.kind]))
     for day in week.days:
         info = book.calendar.day(day)
-        shifts = tuple(ShiftView(key, s.title, span_text(s.start, s.end), tuple(
-            book.name(d.person) for d in week.duties if d.day == day and d.shift == key
-            and (d.person, day) not in book.away)) for key, s in week.shifts.items())
+        shifts = tuple(ShiftView(key, s.title, span_text(s.start, s.end), tuple(sorted(
+            (book.name(d.person) for d in week.duties if d.day == day and d.shift == key
+             and (d.person, day) not in book.away), key=name_key)))
+            for key, s in week.shifts.items())
         name = info.name + ("，暂定" if info.provisional else "")  # a year not yet published
         report.days.append(DayView(day, WEEKDAYS[day.weekday()], info.workday, name,
                                    shifts, tuple(gone.get(day, ()))))
-    for person in week.people():
+    for person in sorted(week.people(), key=lambda p: (name_key(book.name(p)), p)):
         cells = []
         for day in week.days:
             mine = [week.shifts[d.shift].title[:1] for d in week.duties

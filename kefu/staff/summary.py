@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kefu.collation import name_key
 from kefu.problems import KefuError
 from kefu.staff.book import StaffBook, days_between
 from kefu.staff.checks import punch_positions
@@ -155,13 +156,8 @@ def summarize(book: StaffBook, first: dt.date) -> StaffMonth:
             of(str(punch["person"])).punches += 1
     for proposal in report.proposals:
         of(proposal.person)
-    report.people = sorted(people.values(), key=lambda p: _order(book, p.id))
+    report.people = sorted(people.values(), key=lambda p: (name_key(p.name), p.id))
     return report
-
-
-def _order(book: StaffBook, person: str) -> tuple[int, str]:
-    ids = list(book.people)
-    return (ids.index(person) if person in ids else len(ids), person)
 
 
 def _proposals(book: StaffBook, first: dt.date, last: dt.date) -> list[Proposal]:
