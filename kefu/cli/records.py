@@ -74,6 +74,8 @@ def _new_command(command: Any) -> click.Command:
         for spec in people:  # ids or names: 张敏 -> zhangmin
             if values.get(spec.name):
                 values[spec.name] = ws.person(values[spec.name], spec.help.split("（")[0])
+        if command.kind.deadlines is not None:  # a broken sla.yml stops before writing, not after
+            _ = (ws.rules, ws.calendar)  # loaded now: a broken file stops before writing
         path = create(ws.root, command, values)
         click.echo(path)
         for line in deadline_lines(deadlines_of(ws, path)):

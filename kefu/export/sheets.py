@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kefu import files
+from kefu import outputs
 from kefu.reports import tables as rt
 from kefu.workspace import Workspace
 
@@ -50,16 +50,14 @@ def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False) ->
     written = []
     for table in tables:
         data = csv_bytes(table)
-        header = data.split(b"\n", 1)[0]
-        path = files.output_file(f"{folder}/", f"{table.name}.csv", ws.root, header, "CSV 文件")
-        written.append(files.write_atomic(path, data))
+        path = outputs.output_file(f"{folder}/", f"{table.name}.csv", ws.root, "CSV 文件")
+        written.append(outputs.write_output(path, data, "CSV 文件"))
     return written
 
 
 def write_xlsx(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
-    from kefu.reports.xlsx import MAGIC, check_ours, workbook
+    from kefu.reports.xlsx import workbook
 
-    path = files.output_file(target, "kefu.xlsx", ws.root, MAGIC, "工作簿")
-    check_ours(path)
+    path = outputs.output_file(target, "kefu.xlsx", ws.root, "工作簿")
     tables = as_tables(collect(ws, with_personal))
-    return files.write_atomic(path, workbook(tables, "kefu 记录导出"))
+    return outputs.write_output(path, workbook(tables, "kefu 记录导出"), "工作簿")

@@ -120,6 +120,7 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     if problems:
         result.problems = problems
         return result
+    _ = (ws.rules, ws.calendar)  # loaded now: a broken sla.yml stops before writing
     path = create(ws.root, commands()[ticket_type], given)
     loaded = ws.load([path], use_cache=False)
     record = next(r for r in loaded.records if r.kind == "ticket")

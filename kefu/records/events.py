@@ -66,10 +66,10 @@ def append_event(ws: Any, record_id: str, action: str, *, note: str | None = Non
     changes = {k: v for k, v in rules.after(data, code).items() if data.get(k) != v}
     new_text = _appended(text, kind, event, changes, rel)
     _check(ws, kind, rel, new_text)
-    files.write_atomic(path, new_text.encode("utf-8"))
+    deadlines = _open_deadlines(ws, kind, new_text)  # before writing: a broken sla.yml stops it
+    files.write_file(path, new_text, root=ws.root)
     status = changes.get("status", data.get("status"))
-    return EventResult(path, record_id, event, status, actions(kind).get(code, code),
-                       _open_deadlines(ws, kind, new_text))
+    return EventResult(path, record_id, event, status, actions(kind).get(code, code), deadlines)
 
 
 def close_record(ws: Any, record_id: str, *, note: str | None = None,

@@ -167,14 +167,9 @@ def create(root: Path, command: Command, values: Mapping[str, Any],
     problems = list(dict.fromkeys(problems))
     if problems:
         raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)
-    target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(target, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise KefuError(f"文件已存在：{rel}，请重试。", "exists", 1) from None
-    return target
+    from kefu import files
+
+    return files.write_file(root / rel, text, root=root, exclusive=True)
 
 
 def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:

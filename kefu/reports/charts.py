@@ -127,11 +127,14 @@ def fingerprint(chart: Chart) -> str:
 
 def write_charts(charts: list[Chart], folder: Path, root: Path) -> dict[str, Path]:
     """Each chart as folder/<key>-<hash>.svg (drawn only when not there yet); key -> path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from kefu import files
+
+    inside = files.within(folder, root)  # the site's pages, or a temporary folder for the PDF
+    files.real_folder(folder, inside) if inside else folder.mkdir(parents=True, exist_ok=True)
     found = {}
     for chart in charts:
         path = folder / f"{chart.key}-{fingerprint(chart)}.svg"
         if not path.is_file():
-            path.write_text(svg(chart, root), encoding="utf-8")
+            files.write_file(path, svg(chart, root), root=inside, durable=False)
         found[chart.key] = path
     return found

@@ -9,17 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from kefu.problems import KefuError
 from kefu.times import SHANGHAI
 
 from .tables import DATE, DAYS, INT, PCT, SCORE, TIME, Table
 
-MAGIC = b"PK\x03\x04"
 CREATOR = "kefu"
 _BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -79,16 +75,3 @@ def workbook(tables: Iterable[Table], title: str) -> bytes:
     book.save(out)
     return out.getvalue()
 
-
-def check_ours(path: Path) -> None:
-    """Refuse to replace a workbook that kefu did not write (output_file only sees a zip)."""
-    if not path.is_file():
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        core = ""
-    if f"<dc:creator>{CREATOR}</dc:creator>" not in core:
-        raise KefuError(f"不能覆盖 {path}：它不是 kefu 生成的工作簿。"
-                        "请换一个文件名，或先自行移走该文件。", "unsafe-output", 2)
