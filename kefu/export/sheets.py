@@ -11,17 +11,27 @@ from typing import Any
 
 from kefu import outputs
 from kefu.reports import tables as rt
+from kefu.reports.xlsx import FORMULA_START
 from kefu.workspace import Workspace
 
 from .tables import Data, collect
 
 
 def csv_bytes(table: Data) -> bytes:
-    """UTF-8 with a byte-order mark (Excel opens it as Chinese text), header row first."""
+    """UTF-8 with a byte-order mark (Excel opens it as Chinese text), header row first.
+
+    Text that a spreadsheet would read as a formula (starting with = + - @, a tab or a carriage
+    return) gets a leading single quote, as OWASP's rule for CSV injection says; numbers are
+    numbers and stay as they are.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.name for c in table.columns])
-    writer.writerows(table.rows)
+    texts = [i for i, c in enumerate(table.columns) if c.sql == "TEXT"]
+    for row in table.rows:
+        if any(type(row[i]) is str and row[i].startswith(FORMULA_START) for i in texts):
+            row = [f"'{v}" if type(v) is str and v.startswith(FORMULA_START) else v for v in row]
+        writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
