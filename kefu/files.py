@@ -67,26 +67,20 @@ def _shown(path: Path, root: Path | None) -> str:
     return str(path)
 
 
-def _parts(folder: Path, root: Path) -> tuple[str, ...]:
-    """`folder`'s parts below `root` (both absolute, compared as written, not resolved)."""
-    try:
-        rel = Path(os.path.abspath(folder)).relative_to(root)
-    except ValueError:
-        raise KefuError(f"{folder} 不在仓库 {root} 里。", "outside-repo", 2) from None
-    if ".." in rel.parts:
-        raise KefuError(f"{folder} 不在仓库 {root} 里。", "outside-repo", 2)
-    return rel.parts
-
-
 @contextlib.contextmanager
 def open_folder(folder: Path, root: Path | None = None, *, make: bool = True) -> Iterator[int]:
-    """A file descriptor of `folder`; inside `root`, opened one part at a time without following
-    any symlink (missing parts made when `make`). KefuError for a link or a fault."""
+    """A file descriptor of `folder`; inside the repository `root`, opened one part at a time
+    without following any symlink (missing parts made when `make`); outside it (a test's
+    folder, an output) as the path says. KefuError for a link or a fault."""
+    inside = within(folder, Path(root)) if root is not None else None
     try:
-        if root is None:
+        if inside is None:
+            if make:
+                Path(folder).mkdir(parents=True, exist_ok=True)
             handle = os.open(folder, _DIR_FLAGS)
         else:
-            handle = _walk_down(Path(os.path.abspath(root)), _parts(folder, Path(root)), make)
+            top = Path(os.path.abspath(inside))
+            handle = _walk_down(top, Path(os.path.abspath(folder)).relative_to(top).parts, make)
     except OSError as err:
         raise fault(err, "打开文件夹", _shown(Path(folder), root)) from None
     try:
@@ -209,9 +203,9 @@ def _link_new(folder: int, temp: str, name: str, shown: str) -> None:
 
 
 def within(path: Path, root: Path) -> Path | None:
-    """`root` when `path` is inside it (pass it on to write_file), else None."""
-    absolute = Path(os.path.abspath(path))
-    return root if absolute == root or root in absolute.parents else None
+    """`root` when `path` is inside it (compared as written, not resolved), else None."""
+    absolute, top = Path(os.path.abspath(path)), Path(os.path.abspath(root))
+    return root if absolute == top or top in absolute.parents else None
 
 
 def remove(path: Path, root: Path) -> None:

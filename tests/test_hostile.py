@@ -78,3 +78,52 @@ def test_sqlite_keeps_the_text_as_written(repo: Path) -> None:
     _run("export", "--sqlite", "out.sqlite")
     db = sqlite3.connect(repo / "out.sqlite")
     assert db.execute("SELECT title, product FROM tickets").fetchone() == FORMULAS[:2]
+
+
+# -- personal values in free text (item 4) -----------------------------------------------------
+PERSONAL = ("钱多多", "聂远帆", "１３９１２３４５６７８", "139.1234.5678", "139 1234 5678",
+            "12345678", "110101199003071234", "qian.duo@example.com")
+
+
+def _clean(text: str) -> None:
+    assert [value for value in PERSONAL if value in text] == [], text
+
+
+def test_exports_mask_free_text_unless_asked_for_personal_data(repo: Path) -> None:
+    _run("export", "--csv", "out/")
+    notes = (repo / "out" / "ticket_events.csv").read_text("utf-8-sig")
+    _clean(notes)
+    _clean((repo / "out" / "tickets.csv").read_text("utf-8-sig"))
+    _clean((repo / "out" / "dealers.csv").read_text("utf-8-sig"))  # the contact is personal
+    assert "钱**" in notes and "139****5678" in notes and "q***@example.com" in notes
+    _run("export", "--sqlite", "all.sqlite", "--with-personal")
+    db = sqlite3.connect(repo / "all.sqlite")
+    note = db.execute("SELECT note FROM ticket_events WHERE seq = 1 AND record_id = "
+                      "'T-20261012-evil'").fetchone()[0]
+    assert "１３９１２３４５６７８" in note and "钱多多" in note  # as written, when asked for
+    assert db.execute("SELECT contact FROM dealers").fetchone() == ("聂远帆",)
+
+
+def test_overdue_markdown_for_the_reminder_issue_is_masked(repo: Path) -> None:
+    for fmt in ("markdown", "text", "json"):
+        out = CliRunner().invoke(main, ["overdue", "--format", fmt]).output
+        assert "T-20261014-priv" in out
+        _clean(out)
+        shown = out.replace("\\*", "*")  # Markdown escapes the stars
+        assert "钱**来电 139****5678 催问发票" in shown
+
+
+def test_site_pages_mask_free_text(repo: Path) -> None:
+    from kefu.ticket_pages import write_site_pages
+    from kefu.tracker import tracker_page
+    from kefu.workspace import Workspace
+
+    ws = Workspace(repo)
+    out = repo / "docs" / "generated"
+    write_site_pages(ws, out)
+    page = (out / "tickets" / "T-20261012-evil.md").read_text("utf-8")
+    shown = page.replace("\\*", "*")  # Markdown escapes the stars
+    assert "139****5678" in shown and "聂**" in shown
+    _clean(page)
+    _clean(tracker_page(ws))
+

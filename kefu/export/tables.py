@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
 from kefu import times
-from kefu.records import LoadResult
+from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
 from kefu.records.kinds import KINDS, Kind
 from kefu.records.messages import inner_model
@@ -220,7 +220,25 @@ def record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
         out += [layout.main, *(child for _, child, _ in layout.children)]
     for table in out:
         _in_beijing(table)
+    if not with_personal:
+        _mask_free_text(out, personal_values(result))
     return out
+
+
+def _mask_free_text(tables: list[Data], known: set[str]) -> None:
+    """Personal values typed into free text (a phone number in a note, a customer's name in a
+    title) masked in every text column that is not a key or a reference (kefu.privacy)."""
+    from kefu.privacy import mask, names
+
+    automaton = names(known)
+    for table in tables:
+        for index, column in enumerate(table.columns):
+            if column.kind != rt.TEXT or column.references or (column.name,) == table.key:
+                continue
+            for row in table.rows:
+                value = row[index]
+                if value.__class__ is str and value:
+                    row[index] = mask(value, automaton)
 
 
 def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from kefu.problems import Problem
+
+if TYPE_CHECKING:
+    from kefu.privacy import Names
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 
@@ -63,7 +66,7 @@ def problems_markdown(problems: Iterable[Problem]) -> str:
     return "\n".join(["| 位置 | 类别 | 级别 | 说明 |", "|---|---|---|---|", *rows]) + "\n"
 
 
-def page_text(text: object, known: Iterable[str] = ()) -> str:
+def page_text(text: object, known: Collection[str] | Names = ()) -> str:
     """Record free text (titles, notes, names) as every generated page and printed report shows
     it: the one place that decides how record text reaches the site and the PDF. Phone numbers,
     e-mails and ID numbers are masked, and so is each `known` personal value of the records."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import files, times
+from kefu.chars import visible
 from kefu.problems import KefuError
 
 from .check import check_file
@@ -81,7 +82,7 @@ def close_record(ws: Any, record_id: str, *, note: str | None = None,
 def reopen_record(ws: Any, record_id: str, reason: str, *, at: dt.datetime | None = None,
                   by: str | None = None) -> EventResult:
     """Reopen a closed record: the reason is the entry's note (required)."""
-    if not reason or not reason.strip():
+    if not visible(reason):  # "\u3000\u200b" from an issue form is no reason
         raise KefuError("重新打开要写明原因：--reason 对方又来反映的内容。", "usage", 2)
     kind, rules = _kind_with_events(record_id)
     return append_event(ws, record_id, rules.reopen, note=reason, at=at, by=by)

@@ -129,12 +129,11 @@ def write_charts(charts: list[Chart], folder: Path, root: Path) -> dict[str, Pat
     """Each chart as folder/<key>-<hash>.svg (drawn only when not there yet); key -> path."""
     from kefu import files
 
-    inside = files.within(folder, root)  # the site's pages, or a temporary folder for the PDF
-    files.real_folder(folder, inside) if inside else folder.mkdir(parents=True, exist_ok=True)
+    files.real_folder(folder, root)  # the site's pages, or a temporary folder for the PDF
     found = {}
     for chart in charts:
         path = folder / f"{chart.key}-{fingerprint(chart)}.svg"
         if not path.is_file():
-            files.write_file(path, svg(chart, root), root=inside, durable=False)
+            files.write_file(path, svg(chart, root), root=root, durable=False)
         found[chart.key] = path
     return found
