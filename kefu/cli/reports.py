@@ -94,13 +94,16 @@ def export_command(sqlite: str | None, csv_dir: str | None, xlsx: str | None,
     ws = Workspace.find()
     if with_personal:
         click.echo("注意：导出文件包含个人信息，请妥善保管，不要提交到仓库或公开分享。", err=True)
+    notes: list[str] = []  # records left out, the same for every format
     if sqlite:
-        click.echo(f"已写入 {export.write_sqlite(ws, sqlite, with_personal)}")
+        click.echo(f"已写入 {export.write_sqlite(ws, sqlite, with_personal, notes)}")
     if csv_dir:
-        written = export.write_csv(ws, csv_dir, with_personal)
+        written = export.write_csv(ws, csv_dir, with_personal, notes)
         click.echo(f"已写入 {len(written)} 个 CSV 文件到 {written[0].parent}")
     if xlsx:
-        click.echo(f"已写入 {export.write_xlsx(ws, xlsx, with_personal)}")
+        click.echo(f"已写入 {export.write_xlsx(ws, xlsx, with_personal, notes)}")
+    for note in dict.fromkeys(notes):
+        click.echo(f"警告：{note}", err=True)
 
 
 COMMANDS: list[click.Command] = [report_command, export_command]

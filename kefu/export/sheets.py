@@ -55,8 +55,9 @@ def _typed(value: Any, kind: str) -> Any:
     return value
 
 
-def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False) -> list[Path]:
-    tables = collect(ws, with_personal)
+def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False,
+              notes: list[str] | None = None) -> list[Path]:
+    tables = collect(ws, with_personal, notes)
     written = []
     for table in tables:
         data = csv_bytes(table)
@@ -65,9 +66,10 @@ def write_csv(ws: Workspace, folder: str | Path, with_personal: bool = False) ->
     return written
 
 
-def write_xlsx(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
+def write_xlsx(ws: Workspace, target: str | Path, with_personal: bool = False,
+               notes: list[str] | None = None) -> Path:
     from kefu.reports.xlsx import workbook
 
     path = outputs.output_file(target, "kefu.xlsx", ws.root, "工作簿")
-    tables = as_tables(collect(ws, with_personal))
+    tables = as_tables(collect(ws, with_personal, notes))
     return outputs.write_output(path, workbook(tables, "kefu 记录导出"), "工作簿")

@@ -112,10 +112,11 @@ def _ordered(tables: list[Data]) -> list[Data]:
     return done
 
 
-def write_sqlite(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
+def write_sqlite(ws: Workspace, target: str | Path, with_personal: bool = False,
+                 notes: list[str] | None = None) -> Path:
     path = outputs.output_file(target, "kefu.sqlite", ws.root, "SQLite 数据库")
     with gc_paused():
         result = ws.load(raw=KINDS.keys())
         computed = _computed_meanwhile(ws, result)
-        data = sqlite_bytes(record_tables(result, with_personal), computed)
+        data = sqlite_bytes(record_tables(result, with_personal, notes), computed)
     return outputs.write_output(path, data, "SQLite 数据库")

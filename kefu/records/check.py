@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kefu.problems import Problem, Severity
 
-from . import timely
+from . import texts, timely
 from .kinds import KINDS, Finding, Kind, kind_of, known_places, read_across, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
@@ -85,7 +85,7 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
         else:
             result.partial = True
     findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
-                *(f for check in kind.checks for f in check(record))]
+                *(f for check in kind.checks for f in check(record)), *texts.in_text(text, data)]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
     problems.extend(_place(rel, kind, text, result.id))

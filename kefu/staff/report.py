@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kefu import times
 from kefu.problems import KefuError, Problem
 from kefu.staff.book import StaffBook
 from kefu.staff.terms import WEEKDAYS, span_text, week_monday, week_of
@@ -65,7 +66,9 @@ def parse_week(text: str | None, today: dt.date) -> str:
     if not text:
         return week_of(today)
     value = text.strip()
-    if week_monday(value.upper()) is not None:
+    monday = week_monday(value.upper())
+    if monday is not None:
+        times.check_year(monday.year, text, "周")
         return value.upper()
     try:
         return week_of(dt.date.fromisoformat(value))
