@@ -166,9 +166,9 @@ def _appended(text: str, kind: Kind, event: dict[str, Any], changes: Mapping[str
 
 
 def _render(event: Mapping[str, Any]) -> str:
-    from .new import render_value
+    from .yamlout import dump_value
 
-    return render_value([dict(event)])
+    return dump_value([dict(event)])
 
 
 def _check(ws: Any, kind: Kind, rel: str, text: str) -> None:

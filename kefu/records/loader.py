@@ -74,6 +74,8 @@ def parse(text: str) -> Any:
     Limits: aliases replay at most ALIAS_LIMIT events, nesting is bounded by the parser, a file
     holds at most MAX_NODES values, and no tag (`!!python/object`, `!custom`) is accepted.
     """
+    if "%" in text:
+        _refuse_directives(text)
     if "!" in text:
         _refuse_tags(text)
     try:
@@ -122,7 +124,32 @@ def _refuse_tags(text: str) -> None:
                     "yaml-tag", line, col,
                     f"不支持的 YAML 标签 `{tag}`：记录只能写普通的值，请删除以 ! 开头的标签。"))
     except yaml.YAMLError:
-        return  # not YAML at all: the parser says where and why
+        # PyYAML could not read it (yaml-rs may): look for a tag by its shape instead of letting
+        # one through unseen
+        for number, row in enumerate(text.splitlines(), 1):
+            found = _TAG_SHAPE.search(row)
+            if found:
+                raise ParseFailure(Issue(
+                    "yaml-tag", number, found.start(1) + 1,
+                    f"不支持的 YAML 标签 `{found.group(1)}`：记录只能写普通的值，"
+                    "请删除以 ! 开头的标签。")) from None
+
+
+# `!tag` or `!!tag` where a value or an item starts (not inside quotes or plain text)
+_TAG_SHAPE = re.compile(r"""^(?:\s*-)*\s*(?:[^\s#'"][^:#]*:\s+)?(?:[\[{,]\s*)?(!{1,2}[^\s,\]}]*)""")
+_DIRECTIVE = re.compile(r"^%[^\r\n]*", re.M)
+
+
+def _refuse_directives(text: str) -> None:
+    """ParseFailure for a YAML directive (`%YAML 1.2`, `%TAG`, `%FOO`): a record never needs one,
+    and one changes how tags and the rest of the file are read."""
+    found = _DIRECTIVE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise ParseFailure(Issue(
+            "yaml-directive", line, 1,
+            f"不支持 YAML 指令 `{found.group().strip()[:40]}`（以 % 开头的一行）："
+            "记录文件不需要它，请删除这一行。"))
 
 
 def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
