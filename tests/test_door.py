@@ -110,3 +110,19 @@ def test_intake_reads_no_more_than_its_limit(repo: Path) -> None:
                           timeout=60)
     no_crash(done)
     assert done.returncode == 1 and "表单内容过长" in json.loads(done.stdout)["problems"][0]
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_line(repo: Path) -> None:
+    """No name can start a line of its own, such as a CI log's `::error::` workflow command."""
+    folder = repo / "records" / "tickets" / "2026" / "03"
+    (folder / "x\n::error file=a::owned.yml").write_text("a: [\n", "utf-8")
+    (folder / "y\r::set-env name=X::1.yml").write_text("", "utf-8")
+    done = kefu(repo, "validate")
+    no_crash(done)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1
+    assert not [line for line in out.splitlines() if line.lstrip("\r").startswith("::")], out
+    assert "x\\n::error file=a::owned.yml:1:4: [yaml-syntax]" in out
+    assert "y\\r::set-env name=X::1.yml:1:1: [empty-file]" in out
+    gone = kefu(repo, "validate", "records/tickets/2026/03/z\n::warning::x.yml")
+    assert gone.returncode == 2 and "\n::" not in gone.stderr, gone.stderr

@@ -20,9 +20,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_COMMAND = re.compile(r"^(?=::)", re.M)
+
+
 def printable(text: str) -> str:
-    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides)."""
-    return _CONTROL.sub("", text)
+    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides),
+    and no line that a CI runner would take for a workflow command (`::error::`, `::set-env`)."""
+    return _COMMAND.sub(" ", _CONTROL.sub("", text))
 
 
 def md_text(text: object) -> str:

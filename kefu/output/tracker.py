@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from kefu.chars import one_line
+
 from .text import dumps, md_text, problems_json, problems_markdown, problems_text
 
 if TYPE_CHECKING:
@@ -85,7 +87,8 @@ def _notices_text(report: OverdueReport) -> list[str]:
     lines = [f"\n值班与人事提醒 {len(report.notices)} 项"]
     for owner, items in report.notices_by_owner():
         lines.append(f"\n{owner}")
-        lines += [f"  [{n.problem.slug}] {n.problem.message}  （{n.problem.path}）" for n in items]
+        lines += [f"  [{n.problem.slug}] {one_line(n.problem.message)}"
+                  f"  （{one_line(n.problem.path)}）" for n in items]
     return lines
 
 
