@@ -126,3 +126,59 @@ def test_a_file_name_with_a_line_break_stays_on_one_line(repo: Path) -> None:
     assert "y\\r::set-env name=X::1.yml:1:1: [empty-file]" in out
     gone = kefu(repo, "validate", "records/tickets/2026/03/z\n::warning::x.yml")
     assert gone.returncode == 2 and "\n::" not in gone.stderr, gone.stderr
+
+
+# -- unclear messages (issue 24, "Unclear messages") --------------------------------------------
+@pytest.mark.parametrize(("text", "slug", "words"), [
+    ('title: "abc\x00def"\n', "control-character", ["NUL", "第 1 行第 12 列"]),
+    ('title: "\\q 不是转义"\n', "yaml-syntax", ["不存在的转义", "`\\\\`"]),
+    ("title: !%zz x\n", "yaml-tag", ["标签 `!%zz`"]),
+    ("id: x\n1: a\nnull: b\ntrue: c\n", "non-text-key", ["字段名 `1` 不是文字"]),
+    ("id: x\nsub:\n  null: b\n", "non-text-key", ["字段名 `null` 不是文字"]),
+    ("%FOO bar\n---\nid: x\n", "yaml-directive", ["`%FOO bar`"]),
+], ids=["nul", "bad-escape", "bad-tag", "number-key", "null-key", "directive"])
+def test_yaml_errors_name_the_right_cause_in_chinese(text: str, slug: str,
+                                                     words: list[str]) -> None:
+    from kefu.records.loader import ParseFailure, load_mapping
+
+    with pytest.raises(ParseFailure) as failure:
+        load_mapping(text.encode("utf-8"))
+    assert failure.value.issue.slug == slug
+    for word in words:
+        assert word in failure.value.issue.message, failure.value.issue.message
+    assert not any(w in failure.value.issue.message for w in ("unclosed", "escape", "None"))
+
+
+def test_a_bad_id_says_which_format(repo: Path) -> None:
+    ticket = repo / "records" / "tickets" / "2026" / "03" / f"{OPEN}.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace(f"id: {OPEN}", "id: T-2026-bad"),
+                      "utf-8")
+    done = kefu(repo, "validate", str(ticket.relative_to(repo)))
+    assert "[bad-format] `id` 的格式不对（`T-2026-bad`）：应为T-收到日期-4 位小写字母或数字" \
+        in done.stdout, done.stdout
+
+
+def test_a_broken_staff_rules_file_is_broken_not_missing(repo: Path) -> None:
+    rules = repo / "records" / "staff-rules.yml"
+    rules.write_text(rules.read_text("utf-8") + "shifts: [\n", "utf-8")
+    done = kefu(repo, "validate")
+    assert "records/staff-rules.yml: [staff-rules-invalid]" in done.stdout, done.stdout
+    assert "[yaml-syntax]" in done.stdout and "[missing-file]" not in done.stdout
+
+
+@pytest.mark.parametrize(("args", "root"), [(("overdue",), False), (("validate",), True),
+                                            (("report",), False), (("staff",), True)])
+def test_outside_a_checkout_only_a_command_with_root_suggests_it(
+        tmp_path: Path, args: tuple[str, ...], root: bool) -> None:
+    done = kefu(tmp_path, *args)
+    refused(done, 2, "[not-a-checkout]", "向上找不到 records/")
+    assert ("--root" in done.stderr) == root
+
+
+def test_a_terminal_that_cannot_show_chinese_is_said_to_be_one(repo: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "kefu.cli", "validate"], cwd=repo,
+                          capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "latin-1", "KEFU_NOW": NOW})
+    err = done.stderr.decode("latin-1")
+    assert done.returncode == 1 and "[terminal-encoding]" in err and "LANG=C.UTF-8" in err
+    assert "bad-argument" not in err and "Traceback" not in err

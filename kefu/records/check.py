@@ -45,6 +45,8 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             f"不认识这个位置的记录文件。记录只能放在：{known_places()}（按年、月分目录的见各自说明）。",
         )])
     result = FileResult(rel, kind.name)
+    if kind.file:  # a one-file kind that fails to parse is there, broken, not missing
+        result.id = kind.name
     try:
         data, text = load_mapping(raw, kind.max_bytes)
     except ParseFailure as failure:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml_rs
 
+from kefu.chars import char_name
+
 MAX_BYTES = 256 * 1024  # a ticket is ~0.5 KB; a quarter MiB is a long event log plus margin
 ALIAS_LIMIT = 10_000  # replayed events; records never need aliases, a bomb needs millions
 MAX_NODES = 20_000  # values in one file; a ticket has ~40, a year's roster a few thousand
@@ -23,6 +25,9 @@ _COUNT_FROM = 16 * 1024  # below this size a file cannot hold MAX_NODES values: 
 _ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=ALIAS_LIMIT)
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 _DUPLICATE = re.compile(r"duplicate mapping key: (.*)$")
+_NUMBER = re.compile(r"[-+]?[0-9][0-9._eE+-]*")
+# Characters YAML does not allow in a file (besides tab, line feed and carriage return)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,14 @@ def parse(text: str) -> Any:
     Limits: aliases replay at most ALIAS_LIMIT events, nesting is bounded by the parser, a file
     holds at most MAX_NODES values, and no tag (`!!python/object`, `!custom`) is accepted.
     """
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
+        raise ParseFailure(Issue(
+            "control-character", line, col,
+            f"文件里有控制字符 {char_name(control.group())}（第 {line} 行第 {col} 列）："
+            "YAML 文件不能含有它，多半是二进制内容或复制时带进来的，请删除它。"))
     if "%" in text:
         _refuse_directives(text)
     if "!" in text:
@@ -84,6 +97,8 @@ def parse(text: str) -> Any:
         raise ParseFailure(_explain(str(err), text)) from None
     except (ValueError, TypeError, RecursionError, OverflowError) as err:
         raise ParseFailure(Issue("yaml-syntax", 1, 1, f"无法解析 YAML：{err}")) from None
+    if not _text_keys(data):
+        raise ParseFailure(_non_text_key(text))
     if len(text) >= _COUNT_FROM and _count_nodes(data, MAX_NODES) > MAX_NODES:
         raise ParseFailure(Issue("too-many-values", 1, 1,
                                  f"文件中的值超过 {MAX_NODES} 个：一条记录不应这么大，"
@@ -205,6 +220,9 @@ def top_level_words(raw: bytes, names: Iterable[str]) -> dict[str, str]:
 
 def _explain(message: str, text: str) -> Issue:
     dup = _DUPLICATE.search(message)
+    if dup and dup.group(1).strip("'\"") in ("True", "False", "None") or (
+            dup and _NUMBER.fullmatch(dup.group(1))):
+        return _non_text_key(text)  # `1:` and `true:` are one key to Python: not text at all
     if dup:
         key = dup.group(1).strip("'\"")
         line, col, first = _duplicate_position(text, key)
@@ -226,6 +244,10 @@ def _explain(message: str, text: str) -> Issue:
             line = _first_line_matching(text, re.compile(re.escape(quoted.group(1))))
         return Issue("yaml-syntax", line, col,
                      f"不支持的 YAML 标签（{reason}）：请删除以 ! 开头的标签。")
+    if "escape" in reason:
+        return Issue("yaml-syntax", line, col,
+                     "YAML 语法错误：双引号里的反斜杠开始了一个不存在的转义（如 `\\q`）："
+                     "要写反斜杠本身请写成 `\\\\`，或改用单引号，或去掉引号。")
     if "quoted scalar" in reason:  # the parser stops where the quote should have closed
         line, col = _open_quote(text, line), 1
         return Issue("yaml-syntax", line, col,
@@ -254,6 +276,42 @@ _REASONS = (
     ("unexpected character", "出现了 YAML 不允许放在开头的字符（如 @ 或 `），请给值加引号"),
     ("recursion limit", "嵌套层数过多"),
 )
+
+
+def _text_keys(data: Any) -> bool:
+    """Whether every mapping key, at any depth, is text (a field's name)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if not all(type(key) is str for key in node):
+                return False
+            stack.extend(value for value in node.values() if type(value) in (dict, list))
+        elif type(node) is list:
+            stack.extend(value for value in node if type(value) in (dict, list))
+    return True
+
+
+def _non_text_key(text: str) -> Issue:
+    """Where the first key that YAML reads as a number, true/false or null (not text) is."""
+    import yaml
+
+    line, col, shown = 1, 1, "?"
+    stack = [compose(text)]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.MappingNode):
+            bad = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:str"]
+            if bad:
+                line, col = bad[0].start_mark.line + 1, bad[0].start_mark.column + 1
+                shown = str(bad[0].value) if isinstance(bad[0], yaml.ScalarNode) else "[…]"
+                break
+            stack.extend(v for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return Issue("non-text-key", line, col,
+                 f"字段名 `{shown or '（空）'}` 不是文字：YAML 把它读成了数字、真假值或空值。"
+                 "字段名只能是文字：请改成正确的字段名，或给它加引号。")
 
 
 def _open_quote(text: str, line: int) -> int:
