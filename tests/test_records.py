@@ -454,7 +454,12 @@ def test_new_refuses_a_year_typo(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(repo)
     result = CliRunner().invoke(main, ["new", "inquiry", "--title", "x", "--owner", "wangfang",
                                        "--received", "1850-01-01T10:00+08:00"])
-    assert result.exit_code == 1 and "1850" in result.output and "年份打错" in result.output
+    # outside the years any typed date may name: refused as the option's value
+    assert result.exit_code == 2 and "1850" in result.output and "年份打错" in result.output
+    result = CliRunner().invoke(main, ["new", "inquiry", "--title", "x", "--owner", "wangfang",
+                                       "--received", "1999-01-01T10:00+08:00"])
+    # a year a date may have, but not a record's timestamp: refused by the record's checks
+    assert result.exit_code == 1 and "1999" in result.output and "年份打错" in result.output
     assert len(list((repo / "records/tickets").rglob("*.yml"))) == 1
 
 
