@@ -41,8 +41,8 @@ def _intake_what(result: IntakeResult) -> str:
 
 
 def _warnings(result: IntakeResult) -> list[str]:
-    return [f"> **注意**：{md_message(w)}" for w in result.warnings] + (
-        [""] if result.warnings else [])
+    """Each warning a quote of its own (a blank line between, or Markdown joins them)."""
+    return [line for w in result.warnings for line in (f"> **注意**：{md_message(w)}", "")]
 
 
 def _intake_markdown(result: IntakeResult) -> str:
