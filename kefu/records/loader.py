@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml_rs
 
-from kefu.chars import char_name
+from . import refusals
 
 MAX_BYTES = 256 * 1024  # a ticket is ~0.5 KB; a quarter MiB is a long event log plus margin
 ALIAS_LIMIT = 10_000  # replayed events; records never need aliases, a bomb needs millions
@@ -26,8 +26,6 @@ _ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=ALIAS_LIMIT)
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 _DUPLICATE = re.compile(r"duplicate mapping key: (.*)$")
 _NUMBER = re.compile(r"[-+]?[0-9][0-9._eE+-]*")
-# Characters YAML does not allow in a file (besides tab, line feed and carriage return)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -79,16 +77,9 @@ def parse(text: str) -> Any:
     Limits: aliases replay at most ALIAS_LIMIT events, nesting is bounded by the parser, a file
     holds at most MAX_NODES values, and no tag (`!!python/object`, `!custom`) is accepted.
     """
-    control = _CONTROL.search(text)
-    if control is not None:
-        line = text.count("\n", 0, control.start()) + 1
-        col = control.start() - (text.rfind("\n", 0, control.start()) + 1) + 1
-        raise ParseFailure(Issue(
-            "control-character", line, col,
-            f"文件里有控制字符 {char_name(control.group())}（第 {line} 行第 {col} 列）："
-            "YAML 文件不能含有它，多半是二进制内容或复制时带进来的，请删除它。"))
-    if "%" in text:
-        _refuse_directives(text)
+    refused = refusals.before_parse(text)  # a control character, a directive
+    if refused is not None:
+        raise ParseFailure(Issue(*refused))
     if "!" in text:
         _refuse_tags(text)
     try:
@@ -97,8 +88,8 @@ def parse(text: str) -> Any:
         raise ParseFailure(_explain(str(err), text)) from None
     except (ValueError, TypeError, RecursionError, OverflowError) as err:
         raise ParseFailure(Issue("yaml-syntax", 1, 1, f"无法解析 YAML：{err}")) from None
-    if not _text_keys(data):
-        raise ParseFailure(_non_text_key(text))
+    if not refusals.text_keys(data):
+        raise ParseFailure(Issue(*refusals.non_text_key(compose(text))))
     if len(text) >= _COUNT_FROM and _count_nodes(data, MAX_NODES) > MAX_NODES:
         raise ParseFailure(Issue("too-many-values", 1, 1,
                                  f"文件中的值超过 {MAX_NODES} 个：一条记录不应这么大，"
@@ -141,30 +132,9 @@ def _refuse_tags(text: str) -> None:
     except yaml.YAMLError:
         # PyYAML could not read it (yaml-rs may): look for a tag by its shape instead of letting
         # one through unseen
-        for number, row in enumerate(text.splitlines(), 1):
-            found = _TAG_SHAPE.search(row)
-            if found:
-                raise ParseFailure(Issue(
-                    "yaml-tag", number, found.start(1) + 1,
-                    f"不支持的 YAML 标签 `{found.group(1)}`：记录只能写普通的值，"
-                    "请删除以 ! 开头的标签。")) from None
-
-
-# `!tag` or `!!tag` where a value or an item starts (not inside quotes or plain text)
-_TAG_SHAPE = re.compile(r"""^(?:\s*-)*\s*(?:[^\s#'"][^:#]*:\s+)?(?:[\[{,]\s*)?(!{1,2}[^\s,\]}]*)""")
-_DIRECTIVE = re.compile(r"^%[^\r\n]*", re.M)
-
-
-def _refuse_directives(text: str) -> None:
-    """ParseFailure for a YAML directive (`%YAML 1.2`, `%TAG`, `%FOO`): a record never needs one,
-    and one changes how tags and the rest of the file are read."""
-    found = _DIRECTIVE.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise ParseFailure(Issue(
-            "yaml-directive", line, 1,
-            f"不支持 YAML 指令 `{found.group().strip()[:40]}`（以 % 开头的一行）："
-            "记录文件不需要它，请删除这一行。"))
+        shaped = refusals.tag_by_shape(text)
+        if shaped is not None:
+            raise ParseFailure(Issue(*shaped)) from None
 
 
 def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
@@ -222,7 +192,7 @@ def _explain(message: str, text: str) -> Issue:
     dup = _DUPLICATE.search(message)
     if dup and dup.group(1).strip("'\"") in ("True", "False", "None") or (
             dup and _NUMBER.fullmatch(dup.group(1))):
-        return _non_text_key(text)  # `1:` and `true:` are one key to Python: not text at all
+        return Issue(*refusals.non_text_key(compose(text)))  # `1:` and `true:` are one key
     if dup:
         key = dup.group(1).strip("'\"")
         line, col, first = _duplicate_position(text, key)
@@ -276,42 +246,6 @@ _REASONS = (
     ("unexpected character", "出现了 YAML 不允许放在开头的字符（如 @ 或 `），请给值加引号"),
     ("recursion limit", "嵌套层数过多"),
 )
-
-
-def _text_keys(data: Any) -> bool:
-    """Whether every mapping key, at any depth, is text (a field's name)."""
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if type(node) is dict:
-            if not all(type(key) is str for key in node):
-                return False
-            stack.extend(value for value in node.values() if type(value) in (dict, list))
-        elif type(node) is list:
-            stack.extend(value for value in node if type(value) in (dict, list))
-    return True
-
-
-def _non_text_key(text: str) -> Issue:
-    """Where the first key that YAML reads as a number, true/false or null (not text) is."""
-    import yaml
-
-    line, col, shown = 1, 1, "?"
-    stack = [compose(text)]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.MappingNode):
-            bad = [k for k, _ in node.value if k.tag != "tag:yaml.org,2002:str"]
-            if bad:
-                line, col = bad[0].start_mark.line + 1, bad[0].start_mark.column + 1
-                shown = str(bad[0].value) if isinstance(bad[0], yaml.ScalarNode) else "[…]"
-                break
-            stack.extend(v for _, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return Issue("non-text-key", line, col,
-                 f"字段名 `{shown or '（空）'}` 不是文字：YAML 把它读成了数字、真假值或空值。"
-                 "字段名只能是文字：请改成正确的字段名，或给它加引号。")
 
 
 def _open_quote(text: str, line: int) -> int:
