@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kefu.calendar import WorkCalendar
 from kefu.collation import Key, name_key
 from kefu.kinds.ticket import OPEN_STATUSES, TYPE_LABELS
+from kefu.privacy import mask, names
 from kefu.problems import Problem
+from kefu.records import personal_values
 from kefu.records.across import Notice
 from kefu.sla import Rules, milestones
 from kefu.workspace import Workspace
@@ -155,6 +157,11 @@ def find_overdue(ws: Workspace, within: int = 0, owner: str | None = None) -> Ov
     prefix = str(ws.root) + "/"
     tickets = ((r.file.removeprefix(prefix), r.data) for r in result.records
                if r.kind == "ticket" and (owner is None or r.data.get("owner") == owner))
-    items = scan(tickets, people, rules, cal, ws.today, within)
-    notices = [n for n in result.notices if owner is None or n.owner == owner]
+    # every format of this report may be posted (the daily reminder issue, a CI summary):
+    # personal values typed into a title or a note are masked, as on the site
+    known = names(personal_values(result))
+    items = [replace(item, title=mask(item.title, known))
+             for item in scan(tickets, people, rules, cal, ws.today, within)]
+    notices = [Notice(replace(n.problem, message=mask(n.problem.message, known)), n.owner)
+               for n in result.notices if owner is None or n.owner == owner]
     return OverdueReport(ws.today, within, items, result.errors, notices, people)

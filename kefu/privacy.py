@@ -1,8 +1,15 @@
-"""Personal data stays off the site: free text is masked where it is shown, and the built site is
-scanned for every personal value of the records before the build may finish.
+"""Personal data stays in the records: the one masking module.
 
-Masks keep a hint for people who know the value (138****0001, w***@example.com, 钱**) and
-nothing a reader could use.
+`mask` is used by every output that is not --with-personal (site pages, the printed report,
+`kefu overdue`'s Markdown for the reminder issue, exports): number shapes (mobile numbers
+however they are written: １３９１２３４５６７８, 139.1234.5678, 139 1234 5678, +86 …; land lines;
+ID numbers), e-mail addresses, and each personal value on record (customers' and dealer
+contacts' names…) are masked. `leaks` scans a built site for every personal value of the
+records, in every spelling, before the build may finish.
+
+Masks keep a hint for people who know the value (139****5678, w***@example.com, 钱**) and
+nothing a reader could use. Names are found with an Aho-Corasick automaton (pyahocorasick):
+one pass over a text, however many names the records hold.
 """
 
 from __future__ import annotations
@@ -12,14 +19,23 @@ import gzip
 import html
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
-_PHONE = re.compile(r"(?<![0-9])(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])")
-_LANDLINE = re.compile(r"(?<![0-9])(0[0-9]{2,3}|400)[- ]?([0-9]{3,4})[- ]?([0-9]{3,4})(?![0-9])")
-_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
-_ID_NUMBER = re.compile(r"(?<![0-9])([0-9]{3})[0-9]{11}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])")
+# A run of digits (ASCII or full-width), each pair at most one separator apart, with an
+# optional + in front and an X at the end (ID numbers). Not inside a word of Latin letters
+# (a serial number ZF00000001 stays), but right after Chinese text (手机13912345678) too.
+_DIGIT = "0-9\uff10-\uff19"
+_SEPARATOR = r"[ \t.\-/\u00b7\u2010-\u2015\u3000\uff0d\uff0e]"
+_RUN = re.compile(rf"(?<![{_DIGIT}A-Za-z])([+\uff0b]?)"
+                  rf"([{_DIGIT}](?:{_SEPARATOR}?[{_DIGIT}]){{6,20}})"
+                  rf"({_SEPARATOR}?[Xx\uff38\uff58])?(?![{_DIGIT}A-Za-z])")
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*[@\uff20]([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+_HAS_DIGIT = re.compile(r"\d")  # ASCII and full-width digits alike
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_BETWEEN_DIGITS = re.compile(rf"(?<=[0-9]){_SEPARATOR}+(?=[0-9])")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 TEXT_SUFFIXES = (".html", ".htm", ".js", ".json", ".xml", ".txt", ".md", ".css", ".svg", ".ics",
                  ".csv", ".yml", ".yaml")
@@ -31,19 +47,98 @@ def hint(value: str) -> str:
     return text[:1] + "*" * max(1, len(text) - 1) if text else ""
 
 
-def mask(text: str, known: Iterable[str] = ()) -> str:
-    """`text` with phone, e-mail and id numbers masked, and each `known` personal value too."""
-    out = _ID_NUMBER.sub(lambda m: f"{m.group(1)}{'*' * 11}{m.group(2)}", str(text))
-    out = _PHONE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", out)
-    out = _LANDLINE.sub(lambda m: f"{m.group(1)}-****{m.group(3)[-2:]}", out)
-    out = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", out)
-    for value in sorted({str(v) for v in known if len(str(v)) >= 2}, key=len, reverse=True):
-        out = out.replace(value, hint(value))
-    return out
+def _shape(match: re.Match[str]) -> tuple[str, str] | None:
+    """(what, masked) for a run of digits with the shape of a phone or an ID number, else None."""
+    plus, body, tail = match.group(1), match.group(2), match.group(3) or ""
+    digits = "".join(c for c in unicodedata.normalize("NFKC", body) if c.isdigit())
+    if tail:  # only an ID number ends in X
+        return ("身份证号", f"{digits[:3]}{'*' * 11}{digits[-3:]}X") if len(digits) == 17 else None
+    if digits.startswith("86") and len(digits) == 13 and digits[2] == "1":
+        return "手机号", f"+86 {digits[2:5]}****{digits[-4:]}"
+    if len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789":
+        return "手机号", f"{plus}{digits[:3]}****{digits[-4:]}"
+    if len(digits) == 18:
+        return "身份证号", f"{digits[:3]}{'*' * 11}{digits[-4:]}"
+    if 10 <= len(digits) <= 12 and (digits[0] == "0" or digits.startswith("400")):
+        area = digits[:3] if digits[:2] in ("01", "02") or digits.startswith("400") else digits[:4]
+        return "电话号码", f"{area}-****{digits[-2:]}"
+    return None
+
+
+def _number(match: re.Match[str]) -> str:
+    found = _shape(match)
+    return found[1] if found else match.group()
+
+
+def shapes(text: str) -> list[str]:
+    """What personal shapes `text` holds, in Chinese (手机号, 身份证号, 电话号码, 电子邮箱)."""
+    found = [shape[0] for m in _RUN.finditer(text) if (shape := _shape(m)) is not None]
+    if _EMAIL.search(text):
+        found.append("电子邮箱")
+    return list(dict.fromkeys(found))
+
+
+class Names:
+    """Known personal values, found in one pass over a text (pyahocorasick)."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        import ahocorasick
+
+        self.automaton: Any = None
+        words = {str(v) for v in values if len(str(v)) >= 2}
+        if words:
+            self.automaton = ahocorasick.Automaton()
+            for word in words:
+                self.automaton.add_word(word, len(word))
+            self.automaton.make_automaton()
+
+    def found(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each known value in `text`, longest first, not overlapping."""
+        if self.automaton is None:
+            return []
+        return [(end + 1 - length, end + 1) for end, length in self.automaton.iter_long(text)]
+
+    def mask(self, text: str) -> str:
+        spans = self.found(text)
+        if not spans:
+            return text
+        out, last = [], 0
+        for start, end in spans:
+            out += [text[last:start], hint(text[start:end])]
+            last = end
+        return "".join(out) + text[last:]
+
+
+_NAMES: dict[int, tuple[object, Names]] = {}  # id(known) -> (known, its automaton)
+
+
+def names(known: Collection[str] | Names) -> Names:
+    """The automaton of `known`, built once per collection (callers pass the same set again)."""
+    if isinstance(known, Names):
+        return known
+    kept = _NAMES.get(id(known))
+    if kept is not None and kept[0] is known:
+        return kept[1]
+    built = Names(known)
+    if len(_NAMES) >= 8:
+        _NAMES.clear()
+    _NAMES[id(known)] = (known, built)  # holding `known` keeps its id from being reused
+    return built
+
+
+def mask(text: str, known: Collection[str] | Names = ()) -> str:
+    """`text` with phone, e-mail and ID numbers masked, and each `known` personal value too."""
+    out = str(text)
+    if _HAS_DIGIT.search(out):  # shapes first: a known phone number keeps its usual mask
+        out = _RUN.sub(_number, out)
+    if "@" in out or "\uff20" in out:
+        out = _EMAIL.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", out)
+    return names(known).mask(out) if known else out
 
 
 def readings(path: Path) -> Iterator[str]:
-    """Every way a value could be spelt in a text file: raw, entity/\\u-decoded, JSON-decoded."""
+    """Every way a value could be spelt in a text file: raw, entity/\\u-decoded, JSON-decoded,
+    and with digits normalised (full-width to ASCII, no separator between two digits)."""
     raw = path.read_bytes()
     name = path.name.lower()
     if name.endswith(".gz"):
@@ -52,6 +147,7 @@ def readings(path: Path) -> Iterator[str]:
     yield text
     decoded = html.unescape(_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text))
     yield decoded.translate(_INVISIBLE)
+    yield _BETWEEN_DIGITS.sub("", unicodedata.normalize("NFKC", decoded).translate(_INVISIBLE))
     if name.endswith(".json"):
         with contextlib.suppress(ValueError, RecursionError):
             yield json.dumps(json.loads(raw), ensure_ascii=False).translate(_INVISIBLE)
@@ -66,9 +162,10 @@ def text_files(folder: Path) -> list[Path]:
 def leaks(files: Iterable[Path], folder: Path, secrets: Iterable[str],
           reader: Callable[[Path], Iterable[str]] = readings) -> list[tuple[str, str]]:
     """(file, value) for every personal value found in any of `files`."""
-    wanted = sorted({s for s in secrets if len(s) >= 2})
+    wanted = Names(secrets)
     found: set[tuple[str, str]] = set()
     for path in files:
+        rel = path.relative_to(folder).as_posix()
         for text in reader(path):
-            found.update((path.relative_to(folder).as_posix(), s) for s in wanted if s in text)
+            found.update((rel, text[start:end]) for start, end in wanted.found(text))
     return sorted(found)

@@ -23,11 +23,15 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def format(self) -> str:
-        where = self.path
+        """One line, whatever the file's name or the message hold (a newline is shown as \\n: no
+        name can start a line of its own, such as a CI log's `::` workflow command)."""
+        from kefu.chars import one_line
+
+        where = one_line(self.path)
         if self.line:
             where += f":{self.line}:{self.col or 1}"
         tag = "" if self.severity is Severity.ERROR else "（警告）"
-        return f"{where}: [{self.slug}]{tag} {self.message}"
+        return f"{where}: [{self.slug}]{tag} {one_line(self.message)}"
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

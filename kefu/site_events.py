@@ -38,8 +38,9 @@ CLOSED, RECEIVED = "closed", "received"
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/events.md from the ticket model and records/sla.yml."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / PAGE).write_text(events_page(ws.rules), encoding="utf-8")
+    from kefu import files
+
+    files.write_file(out / PAGE, events_page(ws.rules), root=ws.root, durable=False)
 
 
 def events_page(rules: Rules) -> str:

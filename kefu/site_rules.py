@@ -22,9 +22,12 @@ ICS = "holidays.ics"
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/deadlines.md from records/sla.yml and the work calendar (as of ws.today)."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / PAGE).write_text(deadlines_page(ws.rules, ws.calendar, ws.today), encoding="utf-8")
-    (out / ICS).write_bytes(to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]))
+    from kefu import files
+
+    files.write_file(out / PAGE, deadlines_page(ws.rules, ws.calendar, ws.today), root=ws.root,
+                     durable=False)
+    files.write_file(out / ICS, to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]),
+                     root=ws.root, durable=False)
 
 
 def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:

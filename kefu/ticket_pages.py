@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from kefu import files
 from kefu.kinds.ticket import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -61,7 +62,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     tickets = [r.data for r in loaded.of_kind("ticket")]
     chosen = pages_for(ws, tickets)
     folder = out / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    files.real_folder(folder, ws.root)
     people = {r.id: str(r.data.get("name") or r.id) for r in loaded.of_kind("person")}
     dealers = {r.id: str(r.data.get("company") or r.id) for r in loaded.of_kind("dealer")}
     forms = _form_titles(ws)
@@ -72,10 +73,10 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
             text = ticket_page(ws, ticket, people, dealers, forms, known)
             path = folder / f"{record_id}.md"
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+                files.write_file(path, text, root=ws.root, durable=False)
     for stale in folder.glob("*.md"):
         if stale.stem not in chosen:
-            stale.unlink()
+            files.remove(stale, ws.root)
 
 
 def _form_titles(ws: Workspace) -> dict[str, str]:

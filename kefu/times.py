@@ -21,6 +21,9 @@ from kefu.problems import KefuError
 # of 1900 at +08:00 instead of Shanghai's local mean time (+08:05:43).
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 NOW_VARIABLE = "KEFU_NOW"
+# Years a typed date, a month, a week or KEFU_NOW may name: wide for any real use, and far
+# enough from 9999 that a year or two later (reports, rosters, the holiday library) still exists.
+YEARS = (1900, 2199)
 TIME_HELP = "时间写成 2026-03-15 09:40（北京时间）或带时区的 2026-03-15T09:40:00+08:00"
 RELATIVE_HELP = "今天的时间可以只写 15:30，前两天的写 昨天 15:30、前天 9:00"
 DAYS_BACK = {"今天": 0, "昨天": 1, "前天": 2}
@@ -35,7 +38,7 @@ def now() -> dt.datetime:
     """The current time in Beijing, to the second (KEFU_NOW, if set)."""
     fixed = os.environ.get(NOW_VARIABLE)
     if fixed:
-        when = parse_when(fixed, NOW_VARIABLE)
+        when = parse_when(fixed, f"环境变量 {NOW_VARIABLE}")
         assert isinstance(when, dt.datetime)
         return when.astimezone(SHANGHAI)
     return dt.datetime.now(SHANGHAI).replace(microsecond=0)
@@ -61,6 +64,7 @@ def parse_when(text: str, what: str = "时间", *, date_only_ok: bool = False,
         if match is None:
             raise ValueError(text)
         year, month, day, hour, minute, second, zone = match.groups()
+        check_year(int(year), text, what)
         day_value = dt.date(int(year), int(month), int(day))
         if hour is None:
             if date_only_ok:
@@ -95,10 +99,19 @@ def _relative(text: str, today: dt.date, date_only_ok: bool) -> dt.datetime | dt
 def parse_day(text: str, what: str = "日期") -> dt.date:
     """A typed date (YYYY-MM-DD); KefuError (exit 2) otherwise."""
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise KefuError(f"{what} `{text}` 无法识别或不存在：请写 YYYY-MM-DD，如 2026-03-20。",
                         "bad-date", 2) from None
+    check_year(day.year, text, what)
+    return day
+
+
+def check_year(year: int, text: str, what: str = "日期") -> None:
+    """KefuError (exit 2, date-range) for a year outside YEARS: a typing mistake (9999-12)."""
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise KefuError(f"{what} `{text}` 的年份 {year} 不在 {YEARS[0]}–{YEARS[1]} 年之间："
+                        "多半是年份打错了，请改正。", "date-range", 2)
 
 
 def _zone(text: str) -> dt.tzinfo:

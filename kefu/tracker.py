@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 
+from kefu import files
 from kefu.collation import name_key
 from kefu.kinds.ticket import STATUS_LABELS, TYPE_LABELS
 from kefu.output import (
@@ -39,12 +40,12 @@ MAX_ROWS = 300  # a department with years of backlog still gets a readable page
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/tracker.md and its charts from the records (as of ws.today)."""
-    out.mkdir(parents=True, exist_ok=True)
+    files.real_folder(out, ws.root)
     page = tracker_page(ws, out)
-    (out / PAGE).write_text(page, encoding="utf-8")
+    files.write_file(out / PAGE, page, root=ws.root, durable=False)
     for stale in (out / CHARTS).glob("*.svg"):  # charts of earlier builds
         if stale.name not in page:
-            stale.unlink()
+            files.remove(stale, ws.root)
 
 
 def tracker_page(ws: Workspace, out: Path | None = None) -> str:

@@ -35,8 +35,17 @@ def find_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / RECORDS).is_dir():
             return folder
-    raise KefuError(f"{here} 不在 kefu 仓库里（向上找不到 records/ 文件夹）：请进入仓库目录再运行，"
-                    "或用 --root 指定仓库。", "not-a-checkout", 2)
+    hint = "，或用 --root 指定仓库" if _has_root_option() else ""
+    raise KefuError(f"{here} 不在 kefu 仓库里（向上找不到 records/ 文件夹）：请进入仓库目录"
+                    f"（含 records/ 的文件夹）再运行{hint}。", "not-a-checkout", 2)
+
+
+def _has_root_option() -> bool:
+    """Whether the running `kefu` command has a --root option (most have none)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return ctx is not None and any("--root" in getattr(p, "opts", ()) for p in ctx.command.params)
 
 
 def _git_config(root: Path, key: str) -> str | None:

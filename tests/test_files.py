@@ -102,7 +102,8 @@ def test_outputs_replace_what_kefu_made_and_fill_folders(repo: Path, tmp_path: P
     assert (tmp_path / "newdir" / "complaint-report.pdf").read_bytes().startswith(b"%PDF-")
     ics = kefu(repo, "calendar", "2026-10", "--ics", str(tmp_path / "cal") + "/")
     assert ics.returncode == 0 and (tmp_path / "cal" / "2026.ics").is_file()
-    assert not list(tmp_path.glob(".*.pdf*")) and not list((tmp_path / "newdir").glob(".*"))
+    assert not list(tmp_path.rglob("*.tmp"))  # no temporary file left behind
+    assert {p.name for p in (tmp_path / "newdir").glob(".*")} == {".kefu-outputs.json"}
 
 
 def test_missing_output_folder_and_special_files(repo: Path, tmp_path: Path) -> None:

@@ -160,6 +160,12 @@ def test_a_valid_form_makes_a_valid_record(name: str, tmp_path: Path,
     deadlines = {d["rule"]: ("met" if d["met_at"] else d["due"]) for d in result["deadlines"]}
     assert {k: deadlines.get(k) for k in case.get("deadlines", {})} == case.get("deadlines", {})
     assert result["record_id"] in result["comment"]
+    for warning in case.get("warnings", []):
+        assert any(warning in w for w in result["warnings"]), result["warnings"]
+        assert warning in result["comment"]
+    assert bool(result["warnings"]) == bool(case.get("warnings"))
+    written = (root / result["path"]).read_text(encoding="utf-8") + result["comment"]
+    assert [text for text in case.get("absent", []) if text in written] == []
     checked = CliRunner().invoke(main, ["validate", "--root", str(root), "--no-cache"])
     assert checked.exit_code == 0, checked.output
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kefu.cli import main
-from kefu.files import write_atomic
+from kefu.files import write_file
 
 DATA = Path(__file__).parent / "data" / "reports" / "repo"
 
@@ -35,7 +35,7 @@ def mode(path: Path) -> int:
 def test_a_new_file_follows_the_umask(tmp_path: Path, umask: None, mask: int,
                                       expected: int) -> None:
     os.umask(mask)
-    assert mode(write_atomic(tmp_path / "报表.pdf", b"%PDF-")) == expected
+    assert mode(write_file(tmp_path / "报表.pdf", b"%PDF-")) == expected
 
 
 def test_a_replaced_file_keeps_its_mode(tmp_path: Path, umask: None) -> None:
@@ -43,7 +43,7 @@ def test_a_replaced_file_keeps_its_mode(tmp_path: Path, umask: None) -> None:
     target.write_bytes(b"id: x\n")
     target.chmod(0o640)
     os.umask(0o022)
-    write_atomic(target, b"id: y\n")
+    write_file(target, b"id: y\n")
     assert mode(target) == 0o640 and target.read_bytes() == b"id: y\n"
 
 

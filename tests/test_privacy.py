@@ -69,10 +69,14 @@ def test_scan_catches_planted_values(tmp_path: Path) -> None:
     (tmp_path / "app.js").write_text('var n = "\\u5f20\\u4e09";', encoding="utf-8")
     (tmp_path / "sitemap.xml.gz").write_bytes(gzip.compress("<loc>1990年5月12日</loc>".encode()))
     HTML(string="<p>电话 13912345678</p>").write_pdf(tmp_path / "form.pdf")
-    planted = {"钱多多", "someone@example.cn", "张三", "1990年5月12日", "13912345678", "未出现的值"}
+    (tmp_path / "wide.html").write_text("<p>１３９-２２２２-３３３３</p>", encoding="utf-8")
+    (tmp_path / "dotted.md").write_text("回电 139.4444.5555", encoding="utf-8")
+    planted = {"钱多多", "someone@example.cn", "张三", "1990年5月12日", "13912345678", "未出现的值",
+               "13922223333", "13944445555"}
     assert leaks(tmp_path, planted) == [
-        "app.js: 张三", "form.pdf: 13912345678", "page.html: 钱多多",
+        "app.js: 张三", "dotted.md: 13944445555", "form.pdf: 13912345678", "page.html: 钱多多",
         "search/index.json: someone@example.cn", "sitemap.xml.gz: 1990年5月12日",
+        "wide.html: 13922223333",
     ]
 
 
@@ -83,6 +87,14 @@ def test_scan_catches_planted_values(tmp_path: Path) -> None:
     ("身份证 11010519900307123X 复印件", "身份证 110***********123X 复印件"),
     ("钱多多来电：硬盘异响", "钱**来电：硬盘异响"),
     ("订单 20261125 与型号 ZF-S200", "订单 20261125 与型号 ZF-S200"),
+    # every way a mobile number is typed (issue 24 item 4)
+    ("手机１３９１２３４５６７８", "手机139****5678"),
+    ("139.1234.5678 或 139 1234 5678", "139****5678 或 139****5678"),
+    ("+86 139 1234 5678；＋86-13912345678", "+86 139****5678；+86 139****5678"),
+    ("身份证１１０１０５１９９００３０７１２３４", "身份证110***********1234"),
+    ("邮箱 ｓ@example.cn 与 someone＠example.cn", "邮箱 ｓ@example.cn 与 s***@example.cn"),
+    ("时间 2026-10-12T09:00、序列号 SN ZF00000001、快递 SF1234567890123",
+     "时间 2026-10-12T09:00、序列号 SN ZF00000001、快递 SF1234567890123"),
 ])
 def test_free_text_is_masked_for_the_site(text: str, masked: str) -> None:
     assert privacy.mask(text, known={"钱多多"}) == masked

@@ -51,7 +51,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("report-site")
     shutil.copytree(DATA / "records", root / "records")
     (root / "docs" / "assets" / "stylesheets").mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "assets" / "stylesheets" / "kefu.css",
+    shutil.copy(ROOT / "kefu" / "site" / "theme" / "assets" / "stylesheets" / "kefu.css",
                 root / "docs" / "assets" / "stylesheets" / "kefu.css")
     (root / "docs" / "index.md").write_text("# 报表\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")

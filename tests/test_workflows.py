@@ -98,6 +98,7 @@ def test_every_kefu_call_uses_real_commands_and_options(path: Path) -> None:
 # The current major version of each action used (Node 24 releases; checked 2026-11).
 CURRENT = {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/setup-node": "v7",
            "actions/cache": "v6", "actions/configure-pages": "v6",
+           "actions/upload-artifact": "v7", "actions/download-artifact": "v8",
            "actions/upload-pages-artifact": "v5", "actions/deploy-pages": "v4"}
 
 
@@ -122,8 +123,9 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
     ("records.yml", {"check": {"contents": "read"}}),
     ("tests.yml", {"test": {"contents": "read"}}),
     ("daily.yml", {"overdue": {"contents": "read", "issues": "write"}}),
-    ("intake.yml", {"intake": {"contents": "write", "pull-requests": "write",
-                               "issues": "write"}}),
+    ("intake.yml", {"parse": {"contents": "read"},
+                    "publish": {"contents": "write", "pull-requests": "write",
+                                "issues": "write"}}),
     ("site.yml", {"build": {"contents": "read"},
                   "deploy": {"pages": "write", "id-token": "write"}}),
 ])
@@ -212,12 +214,22 @@ def test_daily_job_lists_the_work_and_tells_whether_anything_is_overdue(
     assert "## 超期与即将到期的工作" in (tmp_path / "step-summary").read_text(encoding="utf-8")
 
 
+BOT = {"login": "app/github-actions", "is_bot": True}
+PERSON = {"login": "mallory", "is_bot": False}
+
+
 @pytest.mark.parametrize(("issues", "found"), [
     ([], ""),
-    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED"},
-      {"number": 9, "title": "超期工作提醒（旧）", "state": "OPEN"}], "3 CLOSED"),
-    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED"},
-      {"number": 7, "title": "超期工作提醒", "state": "OPEN"}], "7 OPEN"),
+    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED", "author": BOT},
+      {"number": 9, "title": "超期工作提醒（旧）", "state": "OPEN", "author": BOT}], "3 CLOSED"),
+    ([{"number": 3, "title": "超期工作提醒", "state": "CLOSED", "author": BOT},
+      {"number": 7, "title": "超期工作提醒", "state": "OPEN", "author": BOT}], "7 OPEN"),
+    # anyone may open an issue with that title: it never takes the reminder over
+    ([{"number": 3, "title": "超期工作提醒", "state": "OPEN", "author": BOT},
+      {"number": 8, "title": "超期工作提醒", "state": "OPEN", "author": PERSON},
+      {"number": 9, "title": "超期工作提醒", "state": "OPEN",
+       "author": {"login": "github-actions", "is_bot": False}}], "3 OPEN"),
+    ([{"number": 8, "title": "超期工作提醒", "state": "OPEN", "author": PERSON}], ""),
 ])
 def test_daily_job_finds_its_one_issue_by_exact_title(issues: list[dict[str, Any]],
                                                       found: str) -> None:
@@ -234,7 +246,7 @@ def test_daily_job_finds_its_one_issue_by_exact_title(issues: list[dict[str, Any
 def test_intake_job_handles_only_our_forms_from_people_with_write_access() -> None:
     from kefu.intake import forms
 
-    condition = _load("intake.yml")["jobs"]["intake"]["if"]
+    condition = _load("intake.yml")["jobs"]["parse"]["if"]
     for form in forms():
         assert f"startsWith(github.event.issue.body, '### {form.fields[0].label}')" in condition
     assert '"OWNER", "MEMBER", "COLLABORATOR"' in condition
@@ -295,9 +307,9 @@ def test_intake_job_replies_to_a_bad_form_and_commits_nothing(tmp_path: Path) ->
     status = subprocess.run(["git", "-C", str(clone), "status", "--porcelain"],
                             capture_output=True, text=True, check=True).stdout
     assert status == ""
-    later = [s["if"] for s in _load("intake.yml")["jobs"]["intake"]["steps"]
+    later = [s["if"] for job in _load("intake.yml")["jobs"].values() for s in job["steps"]
              if "git push" in s.get("run", "") or "kefu validate" in s.get("run", "")]
-    assert later and all(c == "steps.intake.outputs.ok == 'true'" for c in later)
+    assert len(later) == 2 and all("outputs.ok == 'true'" in c for c in later)
 
 
 def test_site_workflow_deploys_every_working_morning(tmp_path: Path) -> None:
@@ -322,3 +334,38 @@ def test_site_workflow_deploys_every_working_morning(tmp_path: Path) -> None:
         done, outputs = _run_step(_step("site.yml", "day"), ROOT, tmp_path, KEFU_NOW=now)
         assert done.returncode == 0, done.stderr
         assert outputs == {"workday": workday}
+
+
+def test_the_untrusted_issue_body_is_parsed_without_the_token() -> None:
+    """The parse job holds no secret, no write permission and no stored credentials; the job
+    that holds the token runs no kefu and no code the parse job left behind."""
+    jobs = _load("intake.yml")["jobs"]
+    parse, publish = jobs["parse"], jobs["publish"]
+    assert "secrets." not in json.dumps(parse) and "GH_TOKEN" not in json.dumps(parse)
+    checkout = next(s for s in parse["steps"] if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert parse["permissions"] == {"contents": "read"}
+    assert any("github.event.issue.body" in json.dumps(s.get("env", {})) for s in parse["steps"])
+    assert "github.event.issue.body" not in json.dumps(publish)
+    runs = "\n".join(s.get("run", "") for s in publish["steps"])
+    assert "kefu" not in runs.replace("KEFU_BOT_TOKEN", "") and ".venv" not in runs
+    assert "pip" not in runs and "setup-python" not in json.dumps(publish)
+    push = next(s["run"] for s in publish["steps"] if "git push" in s.get("run", ""))
+    # only a ticket file named after the record lands, whatever the artifact says
+    assert push.index("records/tickets/") < push.index("cp --") < push.index("git push")
+
+
+@pytest.mark.parametrize(("path", "record", "lands"), [
+    ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-ab12", True),
+    ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-zz99", False),
+    (".github/workflows/pr.yml", "T-20261124-ab12", False),
+    ("records/tickets/2026/11/../../../../.git/hooks/x.yml", "x", False),
+])
+def test_publish_lands_only_a_ticket_file(path: str, record: str, lands: bool,
+                                           tmp_path: Path) -> None:
+    push = next(s["run"] for s in _load("intake.yml")["jobs"]["publish"]["steps"]
+                if "git push" in s.get("run", ""))
+    check = push.split("mkdir -p", 1)[0] + "echo landed"
+    done = subprocess.run(["bash", "-e", "-c", check], capture_output=True, text=True,
+                          env={"PATH": os.environ["PATH"], "RECORD_PATH": path, "RECORD": record})
+    assert ("landed" in done.stdout) == lands, done.stderr

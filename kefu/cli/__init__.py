@@ -72,9 +72,14 @@ class KefuGroup(click.Group):
             found = fault(err, "读写文件")
             click.echo(f"错误 [{found.slug}]：{found.message}", err=True)
             sys.exit(found.exit_code)
+        except UnicodeEncodeError as err:
+            if "surrogate" not in str(err.reason):  # the terminal cannot show the output
+                _say_terminal(err)
+                sys.exit(1)
+            _say_bad_argument()
+            sys.exit(2)
         except UnicodeError:
-            click.echo("错误 [bad-argument]：命令行参数或文件名里有无法识别的字节"
-                       "（不是 UTF-8 文字）：请改用 UTF-8 编码的名称。", err=True)
+            _say_bad_argument()
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
@@ -83,6 +88,26 @@ class KefuGroup(click.Group):
             click.echo(f"内部错误 [internal]：{type(err).__name__}: {err}", err=True)
             click.echo("这是 kefu 的缺陷，请把以上信息报告给维护者。", err=True)
             sys.exit(3)
+
+
+def _say_bad_argument() -> None:
+    click.echo("错误 [bad-argument]：命令行参数或文件名里有无法识别的字节"
+               "（不是 UTF-8 文字）：请改用 UTF-8 编码的名称。", err=True)
+
+
+def _say_terminal(err: UnicodeEncodeError) -> None:
+    """The terminal's encoding cannot show Chinese: said in Chinese where it can be, and in
+    ASCII words as well, never with another exception."""
+    message = (f"错误 [terminal-encoding]：终端的字符编码（{err.encoding}）显示不了中文输出："
+               "请把终端设为 UTF-8（如 export LANG=C.UTF-8），或用 --format json。\n"
+               f"(the terminal's encoding {err.encoding} cannot show this output: "
+               "set LANG=C.UTF-8 or use --format json)\n")
+    stream = sys.stderr
+    data = message.encode(stream.encoding or "ascii", errors="replace")
+    with contextlib.suppress(OSError, AttributeError, ValueError):
+        stream.flush()
+        stream.buffer.write(data)
+        stream.buffer.flush()
 
 
 @click.group(cls=KefuGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -12,7 +12,6 @@ from kefu.problems import KefuError
 from .types import Day, When
 
 FORMAT = click.Choice(["text", "json", "markdown"])
-ICS_MAGIC = b"BEGIN:VCALENDAR"
 TODAY = "today"  # what `--is-workday` means when no date follows it
 PROVISIONAL = ("警告：计算涉及尚未公布放假安排的年份，已按法定节假日规则推算，"
                "结果为暂定（provisional）。公布后请在 records/calendar.yml 录入。")
@@ -106,10 +105,10 @@ def calendar_command(month: str | None, as_json: bool, fmt: str, ics: str | None
         raise KefuError(f"无法识别的月份 {month!r}：请写 YYYY-MM，如 2026-10。",
                         slug="bad-date", exit_code=2) from None
     if ics is not None:
-        from kefu import files
+        from kefu import outputs
 
-        target = files.output_file(ics, f"{first.year}.ics", ws.root, ICS_MAGIC, "日历文件")
-        files.write_atomic(target, to_ics(ws.calendar, [first.year]))
+        target = outputs.output_file(ics, f"{first.year}.ics", ws.root, "日历文件")
+        outputs.write_output(target, to_ics(ws.calendar, [first.year]), "日历文件")
         click.echo(f"已写入 {target}（{first.year} 年）")
         return
     days = ws.calendar.month(first)

@@ -24,17 +24,25 @@ def intake_command(body: str, form_key: str | None, fmt: str, root: Path | None)
     退出码：0 已写入记录，1 表单内容有误（什么也没写，说明里写明怎么改），2 用法错误。
     """
     from kefu.intake import IntakeResult, intake
+    from kefu.intake.body import MAX_BODY
     from kefu.output import render
     from kefu.workspace import Workspace
 
     ws = Workspace.find(root)
-    raw = sys.stdin.buffer.read() if body == "-" else Path(body).read_bytes()
+    limit = 4 * MAX_BODY  # bytes: MAX_BODY characters of UTF-8 at most
+    if body == "-":
+        raw = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(body, "rb") as stream:  # /dev/zero, a FIFO: read no more than the limit
+            raw = stream.read(limit + 1)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8") if len(raw) <= limit else ""
     except UnicodeDecodeError:
         result = IntakeResult(False, problems=["表单内容不是 UTF-8 文字，无法读取。"])
     else:
-        result = intake(ws, text, form_key)
+        result = intake(ws, text, form_key) if len(raw) <= limit else IntakeResult(
+            False, problems=[f"表单内容过长（超过 {limit // 1024} KB）：请只填写表单各栏，"
+                             "长的附件请另外保存。"])
     click.echo(render(result, fmt).rstrip("\n"))
     sys.exit(0 if result.ok else 1)
 

@@ -75,6 +75,8 @@ def _new_command(command: Any) -> click.Command:
             if values.get(spec.name):
                 values[spec.name] = ws.resolve(spec.refers or "", values[spec.name],
                                                spec.help.split("（")[0])
+        if command.kind.deadlines is not None:  # a broken sla.yml stops before writing, not after
+            _ = (ws.rules, ws.calendar)
         path = create(ws.root, command, values)
         click.echo(path)
         for line in deadline_lines(deadlines_of(ws, path)):

@@ -27,7 +27,7 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
 
     不给时段时为本月至今。统计截至该时段结束（进行中的时段截至现在）。
     """
-    from kefu import files
+    from kefu import outputs
     from kefu.cli import keep
     from kefu.output import render
     from kefu.reports import period as periods
@@ -58,19 +58,17 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
         click.echo(f"警告：{result.skipped_files} 个记录文件有错误，未计入；"
                    "请运行 kefu validate 查看。", err=True)
     if pdf:
-        from kefu.reports.pdf import MAGIC, report_pdf
+        from kefu.reports.pdf import report_pdf
 
-        target = files.output_file(pdf, f"report-{span.key}.pdf", ws.root, MAGIC, "PDF")
-        files.write_atomic(target, report_pdf(result, ws.root))
+        target = outputs.output_file(pdf, f"report-{span.key}.pdf", ws.root, "PDF")
+        outputs.write_output(target, report_pdf(result, ws.root), "PDF")
         click.echo(f"已写入 {target}", err=True)
     if xlsx:
-        from kefu.reports.xlsx import MAGIC as XLSX
-        from kefu.reports.xlsx import check_ours, workbook
+        from kefu.reports.xlsx import workbook
 
-        target = files.output_file(xlsx, f"report-{span.key}.xlsx", ws.root, XLSX, "工作簿")
-        check_ours(target)
+        target = outputs.output_file(xlsx, f"report-{span.key}.xlsx", ws.root, "工作簿")
         tables = [t for s in result.sections for t in s.tables]
-        files.write_atomic(target, workbook(tables, f"客服部报表 {span.title}"))
+        outputs.write_output(target, workbook(tables, f"客服部报表 {span.title}"), "工作簿")
         click.echo(f"已写入 {target}", err=True)
     if not (pdf or xlsx) or fmt != "text":
         click.echo(render(result, fmt).rstrip("\n"))
@@ -96,13 +94,16 @@ def export_command(sqlite: str | None, csv_dir: str | None, xlsx: str | None,
     ws = Workspace.find()
     if with_personal:
         click.echo("注意：导出文件包含个人信息，请妥善保管，不要提交到仓库或公开分享。", err=True)
+    notes: list[str] = []  # records left out, the same for every format
     if sqlite:
-        click.echo(f"已写入 {export.write_sqlite(ws, sqlite, with_personal)}")
+        click.echo(f"已写入 {export.write_sqlite(ws, sqlite, with_personal, notes)}")
     if csv_dir:
-        written = export.write_csv(ws, csv_dir, with_personal)
+        written = export.write_csv(ws, csv_dir, with_personal, notes)
         click.echo(f"已写入 {len(written)} 个 CSV 文件到 {written[0].parent}")
     if xlsx:
-        click.echo(f"已写入 {export.write_xlsx(ws, xlsx, with_personal)}")
+        click.echo(f"已写入 {export.write_xlsx(ws, xlsx, with_personal, notes)}")
+    for note in dict.fromkeys(notes):
+        click.echo(f"警告：{note}", err=True)
 
 
 COMMANDS: list[click.Command] = [report_command, export_command]

@@ -26,18 +26,17 @@ def write(root: Path, kind: str, records: Iterable[dict[str, Any]]) -> int:
 
     Tickets need deadline rules: the shipped records/sla.yml is put beside them if missing.
     """
+    root.mkdir(parents=True, exist_ok=True)
     rules = root / "records" / "sla.yml"
     if kind == "ticket" and not rules.exists():
         from kefu.department.content import source_root
 
-        rules.parent.mkdir(parents=True, exist_ok=True)
-        files.write_atomic(rules, (source_root() / "records" / "sla.yml").read_bytes())
+        files.write_file(rules, (source_root() / "records" / "sla.yml").read_bytes(), root=root)
     count = 0
     for data in records:
         rel = KINDS[kind].expected_rel(data["id"]) or ""
         target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        files.write_atomic(target, render_record(kind, data, rel).encode("utf-8"))
+        files.write_file(target, render_record(kind, data, rel), root=root, durable=False)
         count += 1
     return count
 

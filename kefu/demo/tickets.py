@@ -109,7 +109,9 @@ def ticket(rng: random.Random, received: datetime, kind: str, status: str,
         level = rng.choice(["normal", "normal", "serious", "critical"])
         data["level"] = level
         if level == "critical":
-            data["agreed_due"] = workday_after(received, 15, rng).replace(hour=17, minute=30)
+            agreed = workday_after(received, 15, rng).replace(hour=17, minute=30)
+            # workday_after stops at the sample's day; an agreed date may be later, never earlier
+            data["agreed_due"] = agreed if agreed > received else received + timedelta(days=21)
     events = [{"at": received, "by": owner, "action": "received", "note": "登记来件"}]
     steps = FLOW[kind]
     done = {"closed": len(steps), "open": 0, "in-progress": rng.randint(0, len(steps) - 2),

@@ -109,8 +109,7 @@ def _empty_folder(target: Path) -> Path:
 
 def _put(root: Path, rel: str, data: bytes, made: Made) -> None:
     target = root / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    files.write_atomic(target, data)
+    files.write_file(target, data, root=root)
     made.files.append(rel)
 
 

@@ -98,5 +98,4 @@ def _tool_files(root: Path, write: bool) -> list[str]:
 
 
 def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    files.write_atomic(target, data)
+    files.write_file(target, data)

@@ -13,8 +13,8 @@ Times are ISO 8601 text in Beijing time with the offset (2026-03-15T10:20:00+08:
 """
 
 from .sheets import as_tables, csv_bytes, write_csv, write_xlsx
-from .sqlite import SQLITE_MAGIC, sqlite_bytes, write_sqlite
+from .sqlite import sqlite_bytes, write_sqlite
 from .tables import Col, Data, collect, table_name
 
-__all__ = ["SQLITE_MAGIC", "Col", "Data", "as_tables", "collect", "csv_bytes", "sqlite_bytes",
+__all__ = ["Col", "Data", "as_tables", "collect", "csv_bytes", "sqlite_bytes",
            "table_name", "write_csv", "write_sqlite", "write_xlsx"]

@@ -6,15 +6,13 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kefu import files
+from kefu import outputs
 from kefu.records import LoadResult
 from kefu.records.corpus import gc_paused
 from kefu.records.kinds import KINDS
 from kefu.workspace import Workspace
 
 from .tables import Data, computed_tables, record_tables
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _ddl(table: Data) -> Iterator[str]:
@@ -114,10 +112,11 @@ def _ordered(tables: list[Data]) -> list[Data]:
     return done
 
 
-def write_sqlite(ws: Workspace, target: str | Path, with_personal: bool = False) -> Path:
-    path = files.output_file(target, "kefu.sqlite", ws.root, SQLITE_MAGIC, "SQLite 数据库")
+def write_sqlite(ws: Workspace, target: str | Path, with_personal: bool = False,
+                 notes: list[str] | None = None) -> Path:
+    path = outputs.output_file(target, "kefu.sqlite", ws.root, "SQLite 数据库")
     with gc_paused():
         result = ws.load(raw=KINDS.keys())
         computed = _computed_meanwhile(ws, result)
-        data = sqlite_bytes(record_tables(result, with_personal), computed)
-    return files.write_atomic(path, data)
+        data = sqlite_bytes(record_tables(result, with_personal, notes), computed)
+    return outputs.write_output(path, data, "SQLite 数据库")

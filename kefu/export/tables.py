@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, NaiveDatetime
 
 from kefu import times
 from kefu.collation import name_key
-from kefu.records import LoadResult
+from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
 from kefu.records.kinds import KINDS, Kind
 from kefu.records.messages import inner_model
@@ -198,18 +198,26 @@ def _get(data: Any, path: tuple[str, ...]) -> Any:
     return data
 
 
-def collect(ws: Workspace, with_personal: bool = False) -> list[Data]:
-    """Every exported table, filled from the records of `ws` (invalid files left out)."""
+def collect(ws: Workspace, with_personal: bool = False,
+            notes: list[str] | None = None) -> list[Data]:
+    """Every exported table, filled from the records of `ws` (invalid files left out, and said
+    in `notes`)."""
     with gc_paused():  # millions of cells of 100,000s of records
-        return _collect(ws, ws.load(raw=KINDS.keys()), with_personal)
+        return _collect(ws, ws.load(raw=KINDS.keys()), with_personal, notes)
 
 
-def _collect(ws: Workspace, result: LoadResult, with_personal: bool) -> list[Data]:
-    return [*record_tables(result, with_personal), *computed_tables(ws, result)]
+def _collect(ws: Workspace, result: LoadResult, with_personal: bool,
+             notes: list[str] | None = None) -> list[Data]:
+    return [*record_tables(result, with_personal, notes), *computed_tables(ws, result)]
 
 
-def record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
-    """A table per kind and per list of nested records, filled from the loaded records."""
+def record_tables(result: LoadResult, with_personal: bool,
+                  notes: list[str] | None = None) -> list[Data]:
+    """A table per kind and per list of nested records, filled from the loaded records.
+
+    A record with an error is left out of every format alike; a reference to it is emptied
+    (so the SQLite file's foreign keys hold), and both are said in `notes`.
+    """
     layouts = {name: _Layout(kind, with_personal) for name, kind in KINDS.items()
                if kind.folder and kind.model is not None}
     for record in result.records:
@@ -226,7 +234,48 @@ def record_tables(result: LoadResult, with_personal: bool) -> list[Data]:
         out += [layout.main, *(child for _, child, _ in layout.children)]
     for table in out:
         _in_beijing(table)
+    emptied = _empty_dangling(out)
+    if notes is not None and result.errors:
+        bad = len({p.path for p in result.errors})
+        notes.append(f"{bad} 个记录文件有错误，未导出" + (
+            f"，对它们的 {emptied} 处引用已置空" if emptied else "")
+            + "：请运行 kefu validate 查看并改正。")
+    if not with_personal:
+        _mask_free_text(out, personal_values(result))
     return out
+
+
+def _empty_dangling(tables: list[Data]) -> int:
+    """Empty each reference to a record that is not exported (it has an error); how many."""
+    ids = {t.name: {row[0] for row in t.rows} for t in tables if t.key == ("id",)}
+    emptied = 0
+    for table in tables:
+        for index, column in enumerate(table.columns):
+            target = (column.references or "").partition("(")[0]
+            known = ids.get(target)
+            if known is None:
+                continue
+            for row in table.rows:
+                if row[index] is not None and row[index] not in known:
+                    row[index] = None
+                    emptied += 1
+    return emptied
+
+
+def _mask_free_text(tables: list[Data], known: set[str]) -> None:
+    """Personal values typed into free text (a phone number in a note, a customer's name in a
+    title) masked in every text column that is not a key or a reference (kefu.privacy)."""
+    from kefu.privacy import mask, names
+
+    automaton = names(known)
+    for table in tables:
+        for index, column in enumerate(table.columns):
+            if column.kind != rt.TEXT or column.references or (column.name,) == table.key:
+                continue
+            for row in table.rows:
+                value = row[index]
+                if value.__class__ is str and value:
+                    row[index] = mask(value, automaton)
 
 
 def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from kefu import files
+from kefu import outputs
 from kefu.forms.registry import load_registry
 from kefu.forms.render import FormRenderer
 from kefu.problems import KefuError
@@ -26,9 +26,6 @@ def list_text(root: Path) -> str:
                                                                            strict=True))
 
 
-PDF_MAGIC = b"%PDF-"
-
-
 def print_form(
     ws: Workspace,
     key: str,
@@ -47,10 +44,10 @@ def print_form(
     registry = load_registry(root)
     form = registry.get(key)
     name = f"{key}-{record_id}.pdf" if record_id else f"{key}.pdf"
-    target = files.output_file(output or name, name, root, PDF_MAGIC, "PDF")
+    target = outputs.output_file(output or name, name, root, "PDF")
     filled = fill(ws, form, record_id, issued=issued,
                   with_personal=with_personal) if record_id else None
-    return files.write_atomic(target, FormRenderer(root).pdf(key, filled))
+    return outputs.write_output(target, FormRenderer(root).pdf(key, filled), "PDF")
 
 
 def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Path]:
@@ -64,10 +61,10 @@ def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Pat
             exit_code=2,
         )
     renderer = FormRenderer(root)
-    targets = [files.output_file(f"{folder}/", f"{key}.pdf", root, PDF_MAGIC, "PDF")
+    targets = [outputs.output_file(f"{folder}/", f"{key}.pdf", root, "PDF")
                for key in renderer.registry.keys]
     written = []
     for key, target in tqdm(list(zip(renderer.registry.keys, targets, strict=True)),
                             desc="打印空白表单", unit="张", disable=not progress):
-        written.append(files.write_atomic(target, renderer.pdf(key)))
+        written.append(outputs.write_output(target, renderer.pdf(key), "PDF"))
     return written

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from importlib.metadata import version
 from pathlib import Path
 
+from kefu import files
 from kefu.forms.fonts import FontFiles, find_fonts
 from kefu.forms.registry import Registry, forms_dir, load_registry
 from kefu.forms.render import FormRenderer
@@ -72,9 +72,9 @@ def forms_page(registry: Registry) -> str:
     return "\n".join(lines)
 
 
-def _write_if_changed(path: Path, text: str) -> None:
+def _write_if_changed(path: Path, text: str, root: Path) -> None:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        files.write_file(path, text, root=root, durable=False)
 
 
 def write_site_pages(ws: Workspace, out: Path) -> None:
@@ -86,15 +86,15 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     root = ws.root
     registry = load_registry(root)
     folder = out / "forms"
-    folder.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(out / "forms.md", forms_page(registry))
+    files.real_folder(folder, root)
+    _write_if_changed(out / "forms.md", forms_page(registry), root)
     stamp_file = folder / STAMP
     fonts = find_fonts(root)
-    shutil.copyfile(fonts.license, folder / LICENSE_NAME)
+    _write_if_changed(folder / LICENSE_NAME, fonts.license.read_text(encoding="utf-8"), root)
     expected = {f"{key}.pdf" for key in registry.keys}
     for stale in folder.glob("*.pdf"):
         if stale.name not in expected:
-            stale.unlink()
+            files.remove(stale, root)
     stamp = _stamp(root, fonts)
     if (
         stamp_file.is_file()
@@ -104,8 +104,8 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         return
     renderer = FormRenderer(root)
     for key in registry.keys:
-        renderer.write(key, folder / f"{key}.pdf")
-    stamp_file.write_text(stamp)
+        files.write_file(folder / f"{key}.pdf", renderer.pdf(key), root=root, durable=False)
+    files.write_file(stamp_file, stamp, root=root, durable=False)
 
 
 def _stamp(root: Path, fonts: FontFiles) -> str:

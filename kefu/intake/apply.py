@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kefu import times
+from kefu.chars import visible
 from kefu.kinds.ticket import TICKET_ID, TYPE_FIELDS, TYPE_LABELS
+from kefu.privacy import mask, shapes
 from kefu.problems import KefuError
 from kefu.records.new import OptionSpec, commands, create
 from kefu.sla import Milestone, milestones
@@ -58,6 +60,7 @@ class IntakeResult:
     by_name: str = ""  # the name of the event's `by`, for the reply
     deadlines: list[NextDeadline] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # said in the reply, the record written
 
 
 class _Bad(Exception):
@@ -76,6 +79,7 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
     if problems:
         result.problems = problems
         return result
+    values, result.warnings = _masked(form, values)
     try:
         if form.key == "new-ticket":
             return _new_ticket(ws, form, values, result)
@@ -85,6 +89,25 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
     except KefuError as err:
         result.problems = _lines(err.message)
     return result
+
+
+# Free-text fields of the forms: a phone or ID number typed there is masked before the record
+# is written (an issue is readable by every member, and a record stays in git history).
+FREE_TEXT = ("title", "note", "product", "department", "fault")
+
+
+def _masked(form: IssueForm, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """`values` with personal number shapes and e-mails masked, and a warning for each field."""
+    out, warnings = dict(values), []
+    for item in form.fields:
+        text = out.get(item.id, "")
+        found = shapes(text) if item.id in FREE_TEXT and text else []
+        if found:
+            out[item.id] = mask(text)
+            warnings.append(f"「{item.label}」里像是有{'、'.join(found)}：已在记录里打码（只留前后几位）。"
+                            "issue 的内容所有能看到仓库的人都能看到，请编辑本 issue 删去原文；"
+                            "个人信息不要写进表单。")
+    return out, warnings
 
 
 def _form(key: str) -> IssueForm:
@@ -120,6 +143,7 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     if problems:
         result.problems = problems
         return result
+    _ = (ws.rules, ws.calendar)  # loaded now: a broken sla.yml stops before writing
     path = create(ws.root, commands()[ticket_type], given)
     loaded = ws.load([path], use_cache=False)
     record = next(r for r in loaded.records if r.kind == "ticket")
@@ -152,6 +176,10 @@ def _level_rules(form: IssueForm, ticket_type: str, given: Mapping[str, Any]) ->
         return [f"只有投诉工单才选「{level}」：请改为“不选”，或把工单类型改为投诉。"]
     if given.get("level") == "critical" and "agreed_due" not in given:
         return [f"特别严重的投诉没有固定时限，必须填写「{agreed}」（与对方约定的日期和时间）。"]
+    received = given.get("received") or times.now()
+    if "agreed_due" in given and given["agreed_due"] < received:
+        shown = received.astimezone(times.SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        return [f"「{agreed}」早于收到时间（{shown}）：约定完成时间只能在收到之后，请核对日期。"]
     return []
 
 
@@ -165,17 +193,26 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     action = _choice(form.field("action"), values["action"])
     by = _person(ws, form.field("by"), values["by"])
     at = _time(form.field("at"), values["at"]) if values.get("at") else None
-    note = values.get("note") or None
+    note = values.get("note") if visible(values.get("note")) else None
     if action == REOPENED and not note:
         raise _Bad(f"重新打开工单必须在「{form.field('note').label}」里写明原因"
                    "（例如代理商就同一问题再次反映）。")
     from kefu.records.events import append_event, reopen_record
 
-    if action == REOPENED:
-        assert note is not None
-        done = reopen_record(ws, record_id, note, at=at, by=by)
-    else:
-        done = append_event(ws, record_id, action, note=note, at=at, by=by)
+    try:
+        if action == REOPENED:
+            assert note is not None
+            done = reopen_record(ws, record_id, note, at=at, by=by)
+        else:
+            done = append_event(ws, record_id, action, note=note, at=at, by=by)
+    except KefuError as err:
+        if err.slug == "event-refused" and _closed(ws, record_id) \
+                and action not in ("note", "closed"):
+            label = form.field("action").choices[action]
+            raise _Bad(f"工单 {record_id} 已结案，不能再登记“{label}”。如对方又来反映同一件事，"
+                       f"请重新提交“{form.name}”表单，「事件」选“重新打开”，"
+                       f"并在「{form.field('note').label}」里写明原因。") from None
+        raise
     result.ok, result.record_id, result.action = True, done.record_id, action
     result.path = done.path.resolve().relative_to(ws.root).as_posix()
     result.status, result.event = done.status or "", _plain(done.event)
@@ -185,6 +222,18 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     result.title = str(record.data.get("title", ""))
     result.deadlines = next_deadlines(ws, record.data)
     return result
+
+
+def _closed(ws: Workspace, record_id: str) -> bool:
+    """Whether the ticket file says it is closed (for the form's own advice)."""
+    from kefu.kinds.ticket import KIND
+    from kefu.records.loader import ParseFailure, load_mapping
+
+    try:
+        data, _ = load_mapping((ws.root / (KIND.expected_rel(record_id) or "")).read_bytes())
+    except (OSError, ParseFailure):
+        return False
+    return data.get("status") == "closed"
 
 
 # -- values -------------------------------------------------------------------------------------

@@ -29,6 +29,9 @@ HEADER = ("# 由 kefu 根据记录模型生成（kefu init、kefu upgrade 写入
           "升级 kefu 时会更新。\n")
 
 PERSON_HELP = "员工编号（如 zhangmin）或姓名（如 张敏）"
+NO_PERSONAL = ("**任何一栏都不要写个人信息**（电话、手机号、身份证号、电子邮箱、地址、顾客姓名）："
+               "仓库里的每个人都能看到本页，写进记录的内容会永久留在 git 历史里。"
+               "表单里出现电话号码、身份证号或邮箱时，系统会在记录里打码并提醒你删去原文。\n\n")
 TIME_HELP = f"{times.TIME_HELP}；不填则为提交本表的时间"
 
 
@@ -75,7 +78,7 @@ LABELS: dict[str, str] = {
 }
 # What to write, said for an agent filling the form (a field not listed: its model description).
 HINTS: dict[str, str] = {
-    "title": "一句话说清是什么事，如：代理商反映新购硬盘异响",
+    "title": "一句话说清是什么事，如：代理商反映新购硬盘异响（不写顾客姓名和电话）",
     "owner": f"谁负责跟进：{PERSON_HELP}",
     "channel": "怎么来的；不选时：填了代理商编号为“代理商反馈”，否则为“热线电话”",
     "dealer": "代理商档案编号，如 D-0001；不是代理商的事不填",
@@ -85,7 +88,8 @@ HINTS: dict[str, str] = {
     "agreed_due": f"特别严重的投诉与对方约定的答复时间。{times.TIME_HELP}",
     "received": f"什么时候收到的。{TIME_HELP}",
     "by": f"谁受理的，不填则为负责人：{PERSON_HELP}",
-    "note": "收到时的情况：对方反映了什么、有什么要求（不要写电话、地址等个人信息）",
+    "note": "收到时的情况：对方反映了什么、有什么要求（不要写电话、身份证号、邮箱、地址、"
+            "顾客姓名等个人信息）",
     "fault": "代理商或顾客说明的故障现象，写在一行里，如：通电后异响，电脑不识别",
     "quantity": "DOA 的台数，如 1",
     "purchased": "DOA 产品的购买日期，写成 2026-03-01",
@@ -150,8 +154,7 @@ def new_ticket_form() -> IssueForm:
         "[新工单] ",
         "提交后，系统会生成工单文件并开一个拉取请求（PR）交客服主管审核，"
         "同时在本页回复工单编号和各项时限。\n\n"
-        "**不要填写电话、地址、身份证号等个人信息**：仓库里的每个人都能看到本页。"
-        f"填写说明见手册“{GUIDE}”一页。",
+        f"{NO_PERSONAL}填写说明见手册“{GUIDE}”一页。",
         tuple(fields),
     )
 
@@ -170,7 +173,8 @@ def ticket_event_form() -> IssueForm:
         Field("by", "经办人", "input", f"谁办的：{PERSON_HELP}", True),
         Field("at", LABELS["at"], "input", f"{str(events['at'].description).split('，')[0]}。"
               f"{TIME_HELP}", placeholder="2026-03-16 09:30"),
-        Field("note", "备注", "textarea", "补充说明；重新打开时写明原因"),
+        Field("note", "备注", "textarea",
+              "补充说明；重新打开时写明原因（不要写电话、身份证号、顾客姓名等个人信息）"),
     )
     return IssueForm(
         "ticket-event", "更新工单（追加事件）",
@@ -178,8 +182,7 @@ def ticket_event_form() -> IssueForm:
         "[工单事件] ",
         "每提交一次追加一条事件；已有的记录不会被修改。提交后系统开一个拉取请求（PR）"
         "交客服主管审核，并在本页回复这张工单接下来的时限。\n\n"
-        "**不要填写电话、地址、身份证号等个人信息。** 各事件的含义和对时限的影响见手册"
-        f"“{GUIDE}”一页。",
+        f"{NO_PERSONAL}各事件的含义和对时限的影响见手册“{GUIDE}”一页。",
         fields,
     )
 

@@ -23,7 +23,7 @@ class Dealer(Strict):
     id: str = Field(pattern=DEALER_ID, description="代理商编号，如 D-0001")
     company: Text = Field(max_length=100, description="公司名称")
     region: Text = Field(description="所在地区")
-    contact: Text = Field(description="联系人姓名")
+    contact: Text = Field(description="联系人姓名（个人信息）", json_schema_extra=PERSONAL)
     phone: str = Field(
         pattern=PHONE, description="联系电话（个人信息）", json_schema_extra=PERSONAL
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
+from kefu import times
 from kefu.kinds.staff_rules import Channel, Clock, Key, Lazy, Shift
 from kefu.records.kinds import Across, Creator, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PersonId, Stamp
@@ -62,10 +63,15 @@ class Roster(Lazy):
 def real_week(roster: Any) -> Iterator[Finding]:
     """The id is a week that exists (2025 has no week 53)."""
     record_id = getattr(roster, "id", None)
-    if record_id is not None and week_monday(record_id) is None:
+    monday = week_monday(record_id) if record_id is not None else None
+    if record_id is not None and monday is None:
         yield Finding("bad-week", ("id",),
                       f"{record_id} 不存在：这一年没有第 {record_id[-2:]} 周（ISO 周历，"
                       "只有 52 周的年份没有第 53 周）。请改正周次。")
+    last = times.today().year + 1  # the window of every record's dates (kefu.records.timely)
+    if monday is not None and not 2000 <= monday.year <= last:
+        yield Finding("date-range", ("id",),
+                      f"{record_id} 不在 2000–{last} 年之间：多半是年份打错了，请改正周次。")
 
 
 def rows(roster: Any) -> Iterator[Finding]:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import ConfigDict, Field
 
+from kefu.kinds.ticket_log import log_rules
 from kefu.records.ids import fresh_id
 from kefu.records.kinds import Creator, Events, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Stamp, Strict, Text
@@ -310,7 +311,7 @@ KIND = Kind(
     subdir=(r"^T-(?P<y>[0-9]{4})(?P<m>[0-9]{2})[0-9]{2}-", "{y}/{m}"),
     references=(Reference(("owner",), "person"), Reference(("events", "*", "by"), "person"),
                 Reference(("dealer",), "dealer")),
-    checks=(cross_field, type_fields, id_matches_date, event_log),
+    checks=(cross_field, type_fields, id_matches_date, event_log, log_rules),
     facets=("type", "status"),
     no_future=(("received",), ("events", "*", "at")),
     creator=Creator(

@@ -40,11 +40,16 @@ def _intake_what(result: IntakeResult) -> str:
     return f"已为工单 `{result.record_id}`（{md_text(result.title)}）追加事件“{action}”"
 
 
+def _warnings(result: IntakeResult) -> list[str]:
+    """Each warning a quote of its own (a blank line between, or Markdown joins them)."""
+    return [line for w in result.warnings for line in (f"> **注意**：{md_message(w)}", "")]
+
+
 def _intake_markdown(result: IntakeResult) -> str:
     if not result.ok:
         lines = ["**未能登记**：表单内容有以下问题，什么也没有写入。", ""]
         lines += [f"- {md_message(problem)}" for problem in result.problems]
-        return "\n".join([*lines, "", INTAKE_FIX]) + "\n"
+        return "\n".join([*lines, "", *_warnings(result), INTAKE_FIX]) + "\n"
     from kefu.kinds.ticket import STATUS_LABELS
 
     event = result.event
@@ -61,7 +66,7 @@ def _intake_markdown(result: IntakeResult) -> str:
         lines.append("工单已结案，没有未完成的时限。")
     else:
         lines.append("这张工单目前没有未完成的时限。")
-    lines += ["", "记录改动已提交为拉取请求（PR），客服主管审核合并后生效。"]
+    lines += ["", *_warnings(result), "记录改动已提交为拉取请求（PR），客服主管审核合并后生效。"]
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +75,7 @@ def _intake_text(result: IntakeResult) -> str:
         return "\n".join(["未能登记（什么也没有写入）：", *(f"- {p}" for p in result.problems)])
     lines = [result.path]
     lines += [f"{d.rule}（{d.title}）：{_deadline_due(d)}" for d in result.deadlines]
-    return "\n".join(lines)
+    return "\n".join([*lines, *(f"注意：{w}" for w in result.warnings)])
 
 
 def _intake_json(result: IntakeResult) -> str:
@@ -81,7 +86,8 @@ def _intake_json(result: IntakeResult) -> str:
     return dumps({"ok": result.ok, "form": result.form, "record_id": result.record_id,
                   "path": result.path, "title": result.title, "action": result.action,
                   "status": result.status, "event": result.event, "deadlines": deadlines,
-                  "problems": result.problems, "comment": printable(_intake_markdown(result))})
+                  "problems": result.problems, "warnings": result.warnings,
+                  "comment": printable(_intake_markdown(result))})
 
 
 WRITERS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from kefu.problems import Problem
 
@@ -25,13 +25,20 @@ _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
 _MD_LEADING = re.compile(r"^(?:#|>|[-+](?=\s|$|-*\s*$)|~~~)")
 _MD_NUMBERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 
+if TYPE_CHECKING:
+    from kefu.privacy import Names
+
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+_COMMAND = re.compile(r"^(?=::)", re.M)
+
+
 def printable(text: str) -> str:
-    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides)."""
-    return _CONTROL.sub("", text)
+    """`text` without the characters that steer a terminal (ANSI escapes, direction overrides),
+    and no line that a CI runner would take for a workflow command (`::error::`, `::set-env`)."""
+    return _COMMAND.sub(" ", _CONTROL.sub("", text))
 
 
 def md_text(text: object) -> str:
@@ -87,7 +94,7 @@ def problems_markdown(problems: Iterable[Problem]) -> str:
     return "\n".join(["| 位置 | 类别 | 级别 | 说明 |", "|---|---|---|---|", *rows]) + "\n"
 
 
-def page_text(text: object, known: Iterable[str] = ()) -> str:
+def page_text(text: object, known: Collection[str] | Names = ()) -> str:
     """Record free text (titles, notes, names) as every generated page and printed report shows
     it: the one place that decides how record text reaches the site and the PDF. Phone numbers,
     e-mails and ID numbers are masked, and so is each `known` personal value of the records."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from kefu.chars import one_line
+
 from .columns import aligned
 from .text import dumps, md_code, md_text, problems_json, problems_markdown, problems_text
 
@@ -97,8 +99,8 @@ def _notices_text(report: OverdueReport) -> list[str]:
     lines = [f"\n值班与人事提醒 {len(report.notices)} 项"]
     for owner, items in report.notices_by_owner():
         lines.append(f"\n{owner}")
-        lines += [f"  [{_notice_label(n)}] {n.problem.message}  （{n.problem.path}）"
-                  for n in items]
+        lines += [f"  [{_notice_label(n)}] {one_line(n.problem.message)}"
+                  f"  （{one_line(n.problem.path)}）" for n in items]
     return lines
 
 

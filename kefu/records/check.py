@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kefu.problems import Problem, Severity
 
-from . import timely
+from . import texts, timely
 from .kinds import KINDS, Finding, Kind, kind_of, known_places, read_across, schema_rel
 from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
@@ -45,6 +45,8 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             f"不认识这个位置的记录文件。记录只能放在：{known_places()}（按年、月分目录的见各自说明）。",
         )])
     result = FileResult(rel, kind.name)
+    if kind.file:  # a one-file kind that fails to parse is there, broken, not missing
+        result.id = kind.name
     try:
         data, text = load_mapping(raw, kind.max_bytes)
     except ParseFailure as failure:
@@ -85,7 +87,7 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
         else:
             result.partial = True
     findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
-                *(f for check in kind.checks for f in check(record))]
+                *(f for check in kind.checks for f in check(record)), *texts.in_text(text, data)]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
     problems.extend(_place(rel, kind, text, result.id))

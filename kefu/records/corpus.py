@@ -18,7 +18,7 @@ from typing import Any
 
 from kefu.problems import KefuError, Problem, Severity
 
-from . import across, cache, keys, workers
+from . import across, cache, keys, odd, workers
 from .across import Notice
 from .check import check_file
 from .kinds import KINDS, RECORDS, kind_of, read_across
@@ -157,7 +157,7 @@ def _load(root: Path, paths: Sequence[Path] | None, use_cache: bool, jobs: int |
         notices = [n for n in notices if n.problem.path in chosen_rels]
     problems += found
     if paths is None:
-        problems += [*_ignored(ignored), *_missing(root)]
+        problems += [*_ignored(ignored, root), *_missing(root)]
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.slug))
     base = str(root)
     # a record with an error is reported, never used: no command computes with a year typo
@@ -192,15 +192,20 @@ def _walk(root: Path) -> tuple[list[str], list[str]]:
     found: list[str] = []
     ignored: list[str] = []
     stack = [RECORDS]
+    if os.path.islink(root / RECORDS):  # kefu reads nothing through a link (kefu.records.odd)
+        return found, [RECORDS]
     while stack:
         rel_dir = stack.pop()
         try:
             entries = list(os.scandir(root / rel_dir))
         except (FileNotFoundError, NotADirectoryError):
             continue
+        if rel_dir != RECORDS and odd.is_submodule(entries):
+            ignored.append(rel_dir)
+            continue
         for entry in entries:  # 100,000 files: the usual case first
             name = entry.name
-            if name.endswith((".yml", ".yaml")) and not entry.is_dir(follow_symlinks=False):
+            if name.endswith((".yml", ".yaml")) and entry.is_file(follow_symlinks=False):
                 found.append(f"{rel_dir}/{name}")
             elif entry.is_dir(follow_symlinks=False):
                 if not name.startswith("."):
@@ -212,10 +217,15 @@ def _walk(root: Path) -> tuple[list[str], list[str]]:
     return found, ignored
 
 
-def _ignored(rels: list[str]) -> list[Problem]:
-    """A warning for each file kefu does not read: a record saved as .YML or a backup copy."""
+def _ignored(rels: list[str], root: Path) -> list[Problem]:
+    """A warning for each file kefu does not read: a record saved as .YML or a backup copy;
+    an error for a symlink, a FIFO or a submodule (kefu.records.odd)."""
     problems = []
     for rel in rels:
+        special = odd.special(root, rel)
+        if special is not None:
+            problems.append(special)
+            continue
         name = rel.rpartition("/")[2]
         stem = name.split(".", 1)[0] if not name.startswith(".") else name
         hint = (f"若是记录，请改名为 `{stem}.yml`（小写扩展名）；"
@@ -238,6 +248,7 @@ def _missing(root: Path) -> list[Problem]:
 def _select(root: Path, paths: Sequence[Path]) -> list[str]:
     chosen: set[str] = set()
     for path in paths:
+        odd.refuse_special(Path(path))
         try:
             full = Path(path).resolve()
         except (OSError, RuntimeError):  # a symlink loop

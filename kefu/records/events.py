@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import files, times
+from kefu.chars import visible
 from kefu.problems import KefuError
 
 from .check import check_file
@@ -66,10 +67,10 @@ def append_event(ws: Any, record_id: str, action: str, *, note: str | None = Non
     changes = {k: v for k, v in rules.after(data, code).items() if data.get(k) != v}
     new_text = _appended(text, kind, event, changes, rel)
     _check(ws, kind, rel, new_text)
-    files.write_atomic(path, new_text.encode("utf-8"))
+    deadlines = _open_deadlines(ws, kind, new_text)  # before writing: a broken sla.yml stops it
+    files.write_file(path, new_text, root=ws.root)
     status = changes.get("status", data.get("status"))
-    return EventResult(path, record_id, event, status, actions(kind).get(code, code),
-                       _open_deadlines(ws, kind, new_text))
+    return EventResult(path, record_id, event, status, actions(kind).get(code, code), deadlines)
 
 
 def close_record(ws: Any, record_id: str, *, note: str | None = None,
@@ -81,7 +82,7 @@ def close_record(ws: Any, record_id: str, *, note: str | None = None,
 def reopen_record(ws: Any, record_id: str, reason: str, *, at: dt.datetime | None = None,
                   by: str | None = None) -> EventResult:
     """Reopen a closed record: the reason is the entry's note (required)."""
-    if not reason or not reason.strip():
+    if not visible(reason):  # "\u3000\u200b" from an issue form is no reason
         raise KefuError("重新打开要写明原因：--reason 对方又来反映的内容。", "usage", 2)
     kind, rules = _kind_with_events(record_id)
     return append_event(ws, record_id, rules.reopen, note=reason, at=at, by=by)
@@ -165,9 +166,9 @@ def _appended(text: str, kind: Kind, event: dict[str, Any], changes: Mapping[str
 
 
 def _render(event: Mapping[str, Any]) -> str:
-    from .new import render_value
+    from .yamlout import dump_value
 
-    return render_value([dict(event)])
+    return dump_value([dict(event)])
 
 
 def _check(ws: Any, kind: Kind, rel: str, text: str) -> None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml_rs
 
+from . import refusals
+
 MAX_BYTES = 256 * 1024  # a ticket is ~0.5 KB; a quarter MiB is a long event log plus margin
 ALIAS_LIMIT = 10_000  # replayed events; records never need aliases, a bomb needs millions
 MAX_NODES = 20_000  # values in one file; a ticket has ~40, a year's roster a few thousand
@@ -23,6 +25,7 @@ _COUNT_FROM = 16 * 1024  # below this size a file cannot hold MAX_NODES values: 
 _ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=ALIAS_LIMIT)
 _POSITION = re.compile(r"line (\d+), column (\d+)")
 _DUPLICATE = re.compile(r"duplicate mapping key: (.*)$")
+_NUMBER = re.compile(r"[-+]?[0-9][0-9._eE+-]*")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ def parse(text: str) -> Any:
     Limits: aliases replay at most ALIAS_LIMIT events, nesting is bounded by the parser, a file
     holds at most MAX_NODES values, and no tag (`!!python/object`, `!custom`) is accepted.
     """
+    refused = refusals.before_parse(text)  # a control character, a directive
+    if refused is not None:
+        raise ParseFailure(Issue(*refused))
     if "!" in text:
         _refuse_tags(text)
     try:
@@ -82,6 +88,8 @@ def parse(text: str) -> Any:
         raise ParseFailure(_explain(str(err), text)) from None
     except (ValueError, TypeError, RecursionError, OverflowError) as err:
         raise ParseFailure(Issue("yaml-syntax", 1, 1, f"无法解析 YAML：{err}")) from None
+    if not refusals.text_keys(data):
+        raise ParseFailure(Issue(*refusals.non_text_key(compose(text))))
     if len(text) >= _COUNT_FROM and _count_nodes(data, MAX_NODES) > MAX_NODES:
         raise ParseFailure(Issue("too-many-values", 1, 1,
                                  f"文件中的值超过 {MAX_NODES} 个：一条记录不应这么大，"
@@ -122,7 +130,11 @@ def _refuse_tags(text: str) -> None:
                     "yaml-tag", line, col,
                     f"不支持的 YAML 标签 `{tag}`：记录只能写普通的值，请删除以 ! 开头的标签。"))
     except yaml.YAMLError:
-        return  # not YAML at all: the parser says where and why
+        # PyYAML could not read it (yaml-rs may): look for a tag by its shape instead of letting
+        # one through unseen
+        shaped = refusals.tag_by_shape(text)
+        if shaped is not None:
+            raise ParseFailure(Issue(*shaped)) from None
 
 
 def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any], str]:
@@ -178,6 +190,9 @@ def top_level_words(raw: bytes, names: Iterable[str]) -> dict[str, str]:
 
 def _explain(message: str, text: str) -> Issue:
     dup = _DUPLICATE.search(message)
+    if dup and dup.group(1).strip("'\"") in ("True", "False", "None") or (
+            dup and _NUMBER.fullmatch(dup.group(1))):
+        return Issue(*refusals.non_text_key(compose(text)))  # `1:` and `true:` are one key
     if dup:
         key = dup.group(1).strip("'\"")
         line, col, first = _duplicate_position(text, key)
@@ -199,6 +214,10 @@ def _explain(message: str, text: str) -> Issue:
             line = _first_line_matching(text, re.compile(re.escape(quoted.group(1))))
         return Issue("yaml-syntax", line, col,
                      f"不支持的 YAML 标签（{reason}）：请删除以 ! 开头的标签。")
+    if "escape" in reason:
+        return Issue("yaml-syntax", line, col,
+                     "YAML 语法错误：双引号里的反斜杠开始了一个不存在的转义（如 `\\q`）："
+                     "要写反斜杠本身请写成 `\\\\`，或改用单引号，或去掉引号。")
     if "quoted scalar" in reason:  # the parser stops where the quote should have closed
         line, col = _open_quote(text, line), 1
         return Issue("yaml-syntax", line, col,

@@ -117,7 +117,9 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
         if pattern == VISIBLE:
             return "blank-text", (f"`{name}` 不能只有空格或看不见的字符{describe(model, loc)}："
                                   "请写上内容。")
-        expected = FORMATS.get(pattern) or id_formats().get(pattern, "规定格式")
+        ids = id_formats()  # a kind's id pattern, anchored or not
+        expected = (FORMATS.get(pattern) or ids.get(pattern) or ids.get(pattern.strip("^$"))
+                    or describe(model, loc).strip("（）") or f"与 `{pattern}` 相符的格式")
         return "bad-format", f"`{name}` 的格式不对（`{_clip(str(value))}`）：应为{expected}。"
     if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":
         return _explain_time(name, error.get("input"), etype, value if secret else None)

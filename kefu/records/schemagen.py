@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kefu import files
+
 from .kinds import KINDS, schema_rel
 
 
@@ -34,10 +36,13 @@ def write_schemas(root: Path, *, check: bool = False) -> list[str]:
         rel = schema_rel(KINDS[name])
         target = root / rel
         text = render(schema)
+        link = next((p for p in (target, *target.parents) if root in p.parents and p.is_symlink()),
+                    None)
+        if link is not None:  # never read or write a schema through a link
+            raise files.link_error(link, link.relative_to(root).as_posix())
         current = target.read_text("utf-8") if target.exists() else None
         if current != text:
             changed.append(rel)
             if not check:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, "utf-8")
+                files.write_file(target, text, root=root)
     return changed

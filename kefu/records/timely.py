@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel
@@ -36,12 +36,31 @@ class Clock(NamedTuple):
 
 
 _LOW = f"{EARLIEST_YEAR}-01-02"  # after the earliest moment in any time zone
+FIRST_DAY_YEAR = 1900  # dates reach further back than timestamps: birthdays, a dealer's start
 
 
 def findings(kind: Kind, record: BaseModel, data: dict[str, Any],
              clock: Clock) -> Iterable[Finding]:
     """The record's time problems: none without a look at the model for most files."""
-    return () if _plainly_timely(kind, data, clock) else _time_findings(kind, record, clock)
+    found = () if _plainly_timely(kind, data, clock) else _time_findings(kind, record, clock)
+    return [*found, *_day_findings(kind, record, clock)] if _day_paths(kind.name) else found
+
+
+def _day_findings(kind: Kind, record: BaseModel, clock: Clock) -> Iterable[Finding]:
+    """Dates (a leave's days, a birthday) from FIRST_DAY_YEAR to the end of next year: a year
+    typed as 9998 is a typing mistake that no roster, report or calendar can use."""
+    last = clock.last.year - 1
+    for path in _day_paths(kind.name):
+        for loc, value in _attributes(record, path, ()):
+            if isinstance(value, date) and not FIRST_DAY_YEAR <= value.year <= last:
+                yield Finding("date-range", loc,
+                              f"日期 {value.isoformat()} 不在 {FIRST_DAY_YEAR}–{last} 年之间："
+                              "多半是年份打错了，请改正。")
+
+
+@functools.cache
+def _day_paths(kind_name: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(path for path, of in typed_paths(kind_name) if of is date)
 
 
 def _plainly_timely(kind: Kind, data: dict[str, Any], clock: Clock) -> bool:

@@ -162,11 +162,13 @@ def fingerprint(chart: Chart) -> str:
 
 def write_charts(charts: list[Chart], folder: Path, root: Path) -> dict[str, Path]:
     """Each chart as folder/<key>-<hash>.svg (drawn only when not there yet); key -> path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from kefu import files
+
+    files.real_folder(folder, root)  # the site's pages, or a temporary folder for the PDF
     found = {}
     for chart in charts:
         path = folder / f"{chart.key}-{fingerprint(chart)}.svg"
         if not path.is_file():
-            path.write_text(svg(chart, root), encoding="utf-8")
+            files.write_file(path, svg(chart, root), root=root, durable=False)
         found[chart.key] = path
     return found

@@ -12,7 +12,6 @@ from .charts import write_charts
 from .render import report_markdown
 from .tables import Report
 
-MAGIC = b"%PDF-"
 STYLESHEET = Path(__file__).with_name("report.css")
 
 

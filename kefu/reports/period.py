@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from kefu import times
 from kefu.problems import KefuError
 from kefu.times import SHANGHAI
 
@@ -106,10 +107,12 @@ def parse_month(text: str) -> Period:
     try:
         if match is None:
             raise ValueError(text)
-        return month_period(dt.date(int(match.group(1)), int(match.group(2)), 1))
+        first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
         raise KefuError(f"无法识别的月份 `{text}`：请写 YYYY-MM，如 2026-10。", "bad-period",
                         2) from None
+    times.check_year(first.year, text, "月份")
+    return month_period(first)
 
 
 def parse_week(text: str) -> Period:
@@ -121,6 +124,7 @@ def parse_week(text: str) -> Period:
     except ValueError:
         raise KefuError(f"无法识别的周 `{text}`：请写 ISO 周，如 2026-W44（周一至周日）。",
                         "bad-period", 2) from None
+    times.check_year(monday.year, text, "周")
     return Period(monday, monday + dt.timedelta(days=6), "week")
 
 

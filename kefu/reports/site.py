@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from kefu import files
 from kefu.output import md_text
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
@@ -54,7 +55,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
 
     folder = out / FOLDER
     charts_dir = folder / "charts"
-    folder.mkdir(parents=True, exist_ok=True)
+    files.real_folder(folder, ws.root)
     loaded = ws.load()
     tickets = [r.data for r in loaded.of_kind("ticket")]
     received = [t["received"] for t in tickets if isinstance(t.get("received"), dt.datetime)]
@@ -73,16 +74,16 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
                                lambda t: page_link(t, with_pages, "../"), heading=title,
                                site=True)
-        _write(folder / name, _front(title) + month_page(page, report, now))
+        _write(folder / name, _front(title) + month_page(page, report, now), ws.root)
         nav.append({title: f"generated/{FOLDER}/{name}"})
     for stale in charts_dir.glob("*.svg"):
         if stale not in kept:
-            stale.unlink()
+            files.remove(stale, ws.root)
     for stale in folder.glob("*.md"):
         if stale.name != "index.md" and stale.name not in {f"{m.key}.md" for m in months}:
-            stale.unlink()
-    _write(folder / "index.md", index_page(reports))
-    _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n")
+            files.remove(stale, ws.root)
+    _write(folder / "index.md", index_page(reports), ws.root)
+    _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n", ws.root)
 
 
 def month_page(page: str, report: Report, now: dt.datetime) -> str:
@@ -145,6 +146,6 @@ def index_page(reports: list[Report]) -> str:
     return "\n".join(lines)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, root: Path) -> None:
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+        files.write_file(path, text, root=root, durable=False)

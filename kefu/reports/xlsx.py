@@ -9,17 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from kefu.problems import KefuError
 from kefu.times import SHANGHAI
 
-from .tables import DATE, DAYS, INT, PCT, SCORE, TIME, Table
+from .tables import DATE, DAYS, INT, PCT, SCORE, TEXT, TIME, Table
 
-MAGIC = b"PK\x03\x04"
 CREATOR = "kefu"
 _BAD = re.compile(r"[\[\]:*?/\\]")
 
@@ -36,9 +32,26 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 def _value(value: Any, kind: str) -> Any:
     if isinstance(value, dt.datetime):
         return value.astimezone(SHANGHAI).replace(tzinfo=None)
-    if kind == TIME and isinstance(value, str):
-        return value
+    if isinstance(value, str) and _ILLEGAL.search(value):
+        return _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     return value
+
+
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP's CSV injection
+# list); openpyxl makes "=..." a formula cell by itself. Every text is a value here.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What an .xlsx cell cannot hold (XML 1.0); validate refuses these at the door, this is the
+# last guard so that a workbook is always written.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _as_text(cells: Iterable[Any]) -> None:
+    """Text cells of a row kept as text: data type string, and Excel's quote prefix so that
+    editing the cell does not turn it into a formula either."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 FORMATS = {PCT: "0.0%", DAYS: "0.0", SCORE: "0.0", INT: "0", DATE: "yyyy-mm-dd",
@@ -63,7 +76,10 @@ def workbook(tables: Iterable[Table], title: str) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)])
+            values = [_value(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
+            sheet.append(values)
+            if any(type(v) is str and v.startswith(FORMULA_START) for v in values):
+                _as_text(sheet[sheet.max_row])
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             fmt = FORMATS.get(column.kind)
@@ -74,21 +90,8 @@ def workbook(tables: Iterable[Table], title: str) -> bytes:
         sheet.freeze_panes = "A2"
         if table.note:
             sheet.append([])
-            sheet.append([f"注：{table.note}"])
+            sheet.append([_value(f"注：{table.note}", TEXT)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
-
-def check_ours(path: Path) -> None:
-    """Refuse to replace a workbook that kefu did not write (output_file only sees a zip)."""
-    if not path.is_file():
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            core = archive.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        core = ""
-    if f"<dc:creator>{CREATOR}</dc:creator>" not in core:
-        raise KefuError(f"不能覆盖 {path}：它不是 kefu 生成的工作簿。"
-                        "请换一个文件名，或先自行移走该文件。", "unsafe-output", 2)

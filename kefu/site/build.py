@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kefu import files
+from kefu import files, outputs
 from kefu.problems import KefuError
 from kefu.workspace import Workspace
 
@@ -64,14 +64,17 @@ def copy_vendor_assets(root: Path, out: Path) -> None:
             old, new = dst.stat(), src.stat()
             if old.st_size == new.st_size and old.st_mtime_ns >= new.st_mtime_ns:
                 continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, dst)
+        files.write_file(dst, src.read_bytes(), root=root, durable=False)
 
 
 def generate(ws: Workspace) -> Path:
-    """Write every generated page into docs/generated/ and return that folder."""
+    """Write every generated page into docs/generated/ and return that folder.
+
+    A symlink anywhere in docs/generated/ (or docs/ itself) is refused before anything is
+    written or deleted there: a generator never works through a link committed to the repository.
+    """
     out = ws.root / "docs" / "generated"
-    out.mkdir(parents=True, exist_ok=True)
+    files.refuse_links(out, ws.root)
     copy_vendor_assets(ws.root, out)
     for spec in GENERATORS:
         _load(spec)(ws, out)
@@ -107,10 +110,10 @@ def build(ws: Workspace, site_dir: Path | None = None,
 
     Every warning is fatal (strict mode); `warnings`, if given, receives them all.
     """
-    target = files.site_folder(site_dir or ws.root / "site", ws.root)
+    target = outputs.site_folder(site_dir or ws.root / "site", ws.root)
     generate(ws)
     built = build_pages(ws.root, target, warnings)
-    files.mark_site(built)
+    outputs.mark_site(built)
     refuse_leaks(ws, built)
     return built
 
@@ -124,7 +127,7 @@ def refuse_leaks(ws: Workspace, built: Path) -> None:
     if not found:
         return
     for child in built.iterdir():
-        if child.name != files.SITE_MARK:
+        if child.name != outputs.SITE_MARK:
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     lines = "\n".join(f"- {path}：{privacy.hint(value)}" for path, value in found[:20])
     raise KefuError(f"站点中出现了记录里的个人信息，已清空构建结果，不能发布：\n{lines}\n"

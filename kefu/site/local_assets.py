@@ -42,14 +42,16 @@ ASSET_HOSTS = re.compile(
 SOURCE_HOSTS = re.compile(r"(^|\.)(github\.com|gitlab\.com)$")
 ASSET_SUFFIX = re.compile(r"\.(m?js|css|woff2?|ttf|otf|eot|png|jpe?g|gif|svg|webp|avif|ico)$", re.I)
 URL_IN_CODE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`)<>\\]*""")
-# Only these start tags, <style> blocks and style attributes can load anything; parsing
-# whole pages, nav included, made this hook a third of a 3,000-page build.
-LOADING_TAG = re.compile(
-    r"<(?:script|img|source|video|audio|track|iframe|embed|object|input|image|use|link|pre)\b[^>]*>",
-    re.I,
-)
-STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>|\sstyle=\"([^\"]*)\"", re.I | re.S)
-CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+# Every start tag, quoted attribute values read whole (an `alt="a>b"` does not end the tag).
+# Only tags that can load something are parsed: parsing whole pages, nav included, made this
+# hook a third of a 3,000-page build.
+START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
+LOADING_WORDS = re.compile(r"\b(?:src|srcset|imagesrcset|srcdoc|poster|data|background|style|"
+                           r"href|xlink:href)\s*=", re.I)
+STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
+CSS_URL = re.compile(r"""url\(\s*(?:'([^']*)'|"([^"]*)"|([^'")\s]+))""", re.I)
+CSS_STRING = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")  # image-set("…"), @import "…"
+CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
 
 # HTML attributes that make the browser fetch something while loading the page.
 LOADING_ATTRS = {
@@ -60,12 +62,21 @@ LOADING_ATTRS = {
     "audio": ("src",),
     "track": ("src",),
     "iframe": ("src",),
+    "frame": ("src",),
     "embed": ("src",),
     "object": ("data",),
     "input": ("src",),
     "image": ("href", "xlink:href"),
     "use": ("href", "xlink:href"),
+    "feimage": ("href", "xlink:href"),  # an SVG filter's image
+    "body": ("background",),  # the old background attributes still load images
+    "table": ("background",),
+    "tr": ("background",),
+    "td": ("background",),
+    "th": ("background",),
+    "link": ("imagesrcset",),  # <link rel=preload as=image imagesrcset=…>
 }
+SVG_SCRIPT = ("href", "xlink:href")  # an SVG <script> loads by href
 LOADING_LINK_RELS = {
     "stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload",
     "prefetch", "preconnect", "dns-prefetch", "manifest", "mask-icon",
@@ -73,8 +84,14 @@ LOADING_LINK_RELS = {
 
 
 def is_outside(url: str) -> bool:
-    """True for an absolute or protocol-relative URL naming a host other than this machine."""
-    url = url.strip()
+    """True for an absolute or protocol-relative URL naming a host other than this machine.
+
+    Read as a browser reads it: tabs and line breaks anywhere are dropped, and a backslash is a
+    slash (`https:\\\\host/x.png` and `\\\\host/x.png` load from `host`).
+    """
+    url = re.sub(r"[\t\n\r]", "", url).strip(" \x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
+                                            "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18"
+                                            "\x19\x1a\x1b\x1c\x1d\x1e\x1f").replace("\\", "/")
     if not (url.startswith("//") or re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I)):
         return False
     parts = urlsplit(url if not url.startswith("//") else "https:" + url)
@@ -102,16 +119,44 @@ class _PageScanner(HTMLParser):
             self.has_mermaid = True
         if tag == "script" and values.get("src"):
             self.scripts.append(values["src"])
-        for name in LOADING_ATTRS.get(tag, ()):
+        names = LOADING_ATTRS.get(tag, ())
+        if tag == "script":
+            names = (*names, *SVG_SCRIPT)
+        for name in names:
             if name in values:
-                urls = _srcset_urls(values[name]) if name == "srcset" else [values[name]]
-                self.loaded.extend(urls)
-        if tag == "link" and LOADING_LINK_RELS & set(values.get("rel", "").lower().split()):
+                many = name in ("srcset", "imagesrcset")
+                self.loaded.extend(_srcset_urls(values[name]) if many else [values[name]])
+        rels = set(values.get("rel", "").lower().split())
+        if tag == "link" and (LOADING_LINK_RELS & rels or any("icon" in r for r in rels)):
             self.loaded.append(values.get("href", ""))
+        if "style" in values:  # decoded by the parser: &#104;ttps:// is https://
+            self.loaded.extend(_css_urls(values["style"]))
+        if tag in ("iframe", "frame") and values.get("srcdoc"):
+            self.loaded.extend(markup_urls(values["srcdoc"]).loaded)
 
 
 def _css_urls(css: str) -> list[str]:
-    return [a or b for a, b in CSS_URL.findall(css)]
+    """Every URL a style sheet can load: url(…) and quoted strings (@import "…", image-set),
+    read after CSS escapes (u\\72l( is url()."""
+    if "\\" in css:
+        css = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2),
+                             css)
+    found = ["".join(groups) for groups in CSS_URL.findall(css)]
+    return found + ["".join(groups) for groups in CSS_STRING.findall(CSS_URL.sub("", css))]
+
+
+def markup_urls(html: str) -> _PageScanner:
+    """The URLs an HTML or SVG text loads, and its scripts, found by a scan of its start tags
+    (those that can load something) and its <style> blocks."""
+    scanner = _PageScanner()
+    tags = [t for t in START_TAG.findall(html)
+            if LOADING_WORDS.search(t) or t[1:4].lower() in ("pre", "scr")]
+    # Close each <script> tag, or the parser would read everything after it as script text.
+    scanner.feed("\n".join(t + "</script>" if t[:7].lower() == "<script" else t for t in tags))
+    scanner.close()
+    if "<style" in html or "<STYLE" in html:
+        scanner.loaded += [url for css in STYLE_BLOCK.findall(html) for url in _css_urls(css)]
+    return scanner
 
 
 def _code_asset_urls(code: str) -> list[str]:
@@ -127,6 +172,11 @@ def _code_asset_urls(code: str) -> list[str]:
     return found
 
 
+def _shown(url: str) -> str:
+    """A URL on one line of the build's error (a tab or line break in it shown as \\t, \\n)."""
+    return url.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
 def _allowed(rel: str, url: str) -> bool:
     return any(fnmatch(rel, glob) and url == allowed for glob, allowed in ALLOWED)
 
@@ -134,14 +184,10 @@ def _allowed(rel: str, url: str) -> bool:
 def _scan_page(site: Path, path: Path) -> list[str]:
     rel = path.relative_to(site).as_posix()
     html = path.read_text(encoding="utf-8")
-    scanner = _PageScanner()
-    tags = LOADING_TAG.findall(html)
-    # Close each <script> tag, or the parser would read everything after it as script text.
-    scanner.feed("\n".join(t + "</script>" if t[:7].lower() == "<script" else t for t in tags))
-    loaded = scanner.loaded
-    if "url(" in html or "@import" in html:  # a fast test first: STYLE is slow on 90 KB pages
-        loaded += [url for pair in STYLE.findall(html) for url in _css_urls("".join(pair))]
-    problems = [f"{rel}: 从外部主机加载 {url}" for url in loaded if is_outside(url)]
+    scanner = markup_urls(html)
+    problems = [f"{rel}: 从外部主机加载 {_shown(url)}" for url in scanner.loaded if is_outside(url)]
+    if path.suffix == ".svg":  # an image of the site: no scripts of its own to check
+        return problems
     # Script paths resolved against the page, relative to the site root.
     # (404.html uses root-absolute paths: a server shows it for any missing URL.)
     local = {
@@ -171,7 +217,7 @@ def outside_references(site: Path) -> list[str]:
     """Every place in the built site that loads something from an outside host."""
     problems: list[str] = []
     for path in sorted(site.rglob("*")):
-        if path.suffix == ".html":
+        if path.suffix in (".html", ".svg"):
             problems += _scan_page(site, path)
         elif path.suffix in (".js", ".mjs", ".css") and path.name != "search_index.js":
             problems += _scan_code(site, path)

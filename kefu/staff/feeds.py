@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from kefu import files
+from kefu import outputs
 from kefu.staff.book import StaffBook
 from kefu.staff.roster import Duty, Week
 from kefu.staff.terms import week_of
@@ -24,7 +24,6 @@ from kefu.staff.terms import week_of
 TEAM = "team"
 HOST = "kefu-roster"
 PAST_WEEKS = 4  # weeks before this one the feeds still hold
-ICS_MAGIC = b"BEGIN:VCALENDAR"
 _ZONE = ZoneInfo("Asia/Shanghai")
 
 
@@ -146,6 +145,6 @@ def write_feeds(book: StaffBook, folder: Path, root: Path | None,
     never into records/, docs/ or .git/ of the checkout `root`)."""
     written = []
     for name, data in feeds(book, weeks if weeks is not None else feed_weeks(book)).items():
-        path = files.output_file(f"{folder}/", name, root, ICS_MAGIC, "日历文件")
-        written.append(files.write_atomic(path, data))
+        path = outputs.output_file(f"{folder}/", name, root, "日历文件")
+        written.append(outputs.write_output(path, data, "日历文件"))
     return written

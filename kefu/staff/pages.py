@@ -9,10 +9,10 @@ a confidential archive is not shown either.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kefu import files
 from kefu.collation import name_key
 from kefu.kinds.loan import CATEGORY_LABELS
 from kefu.output import md_text
@@ -37,23 +37,30 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/staff/*.md and the calendar feeds out/staff/calendars/*.ics."""
     folder = out / FOLDER
     calendars = folder / CALENDARS
-    shutil.rmtree(calendars, ignore_errors=True)  # feeds of people no longer rostered go too
-    calendars.mkdir(parents=True, exist_ok=True)
+    root = ws.root
+
+    def write(path: Path, data: str | bytes) -> None:
+        files.write_file(path, data, root=root, durable=False)
+
+    files.real_folder(calendars, root)
     try:
         book, result = StaffBook.load(ws)
     except KefuError as err:
         for name, title in zip(PAGES, ("值班表", "请假与出差", "未办结的交接事项", "借出的档案"),
                                strict=True):
-            (folder / name).write_text(_empty(title, err.message), encoding="utf-8")
+            write(folder / name, _empty(title, err.message))
         return
     published = feeds(book, feed_weeks(book))
+    for stale in calendars.iterdir():  # feeds of people no longer rostered go
+        if stale.name not in published:
+            files.remove(stale, root)
     for name, data in published.items():
-        (calendars / name).write_bytes(data)
+        write(calendars / name, data)
     errors = {p.path for p in result.errors}
-    (folder / "roster.md").write_text(roster_page(book, result, sorted(published)), "utf-8")
-    (folder / "away.md").write_text(away_page(book), encoding="utf-8")
-    (folder / "handovers.md").write_text(handovers_page(book), encoding="utf-8")
-    (folder / "loans.md").write_text(loans_page(book, len(errors)), encoding="utf-8")
+    write(folder / "roster.md", roster_page(book, result, sorted(published)))
+    write(folder / "away.md", away_page(book))
+    write(folder / "handovers.md", handovers_page(book))
+    write(folder / "loans.md", loans_page(book, len(errors)))
 
 
 def _head(title: str, description: str, tags: list[str], wide: bool = False) -> list[str]:

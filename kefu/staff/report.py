@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kefu import times
 from kefu.collation import name_key
 from kefu.problems import KefuError, Problem
 from kefu.staff.book import StaffBook
@@ -71,7 +72,9 @@ def parse_week(text: str | None, today: dt.date) -> str:
     value = text.strip()
     if value in RELATIVE_WEEKS:
         return week_of(today + dt.timedelta(days=7 * RELATIVE_WEEKS[value]))
-    if week_monday(value.upper()) is not None:
+    monday = week_monday(value.upper())
+    if monday is not None:
+        times.check_year(monday.year, text, "周")
         return value.upper()
     try:
         return week_of(dt.date.fromisoformat(value))

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kefu import times
 from kefu.collation import name_key
 from kefu.problems import KefuError
 from kefu.staff.book import StaffBook, days_between
@@ -80,10 +81,12 @@ def parse_month(text: str | None, today: dt.date) -> dt.date:
     if not text:
         return today.replace(day=1)
     try:
-        return dt.date.fromisoformat(f"{text.strip()}-01")
+        first = dt.date.fromisoformat(f"{text.strip()}-01")
     except ValueError:
         raise KefuError(f"无法识别的月份 `{text}`：请写 YYYY-MM，如 2026-11。",
                         "bad-date", 2) from None
+    times.check_year(first.year, text, "月份")
+    return first
 
 
 def month_summary(ws: Workspace, first: dt.date) -> StaffMonth:
