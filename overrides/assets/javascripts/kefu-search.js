@@ -12,10 +12,14 @@
  * Simplified script with OpenCC (opencc-js, t -> cn); the handbook is written in Simplified
  * script, and the test suite checks that OpenCC leaves its index unchanged. Pages are ranked
  * by BM25F over weighted fields (title and tags weigh most, and three characters of the query
- * found together in a title or tag add a little more). A colloquial word from
- * docs/assets/search_synonyms.yml (compiled into the index by hooks/search_index.py) also
- * searches the handbook's word for it. Function characters (的, 了, 吗, 怎 ...) are dropped
- * as single characters but kept inside pairs; question pairs (怎么, 多久 ...) weigh little.
+ * found together in a title or tag add a little more, a whole tag found in the query more).
+ * Training pages and pages listing records count their text less (hooks/search_index.py
+ * says which). A colloquial word from docs/assets/search_synonyms.yml (compiled into the
+ * index by hooks/search_index.py) also searches the handbook's word for it. Function
+ * characters (的, 了, 吗, 怎 ...) are dropped as single characters but kept inside pairs;
+ * question pairs (怎么, 多久 ...) weigh little. A result holds a pair or word of the query, so
+ * Material's count is the number of pages that do. Lookup pages (tickets, dealers) are a scope
+ * of their own, listed after the handbook's results unless the query names one of them.
  *
  * Runs as a Web Worker (http), inside iframe-worker's shim (file://, where Chromium blocks
  * workers) and in Node for the tests (tests/site/site_search.js), unchanged.
@@ -38,12 +42,35 @@
   const WEIGHT = { title: 3, tags: 3, headings: 1 };
   const K1 = 1.2;
   const B = 0.75;
-  const MAX_PAGES = 30;
+  /*
+   * A result holds a pair or word of the query and scores at least RELEVANT of the best page:
+   * every page shares some single character with a query, and Material counts what it gets
+   * ("30 个符合条件的结果" for every query, when this was a plain cut at 30 pages). On the
+   * query set a result list is 12 pages long in the middle (CONTRIBUTING.md); MAX_PAGES only
+   * bounds a very broad query on a large site (Material draws the list 10 pages at a time).
+   */
+  const RELEVANT = 0.2;
+  const MAX_PAGES = 200;
+
+  /*
+   * Lookup pages shown after the handbook's results, if they hold more than LOOKUP_HOLD of the
+   * query's pairs and words (search() says when they come first instead).
+   */
+  const LOOKUP_AFTER = 3;
+  const LOOKUP_HOLD = 0.5;
   /*
    * Three characters of the query standing together in a page's title or tags add their IDF
    * once: 第一天培训内容 finds 第一天：… before the pages that only share 培训 and 内容.
    */
   const PHRASE = 1;
+
+  /*
+   * A whole tag of a page found in the query adds TAG_MATCH times its IDF (by the pages that
+   * carry it): tags are the words agents type, so 东西坏了怎么办 finds the reply tagged 坏了怎么办
+   * before pages that only share 东西 or mention 坏了 in passing. (The tag field counts in
+   * BM25F as well, but saturates with the text: a tag there weighs about two mentions.)
+   */
+  const TAG_MATCH = 3;
 
   /*
    * Pairs that only make a question of the words around them (怎么, 多久, 什么时候 ...), and
@@ -188,28 +215,55 @@
       title: plain(article.title),
       tags: (article.tags || []).join(" "),
       headings: sections.map((doc) => plain(doc.title)).join(" "),
-      text: [article.description || "", ...page.docs.map((i) => plain(docs[i].text))].join(" "),
+      // a training page's self-tests, kept out of its sections by hooks/search_index.py
+      text: [
+        article.description || "", ...page.docs.map((i) => plain(docs[i].text)), article.self_test || "",
+      ].join(" "),
+      // pages that restate others (training) or list records count their text less (the hook)
+      textWeight: article.text_weight ?? 1,
     };
   }
 
   /**
-   * Inverted index: word key -> [page, count in the short fields (weighted), count in the text,
-   * page, ...].
-   * The tag index page is left out: it lists every tag and title, and is offered only when
-   * nothing matches.
+   * The site's index: the handbook's pages and the lookup pages (tickets, dealers: pages whose
+   * front matter says `search: {scope: lookup}`, marked by hooks/search_index.py), each indexed
+   * and ranked on its own, so that no lookup page changes how a handbook page ranks. The tag
+   * index page is left out: it lists every tag and title, and is offered only when nothing
+   * matches.
    */
   function buildIndex(docs, config) {
     const skip = config.kefu && config.kefu.tags;
     const pages = collectPages(docs).filter((page) => page.path !== skip);
+    const isLookup = (page) => docs[page.article].scope === "lookup";
+    // [colloquial word, handbook word, whether the handbook also writes the colloquial word]
+    const synonyms = ((config.kefu && config.kefu.synonyms) || []).map(([word, handbook, written]) => [
+      normalize(word), normalize(handbook), written,
+    ]);
+    return {
+      docs,
+      config,
+      synonyms,
+      texts: new Map(),
+      handbook: indexPages(docs, pages.filter((page) => !isLookup(page))),
+      lookup: indexPages(docs, pages.filter(isLookup)),
+    };
+  }
+
+  /**
+   * One scope's inverted index: word key -> [page, count in the short fields (weighted),
+   * count in the text (weighted), page, ...], with its three-character phrases and whole tags.
+   */
+  function indexPages(docs, pages) {
     const ids = new Map(); // word key -> term number
     const postings = []; // term number -> [page, short, text, page, short, text, ...]
     const lengths = new Float64Array(pages.length);
     // Per page, reused: a term's counts on the page being read, and which terms it has.
     let seen = new Int32Array(1 << 16).fill(-1);
     let short = new Int32Array(1 << 16);
-    let text = new Int32Array(1 << 16);
+    let text = new Float64Array(1 << 16);
     const touched = [];
-    const count = (p, key, weight) => {
+    // weight: of a short field (title, tags, headings); textWeight: of a word of the text
+    const count = (p, key, weight, textWeight) => {
       let id = ids.get(key);
       if (id === undefined) {
         id = postings.length;
@@ -217,7 +271,7 @@
         postings.push([]);
         if (id >= seen.length) {
           const grow = (array, fill) => {
-            const bigger = new Int32Array(array.length * 2).fill(fill);
+            const bigger = new array.constructor(array.length * 2).fill(fill);
             bigger.set(array);
             return bigger;
           };
@@ -232,24 +286,30 @@
         text[id] = 0;
         touched.push(id);
       }
-      if (weight) short[id] += weight;
-      else text[id] += 1;
+      short[id] += weight;
+      text[id] += textWeight;
     };
     const phrases = new Map(); // three characters of a title or tag -> [page, ...]
+    const tagged = new Map(); // a whole tag of two characters or more -> [page, ...]
+    const add = (map, key, p) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [p]);
+      else if (list[list.length - 1] !== p) list.push(p);
+    };
     pages.forEach((page, p) => {
       const fields = pageFields(page, docs);
-      eachPhrase(normalize(fields.title + " " + fields.tags), (phrase) => {
-        const list = phrases.get(phrase);
-        if (!list) phrases.set(phrase, [p]);
-        else if (list[list.length - 1] !== p) list.push(p);
-      });
+      for (const tag of docs[page.article].tags || []) {
+        const key = normalize(tag).replace(/[^\p{L}\p{N}]/gu, "");
+        if (Array.from(key).length >= 2) add(tagged, key, p);
+      }
+      eachPhrase(normalize(fields.title + " " + fields.tags), (phrase) => add(phrases, phrase, p));
       for (const name in WEIGHT) {
         const weight = WEIGHT[name];
-        eachKey(normalize(fields[name]), (key) => count(p, key, weight));
+        eachKey(normalize(fields[name]), (key) => count(p, key, weight, 0));
       }
       let length = 0;
       eachKey(normalize(fields.text), (key) => {
-        count(p, key, 0);
+        count(p, key, 0, fields.textWeight);
         length++;
       });
       lengths[p] = length;
@@ -258,13 +318,8 @@
     });
     let total = 0;
     for (const length of lengths) total += length;
-    // [colloquial word, handbook word, whether the handbook also writes the colloquial word]
-    const synonyms = ((config.kefu && config.kefu.synonyms) || []).map(([word, handbook, written]) => [
-      normalize(word), normalize(handbook), written,
-    ]);
     const average = total / Math.max(1, pages.length);
-    const texts = new Map();
-    return { docs, pages, ids, postings, phrases, lengths, texts, config, synonyms, average };
+    return { pages, ids, postings, phrases, tagged, lengths, average };
   }
 
   /* ----------------------------------------------------------------------------------------
@@ -274,16 +329,17 @@
   let toSimplified = (text) => text;
 
   /**
-   * The query's distinct words with their IDF, after conversion to Simplified script. A
-   * colloquial word of the synonym dictionary stands for the handbook's word (吃饭 -> 用餐),
-   * which then counts wherever the handbook writes it, title or text; a colloquial word that
-   * the handbook itself also uses is searched as well.
+   * The query's distinct words with their IDF in one scope, after conversion to Simplified
+   * script. In the handbook, a colloquial word of the synonym dictionary stands for the
+   * handbook's word (吃饭 -> 用餐), which then counts wherever the handbook writes it, title or
+   * text; a colloquial word that the handbook itself also uses is searched as well. Lookup
+   * pages hold records' own words (a ticket titled 硬盘不识别): they are searched as typed.
    */
-  function queryTerms(index, query) {
-    const n = index.pages.length;
+  function queryTerms(index, scope, query) {
+    const n = scope.pages.length;
     let text = normalize(toSimplified(query));
     const extra = [];
-    for (const [word, handbook, written] of index.synonyms) {
+    for (const [word, handbook, written] of scope === index.handbook ? index.synonyms : []) {
       if (!text.includes(word)) continue;
       if (written) extra.push(handbook);
       else text = text.split(word).join(handbook); // 吃饭时间 -> 用餐时间, pairs across the seam too
@@ -295,8 +351,8 @@
     const terms = [];
     for (const key of keys) {
       const word = wordOf(key);
-      const id = index.ids.get(key);
-      const list = id === undefined ? undefined : index.postings[id];
+      const id = scope.ids.get(key);
+      const list = id === undefined ? undefined : scope.postings[id];
       // a pair of characters or a word, not a single character
       const strong = Array.from(word).length > 1;
       const weight = idf(list ? list.length / 3 : 0) * (isFiller(word) ? FILLER_WEIGHT : 1);
@@ -305,30 +361,47 @@
     const phrases = [];
     const seen = new Set();
     eachPhrase(all, (phrase) => {
-      const pages = index.phrases.get(phrase);
+      const pages = scope.phrases.get(phrase);
       // 怎么算, 是什么: two function characters make no phrase
       const function_ = Array.from(phrase).filter((c) => STOP.has(c)).length;
       if (pages && !seen.has(phrase) && function_ < 2) phrases.push({ idf: idf(pages.length), pages });
       seen.add(phrase);
     });
-    return { terms, phrases };
+    // whole tags found in the query (spaces and punctuation left out): 坏了怎么办, 故障
+    const bare = all.replace(/[^\p{L}\p{N}]/gu, "");
+    const tags = [];
+    for (const [tag, pages] of scope.tagged) {
+      if (bare.includes(tag)) tags.push({ idf: idf(pages.length), pages });
+    }
+    return { terms, phrases, tags };
   }
 
-  /** Pages ranked by BM25F, best first. */
-  function rank(index, { terms, phrases }) {
-    const scores = new Float64Array(index.pages.length);
+  /**
+   * A scope's pages ranked by BM25F, best first; `solid` when a page holds a pair or word of
+   * the query, `share` the part of the query's pairs and words it holds.
+   */
+  function rank(scope, { terms, phrases, tags }) {
+    const scores = new Float64Array(scope.pages.length);
+    for (const { idf, pages } of tags) for (const p of pages) scores[p] += TAG_MATCH * idf;
     // Three characters of the query found together in a title or tag: 第一天 in 第一天：…
     for (const { idf, pages } of phrases) for (const p of pages) scores[p] += PHRASE * idf;
-    for (const { idf, list } of terms) {
+    const held = new Uint16Array(scope.pages.length); // how many pairs and words of the query
+    let topics = 0;
+    for (const { word, idf, list, strong } of terms) {
+      const topical = strong && !isFiller(word);
+      if (topical) topics++;
       if (!list) continue;
       for (let i = 0; i < list.length; i += 3) {
         const p = list[i];
-        const tf = list[i + 1] + list[i + 2] / (1 - B + (B * index.lengths[p]) / index.average);
+        const tf = list[i + 1] + list[i + 2] / (1 - B + (B * scope.lengths[p]) / scope.average);
         scores[p] += (idf * tf * (K1 + 1)) / (tf + K1);
+        if (topical) held[p]++;
       }
     }
     const ranked = [];
-    scores.forEach((score, page) => score > 0 && ranked.push({ page, score }));
+    scores.forEach((score, page) => {
+      if (score > 0) ranked.push({ page, score, solid: held[page] > 0, share: held[page] / (topics || 1) });
+    });
     ranked.sort((a, b) => b.score - a.score);
     return ranked;
   }
@@ -383,9 +456,12 @@
     return text;
   }
 
-  /** Material's result item for one page: its documents, the best-matching one first. */
-  function resultItem(index, hit, terms) {
-    const page = index.pages[hit.page];
+  /**
+   * Material's result item for one page: its documents, the best-matching one first. A lookup
+   * page shows its summary (a ticket's title, state, dealer and product) under its title.
+   */
+  function resultItem(index, scope, hit, terms) {
+    const page = scope.pages[hit.page];
     const found = terms.filter((term) => term.list);
     // Marked in the result and on the page it opens (Material's ?h=): pairs and words, not
     // single characters, unless the query has nothing else. Question pairs are marked only
@@ -407,10 +483,11 @@
       .filter((m) => m.i === page.article || m.weight > 0)
       .map((m) => {
         const doc = index.docs[m.i];
+        const summary = scope === index.lookup && m.i === page.article && doc.summary;
         const item = {
           location: doc.location,
           title: highlight(doc.title, words, fillers),
-          text: highlight(doc.text, words, fillers),
+          text: highlight(summary ? `<p>${escapeHtml(summary)}</p>` : doc.text, words, fillers),
           score: (hit.score * m.weight) / best,
           terms: matched,
         };
@@ -459,16 +536,68 @@
     return items;
   }
 
+  /**
+   * The hits that are results, and so the count Material shows (N 个符合条件的结果): pages
+   * holding a pair or word of the query (not only its single characters), scoring at least
+   * RELEVANT of the best; at most MAX_PAGES.
+   */
+  function relevant(hits) {
+    const solid = hits.some((hit) => hit.solid) ? hits.filter((hit) => hit.solid) : hits;
+    const floor = solid.length ? RELEVANT * solid[0].score : 0;
+    return solid.filter((hit) => hit.score >= floor).slice(0, MAX_PAGES);
+  }
+
+  /**
+   * One scope's results for the query (`hits`, drawn by `items(n)`); `whole` when one of them
+   * holds every pair and word of it (a page listing records does not count: it repeats ids and
+   * titles), `keyed` when the query is part of a key of one of them (or holds one), `named`
+   * when it is a whole key, `share` the largest part of the query one of them holds.
+   */
+  function searchScope(index, scope, query) {
+    const parsed = queryTerms(index, scope, query);
+    const terms = parsed.terms;
+    // When the query has pairs or words and the scope holds none of them, single characters
+    // would only match by accident.
+    const strong = terms.filter((term) => term.strong);
+    let hits = strong.length && !strong.some((term) => term.list) ? [] : relevant(rank(scope, parsed));
+    if (scope === index.lookup) {
+      // looking up, the pages that hold most of the query: 远航电子's tickets, not every 电子
+      const most = Math.max(0, ...hits.map((hit) => hit.share));
+      hits = hits.filter((hit) => hit.share === most);
+    }
+    const bare = normalize(toSimplified(query)).replace(/[^\p{L}\p{N}]/gu, "");
+    const article = (hit) => index.docs[scope.pages[hit.page].article];
+    const keys = (hit) => (Array.from(bare).length >= 2 && article(hit).keys) || [];
+    return {
+      hits,
+      items: (n = hits.length) => hits.slice(0, n).map((hit) => resultItem(index, scope, hit, terms)),
+      whole: hits.some((hit) => hit.share === 1 && !article(hit).lists_records),
+      keyed: hits.some((hit) => keys(hit).some((key) => key.includes(bare) || bare.includes(key))),
+      named: hits.some((hit) => keys(hit).includes(bare)),
+      share: Math.max(0, ...hits.map((hit) => hit.share)),
+    };
+  }
+
+  /**
+   * The handbook's results, then at most LOOKUP_AFTER lookup pages (tickets, dealers) that
+   * hold most of the query. The lookup pages come first when the query is one of their keys
+   * (an id, a dealer's name or number, a product: D-0001, which the guide also shows as an
+   * example), or part of one (远航电子, fff6, ZF-U8) that no handbook page holds whole (电子
+   * alone finds 电子发票 first). A ticket's title is no key: 硬盘有异响 finds the reply first
+   * even when a ticket is called that. When neither scope has an answer: the nearest tags and
+   * the overview pages.
+   */
   function search(index, query) {
     if (!query.trim()) return { items: [] };
-    const parsed = queryTerms(index, query);
-    const terms = parsed.terms;
-    // When the query has pairs or words and the handbook holds none of them, single characters
-    // would only match by accident: say so, and suggest where to look instead.
-    const strong = terms.filter((term) => term.strong);
-    const hits = strong.length && !strong.some((term) => term.list) ? [] : rank(index, parsed);
-    if (hits.length === 0) return { items: suggestions(index, query) };
-    return { items: hits.slice(0, MAX_PAGES).map((hit) => resultItem(index, hit, terms)) };
+    const handbook = searchScope(index, index.handbook, query);
+    const lookup = searchScope(index, index.lookup, query);
+    if (!handbook.hits.length && !lookup.hits.length) return { items: suggestions(index, query) };
+    if (!handbook.hits.length || lookup.named || (lookup.keyed && !handbook.whole)) {
+      return { items: [...lookup.items(), ...handbook.items()] };
+    }
+    // after the handbook: tickets that hold most of the query (硬盘有异响), not just 工单
+    const after = lookup.share > LOOKUP_HOLD ? lookup.items(LOOKUP_AFTER) : [];
+    return { items: [...handbook.items(), ...after] };
   }
 
   /* ----------------------------------------------------------------------------------------
