@@ -94,8 +94,10 @@ def _search(page: Page, base_url: str, query: str) -> list[str]:
     box.fill(query)
     box.press("End")
     page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+    # The first link of an item is its page; the links after it are that page's sections.
     hrefs = page.eval_on_selector_all(
-        ".md-search-result__item > a.md-search-result__link", "links => links.map(a => a.href)"
+        ".md-search-result__item > a.md-search-result__link:first-child",
+        "links => links.map(a => a.href)",
     )
     return [h.removeprefix(base_url).split("?")[0].split("#")[0].removesuffix(".html") + ".md"
             for h in hrefs]
