@@ -6,13 +6,16 @@ with an event in the last RECENT_DAYS days (the ones a supervisor opens from the
 this month's report). Why: each page costs the MkDocs build about as much as a handbook page
 (`make bench-reports` prints the figures), so 100,000 pages would take many minutes and a search
 index the browser cannot hold; older tickets remain in `kefu export` and the records themselves.
-A ticket page shows no personal field (no customer, no dealer contact) and is left out of search.
+A ticket page shows no personal field (no customer, no dealer contact). It is a lookup page
+(`search: {scope: lookup}`, hooks/search_index.py): the site's search finds it by its id, title,
+dealer (name or number) and product, after the handbook's answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -85,6 +88,29 @@ def _form_titles(ws: Workspace) -> dict[str, str]:
     return {form.key: form.title for form in load_registry(ws.root).forms}
 
 
+def _summary(ticket: Mapping[str, Any], dealers: Mapping[str, str], known: Collection[str]) -> str:
+    """The line a search result shows under the ticket's id: title, kind, state, dealer, product
+    (plain text, masked like the page; the search worker escapes it)."""
+    from kefu.privacy import mask
+
+    dealer = ticket.get("dealer")
+    parts = (ticket.get("title"), TYPE_LABELS.get(str(ticket.get("type"))),
+             STATUS_LABELS.get(str(ticket.get("status"))),
+             f"{dealers[str(dealer)]}（{dealer}）" if str(dealer) in dealers else dealer,
+             ticket.get("product"))
+    return " · ".join(" ".join(mask(str(part), known).split()) for part in parts if part)
+
+
+def _keys(ticket: Mapping[str, Any], dealers: Mapping[str, str],
+          known: Collection[str]) -> list[str]:
+    """What an agent looks the ticket up by: its id, its dealer's name and number, its product."""
+    from kefu.privacy import mask
+
+    dealer = ticket.get("dealer")
+    keys = (ticket.get("id"), dealers.get(str(dealer)), dealer, ticket.get("product"))
+    return [" ".join(mask(str(key), known).split()) for key in keys if key]
+
+
 def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, str],
                 dealers: Mapping[str, str], forms: Mapping[str, str],
                 known: Collection[str] = ()) -> str:
@@ -106,12 +132,15 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         return labels.get(str(value), str(value)) if value else "—"
 
     dealer = ticket.get("dealer")
+    # the company and its number: an agent searches either, the issue forms ask the number
+    dealer_text = (text(f"{dealers[str(dealer)]}（{dealer}）") if str(dealer) in dealers
+                   else text(dealer) if dealer else "—")
     facts = [
         ("类型", labelled(TYPE_LABELS, ticket.get("type"))),
         ("状态", labelled(STATUS_LABELS, ticket.get("status"))),
         ("投诉等级", labelled(LEVEL_LABELS, ticket.get("level"))),
         ("来源渠道", labelled(CHANNEL_LABELS, ticket.get("channel"))),
-        ("代理商", text(dealers.get(str(dealer), str(dealer))) if dealer else "—"),
+        ("代理商", dealer_text),
         ("产品", text(ticket.get("product")) if ticket.get("product") else "—"),
         ("责任部门", text(ticket.get("department")) if ticket.get("department") else "—"),
         ("负责人", name(ticket.get("owner"))),
@@ -122,7 +151,9 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         "---",
         f"title: 工单 {record_id}",
         "search:",
-        "  exclude: true",
+        "  scope: lookup",
+        f"  summary: {json.dumps(_summary(ticket, dealers, known), ensure_ascii=False)}",
+        f"  keys: {json.dumps(_keys(ticket, dealers, known), ensure_ascii=False)}",
         "---",
         "",
         f'# 工单 <span class="kefu-id">{html.escape(record_id)}</span>',

@@ -94,7 +94,14 @@ def test_ticket_page_timeline_deadlines_and_forms(repo: Path, tmp_path: Path) ->
     assert len(pages) == 9
     page = (out / "tickets" / "T-20261015-fff6.md").read_text(encoding="utf-8")
     front = yaml.safe_load(page[4:].split("\n---\n", 1)[0])
-    assert front["search"] == {"exclude": True}  # tickets stay out of the handbook's search
+    # a lookup page of the site's search, looked up by id, dealer (name, number) and product
+    assert front["search"]["scope"] == "lookup"
+    assert front["search"]["keys"] == [
+        "T-20261015-fff6", "星河数码科技有限公司", "D-0001", "ZF-S500 4TB 移动硬盘 / SN ZF00000006"]
+    assert front["search"]["summary"] == (  # what the search result shows: title, kind, state
+        "顾客要求赔偿数据损失 · 投诉 · 处理中 · 星河数码科技有限公司（D-0001） · "
+        "ZF-S500 4TB 移动硬盘 / SN ZF00000006")
+    assert "| 代理商 | 星河数码科技有限公司（D-0001） |" in page
     assert '# 工单 <span class="kefu-id">T-20261015-fff6</span>' in page
     assert "| 2026-10-15 15:00 | 王芳 | 提交责任部门 |  |" in page
     assert ("| [责任部门书面反馈](../deadlines.md#complaint.dept-feedback) | 1 个工作日 | "
@@ -157,9 +164,13 @@ def test_built_site_has_reports_and_ticket_pages(built_site: BuiltSite) -> None:
     index = json.loads((built_site.path / "search" / "search_index.json").read_text(
         encoding="utf-8"))
     locations = [d["location"] for d in index["docs"]]
-    assert not [p for p in locations if p.startswith(("generated/tickets/",
-                                                      "generated/reports/20"))]
+    assert not [p for p in locations if p.startswith("generated/reports/20")]
     assert any(p.startswith("generated/reports/index.html") for p in locations)
+    # each ticket page is one lookup document: its top, not its timeline
+    tickets = [d for d in index["docs"] if d["location"].startswith("generated/tickets/")]
+    assert sorted(d["location"] for d in tickets) == sorted(
+        f"generated/tickets/{name}" for name in {p.name for p in (site / "tickets").glob("*.html")})
+    assert all(d["scope"] == "lookup" and d["keys"] and d["summary"] for d in tickets)
 
 
 def test_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

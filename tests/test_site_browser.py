@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, BuiltSite
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Dialog, Page, Route
 from test_site_search import load_queries
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -94,8 +94,10 @@ def _search(page: Page, base_url: str, query: str) -> list[str]:
     box.fill(query)
     box.press("End")
     page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+    # The first link of an item is its page; the links after it are that page's sections.
     hrefs = page.eval_on_selector_all(
-        ".md-search-result__item > a.md-search-result__link", "links => links.map(a => a.href)"
+        ".md-search-result__item > a.md-search-result__link:first-child",
+        "links => links.map(a => a.href)",
     )
     return [h.removeprefix(base_url).split("?")[0].split("#")[0].removesuffix(".html") + ".md"
             for h in hrefs]
@@ -115,6 +117,36 @@ def test_agents_queries_in_the_search_box_find_the_answer(page: Page, base_url: 
     assert misses == []
     first = page.locator(".md-search-result__item").first
     assert first.locator("mark").count() >= 1, "命中的词应高亮"
+
+
+def test_a_paste_without_any_key_searches_and_the_count_is_the_list(
+    page: Page, base_url: str
+) -> None:
+    """A paste from the right-click or long-press menu sends an input event and no key."""
+    page.goto(base_url + "index.html")
+    box = page.locator("input.md-search__input")
+    box.click()
+    page.evaluate("""() => {
+      window.kefuKeys = 0;
+      for (const type of ["keydown", "keypress", "keyup"]) {
+        document.addEventListener(type, (e) => { if (e.isTrusted) window.kefuKeys++; }, true);
+      }
+    }""")
+    page.keyboard.insert_text("专票")  # one input event, as a menu's paste gives
+    page.locator(".md-search-result__item").first.wait_for(timeout=20_000)
+    assert page.evaluate("window.kefuKeys") == 0
+    first = page.eval_on_selector(".md-search-result__item a", "a => a.href")
+    assert first.removeprefix(base_url).startswith("replies/invoice/special-vat.html")
+    # The count is the list's length, not "30" for every query (fewer than 10: all drawn).
+    items = page.locator(".md-search-result__item").count()
+    assert 0 < items < 10
+    meta = page.locator(".md-search-result__meta").inner_text()
+    assert meta == f"{items} 个符合条件的结果"
+    box.fill("")
+    page.keyboard.insert_text("返修多久")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent"
+                           f" !== {meta!r} && document.querySelector('.md-search-result__item')")
+    assert page.locator(".md-search-result__meta").inner_text() != meta
 
 
 def test_a_query_with_no_answer_shows_suggestions(page: Page, base_url: str) -> None:
@@ -181,13 +213,15 @@ def test_blanks_in_a_reply_are_inputs_and_the_copy_button_copies_them_filled(
     before = _storage(page)
     button = page.locator("div.highlight button[data-clipboard-target]").first
 
-    # Left empty, the blanks are copied as written: 【发货日期】 … 【物流单号】.
+    # Left empty, the copy button asks first; confirmed, the blanks are copied as written.
+    page.once("dialog", lambda dialog: dialog.accept())
     button.click()
     assert page.evaluate("navigator.clipboard.readText()").strip() == written
 
     # Filled, the copy holds the typed text; a blank still empty keeps its 【label】.
     inputs.nth(0).click()
     page.keyboard.type("2026-11-20")
+    page.once("dialog", lambda dialog: dialog.accept())
     button.click()
     expected = written.replace("【发货日期】", "2026-11-20")
     assert page.evaluate("navigator.clipboard.readText()").strip() == expected
@@ -223,3 +257,41 @@ def test_a_reply_speaks_with_the_departments_own_names(page: Page, base_url: str
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "我是示例科技客服部的李" in copied and "{{" not in copied
     assert "{{" not in page.content()
+
+
+def test_copying_a_reply_with_an_empty_blank_asks_first(page: Page, base_url: str) -> None:
+    """Cancelled, nothing is copied and the cursor waits in the first empty blank."""
+    written = _reply_text(BLANK_REPLY)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(base_url + BLANK_REPLY + ".html")
+    inputs = page.locator("div.highlight input.kefu-blank")
+    inputs.first.wait_for(timeout=10_000)
+    button = page.locator("div.highlight button[data-clipboard-target]").first
+    page.evaluate("navigator.clipboard.writeText('之前复制的内容')")
+    asked: list[str] = []
+
+    def answer(accept: bool) -> None:
+        def handle(dialog: Dialog) -> None:
+            asked.append(f"{dialog.type}:{dialog.message}")
+            dialog.accept() if accept else dialog.dismiss()
+        page.once("dialog", handle)
+
+    inputs.nth(1).fill("SF1234567890")  # 【物流单号】 filled, 【发货日期】 not
+    answer(accept=False)
+    button.click()
+    assert asked[-1].startswith("confirm:") and "【发货日期】" in asked[-1]
+    assert "【物流单号】" not in asked[-1] and "1 个空没有填" in asked[-1]
+    assert page.evaluate("navigator.clipboard.readText()") == "之前复制的内容"
+    assert page.evaluate("document.activeElement.getAttribute('data-blank')") == "【发货日期】"
+
+    answer(accept=True)
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()").strip() == written.replace(
+        "【物流单号】", "SF1234567890")
+
+    inputs.nth(0).fill("2026-11-20")  # nothing empty: copied without a question
+    count = len(asked)
+    button.click()
+    assert len(asked) == count
+    assert page.evaluate("navigator.clipboard.readText()").strip() == written.replace(
+        "【物流单号】", "SF1234567890").replace("【发货日期】", "2026-11-20")

@@ -24,8 +24,10 @@ from . import local_assets, reports_nav, search_index
 
 THEME = Path(__file__).parent / "theme"
 EXTRA_CSS = ("assets/stylesheets/kefu.css",)  # reply blocks wrap; the copy button stays visible
-# 【订单号】 blanks become small inputs; training pages get 我已读完 tick boxes (localStorage)
-EXTRA_JS = ("assets/javascripts/reply-blanks.js", "assets/javascripts/read-checklist.js")
+# 【订单号】 blanks become small inputs (the copy asks first while one is empty); a paste into
+# the search box searches at once; training pages get 我已读完 tick boxes (localStorage only)
+EXTRA_JS = ("assets/javascripts/reply-blanks.js", "assets/javascripts/search-input.js",
+            "assets/javascripts/read-checklist.js")
 
 
 class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no options
@@ -68,6 +70,10 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         return search_index.on_nav(nav, config, files)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        return search_index.on_page_content(html, page, config, files)
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:

@@ -6,6 +6,9 @@
  * copies the text of the nearest element carrying data-copy, so the block keeps data-copy up to
  * date: filled blanks are copied as typed, empty ones as the original 【订单号】.
  *
+ * Copying a reply with a blank still empty asks first (a confirm naming the empty blanks), so
+ * that 【物流单号】 does not reach a customer unnoticed; confirmed, the reply is copied as it is.
+ *
  * Nothing is stored (no storage, no cookies) and nothing is loaded: the page works from file://.
  * The search index is built from the Markdown, so it still holds the plain text with 【订单号】.
  */
@@ -87,10 +90,34 @@
     });
   }
 
+  /**
+   * Before Material's copy button copies a reply (Clipboard.js listens on document.body), ask
+   * when a blank is still empty; "取消" stops the copy and puts the cursor in the first one.
+   */
+  function guardCopy(event) {
+    var button = event.target.closest && event.target.closest("button[data-clipboard-target]");
+    var block = button && button.closest(".kefu-reply--blanks");
+    if (!block) return;
+    var empty = Array.prototype.filter.call(block.querySelectorAll("input.kefu-blank"), function (input) {
+      return !input.value.trim();
+    });
+    if (!empty.length) return;
+    var names = empty.map(function (input) { return input.getAttribute("data-blank"); });
+    var question =
+      "这条回复还有 " + empty.length + " 个空没有填：\n" + names.join("、") +
+      "\n\n点“确定”仍然复制（没填的空按原样带着【】），点“取消”回去填写。";
+    if (window.confirm(question)) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    empty[0].focus();
+  }
+
   function init() {
     // ```text blocks carry no language class; a command block never holds a 【】 blank.
     document.querySelectorAll(".md-content .highlight code").forEach(fillable);
   }
+
+  document.addEventListener("click", guardCopy, true);
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
