@@ -57,6 +57,8 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
         result.problems.extend(_schema_line(rel, kind, text))
     raw_id = data.get("id")
     result.id = raw_id if isinstance(raw_id, str) else (kind.name if kind.file else None)
+    if kind.changes_of:  # a change file: named by its folder (the record) and its own name
+        result.id = change_key(rel)
     result.refs = refs_of(kind, data)
     model = kind.model
     if model is None:
@@ -86,11 +88,17 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
+    # a record with changes is checked whole once they are folded in (kefu.records.fold)
+    own = () if kind.changes is not None else kind.checks
     findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
-                *(f for check in kind.checks for f in check(record)), *texts.in_text(text, data)]
+                *(f for check in own for f in check(record)), *texts.in_text(text, data),
+                *_state_written(kind, data)]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
-    problems.extend(_place(rel, kind, text, result.id))
+    if kind.changes_of:
+        problems.extend(_change_place(rel, kind, text, data))
+    else:
+        problems.extend(_place(rel, kind, text, result.id))
     result.problems.extend(_capped(rel, problems))
     return result
 
@@ -240,6 +248,62 @@ def _place(rel: str, kind: Kind, text: str, record_id: str | None) -> list[Probl
         return [Problem(rel, 1, 1, "wrong-extension",
                         f"记录文件的扩展名应为 .yml：请改名为 `{stem}.yml`。")]
     return []
+
+
+def change_key(rel: str) -> str:
+    """A change file's id among all files: its record's folder and its own name
+    (T-20260315-k7m2/20260316-093000-replied-k3x9)."""
+    folder, _, name = rel.rpartition("/")
+    return f"{folder.rpartition('/')[2]}/{name.rpartition('.')[0]}"
+
+
+def _state_written(kind: Kind, data: dict[str, Any]) -> list[Finding]:
+    """A record file writes no field that only its changes set (a ticket's status)."""
+    log = kind.changes
+    if log is None:
+        return []
+    found = []
+    for name in log.state:
+        if name in data and data[name] not in log.starts.get(name, ()):
+            found.append(Finding(
+                "state-in-record", (name,),
+                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里：请删除这一行，"
+                f"改用 kefu 命令登记（如 kefu event、kefu close、kefu approve），"
+                f"它会在 `{posixpath.basename(kind.folder)}/…/编号/` 文件夹里新增一个文件。"))
+    return found
+
+
+def _change_place(rel: str, kind: Kind, text: str, data: dict[str, Any]) -> list[Problem]:
+    """A change file sits in the folder of the record it names, under a name of the form
+    `day-time-action-xxxx.yml` that agrees with its time and action."""
+    from .kinds import CHANGE_ID, change_id
+
+    folder, _, name = rel.rpartition("/")
+    record = folder.rpartition("/")[2]
+    stem = name.rsplit(".", 1)[0]
+    problems = []
+    named = data.get("record")
+    if isinstance(named, str) and named != record:
+        problems.append(Problem(rel, *locate_node(compose(text), ("record",), key=False),
+                                "wrong-record",
+                                f"这个文件在 `{record}/` 文件夹里，却写着 `record: {named}`："
+                                f"一条变更放在它所属记录的文件夹里，两处应一致。"))
+    import re
+
+    at, action = data.get("at"), data.get("action")
+    if not re.fullmatch(CHANGE_ID, stem) or not name.endswith(".yml"):
+        problems.append(Problem(rel, 1, 1, "change-name",
+                                f"文件名 `{name}` 不是“日期-时间-动作-4 位随机码.yml”的形式"
+                                "（如 20261124-153000-replied-k3x9.yml）：请用 kefu 命令登记，"
+                                "或照此改名。"))
+    elif hasattr(at, "astimezone") and isinstance(action, str):
+        expected = change_id(at, action, stem[-4:])
+        if expected != stem:
+            problems.append(Problem(rel, 1, 1, "change-name",
+                                    f"文件名 `{name}` 与这条变更的时间和动作不一致，"
+                                    f"应为 `{expected}.yml`：请改名（按文件名排序即按时间排序）。",
+                                    Severity.WARNING))
+    return problems
 
 
 def _id_pos(text: str) -> tuple[int, int]:

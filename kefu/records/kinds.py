@@ -132,6 +132,42 @@ class Events:
     notes: tuple[str, ...] = ("note",)  # entries a closed record may still gain
 
 
+CHANGE_ID = r"[0-9]{8}-[0-9]{6}-[a-z][a-z-]{0,30}-[0-9a-z]{4}"
+ALPHABET_TOKEN = "0123456789abcdefghijklmnopqrstuvwxyz"
+"""A change file's name (its id): `<day>-<time>-<action>-<4 characters>`, e.g.
+20261124-153000-replied-k3x9: sorted by name, a record's changes read in time order."""
+
+
+@dataclass(frozen=True, eq=False)
+class Log:
+    """A record that changes only by new files beside it: one file per change.
+
+    The record file `<ID>.yml` is written once; each later change (an event, a decision, a
+    return, a correction) is a file `<ID>/CHANGE_ID.yml` in the folder of the same name beside
+    it, naming the record in its `record:` field. Nothing ever edits an earlier file, so two people adding
+    changes at once never conflict, in git or on GitHub. The record's state is the fold of its
+    changes, oldest first (by time, then name): `apply(folded, change)` folds one change into
+    the record's data and returns None, or says in Chinese why the change does not fit the state
+    the earlier ones left (it is then not applied, and its file is reported).
+    `state` are fields only changes set (a ticket's status): a record file may write them
+    only with a value of `starts` (a leave recorded as an absence starts `absent`).
+    """
+
+    model: type[BaseModel]  # one change file
+    apply: Callable[[dict[str, Any], Mapping[str, Any]], str | None]
+    title: str = "变更"  # Chinese name of one change: 事件, 审批
+    state: tuple[str, ...] = ()
+    starts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (folded record data) -> the state the record starts in, from its own file (status)
+    begin: Callable[[dict[str, Any]], None] | None = None
+    references: tuple[Reference, ...] = ()  # in a change file: ("by",) -> person
+    # timestamps of a change file that record what happened (not later than tomorrow)
+    no_future: tuple[tuple[str, ...], ...] = (("at",),)
+    # a whole record as the one-file layout held it -> its record file and its changes' data
+    # (`kefu migrate`, the sample department): folding them gives the whole record back
+    split: Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]] | None = None
+
+
 @dataclass(frozen=True, eq=False)
 class FormFiller:
     """A printed form this kind fills: the form's key in forms/registry.yml and the filler."""
@@ -182,6 +218,8 @@ class Kind:
     deadlines: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None
     cacheable: bool = True  # False: checked again on every run (results that change over time)
     max_bytes: int = MAX_BYTES
+    changes: Log | None = None  # a folder per record, one file per later change
+    changes_of: str = ""  # for a change kind (made from a Log): the kind of its record
 
     def expected_rel(self, record_id: str) -> str | None:
         """Where a record with this id belongs, relative to the repository root."""
@@ -194,6 +232,16 @@ class Kind:
             return f"{RECORDS}/{self.folder}/{self.subdir[1].format(**match.groupdict())}/" \
                    f"{record_id}.yml"
         return f"{RECORDS}/{self.folder}/{record_id}.yml"
+
+    def changes_folder(self, record_id: str) -> str | None:
+        """The folder of a record's change files: beside the record file, named by its id."""
+        rel = self.expected_rel(record_id) if self.changes is not None else None
+        return rel.removesuffix(".yml") if rel is not None else None
+
+    def change_rel(self, record_id: str, change_id: str) -> str | None:
+        """Where a change of this kind's record `record_id` belongs (a kind with changes)."""
+        folder = self.changes_folder(record_id)
+        return f"{folder}/{change_id}.yml" if folder is not None else None
 
     def matches_id(self, record_id: str) -> bool:
         return self.id_pattern is not None and re.fullmatch(self.id_pattern, record_id) is not None
@@ -213,6 +261,9 @@ class Kind:
                 found.add(getattr(item, "__module__", "") or "")
         if self.across is not None:
             found |= {getattr(self.across.check, "__module__", ""), *self.across.modules}
+        if self.changes is not None:
+            found |= _model_modules(self.changes.model)
+            found.add(getattr(self.changes.apply, "__module__", "") or "")
         return found - {""}
 
 
@@ -260,6 +311,9 @@ class _Registry(Mapping[str, Kind]):
             for module_name in BUILTIN:
                 kind = importlib.import_module(module_name).KIND
                 self._kinds.setdefault(kind.name, kind)
+                if kind.changes is not None:
+                    change = change_kind(kind)
+                    self._kinds.setdefault(change.name, change)
         return self._kinds
 
     def __getitem__(self, name: str) -> Kind:
@@ -273,14 +327,39 @@ class _Registry(Mapping[str, Kind]):
 
     def add(self, kind: Kind) -> None:
         self._load()[kind.name] = kind
+        if kind.changes is not None:
+            change = change_kind(kind)
+            self._load()[change.name] = change
         _changed()
 
     def remove(self, name: str) -> None:
         self._load().pop(name, None)
+        self._load().pop(f"{name}{CHANGE_SUFFIX}", None)
         _changed()
 
 
 KINDS = _Registry()
+CHANGE_SUFFIX = "-change"
+
+
+def change_kind(kind: Kind) -> Kind:
+    """The kind of the change files of `kind`'s records (schemas/<kind>-change.schema.json)."""
+    log = kind.changes
+    assert log is not None
+    return Kind(f"{kind.name}{CHANGE_SUFFIX}", f"{kind.title}{log.title}", log.model,
+                folder=kind.folder, id_pattern=CHANGE_ID,
+                id_format="日期-时间-动作-4 位随机码（如 20261124-153000-replied-k3x9，"
+                          "由 kefu 命令生成）",
+                references=(Reference(("record",), kind.name), *log.references),
+                no_future=log.no_future, changes_of=kind.name, max_bytes=kind.max_bytes)
+
+
+def change_id(at: Any, action: str, token: str) -> str:
+    """A change file's id: its time in Beijing, its action and 4 random characters."""
+    from kefu.times import SHANGHAI
+
+    local = at.astimezone(SHANGHAI)
+    return f"{local:%Y%m%d-%H%M%S}-{action}-{token}"
 
 
 def _changed() -> None:
@@ -305,11 +384,18 @@ def unregister_kind(name: str) -> None:
 
 
 def kind_of(rel: str) -> Kind | None:
-    """The kind whose place `rel` (posix path relative to the repo root) is in, if any."""
+    """The kind whose place `rel` (posix path relative to the repo root) is in, if any.
+
+    A file in a folder named by a record id of a kind with changes is one of that record's
+    changes (records/tickets/2026/03/T-20260315-k7m2/20260316-093000-replied-k3x9.yml).
+    """
     folder, _, name = rel.rpartition("/")
     if folder == RECORDS:
         return next((k for k in KINDS.values() if k.file and k.file == name), None)
-    return _kind_of_folder(folder)
+    kind = _kind_of_folder(folder)
+    if kind is None or kind.changes is None or not kind.matches_id(folder.rpartition("/")[2]):
+        return kind
+    return KINDS.get(f"{kind.name}{CHANGE_SUFFIX}")
 
 
 @cache
@@ -317,17 +403,19 @@ def _kind_of_folder(folder: str) -> Kind | None:
     parts = folder.split("/")
     if len(parts) < 2 or parts[0] != RECORDS:
         return None
-    return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]), None)
+    return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]
+                 and not k.changes_of), None)
 
 
 def kind_for_id(record_id: str) -> Kind | None:
     """The one-file-per-record kind whose id pattern `record_id` matches, if any."""
-    return next((k for k in KINDS.values() if k.folder and k.matches_id(record_id)), None)
+    return next((k for k in KINDS.values() if k.folder and not k.changes_of
+                 and k.matches_id(record_id)), None)
 
 
 def known_places() -> str:
     """Human list of where records may live, for messages."""
-    places = [f"{RECORDS}/{k.folder}/" for k in KINDS.values() if k.folder]
+    places = [f"{RECORDS}/{k.folder}/" for k in KINDS.values() if k.folder and not k.changes_of]
     places += [f"{RECORDS}/{k.file}" for k in KINDS.values() if k.file]
     return "、".join(places)
 

@@ -102,7 +102,8 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
     found = deadlines(ws, result)
     typed = typed_ticket if "ticket" in result.raw else None
-    memo = Memo(result.store, found.key) if result.store is not None and found.key else None
+    store = getattr(result, "store", None)
+    memo = Memo(store, found.key) if store is not None and found.key else None
     builder = Builder(ws, period, as_of, [r.data for r in result.of_kind("ticket")], people,
                       active, dealers, assessments, report, found.of, found.glance, typed, memo)
     builder.known = personal_values(result)

@@ -47,7 +47,7 @@ class Deadlines:
     def __init__(self, rules: Rules, cal: WorkCalendar, result: LoadResult) -> None:
         self.rules, self.cal = rules, cal
         self._raw = "ticket" in result.raw  # data as JSON gives it: typed again to compute
-        store = result.store
+        store: Any = getattr(result, "store", None)  # (the JSON cache is gone: computed)
         prefix = f"{store.root}/" if store is not None else ""
         # a (cacheable) ticket's entry is current after a load, answered by its stat or just
         # parsed and put: its blob id names the content the record's data came from
