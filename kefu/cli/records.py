@@ -112,4 +112,25 @@ def schemas_command(check: bool, root: Path | None) -> None:
         click.echo(f"已更新 {name}")
 
 
-COMMANDS: list[click.Command] = [validate_command, new_group, schemas_command]
+@click.command("migrate")
+@click.option("--check", is_flag=True, help="只列出需要转换的记录，不写文件；有则退出码为 1")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=ROOT_HELP)
+def migrate_command(check: bool, root: Path | None) -> None:
+    """把旧格式的记录一次性转换为当前格式：整个历史写在一个文件里的工单（带 status 和全部事件），
+    拆成工单文件和“一个变更一个文件”；旧的岗位代码改为手册的七个岗位。转换后每条记录的内容不变。"""
+    from kefu.records.migrate import migrate
+    from kefu.workspace import Workspace
+
+    done = migrate(Workspace.find(root).root, write=not check)
+    verb = "需要转换" if check else "已转换"
+    click.echo(f"{verb} {len(done.records)} 条记录（新增 {len(done.written)} 个变更文件），"
+               f"{len(done.people)} 名员工的岗位代码。")
+    for rel in done.refused:
+        click.echo(f"无法转换（请先用 kefu validate 修正，或两种格式并存需人工处理）：{rel}",
+                   err=True)
+    if done.refused or (check and (done.records or done.people)):
+        sys.exit(1)
+
+
+COMMANDS: list[click.Command] = [validate_command, new_group, schemas_command, migrate_command]

@@ -143,14 +143,18 @@ def _fresh(db: sqlite3.Connection, path: Path | None, owner: str) -> Index:
 
 @contextlib.contextmanager
 def transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction: all of it reaches the database, or none of it."""
-    db.execute("BEGIN IMMEDIATE")
+    """One write transaction: all of it reaches the database, or none of it (a savepoint
+    inside a transaction already open, such as a preview's that is rolled back)."""
+    nested = db.in_transaction
+    db.execute("SAVEPOINT kefu" if nested else "BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:
-        db.execute("ROLLBACK")
+        db.execute("ROLLBACK TO kefu" if nested else "ROLLBACK")
+        if nested:
+            db.execute("RELEASE kefu")
         raise
-    db.execute("COMMIT")
+    db.execute("RELEASE kefu" if nested else "COMMIT")
 
 
 def _owner(root: Path) -> str:

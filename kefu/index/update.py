@@ -66,38 +66,45 @@ def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None) -> Sy
     if not todo and not gone:
         return done
     fresh = workers.run(root, todo, jobs, True, None) if todo else []
-    touched: set[Key] = set()
-    with transaction(db):
-        for rel, stat, digest, row in fresh:
-            kept = _stat(stat, start)
-            if row is None:  # same content, only touched
-                db.execute("UPDATE files SET size=?, mtime=?, ctime=?, ino=? WHERE rel=?",
-                           (*kept, rel))
-                continue
-            done.checked.add(rel)
-            old = known.get(rel)
-            if old is not None:
-                touched.add(_record_key(old[7], old[8]))
-            result = FileResult.from_row(rel, row)
-            values = _file_row(rel, kept, digest, result)
-            db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       values)
-            db.execute("DELETE FROM refs WHERE rel=?", (rel,))
-            db.executemany("INSERT INTO refs VALUES (?,?,?)",
-                           [(rel, target, value) for target, value in result.refs])
-            touched.add(_record_key(values[6], values[8]))
-        for rel in gone:
-            old = known[rel]
-            touched.add(_record_key(old[7], old[8]))
-        db.executemany("DELETE FROM files WHERE rel=?", [(rel,) for rel in gone])
-        db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])
-        touched.discard(("", ""))
-        for key in sorted(touched):
-            _refold(db, root, key)
-        done.kinds = {kind for kind, _ in touched}
-        _bump(db, done.kinds)
-    done.touched = touched
+    with transaction(ix.db):
+        apply(ix.db, root, fresh, {rel: known[rel][7:9] for rel in gone}, known, start, done,
+              _reader(root))
     return done
+
+
+def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
+          gone: dict[str, tuple[str, str]], known: dict[str, Any], start: int,
+          done: Sync, read_text: Callable[[str], str]) -> None:
+    """Write checked files' rows, drop gone ones, fold their records again, count the kinds'
+    generations up; inside the caller's transaction."""
+    touched: set[Key] = set()
+    for rel, stat, digest, row in fresh:
+        kept = _stat(stat, start)
+        if row is None:  # same content, only touched
+            db.execute("UPDATE files SET size=?, mtime=?, ctime=?, ino=? WHERE rel=?",
+                       (*kept, rel))
+            continue
+        done.checked.add(rel)
+        old = known.get(rel)
+        if old is not None:
+            touched.add(_record_key(old[7], old[8]))
+        result = FileResult.from_row(rel, row)
+        values = _file_row(rel, kept, digest, result)
+        db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+        db.execute("DELETE FROM refs WHERE rel=?", (rel,))
+        db.executemany("INSERT INTO refs VALUES (?,?,?)",
+                       [(rel, target, value) for target, value in result.refs])
+        touched.add(_record_key(values[6], values[8]))
+    for rel, (kind, record) in gone.items():
+        touched.add(_record_key(kind, record))
+    db.executemany("DELETE FROM files WHERE rel=?", [(rel,) for rel in gone])
+    db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])
+    touched.discard(("", ""))
+    for key in sorted(touched):
+        _refold(db, key, read_text)
+    done.kinds |= {kind for kind, _ in touched}
+    done.touched |= touched
+    _bump(db, {kind for kind, _ in touched})
 
 
 def _stat(stat: Stat, start: int) -> Stat:
@@ -125,7 +132,7 @@ def _file_row(rel: str, stat: Stat, digest: bytes, result: FileResult) -> tuple[
             orjson.dumps(result.data) if result.data is not None else None)
 
 
-def _refold(db: Any, root: Path, key: Key) -> None:
+def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
     """The records row of one record, made again from its files' rows."""
     kind_name, record_id = key
     kind = KINDS.get(kind_name)
@@ -145,7 +152,7 @@ def _refold(db: Any, root: Path, key: Key) -> None:
     if kind.changes is not None and data is not None:
         changes = [Member(m[0], revive(change_name, orjson.loads(m[4])) if m[3] and m[4]
                           else None) for m in members if m[1] == change_name]
-        folded = fold(kind, Member(rel, data), changes, _reader(root))
+        folded = fold(kind, Member(rel, data), changes, read_text)
         data, problems = folded.data, folded.problems
     ok = bool(ok) and data is not None and not any(p.severity is Severity.ERROR
                                                    for p in problems)

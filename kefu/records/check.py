@@ -88,8 +88,10 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
-    # a record with changes is checked whole once they are folded in (kefu.records.fold)
-    own = () if kind.changes is not None else kind.checks
+    # a valid record with changes is checked whole once they are folded in
+    # (kefu.records.fold); an invalid one now, as far as it goes, so that every problem of the
+    # file is reported at once
+    own = () if kind.changes is not None and not problems else kind.checks
     findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
                 *(f for check in own for f in check(record)), *texts.in_text(text, data),
                 *_state_written(kind, data)]
@@ -267,9 +269,9 @@ def _state_written(kind: Kind, data: dict[str, Any]) -> list[Finding]:
         if name in data and data[name] not in log.starts.get(name, ()):
             found.append(Finding(
                 "state-in-record", (name,),
-                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里：请删除这一行，"
-                f"改用 kefu 命令登记（如 kefu event、kefu close、kefu approve），"
-                f"它会在 `{posixpath.basename(kind.folder)}/…/编号/` 文件夹里新增一个文件。"))
+                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里：后续的变化用 kefu "
+                "命令登记（kefu event、kefu close、kefu approve），每次在“编号”文件夹里新增一个"
+                "文件。整个历史都写在这一个文件里的旧格式记录，请运行 kefu migrate 转换。"))
     return found
 
 

@@ -108,6 +108,63 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
                       raw=frozenset(raw), root=root)
 
 
+@dataclass
+class Preview:
+    """What the repository would be with some files added: the errors they would bring (that
+    the repository does not have now), and the records they touch as they would stand."""
+
+    errors: list[Problem]
+    warnings: list[Problem]
+    records: dict[tuple[str, str], dict[str, Any]]
+
+
+def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -> Preview:
+    """Every check `kefu validate` runs, on the repository with the files `extra` (path from the
+    root -> content) added, without writing them: what `kefu new` and `kefu event` ask before
+    they write. The index learns the files on disk; the added ones are rolled back."""
+    from kefu.index import open_index, query
+    from kefu.index.update import Sync, apply, sync
+    from kefu.records.keys import blob_hash
+
+    root = Path(root).resolve()
+    listing = walk(root)
+    plain = _reader(root)
+
+    def read_text(rel: str) -> str:
+        return extra[rel].decode("utf-8", "replace") if rel in extra else plain(rel)
+
+    ix = open_index(root)
+    with gc_paused():
+        try:
+            sync(ix, root, listing)
+            before = set(query.cross(ix, plain))
+            before |= set(query.across_checks(ix, root, today, plain)[0])
+            ix.db.execute("BEGIN IMMEDIATE")
+            try:
+                fresh = [(rel, (len(raw), 0, 0, 0), blob_hash(raw), check_file(rel, raw).row())
+                         for rel, raw in extra.items()]
+                done = Sync()
+                apply(ix.db, root, fresh, {}, {}, 0, done, read_text)
+                members = {rel for kind, record in done.touched for (rel,) in ix.db.execute(
+                    "SELECT rel FROM files WHERE record=? AND kind IN (?, ?)",
+                    (record, kind, f"{kind}-change"))}
+                found = query.file_problems(ix, set(extra)) + query.fold_problems(ix, members)
+                after = set(query.cross(ix, read_text))
+                after |= set(query.across_checks(ix, root, today, read_text)[0])
+                found += [p for p in after - before if p.path in members or p.path in extra
+                          or p.severity is Severity.ERROR]
+                touched = {(r.kind, r.id): r.data for r in query.records(
+                    ix, root, {kind for kind, _ in done.touched})
+                    if (r.kind, r.id) in done.touched}
+            finally:
+                ix.db.execute("ROLLBACK")
+        finally:
+            ix.close()
+    found = sorted(set(found), key=lambda p: (p.path, p.line, p.col, p.slug))
+    return Preview([p for p in found if p.severity is Severity.ERROR],
+                   [p for p in found if p.severity is not Severity.ERROR], touched)
+
+
 def _reader(root: Path) -> Callable[[str], str]:
     def read(rel: str) -> str:
         return (root / rel).read_text("utf-8", errors="replace")

@@ -152,24 +152,20 @@ def create(root: Path, command: Command, values: Mapping[str, Any],
            now: dt.datetime | None = None) -> Path:
     """Write a new record made by `command` from option `values`; return its path.
 
-    The record is checked like any file (schema, the kind's checks, references to people and
-    dealers) before anything is written; KefuError lists every problem otherwise.
+    The repository is checked with the record in it, as `kefu validate` would check it (the
+    kind's checks, references, the checks across records: a leave against the roster) before
+    anything is written; KefuError lists every error otherwise and nothing is written.
     """
     kind, creator = command.kind, command.kind.creator
     assert creator is not None
     given = {k: v for k, v in values.items() if v is not None}
     data = creator.build(NewContext(root, now or times.now()), {**given, **command.presets})
-    rel = kind.expected_rel(str(data.get("id", ""))) or ""
-    text = render_record(kind.name, data, rel)
-    result = check_file(rel, text.encode("utf-8"), kind=kind)
-    problems = [p.message for p in result.problems if p.severity == "error"]
-    problems += unknown_refs(root, result.refs)
-    problems = list(dict.fromkeys(problems))
-    if problems:
-        raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)
-    from kefu import files
+    from .split import files_of
+    from .writing import write_new
 
-    return files.write_file(root / rel, text, root=root, exclusive=True)
+    texts = files_of(kind.name, data)
+    write_new(root, texts, "新建记录")
+    return root / next(iter(texts))
 
 
 def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
