@@ -36,11 +36,19 @@ def fold_problems(ix: Index, rels: Collection[str] | None = None) -> list[Proble
 
 
 def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
-            where: Where | None = None, raw: Collection[str] = ()) -> list[Record]:
-    """The valid records (of `kinds`), passing `where`, with their data typed — or as JSON gives
-    it (times as ISO text) for the kinds in `raw`."""
+            where: Where | None = None, raw: Collection[str] = (),
+            rels: Collection[str] | None = None) -> list[Record]:
+    """The valid records (of `kinds`; of the files `rels`: a change file stands for its
+    record), passing `where`, with their data typed — or as JSON gives it (times as ISO
+    text) for the kinds in `raw`."""
     sql = "SELECT kind, id, rel, data, status, type FROM records WHERE ok=1"
     args: list[Any] = []
+    if rels is not None:
+        wanted = set(rels)
+        found = {(k, r) for (k, r, rel) in ix.db.execute(
+            "SELECT kind, record, rel FROM files") if rel in wanted}
+        keys = {((KINDS[k].changes_of or k) if k in KINDS else k, r) for k, r in found}
+        return [r for r in records(ix, root, kinds, where, raw) if (r.kind, r.id) in keys]
     if kinds is not None:
         sql += f" AND kind IN ({','.join('?' * len(kinds))})"
         args += list(kinds)

@@ -31,6 +31,7 @@ from kefu.records.result import FileResult
 
 from .store import Index, transaction
 
+REFUSED = "change-refused"  # kefu.records.fold: a change that does not fit, not applied
 TIMELY = "future-date"  # a verdict that changes as days pass: the file is checked every run
 RACY_NS = 2_000_000_000  # a file changed this close to the run's start may change unseen
 Key = tuple[str, str]  # (kind, record id)
@@ -123,11 +124,14 @@ def _record_key(kind: str | None, record: str | None) -> Key:
 def _file_row(rel: str, stat: Stat, digest: bytes, result: FileResult) -> tuple[Any, ...]:
     kind = KINDS.get(result.kind or "")
     record = result.id
+    if record is None and kind is not None and kind.folder and not kind.changes_of:
+        record = rel.rpartition("/")[2].rpartition(".")[0]  # unreadable: named by its file
     if kind is not None and kind.changes_of:
         record = rel.rpartition("/")[0].rpartition("/")[2]
     errors = any(p.severity is Severity.ERROR for p in result.problems)
     lasting = not any(p.slug == TIMELY for p in result.problems)
-    return (rel, *stat, digest, result.kind, result.id, record, int(not errors), int(lasting),
+    return (rel, *stat, digest, result.kind, result.id or record, record, int(not errors),
+            int(lasting),
             dumps_problems(result.problems), orjson.dumps(result.refs),
             orjson.dumps(result.data) if result.data is not None else None)
 
@@ -154,8 +158,9 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
                           else None) for m in members if m[1] == change_name]
         folded = fold(kind, Member(rel, data), changes, read_text)
         data, problems = folded.data, folded.problems
-    ok = bool(ok) and data is not None and not any(p.severity is Severity.ERROR
-                                                   for p in problems)
+    # a refused change is reported and left out; the record stands without it
+    ok = bool(ok) and data is not None and not any(
+        p.severity is Severity.ERROR and p.slug != REFUSED for p in problems)
     text = orjson.dumps(data) if data is not None else None
     shown = orjson.loads(text) if text is not None else {}
     db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -121,7 +121,9 @@ def _form(key: str) -> IssueForm:
 def _lines(message: str) -> list[str]:
     """A multi-line error (`无法新建记录：\n- …`) as one problem per line."""
     lines = [line.strip().removeprefix("- ") for line in message.splitlines() if line.strip()]
-    return lines[1:] if len(lines) > 1 and lines[0].endswith("：") else lines
+    lines = lines[1:] if len(lines) > 1 and lines[0].endswith("：") else lines
+    # a problem as kefu validate words it, without the file and slug a form's user cannot use
+    return [re.sub(r"^\S+\.yml(:\d+:\d+)?: \[[a-z-]+\](（警告）)? ", "", line) for line in lines]
 
 
 # -- a new ticket -----------------------------------------------------------------------------
@@ -145,14 +147,15 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
         return result
     _ = (ws.rules, ws.calendar)  # loaded now: a broken sla.yml stops before writing
     path = create(ws.root, commands()[ticket_type], given)
-    loaded = ws.load([path], use_cache=False)
-    record = next(r for r in loaded.records if r.kind == "ticket")
-    result.ok, result.record_id, result.title = True, record.id, str(record.data.get("title"))
+    from kefu.records.corpus import record
+
+    data = record(ws.root, "ticket", path.stem) or {}
+    result.ok, result.record_id, result.title = True, path.stem, str(data.get("title"))
     result.path = path.relative_to(ws.root).as_posix()
-    result.action, result.status = "received", str(record.data.get("status"))
-    result.event = _plain(record.data["events"][-1])
+    result.action, result.status = "received", str(data.get("status"))
+    result.event = _plain(data["events"][-1])
     result.by_name = ws.name(result.event.get("by"))
-    result.deadlines = next_deadlines(ws, record.data)
+    result.deadlines = next_deadlines(ws, data)
     return result
 
 
@@ -206,7 +209,7 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
         else:
             done = append_event(ws, record_id, action, note=note, at=at, by=by)
     except KefuError as err:
-        if err.slug == "event-refused" and _closed(ws, record_id) \
+        if "[change-refused]" in err.message and _closed(ws, record_id) \
                 and action not in ("note", "closed"):
             label = form.field("action").choices[action]
             raise _Bad(f"工单 {record_id} 已结案，不能再登记“{label}”。如对方又来反映同一件事，"
@@ -217,23 +220,19 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     result.path = done.path.resolve().relative_to(ws.root).as_posix()
     result.status, result.event = done.status or "", _plain(done.event)
     result.by_name = ws.name(result.event.get("by"))
-    loaded = ws.load([done.path], use_cache=False)
-    record = next(r for r in loaded.records if r.kind == "ticket")
-    result.title = str(record.data.get("title", ""))
-    result.deadlines = next_deadlines(ws, record.data)
+    from kefu.records.corpus import record
+
+    data = record(ws.root, "ticket", record_id) or {}
+    result.title = str(data.get("title", ""))
+    result.deadlines = next_deadlines(ws, data)
     return result
 
 
 def _closed(ws: Workspace, record_id: str) -> bool:
-    """Whether the ticket file says it is closed (for the form's own advice)."""
-    from kefu.kinds.ticket import KIND
-    from kefu.records.loader import ParseFailure, load_mapping
+    """Whether the ticket stands closed (for the form's own advice)."""
+    from kefu.records.corpus import record
 
-    try:
-        data, _ = load_mapping((ws.root / (KIND.expected_rel(record_id) or "")).read_bytes())
-    except (OSError, ParseFailure):
-        return False
-    return data.get("status") == "closed"
+    return (record(ws.root, "ticket", record_id) or {}).get("status") == "closed"
 
 
 # -- values -------------------------------------------------------------------------------------

@@ -75,6 +75,7 @@ LABELS: dict[str, str] = {
     "record_id": "工单编号", "action": "事件", "at": "发生时间",
     "fault": "故障描述（仅返修、DOA）", "quantity": "数量（仅 DOA）",
     "purchased": "购买日期（仅 DOA）", "request": "换新还是退货（仅 DOA）",
+    "taiwan": "台湾返修（仅返修）",
 }
 # What to write, said for an agent filling the form (a field not listed: its model description).
 HINTS: dict[str, str] = {
@@ -94,6 +95,7 @@ HINTS: dict[str, str] = {
     "quantity": "DOA 的台数，如 1",
     "purchased": "DOA 产品的购买日期，写成 2026-03-01",
     "request": "DOA 申请换新品还是退货",
+    "taiwan": "台湾返修填“是”：不计寄回代理商的 7 个工作日时限，寄回时间与代理商另行约定；其他不填",
 }
 # Where the new-ticket form puts the fields it knows; new model fields go before the last one.
 ORDER = ("type", "title", "owner", "channel", "dealer", "product", "department", "level",

@@ -98,7 +98,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             problems += cross + found
             if wanted is None:
                 problems += [*ignored(listing.ignored, root), *missing(root)]
-            records = query.records(ix, root, None, where, raw) if data else []
+            records = query.records(ix, root, None, where, raw, wanted) if data else []
         finally:
             ix.close()
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.slug))
@@ -163,6 +163,22 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
     found = sorted(set(found), key=lambda p: (p.path, p.line, p.col, p.slug))
     return Preview([p for p in found if p.severity is Severity.ERROR],
                    [p for p in found if p.severity is not Severity.ERROR], touched)
+
+
+def record(root: Path, kind: str, record_id: str) -> dict[str, Any] | None:
+    """One valid record as it stands (folded with its changes), or None."""
+    from kefu.index import open_index, query
+    from kefu.index.update import sync
+
+    root = Path(root).resolve()
+    ix = open_index(root)
+    try:
+        sync(ix, root, walk(root))
+        rel = KINDS[kind].expected_rel(record_id)
+        found = query.records(ix, root, {kind}, rels={rel} if rel else set())
+    finally:
+        ix.close()
+    return next((r.data for r in found if r.id == record_id), None)
 
 
 def _reader(root: Path) -> Callable[[str], str]:
