@@ -22,7 +22,7 @@ from conftest import ROOT, record_repo
 from kefu.cli import main
 from kefu.kinds.kpi import ROLES, load_rules
 from kefu.reports.build import build_report
-from kefu.reports.kpi import Tally, person_sheet, rescaled
+from kefu.reports.kpi import Tally, person_sheet, rescaled, standing
 from kefu.reports.period import parse_month
 from kefu.reports.render import cell
 from kefu.reports.tables import SCORE, Column, Given
@@ -44,6 +44,8 @@ def test_hand_computed_sheet(case: dict[str, Any]) -> None:
     sheet = person_sheet(rules, case["role"], tallies, case["given"])
     assert {i.part.id: i.state for i in sheet.items} == case["states"]
     assert sheet.total == case["total"]
+    if "standing" in case:
+        assert standing(sheet) == case["standing"]
     for part, computed in (case.get("computed") or {}).items():
         assert next(i for i in sheet.items if i.part.id == part).computed == computed
 
@@ -168,8 +170,10 @@ def test_a_rules_file_without_posts_keeps_every_part(tmp_path: Path) -> None:
     assert set(rows) == {"陈静", "李强", "孙丽", "王芳", "郑雪"}
     # 李强 now has 订单处理效率 too, with no deadline in October: left out, total unchanged
     # (40×85 + 20×70 + 10×90 + 10×60) / 80 = 78.75
-    assert rows["李强"][-2] == 78.8 and rows["李强"][-1] == "齐全；无时限不计：订单处理效率"
-    assert rows["王芳"][-2] is None and rows["王芳"][-1].startswith("缺：客户满意度")
+    assert rows["李强"][-2] == 78.8 and rows["李强"][-1] == "无时限不计：订单处理效率"
+    # 王芳 (supervisor) is in the table again: fff6 gives her 订单处理效率 0 of 1; no assessment
+    assert rows["王芳"][3] == 0.0 and rows["王芳"][-2] is None
+    assert rows["王芳"][-1] == "未评分；无时限不计：售后处理能力"
 
 
 # -- the sample department's November ----------------------------------------------------------

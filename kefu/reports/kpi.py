@@ -134,10 +134,14 @@ def shown(item: Item) -> float | None:
 
 
 def standing(sheet: Sheet) -> str:
-    """The 各项 cell: complete or what is missing, and what was left out."""
+    """The 各项 cell: complete, not assessed, or what is missing; and what was left out."""
     missing, left = sheet.titles(MISSING), sheet.titles(LEFT_OUT)
-    text = "缺：" + "、".join(missing) if missing else "齐全"
-    return text + ("；无时限不计：" + "、".join(left) if left else "")
+    said = ["无时限不计：" + "、".join(left)] if left else []  # a total says it is complete
+    if missing and not any(i.state == GIVEN for i in sheet.items):
+        said.insert(0, "未评分")  # no assessment this month: every assessed part is missing
+    elif missing:
+        said.insert(0, "缺：" + "、".join(missing))
+    return "；".join(said) or "齐全"
 
 
 def section(rules: Rules, title: str, people: Sequence[Person]) -> Section:
@@ -190,7 +194,7 @@ def notes(rules: Rules, posts: Sequence[str],
         + "或".join(_post(r) for r in rules.assessors) + "填写，不能给自己评分）。评分也可以"
         "给由记录计算的项：这时按评分计入，括号里是记录算得的分。",
         "加权总分 = Σ 权重 × 得分 ÷ Σ 计入各项的权重（即把计入各项的权重按比例折算到 100），"
-        "保留一位小数（四舍五入）；缺评分时不给出。",
+        "保留一位小数（四舍五入）；缺评分时不给出（“各项”列写“缺：…”，整月没有评分的写“未评分”）。",
     ]
     if rules.listed and posts:
         found.append("本表各岗位考核的项与折算后的权重（records/kpi.yml 的 posts）：" + "；".join(
