@@ -178,10 +178,10 @@ def test_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(repo)
     monkeypatch.setenv("KEFU_NOW", "2026-11-20T10:00:00+08:00")
     done = CliRunner().invoke(main, ["new", "assessment", "--month", "2026-10",
-                                     "--person", "wangfang", "--assessor", "wangfang",
+                                     "--person", "郑雪", "--assessor", "wangfang",
                                      "--satisfaction", "88", "--teamwork", "90"])
     assert done.exit_code == 0, done.output
-    path = repo / "records" / "assessments" / "2026" / "KPI-2026-10-wangfang.yml"
+    path = repo / "records" / "assessments" / "2026" / "KPI-2026-10-zhengxue.yml"
     assert path.is_file()
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["scores"] == {"satisfaction": 88.0, "teamwork": 90.0}
@@ -189,10 +189,11 @@ def test_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_project_kpi_file_is_valid_and_cites_the_seed() -> None:
-    from kefu.reports.kpi import load_parts
+    from kefu.reports.kpi import load_rules
 
-    parts = load_parts(ROOT)
-    assert parts is not None
+    rules = load_rules(ROOT)
+    assert rules is not None and rules.listed
+    parts = rules.parts
     assert [(p.title, p.weight) for p in parts] == [
         ("客户满意度", 40), ("订单处理效率", 20), ("售后处理能力", 20), ("团队协作精神", 10),
         ("个人成长与学习", 10)]

@@ -141,7 +141,7 @@ def test_kpi_weights_come_from_the_configuration(repo: Path) -> None:
     assert row[-2] == "74.8"
     kpi.unlink()
     notes = report(repo, parse_month("2026-10")).section("kpi").notes
-    assert notes == ["没有 records/kpi.yml（绩效考核权重），无法计算 KPI。"]
+    assert notes == ["没有 records/kpi.yml（绩效考核规则），无法计算 KPI。"]
 
 
 def test_staff_section_reads_kefu_staff(repo: Path, demo: Path) -> None:

@@ -83,7 +83,9 @@ def _new_command(command: Any) -> click.Command:
             click.echo(line)
 
     return click.Command(command.name, params=params, callback=run,
-                         help=f"新建一条{command.label}，打印新文件的路径。",
+                         help=f"新建一条{command.label}，打印新文件的路径。"
+                         + (f"\n\n{command.kind.creator.help}" if command.kind.creator.help
+                            else ""),
                          short_help=f"新建{command.label}")
 
 

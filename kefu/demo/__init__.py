@@ -17,7 +17,7 @@ from kefu.records.split import files_of
 
 # the records folders the demo fills (the rules files beside them are the handbook's)
 FOLDERS = ("people", "dealers", "tickets", "rosters", "swaps", "leave", "trips", "punches",
-           "handovers", "loans", "sanctions")
+           "handovers", "loans", "sanctions", "assessments")
 
 
 def write(root: Path, kind: str, records: Iterable[dict[str, Any]]) -> int:
@@ -48,7 +48,7 @@ def write_demo(root: Path) -> dict[str, int]:
 
     from kefu.calendar import WorkCalendar
 
-    from . import quarter, tickets
+    from . import assessments, quarter, tickets
 
     for folder in FOLDERS:
         shutil.rmtree(root / "records" / folder, ignore_errors=True)
@@ -59,4 +59,5 @@ def write_demo(root: Path) -> dict[str, int]:
     staff = quarter.sample(WorkCalendar.load(root), [str(t["id"]) for t in sample])
     for kind, items in staff.items():
         made[kind] = write(root, kind, items)
+    made["assessment"] = write(root, "assessment", assessments.november())
     return made

@@ -20,5 +20,5 @@ BUILTIN: tuple[str, ...] = (
     "kefu.kinds.loan",
     "kefu.kinds.sanction",
     "kefu.kinds.assessment",
-    "kefu.reports.kpi",
+    "kefu.kinds.kpi",
 )

@@ -113,6 +113,7 @@ class Creator:
     labels: Mapping[str, str] = field(default_factory=dict)  # command -> Chinese name
     # (a command's presets) -> model fields that command does not offer (other types' fields)
     hidden: Callable[[Mapping[str, Any]], set[str]] | None = None
+    help: str = ""  # what `kefu new <command> --help` says besides "新建一条…"
 
 
 @dataclass(frozen=True, eq=False)

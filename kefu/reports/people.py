@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kefu.collation import name_key
 from kefu.problems import KefuError
 
 from . import kpi
-from .figures import ON_TIME, Counts, by_owner, type_label
-from .tables import DATE, INT, PCT, SCORE, Chart, Column, Section, Table
+from .figures import ON_TIME, Counts, by_owner
+from .tables import DATE, INT, PCT, Chart, Column, Section, Table
 
 if TYPE_CHECKING:
     from .build import Builder
@@ -44,63 +43,29 @@ def workload(b: Builder) -> Section:
 
 # -- KPI -----------------------------------------------------------------------------------
 def kpi_sheet(b: Builder) -> Section | None:
-    title = "绩效考核（KPI）"
+    """Each person's month as kefu.reports.kpi reads it: post, measured deadlines, given scores."""
     if b.period.kind != "month":
-        return Section("kpi", title, ["KPI 按自然月考核：请用 --month 查看。"])
-    parts = kpi.load_parts(b.ws.root)
-    if parts is None:
-        return Section("kpi", title, ["没有 records/kpi.yml（绩效考核权重），无法计算 KPI。"])
+        return Section("kpi", "绩效考核（KPI）", ["KPI 按自然月考核：请用 --month 查看。"])
+    rules = kpi.load_rules(b.ws.root)
+    if rules is None:
+        return Section("kpi", "绩效考核（KPI）",
+                       ["没有 records/kpi.yml（绩效考核规则），无法计算 KPI。"])
     month = f"{b.period.first:%Y-%m}"
-    given = {str(a.get("person")): a for a in b.assessments if a.get("month") == month}
+    given = {str(a.get("person")): a.get("scores") for a in b.assessments
+             if a.get("month") == month}
     owners: dict[str, dict[str, Counts]] = defaultdict(lambda: defaultdict(Counts))
     for stone in b.stones:
-        for part in parts:
+        for part in rules.parts:
             if part.source == "records" and stone.ticket.get("type") in part.types:
                 owners[str(stone.ticket.get("owner"))][part.id].add(stone.state)
+    roles = {r.id: r.data.get("role") for r in b.loaded.of_kind("person")} if b.loaded else {}
     persons = sorted(set(b.active) | set(owners) | set(given),
                      key=lambda p: (name_key(b.name(p)), p))
-    rows, detail = [], []
-    for person in persons:
-        scores: dict[str, float | None] = {}
-        for part in parts:
-            if part.source == "records":
-                counts = owners[person][part.id]
-                rate = counts.rate
-                scores[part.id] = round(rate * 100, 1) if rate is not None else None
-                detail.append([b.name(person), part.title, counts.resolved,
-                               counts.states[ON_TIME], scores[part.id]])
-            else:
-                value = (given.get(person) or {}).get("scores") or {}
-                score = value.get(part.id) if isinstance(value, Mapping) else None
-                scores[part.id] = float(score) if score is not None else None
-        missing = [p.title for p in parts if scores[p.id] is None]
-        rows.append([b.name(person), *(scores[p.id] for p in parts),
-                     kpi.weighted_total(parts, scores),
-                     "缺：" + "、".join(missing) if missing else "齐全"])
-    columns = [Column("person", "员工"),
-               *(Column(p.id, f"{p.title}（{p.weight}%）", SCORE) for p in parts),
-               Column("total", "加权总分", SCORE), Column("complete", "各项")]
-    measured = "；".join(f"{p.title}：本人负责、本月到期的" + "、".join(
-        type_label(t) for t in p.types) + "工单时限的按时率 × 100" for p in parts
-        if p.source == "records")
-    assessed = "、".join(p.title for p in parts if p.source == "assessment")
-    notes = [
-        "权重来自 records/kpi.yml（淘宝客服专员岗位职责与工作规范，三、绩效考核："
-        + "、".join(f"{p.title} {p.weight}%" for p in parts) + "）。",
-        f"由记录计算：{measured}（按时率的算法同“时限完成情况”；"
-        "当月没有这类时限时该项空缺）。",
-        f"主管评分：{assessed}，取自当月的绩效评分记录 records/assessments/"
-        "（kefu new assessment）。",
-        "加权总分 = Σ 权重 × 得分 ÷ 100，只在各项都有得分时给出。",
-    ]
-    tables = [
-        Table("kpi", f"{b.period.title} KPI", columns, rows, empty="没有在职员工。"),
-        Table("kpi_measured", "由记录计算的考核项", [
-            Column("person", "员工"), Column("part", "考核项"),
-            Column("resolved", "计入时限", INT), Column("on_time", "按时完成", INT),
-            Column("score", "得分", SCORE)], detail),
-    ]
-    return Section("kpi", title, notes, tables)
+    return kpi.section(rules, b.period.title, [kpi.Person(
+        b.name(p), roles.get(p),
+        {k: kpi.Tally(c.resolved, c.states[ON_TIME]) for k, c in owners[p].items()},
+        {k: float(v) for k, v in (given.get(p) or {}).items() if v is not None})
+        for p in persons])
 
 # -- 值班与考勤（kefu staff）----------------------------------------------------------------
 def staff(b: Builder) -> Section:

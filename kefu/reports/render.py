@@ -17,7 +17,7 @@ from kefu.output import md_text, page_text
 from kefu.output.columns import aligned
 from kefu.times import SHANGHAI
 
-from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Report, Table
+from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Given, Report, Table
 
 EMPTY = "—"
 
@@ -29,6 +29,9 @@ def cell(value: Any, column: Column) -> str:
     kind = column.kind
     if kind == PCT:
         return f"{value:.1%}"
+    if isinstance(value, Given):
+        beside = "本月无时限" if value.computed is None else f"记录算得 {value.computed:.1f}"
+        return f"{value:.1f}（{beside}）"
     if kind in (DAYS, SCORE):
         return f"{value:.1f}" if kind == SCORE else f"{value:g}"
     if kind == TIME and isinstance(value, dt.datetime):

@@ -19,6 +19,22 @@ TEXT, INT, PCT, DAYS, SCORE, DATE, TIME, TICKET = (
     "text", "int", "pct", "days", "score", "date", "datetime", "ticket")
 
 
+class Given(float):
+    """A score given by hand where the records also yield one (a KPI part): the given score is
+    the value (JSON and the workbook keep it as a number), the records' figure is shown beside
+    it (`80.0（记录算得 66.7）`; None: the records yield none that month)."""
+
+    computed: float | None
+
+    def __new__(cls, score: float, computed: float | None) -> Given:
+        made = super().__new__(cls, score)
+        made.computed = computed
+        return made
+
+    def __getnewargs__(self) -> tuple[float, float | None]:  # type: ignore[override]
+        return float(self), self.computed
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # JSON key and SQL-like name (English)
