@@ -249,9 +249,10 @@ def test_doa_form_counts_the_ship_deadline_from_the_unit(tmp_path: Path) -> None
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo)
     assert fill(repo, form, ticket_id).values["ship_due"] == "尚未收到不良品：收到后开始计时"
-    path = repo / "records" / "tickets" / "2026" / "03" / f"{ticket_id}.yml"
-    arrival = "  - at: 2026-03-18T10:00:00+08:00\n    by: wangfang\n    action: unit-received\n"
-    path.write_text(path.read_text("utf-8") + arrival, "utf-8")
+    folder = repo / "records" / "tickets" / "2026" / "03" / ticket_id
+    (folder / "20260318-100000-unit-received-ab12.yml").write_text(
+        f"record: {ticket_id}\nat: 2026-03-18T10:00:00+08:00\nby: wangfang\n"
+        "action: unit-received\n", "utf-8")
     values = fill(repo, form, ticket_id).values
     assert values["ship_due"].startswith("2026-03-27 17:30")  # Wed 3/18 + 7 working days
     assert ["2026-03-18 10:00", "王芳", "收到不良品", ""] in values["events"]
@@ -417,9 +418,10 @@ def test_doa_application_prints_the_tickets_fields(repo: Path, tmp_path: Path) -
     assert filled.date == dt.date(2026, 3, 16)  # the day received, not the day printed
     copy = tmp_path / "repo"
     shutil.copytree(repo, copy)
-    path = copy / "records" / "tickets" / "2026" / "03" / f"{TICKETS['doa']}.yml"
-    path.write_text(path.read_text("utf-8") + "  - at: 2026-03-18T10:00:00+08:00\n"
-                    "    by: wangfang\n    action: unit-received\n", "utf-8")
+    folder = copy / "records" / "tickets" / "2026" / "03" / TICKETS["doa"]
+    (folder / "20260318-100000-unit-received-ab12.yml").write_text(
+        f"record: {TICKETS['doa']}\nat: 2026-03-18T10:00:00+08:00\nby: wangfang\n"
+        "action: unit-received\n", "utf-8")
     assert fill(copy, form, TICKETS["doa"]).values["check"] == "与申请一致"
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import time
 import typing
 from collections import Counter
 from datetime import date, datetime
@@ -13,17 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-import yaml_rs
 from click.testing import CliRunner
 from conftest import record_repo
 
 from kefu.cli import main
 from kefu.kinds import ticket as ticket_kind
 from kefu.records import load, personal_values
-from kefu.records.cache import CACHE_DIR, CACHE_FILE, GIT_MIN
 from kefu.records.kinds import KINDS
-from kefu.records.loader import top_level_words
 from kefu.records.schemagen import write_schemas
 from kefu.records.workers import PARALLEL_MIN
 

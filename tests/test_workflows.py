@@ -279,7 +279,11 @@ def test_intake_job_turns_a_form_into_a_validated_commit(body: str, form: str,
     done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=text)
     assert done.returncode == 0, done.stderr
     assert outputs["ok"] == "true" and outputs["form"] == form
-    assert outputs["path"] == f"records/tickets/2026/11/{outputs['record']}.yml"
+    folder = f"records/tickets/2026/11/{outputs['record']}"
+    if form == "new-ticket":
+        assert outputs["path"] == f"{folder}.yml"
+    else:  # an event is a new file in the ticket's folder
+        assert outputs["path"].startswith(f"{folder}/") and "-reopened-" in outputs["path"]
     comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
     assert outputs["record"] in comment and "一般投诉答复" in comment
     commit = _step("intake.yml", "提交并校验（格式、已结案只追加）")

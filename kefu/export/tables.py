@@ -219,7 +219,7 @@ def record_tables(result: LoadResult, with_personal: bool,
     (so the SQLite file's foreign keys hold), and both are said in `notes`.
     """
     layouts = {name: _Layout(kind, with_personal) for name, kind in KINDS.items()
-               if kind.folder and kind.model is not None}
+               if kind.folder and kind.model is not None and not kind.changes_of}
     for record in result.records:
         layout = layouts.get(record.kind)
         if layout is not None:

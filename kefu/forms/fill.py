@@ -75,7 +75,8 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
     folders = [ws.root / RECORDS / KINDS[t].folder for t in sorted(targets) if KINDS[t].folder]
     result = ws.load([path, *[f for f in folders if f.is_dir()]])
     # Problems of other files (another ticket, a dealer) do not stop this one from printing.
-    errors = [p for p in result.errors if p.path == rel]
+    folder = (kind.changes_folder(record_id) or rel) + "/"
+    errors = [p for p in result.errors if p.path == rel or p.path.startswith(folder)]
     if errors:
         lines = "\n".join(p.format() for p in errors)
         raise KefuError(f"{kind.title} {record_id} 有错误，请先修正再打印：\n{lines}",
@@ -103,7 +104,8 @@ def _fits(data: Mapping[str, Any], filler: FormFiller) -> bool:
 
 def _known(root: Path, kind: Kind) -> str:
     folder = root / RECORDS / kind.folder
-    names = sorted((p.stem for p in folder.rglob("*.yml")), reverse=True) if kind.folder else []
+    names = sorted((p.stem for p in folder.rglob("*.yml") if kind.matches_id(p.stem)),
+                   reverse=True) if kind.folder else []
     if not names:
         return f"{RECORDS}/{kind.folder}/ 下还没有{kind.title}。"
     shown = "、".join(names[:LIST_LIMIT])

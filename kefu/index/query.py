@@ -101,7 +101,7 @@ def cross(ix: Index, read_text: ReadText) -> list[Problem]:
                    for rel, kind, rid, refs in db.execute(
                        "SELECT rel, kind, rid, refs FROM files ORDER BY rel")
                    if rel in suspects]
-        problems = cross_check(results, ids(ix), read_text)  # type: ignore[arg-type]
+        problems = cross_check(results, ids(ix), read_text)
     with transaction(db):
         db.execute("INSERT OR REPLACE INTO checks VALUES ('cross', ?, ?)",
                    (key.encode(), dumps_problems(problems)))

@@ -180,9 +180,24 @@ def _owner(root: Path) -> str:
         return ""
 
 
-@functools.cache
 def fingerprint() -> str:
-    """Every module of the kefu package and the versions of the libraries its verdicts use."""
+    """Every module of the kefu package, the versions of the libraries its verdicts use, and
+    the modules of kinds registered from elsewhere (a department's or a test's own kind)."""
+    from kefu.records.kinds import source_files
+
+    package = str(Path(__file__).resolve().parents[1])
+    outside = sorted(f for f in source_files() if not f.startswith(package))
+    if not outside:
+        return _package_fingerprint()
+    digest = hashlib.blake2b(_package_fingerprint().encode(), digest_size=16)
+    for name in outside:
+        with contextlib.suppress(OSError):
+            digest.update(name.encode() + Path(name).read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _package_fingerprint() -> str:
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.blake2b(str(SCHEMA).encode(), digest_size=16)
     for path in sorted(package.rglob("*.py")):

@@ -96,7 +96,7 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
         db.executemany("INSERT INTO refs VALUES (?,?,?)",
                        [(rel, target, value) for target, value in result.refs])
         touched.add(_record_key(values[6], values[8]))
-    for rel, (kind, record) in gone.items():
+    for kind, record in gone.values():
         touched.add(_record_key(kind, record))
     db.executemany("DELETE FROM files WHERE rel=?", [(rel,) for rel in gone])
     db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])

@@ -23,7 +23,6 @@ from .ticket_terms import (
     REQUEST_LABELS,
     STATUS_LABELS,
     TICKET_ID,
-    Action,
     Level,
     Request,
     after_event,
@@ -95,7 +94,8 @@ def apply(ticket: dict[str, Any], change: Mapping[str, Any]) -> str | None:
     if action == CORRECTED:
         fields = change.get("correct") or {}
         if not fields:
-            return "更正（corrected）要写 `correct:` 和要改的字段，例如 `correct: {level: serious}`。"
+            return ("更正（corrected）要写 `correct:` 和要改的字段，"
+                    "例如 `correct: {level: serious}`。")
         if fields.get("status") and ticket.get("status") == "closed":
             return "已结案的工单不能更正状态：对方又来反映时请登记“重新打开”（reopened）。"
         ticket.update(fields)

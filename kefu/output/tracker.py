@@ -170,6 +170,7 @@ def _pr_text(result: PrResult) -> str:
 def _pr_json(result: PrResult) -> str:
     return dumps({"base": result.base, "merge_base": result.merge_base,
                   "changed": result.changed, "deleted": result.deleted,
+                  "only_added": result.only_added, "commits": result.commits,
                   "problems": [p.to_dict() for p in result.problems]})
 
 

@@ -204,7 +204,8 @@ def schema_line(kind: Kind, folder: str) -> str:
 def _belongs_elsewhere(kind: Kind, data: dict[str, Any]) -> Kind | None:
     """The other one-file-per-record kind whose model accepts `data` as it is, if any."""
     for other in KINDS.values():
-        model = other.model if other is not kind and other.folder else None
+        model = other.model if other is not kind and other.folder and not other.changes_of \
+            else None
         if model is None:
             continue
         try:
@@ -269,9 +270,10 @@ def _state_written(kind: Kind, data: dict[str, Any]) -> list[Finding]:
         if name in data and data[name] not in log.starts.get(name, ()):
             found.append(Finding(
                 "state-in-record", (name,),
-                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里：后续的变化用 kefu "
-                "命令登记（kefu event、kefu close、kefu approve），每次在“编号”文件夹里新增一个"
-                "文件。整个历史都写在这一个文件里的旧格式记录，请运行 kefu migrate 转换。"))
+                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里："
+                "后续的变化用 kefu 命令登记（kefu event、kefu close、kefu approve），"
+                "每次在“编号”文件夹里新增一个文件。整个历史都写在这一个文件里的旧格式记录，"
+                "请运行 kefu migrate 转换。"))
     return found
 
 

@@ -62,6 +62,8 @@ def append_event(ws: Any, record_id: str, action: str, *, note: str | None = Non
         change["to"] = to
     if correct:
         change["correct"] = correct
+    if kind.deadlines is not None:  # a broken sla.yml stops it before anything is written
+        _ = (ws.rules, ws.calendar)
     token = "".join(secrets.choice(ALPHABET) for _ in range(4))
     change_rel = kind.change_rel(record_id, change_id(when, code, token)) or ""
     text = render_record(f"{kind.name}{CHANGE_SUFFIX}", change, change_rel)
@@ -117,6 +119,9 @@ def action_code(kind: Kind, typed: str) -> str:
     labels = actions(kind)
     by_label = {label: code for code, label in labels.items()}
     text = typed.strip()
+    if text in ("received", "受理") and "received" not in labels:
+        raise KefuError("受理（received）只能是第一条事件：新建工单时已经记下，不能再登记。"
+                        "要记一笔情况请用 note（备注）。", "received-again", 1)
     if text in labels:
         return text
     if text in by_label:

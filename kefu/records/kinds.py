@@ -145,9 +145,10 @@ class Log:
 
     The record file `<ID>.yml` is written once; each later change (an event, a decision, a
     return, a correction) is a file `<ID>/CHANGE_ID.yml` in the folder of the same name beside
-    it, naming the record in its `record:` field. Nothing ever edits an earlier file, so two people adding
-    changes at once never conflict, in git or on GitHub. The record's state is the fold of its
-    changes, oldest first (by time, then name): `apply(folded, change)` folds one change into
+    it, naming the record in its `record:` field. Nothing ever edits an earlier file, so two
+    people adding changes at once never conflict, in git or on GitHub. The record's state is
+    the fold of its changes, oldest first (by time, then name): `apply(folded, change)` folds
+    one change into
     the record's data and returns None, or says in Chinese why the change does not fit the state
     the earlier ones left (it is then not applied, and its file is reported).
     `state` are fields only changes set (a ticket's status): a record file may write them

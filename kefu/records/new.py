@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from kefu import times
-from kefu.problems import KefuError
 
-from .check import SCHEMA_LINE, check_file
+from .check import SCHEMA_LINE
 from .kinds import KINDS, RECORDS, Kind, schema_rel
 from .messages import inner_model
 from .model import field_labels

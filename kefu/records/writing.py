@@ -50,7 +50,8 @@ def write_new(root: Path, texts: Mapping[str, str], what: str = "登记",
     with locked(root):
         found = preview(root, {rel: text.encode("utf-8") for rel, text in texts.items()}, today)
         if found.errors:
-            raise KefuError(f"无法{what}，没有写入任何文件：\n" + _lines(found.errors), "invalid", 1)
+            raise KefuError(f"无法{what}，没有写入任何文件：\n" + _lines(found.errors),
+                            "invalid", 1)
         written: list[Path] = []
         try:
             for rel, text in texts.items():
