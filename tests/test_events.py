@@ -165,11 +165,27 @@ def test_new_prints_the_deadlines_and_takes_names(repo: Path) -> None:
     assert "owner: zhangmin" in made.read_text("utf-8") and "status" not in made.read_text("utf-8")
 
 
-def test_new_writes_nothing_the_checks_across_records_refuse(repo: Path) -> None:
-    """A swap approved by a clerk is refused before it is written (approver-not-supervisor)."""
-    before = sorted((repo / "records" / "swaps").rglob("*.yml"))
+def test_new_writes_nothing_the_checks_across_records_refuse(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A swap asked for and approved by a clerk as the supervisor: the request is written (it
+    is valid), the approval is not (only the supervisor decides as the supervisor)."""
     code, out = kefu("new", "swap", "--date", "2026-11-26", "--shift", "evening", "--giver",
-                     "sunli", "--taker", "wuhao", "--status", "approved", "--approver",
-                     "supervisor", "--approved-by", "吴昊", "--decided", "2026-11-24 14:00")
-    assert code == 1 and "没有写入任何文件" in out, out
+                     "sunli", "--taker", "wuhao")
+    assert code == 0, out
+    swap = Path(out.strip())
+    before = sorted((repo / "records" / "swaps").rglob("*.yml"))
+    monkeypatch.setenv("KEFU_USER", "吴昊")
+    code, out = kefu("approve", swap.stem, "--as", "supervisor")
+    assert code == 1 and "吴昊（wuhao）不能以客服主管身份审批" in out, out
+    assert sorted((repo / "records" / "swaps").rglob("*.yml")) == before
+    # the same decision written by hand is refused by the checks, before anything is written
+    change = {"record": swap.stem, "at": "2026-11-24T14:00:00+08:00", "by": "wuhao",
+              "action": "approved", "approver": "supervisor"}
+    text = "".join(f"{k}: {v}\n" for k, v in change.items())
+    from kefu.problems import KefuError
+    from kefu.records.writing import write_new
+
+    rel = f"records/swaps/2026/11/{swap.stem}/20261124-140000-approved-ab12.yml"
+    with pytest.raises(KefuError, match="approver-not-supervisor"):
+        write_new(repo, {rel: text})
     assert sorted((repo / "records" / "swaps").rglob("*.yml")) == before

@@ -65,6 +65,16 @@ class Group:
         """The kinds having a record with this id (evidence may cite any record)."""
         return [kind for kind, ids in self._known.items() if record_id in ids]
 
+    def changes(self, kind: str, record_id: str) -> list[str]:
+        """The change files of a record of `kind` (oldest first: by name, as they fold)."""
+        def index() -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
+            for key, rels in self._known.get(f"{kind}-change", {}).items():
+                found.setdefault(key.partition("/")[0], []).extend(rels)
+            return {k: sorted(v, key=lambda rel: rel.rpartition("/")[2]) for k, v in found.items()}
+
+        return self.memo(f"changes of {kind}", index).get(record_id, [])
+
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """`make()` once per run: checks of several kinds share what they compute."""
         if key not in self._memo:
@@ -125,7 +135,7 @@ def place(placed: list[Placed], rel_of: Mapping[tuple[str, str], str],
     """Problems at `path:line:col` for findings about records (and each warning's owner)."""
     by_rel: dict[str, list[Placed]] = {}
     for item in dict.fromkeys(placed):
-        rel = rel_of.get((item.kind, item.id)) or _expected(item.kind, item.id)
+        rel = item.rel or rel_of.get((item.kind, item.id)) or _expected(item.kind, item.id)
         by_rel.setdefault(rel, []).append(item)
     out: list[tuple[Problem, str]] = []
     for rel, items in by_rel.items():

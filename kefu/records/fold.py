@@ -92,14 +92,15 @@ def _checked(kind: Kind, data: dict[str, Any], rel: str, origin: dict[str, str],
                         f"应用这些变更后，{kind.title}的 {fields} 不再有效："
                         "请核对这条变更写的值。")]
     found: list[Problem] = []
+    inside = kind.changes.where if kind.changes is not None else None
     for check in kind.checks:
         for finding in check(record):
-            found.append(_placed(finding, rel, origin, entries, read_text))
+            found.append(_placed(finding, rel, origin, entries, read_text, inside))
     return found
 
 
 def _placed(finding: Finding, rel: str, origin: dict[str, str], entries: list[str],
-            read_text: ReadText) -> Problem:
+            read_text: ReadText, where: Any = None) -> Problem:
     loc = finding.loc
     head = loc[0] if loc else None
     if head == ENTRIES and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(entries):
@@ -108,7 +109,8 @@ def _placed(finding: Finding, rel: str, origin: dict[str, str], entries: list[st
             return _at(read_text, source, tuple(loc[2:]), finding.slug, finding.message,
                        finding.severity)
     elif isinstance(head, str) and head in origin:
-        return _at(read_text, origin[head], ("correct", head), finding.slug, finding.message,
+        inner = where(loc) if where is not None else ("correct", head)
+        return _at(read_text, origin[head], inner, finding.slug, finding.message,
                    finding.severity)
     return _at(read_text, rel, loc, finding.slug, finding.message, finding.severity)
 

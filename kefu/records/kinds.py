@@ -57,6 +57,7 @@ class Placed:
     id: str
     finding: Finding
     owner: str | None = None
+    rel: str | None = None  # the file it is in, when not the record's own (one of its changes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,6 +169,9 @@ class Log:
     # a whole record as the one-file layout held it -> its record file and its changes' data
     # (`kefu migrate`, the sample department): folding them gives the whole record back
     split: Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]] | None = None
+    # a finding's place in the folded record -> its place in the change that set the field
+    # (default: the correction's field, ("correct", name), as a ticket's corrections write it)
+    where: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None
 
 
 @dataclass(frozen=True, eq=False)

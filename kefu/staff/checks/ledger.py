@@ -14,7 +14,7 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import staff_check
+from .common import check_decider, staff_check
 
 
 @staff_check()
@@ -112,13 +112,26 @@ def loan_checks(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for loan in book.lists["loan"]:
         lid = str(loan["id"])
-        if loan["category"] == "confidential" and (loan.get("approver") != need
-                                                   or not loan.get("approved")):
-            out.append(Placed("loan", lid, Finding(
-                "loan-confidential", ("category",),
-                f"秘密档案未经{APPROVER_LABELS[need]}批准，不准翻阅、复印、带离办公室：请写明 "
-                f"approver: {need} 和批准时间 approved；没有批准的不能借出。")))
+        borrower = _person_named(book, str(loan["borrower"]))
+        if loan["category"] == "confidential":
+            if loan.get("approved") is None and loan.get("returned") is not None:
+                out.append(Placed("loan", lid, Finding(
+                    "loan-confidential", ("category",),
+                    f"秘密档案未经{APPROVER_LABELS[need]}批准，不准翻阅、复印、带离办公室：这次借阅"
+                    f"没有批准记录却已归还。借出前须由{APPROVER_LABELS[need]}批准"
+                    f"（kefu approve {lid}）；没有批准的不能借出。")))
+            elif loan.get("approved") is not None and loan.get("approver") != need:
+                out.append(Placed("loan", lid, Finding(
+                    "loan-confidential", ("approver",),
+                    f"秘密档案须由{APPROVER_LABELS[need]}批准，这里是"
+                    f"{APPROVER_LABELS.get(str(loan.get('approver')), '（未写）')}。")))
+        out += check_decider(book, "loan", lid, loan.get("approver"), loan.get("approved_by"),
+                             borrower, "approved_by")
     return out
+
+
+def _person_named(book: StaffBook, name: str) -> str | None:
+    return next((pid for pid, data in book.people.items() if data.get("name") == name), None)
 
 
 @staff_check(quiet=True)
@@ -127,14 +140,18 @@ def loan_timely(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for loan in book.lists["loan"]:
         lid = str(loan["id"])
-        if loan.get("returned") is None and loan["due"] < book.today:
+        lent = loan["category"] != "confidential" or loan.get("approved") is not None
+        if lent and loan.get("refused") is None and loan.get("returned") is None \
+                and loan["due"] < book.today:
             late = (book.today - loan["due"]).days
             out.append(Placed("loan", lid, Finding(
                 "loan-overdue", ("due",),
                 f"《{loan['archive']}》应于 {loan['due'].isoformat()} 归还，已超期 {late} 天"
-                f"（借阅人 {loan['borrower']}）：请催还；归还后填写 returned。",
+                f"（借阅人 {loan['borrower']}）：请催还；归还后登记（kefu return {lid}）。",
                 Severity.WARNING), str(loan["handler"])))
-    return out
+    from .pending import overdue_decisions
+
+    return out + overdue_decisions(book, "loan")
 
 
 # -- rewards and penalties --------------------------------------------------------------------
@@ -155,12 +172,13 @@ def sanction_checks(book: StaffBook, group: Any) -> list[Placed]:
             out += _amounts(sid, record, entry)
         year, week, _ = record["date"].isocalendar()
         for index, appeal in enumerate(record.get("appeals") or ()):
+            out += _appeal_decider(book, sid, index, appeal)
             when = appeal["at"].astimezone(SHANGHAI).date()
             if when < record["date"] or when.isocalendar()[:2] != (year, week):
                 out.append(Placed("sanction", sid, Finding(
                     "appeal-late", ("appeals", index, "at"),
                     f"申诉须在公布的当周内（{record['date'].isoformat()} 所在的周）提出，这次在 "
-                    f"{when.isoformat()}：逾期的申诉不再受理，请删除这一条或改正时间。")))
+                    f"{when.isoformat()}：逾期的申诉不再受理，不能登记。")))
     return out
 
 
@@ -175,7 +193,23 @@ def sanction_timely(book: StaffBook, group: Any) -> list[Placed]:
                     "unknown-evidence", ("evidence", index),
                     f"依据 `{evidence}` 不是已有记录的编号："
                     "请写补卡、调班、请假、工单等记录的编号。")))
-    return out
+    from .pending import overdue_decisions
+
+    return out + overdue_decisions(book, "sanction")
+
+
+def _appeal_decider(book: StaffBook, sid: str, index: int, appeal: Data) -> Iterator[Placed]:
+    """Who decided an appeal may review appeals, and it was not her own."""
+    from kefu.staff.authority import qualifies
+
+    assert book.rules is not None
+    person = appeal.get("decided_by")
+    if not person:
+        return
+    loc = ("appeals", index, "decided_by")
+    allowed = book.rules.appeals.deciders
+    own = next((a for a in allowed if qualifies(book, str(person), a)), allowed[0])
+    yield from check_decider(book, "sanction", sid, own, str(person), str(appeal["by"]), loc)
 
 
 def _amounts(sid: str, record: Data, entry: Any) -> Iterator[Placed]:
