@@ -60,8 +60,11 @@ def _is_record(path: str) -> bool:
     return path.startswith(f"{RECORDS}/") and path.endswith((".yml", ".yaml"))
 
 
-def check_pr(root: Path, base: str, today: dt.date | None = None) -> PrResult:
-    """Check what HEAD changed in the records since its fork point with `base`."""
+def check_pr(root: Path, base: str, today: dt.date | None = None,
+             author: str | None = None) -> PrResult:
+    """Check what HEAD changed in the records since its fork point with `base` (and, given the
+    pull request's `author`, that what it records as decided or done by someone is hers to add:
+    kefu.pr_authors)."""
     today = today or times.today()
     repo, base_commit, head, fork = _refs(root, base)
     result = PrResult(base, fork.hexsha)
@@ -86,6 +89,11 @@ def check_pr(root: Path, base: str, today: dt.date | None = None) -> PrResult:
                                        path in reshaped)
         elif entry.status == "A":
             result.problems += _reused_id(path, _blob(head, path), base_ids)
+    if author is not None:
+        from kefu.pr_authors import author_problems
+
+        added = [e.path for e in entries if e.status == "A" and e.path not in reshaped]
+        result.problems += author_problems(base_commit, head, added, author)
     result.problems += _history(repo, fork, head, base_commit, result, reshaped, today)
     result.problems += _validate(repo, head, result.changed)
     result.problems = sorted(set(result.problems), key=lambda p: (p.path, p.line, p.col, p.slug))

@@ -48,7 +48,7 @@ def _runs(workflow: dict[Any, Any]) -> list[str]:
 
 def test_workflows_exist() -> None:
     assert {p.name for p in FILES} == {"records.yml", "tests.yml", "daily.yml", "intake.yml",
-                                       "site.yml"}
+                                       "site.yml", "approve.yml"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -71,11 +71,13 @@ def test_pr_workflow_checks_records_against_the_base() -> None:
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     runs = "\n".join(_runs(pr))
-    for needed in ("make install", "kefu validate", 'kefu check-pr --base "origin/$BASE_REF"',
+    for needed in ("make install", "kefu validate",
+                   'kefu check-pr --base "origin/$BASE_REF" --author "$PR_AUTHOR"',
                    "kefu schemas --check", "make site"):
         assert needed in runs
     env = next(s["env"] for s in steps if "check-pr" in s.get("run", ""))
     assert env["BASE_REF"] == "${{ github.base_ref }}"
+    assert env["PR_AUTHOR"] == "${{ github.event.pull_request.user.login }}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -128,6 +130,9 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
                                 "issues": "write"}}),
     ("site.yml", {"build": {"contents": "read"},
                   "deploy": {"pages": "write", "id-token": "write"}}),
+    ("approve.yml", {"find": {"issues": "read"}, "parse": {"contents": "read"},
+                     "publish": {"contents": "write", "pull-requests": "write",
+                                 "issues": "write"}}),
 ])
 def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, Any]) -> None:
     workflow = _load(name)
@@ -286,9 +291,10 @@ def test_intake_job_turns_a_form_into_a_validated_commit(body: str, form: str,
         assert outputs["path"].startswith(f"{folder}/") and "-reopened-" in outputs["path"]
     comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
     assert outputs["record"] in comment and "一般投诉答复" in comment
-    commit = _step("intake.yml", "提交并校验（格式、已结案只追加）")
+    commit = _step("intake.yml", "提交并校验（格式、已结案只追加、经办人即提交人）")
     done, _ = _run_step(commit, clone, tmp_path, ISSUE="12", BRANCH="intake/issue-12",
-                        BASE="main", RECORD=outputs["record"], RECORD_PATH=outputs["path"])
+                        BASE="main", RECORD=outputs["record"], RECORD_PATH=outputs["path"],
+                        AUTHOR="fang-wang")  # the supervisor logs for a colleague
     assert done.returncode == 0, done.stdout + done.stderr
     log = subprocess.run(["git", "-C", str(clone), "log", "--format=%s", "--name-only", "-1",
                           "intake/issue-12"], capture_output=True, text=True, check=True).stdout
@@ -357,10 +363,16 @@ def test_the_untrusted_issue_body_is_parsed_without_the_token() -> None:
     push = next(s["run"] for s in publish["steps"] if "git push" in s.get("run", ""))
     # only a ticket file named after the record lands, whatever the artifact says
     assert push.index("records/tickets/") < push.index("cp --") < push.index("git push")
+    assert push.index("records/((leave") < push.index("cp --")
 
 
 @pytest.mark.parametrize(("path", "record", "lands"), [
     ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-ab12", True),
+    ("records/leave/2026/11/L-20261127-ab12.yml", "L-20261127-ab12", True),
+    ("records/loans/2026/A-20261125-ab12.yml", "A-20261125-ab12", True),
+    ("records/loans/2026/11/A-20261125-ab12.yml", "A-20261125-ab12", False),
+    ("records/leave/2026/11/L-20261127-ab12/20261125-100000-approved-k3x9.yml",
+     "L-20261127-ab12", False),
     ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-zz99", False),
     (".github/workflows/pr.yml", "T-20261124-ab12", False),
     ("records/tickets/2026/11/../../../../.git/hooks/x.yml", "x", False),

@@ -59,6 +59,7 @@ class IntakeResult:
     event: dict[str, Any] = field(default_factory=dict)
     by_name: str = ""  # the name of the event's `by`, for the reply
     deadlines: list[NextDeadline] = field(default_factory=list)
+    awaiting: str = ""  # a staff request: whose decision it awaits, by when
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # said in the reply, the record written
 
@@ -81,6 +82,10 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
         return result
     values, result.warnings = _masked(form, values)
     try:
+        from .staff import apply_staff, is_staff
+
+        if is_staff(form.key):
+            return apply_staff(ws, form, values, result)
         if form.key == "new-ticket":
             return _new_ticket(ws, form, values, result)
         return _event(ws, form, values, result)
@@ -93,7 +98,8 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
 
 # Free-text fields of the forms: a phone or ID number typed there is masked before the record
 # is written (an issue is readable by every member, and a record stays in git history).
-FREE_TEXT = ("title", "note", "product", "department", "fault")
+FREE_TEXT = ("title", "note", "product", "department", "fault", "destination", "purpose",
+             "archive", "transport")
 
 
 def _masked(form: IssueForm, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:

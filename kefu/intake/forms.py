@@ -190,7 +190,10 @@ def ticket_event_form() -> IssueForm:
 
 
 def forms() -> tuple[IssueForm, ...]:
-    return (new_ticket_form(), ticket_event_form())
+    """The ticket forms, then the staff request forms (kefu.intake.staff)."""
+    from .staff import staff_forms
+
+    return (new_ticket_form(), ticket_event_form(), *staff_forms())
 
 
 def template(form: IssueForm) -> str:

@@ -198,7 +198,8 @@ STAFF_READS = ("roster", "swap", "leave", "trip", "person", "staff-rules", "cale
 STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks",
                  "kefu.staff.checks.common", "kefu.staff.checks.roster",
                  "kefu.staff.checks.absence", "kefu.staff.checks.ledger",
-                 "kefu.staff.checks.pending", "kefu.staff.authority", "kefu.staff.terms",
+                 "kefu.staff.checks.pending", "kefu.staff.authority", "kefu.staff.pending",
+                 "kefu.staff.terms",
                  "kefu.kinds.staff_rules", "kefu.calendar.workcal")
 
 

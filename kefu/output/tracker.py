@@ -25,6 +25,7 @@ PROVISIONAL_NOTE = (
 NOTICE_LABELS = {
     "roster-missing": "下周值班表未排",
     "loan-overdue": "借出档案超期未还",
+    "decision-overdue": "审批超期",
     "matter-open-long": "交接事项久未办结",
 }
 MD_HEADER = "| 状态 | 工单 | 标题 | 时限 | 截止 |"

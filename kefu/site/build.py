@@ -22,6 +22,7 @@ GENERATORS: tuple[str, ...] = (
     "kefu.site_rules:write_site_pages",
     "kefu.site_events:write_site_pages",
     "kefu.staff.pages:write_site_pages",
+    "kefu.site.pending:write_site_pages",
     "kefu.ticket_pages:write_site_pages",
     "kefu.reports.site:write_site_pages",
 )

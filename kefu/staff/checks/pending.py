@@ -17,6 +17,7 @@ SLUG = "decision-overdue"
 def overdue_decisions(book: StaffBook, kind: str) -> list[Placed]:
     """A warning per decider for each request of `kind` whose decision is past due."""
     from kefu.staff.authority import awaiting, deciders, who_text
+    from kefu.staff.pending import deadline_text
 
     out: list[Placed] = []
     for data in book.of(kind):
@@ -25,7 +26,7 @@ def overdue_decisions(book: StaffBook, kind: str) -> list[Placed]:
             continue
         action = "复核" if item.step == "appeal" else "审核" if item.step == "reviewed" else "审批"
         text = (f"{item.what}：等待{who_text(book, item)}{action}，已过时限（{item.term}，"
-                f"最迟 {item.due:%Y-%m-%d %H:%M}）。请尽快处理：kefu approve {item.id}，"
+                f"最迟 {deadline_text(item.due)}）。请尽快处理：kefu approve {item.id}，"
                 f"或 kefu refuse {item.id} --reason 理由。")
         for owner in deciders(book, item, recorders=True) or [""]:
             out.append(Placed(kind, item.id, Finding(SLUG, ("id",), text, Severity.WARNING),
