@@ -120,6 +120,8 @@ def test_pending_lists_what_awaits_whom_oldest_first(desk: Path) -> None:
     assert not any(i["overdue"] for i in items)
     assert [i["kind"] for i in pending("--for", "王芳")] == [i["kind"] for i in items]
     assert pending("--for", "zhaolei") == []  # the 补卡 is his own: not his to decide
+    code, out = kefu("pending", "--today", "2026-11-26")
+    assert code == 0 and "[快到期] 补卡" in out and "[超期]" not in out
     code, out = kefu("pending", "--today", "2026-12-05")
     assert code == 1 and "[超期] 补卡" in out and "[超期] 请假" in out
     assert "2026-11-26 24:00" in out  # the end of the day, as people say it
@@ -143,7 +145,8 @@ def test_who_may_not_decide_is_told_who_may(desk: Path, monkeypatch: pytest.Monk
     assert code == 1 and "[own-request]" in out and "客服主管（王芳）" in out
     monkeypatch.setenv("KEFU_USER", "陈静")
     code, out = kefu("approve", punch)
-    assert code == 1 and "陈静（chenjing）无权审批" in out and "须由客服主管（王芳）或总经办审批" in out
+    assert code == 1 and "陈静（chenjing）无权审批" in out
+    assert "须由客服主管（王芳）或总经办审批" in out
     monkeypatch.delenv("KEFU_USER")
     code, out = kefu("approve", punch)
     assert code == 2 and "KEFU_USER" in out
@@ -293,3 +296,24 @@ def test_a_roster_made_from_last_week_never_copies_leave(desk: Path) -> None:
     earlier = rows("2026-W48")["chenjing"]
     assert made["chenjing"] == [earlier[d] if cell == "leave" else cell
                                 for d, cell in enumerate(last["chenjing"])]
+
+
+# -- the site -------------------------------------------------------------------------------------
+def test_the_pending_page_lists_the_items_without_personal_values(desk: Path,
+                                                                  tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from kefu.records import personal_values
+    from kefu.site.build import GENERATORS
+    from kefu.site.pending import write_site_pages
+    from kefu.workspace import Workspace
+
+    assert "kefu.site.pending:write_site_pages" in GENERATORS
+    assert "generated/staff/pending.md" in (ROOT / "mkdocs.yml").read_text("utf-8")
+    write_site_pages(Workspace(desk), tmp_path)
+    page = (tmp_path / "staff" / "pending.md").read_text("utf-8")
+    for item in pending():
+        assert f'<span class="kefu-id">{item["id"]}</span>' in page
+    values = personal_values(load(desk))
+    assert not [v for v in values if v in page]
+    assert "家里装修验收" not in page and "事假" not in page

@@ -112,7 +112,8 @@ def test_a_bad_request_form_writes_nothing(repo: Path, name: str, said: str) -> 
 def test_a_comment_is_read_as_a_decision() -> None:
     assert read_command("/批准") == (True, "")
     assert read_command("  /批准 同意\r\n") == (True, "同意")
-    assert read_command("/不批准 当天只剩一人值班\n请另找同事") == (False, "当天只剩一人值班\n请另找同事")
+    assert read_command("/不批准 当天只剩一人值班\n请另找同事") == (
+        False, "当天只剩一人值班\n请另找同事")
     assert read_command("/不批准：人手不够") == (False, "人手不够")
     assert read_command("我觉得可以 /批准") is None and read_command("/批准了吗") is None
 
@@ -122,7 +123,8 @@ def test_an_allowed_person_decides_by_comment(repo: Path) -> None:
     leave = made["record_id"]
     code, done = comment(repo, "/批准", "Fang-Wang", leave)  # GitHub ignores case
     assert (code, done["ok"], done["by"]) == (0, True, "wangfang"), done
-    assert done["path"].startswith(f"records/leave/2026/11/{leave}/") and "已批准" in done["comment"]
+    assert done["path"].startswith(f"records/leave/2026/11/{leave}/")
+    assert "已批准" in done["comment"]
     data = record(repo, "leave", leave)
     assert data is not None and (data["status"], data["approved_by"]) == ("approved", "wangfang")
 

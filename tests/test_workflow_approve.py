@@ -86,7 +86,8 @@ def test_anyone_else_gets_a_reply_and_nothing_is_committed(login: str, text: str
 
 
 @pytest.mark.parametrize(("comments", "found"), [
-    ([{"user": BOT, "body": "已登记请假申请 `L-20261127-ab12`。\n\n<!-- kefu-record: L-20261127-ab12 -->"},
+    ([{"user": BOT,
+       "body": "已登记请假申请 `L-20261127-ab12`。\n\n<!-- kefu-record: L-20261127-ab12 -->"},
       {"user": {"login": "mallory", "type": "User"},
        "body": "<!-- kefu-record: L-20261201-zz99 -->"}], "L-20261127-ab12"),
     ([{"user": {"login": "mallory", "type": "User"},

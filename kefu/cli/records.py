@@ -119,8 +119,9 @@ def schemas_command(check: bool, root: Path | None) -> None:
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
               help=ROOT_HELP)
 def migrate_command(check: bool, root: Path | None) -> None:
-    """把旧格式的记录一次性转换为当前格式：整个历史写在一个文件里的工单（带 status 和全部事件），
-    拆成工单文件和“一个变更一个文件”；旧的岗位代码改为手册的七个岗位。转换后每条记录的内容不变。"""
+    """把旧格式的记录一次性转换为当前格式：整个历史写在一个文件里的工单（带 status 和全部事件）、
+    审批写在申请文件里的请假、调班、补卡、出差、档案借阅和奖惩申诉，拆成记录文件和“一个变更一个文件”；
+    旧的岗位代码改为手册的七个岗位。转换后每条记录的内容不变。"""
     from kefu.records.migrate import migrate
     from kefu.workspace import Workspace
 

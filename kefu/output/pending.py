@@ -29,7 +29,7 @@ def _text(report: PendingReport) -> str:
         return f"{_head(report)}：没有。"
     lines = [_head(report) + "：", ""]
     for n, item in enumerate(report.items, 1):
-        flag = "[超期] " if item.overdue else ""
+        flag = "[超期] " if item.overdue else "[快到期] " if item.soon else ""
         due = f"（最迟 {deadline_text(item.due)}）" if item.due else ""
         lines += [f"{n}. {flag}{KIND_TITLES[item.kind]} {item.id}：{item.what}",
                   f"   {STEP_TITLES[item.step]}：{item.who}；时限：{item.term}{due}",
@@ -45,7 +45,7 @@ def _json(report: PendingReport) -> str:
         "items": [{"kind": i.kind, "id": i.id, "step": i.step, "what": i.what, "who": i.who,
                    "deciders": list(i.deciders), "since": i.since.isoformat(),
                    "due": i.due.isoformat() if i.due else None, "term": i.term,
-                   "overdue": i.overdue} for i in report.items]})
+                   "overdue": i.overdue, "due_soon": i.soon} for i in report.items]})
 
 
 def _markdown(report: PendingReport) -> str:
@@ -56,7 +56,8 @@ def _markdown(report: PendingReport) -> str:
         return "\n".join([*lines, "没有。"])
     lines += ["| 事项 | 编号 | 内容 | 由谁处理 | 最迟 |", "|---|---|---|---|---|"]
     for item in report.items:
-        due = deadline_text(item.due) + ("（**超期**）" if item.overdue else "")
+        due = deadline_text(item.due) + ("（**超期**）" if item.overdue else
+                                         "（快到期）" if item.soon else "")
         lines.append(f"| {KIND_TITLES[item.kind]}{STEP_TITLES[item.step]} | `{item.id}` | "
                      f"{md_text(item.what)} | {md_text(item.who)} | {due} |")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ of leave, no archive's name (the items are said without personal values).
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from kefu import files
@@ -18,7 +19,7 @@ from kefu.workspace import Workspace
 
 PAGE = "staff/pending.md"
 HEAD = ["---", "description: 等待审批的请假、调班、补卡、出差、秘密档案借阅和申诉，"
-        "以及下周的值班表：由谁处理、最迟什么时候。", "tags:", "  - 审批", "  - 待审批", "  - 请假", "  - 调班",
+        "以及下周的值班表：由谁处理、最迟什么时候。", "hide:", "  - toc", "tags:", "  - 审批", "  - 待审批", "  - 请假", "  - 调班",
         "  - 补卡", "---", "", "# 待审批", ""]
 
 
@@ -49,8 +50,11 @@ def pending_page(book: StaffBook) -> str:
                   "    请尽快处理；它们也列在每日超期提醒里。", ""]
     lines += ["| 事项 | 编号 | 内容 | 由谁处理 | 提出 | 最迟 |", "|---|---|---|---|---|---|"]
     for item in found.items:
-        due = deadline_text(item.due) + (" **已超期**" if item.overdue else "")
-        lines.append(f"| {KIND_TITLES[item.kind]}{STEP_TITLES[item.step]} | `{item.id}` | "
+        due = deadline_text(item.due) + (" **已超期**" if item.overdue else
+                                         "（快到期）" if item.soon else "")
+        lines.append(f"| {KIND_TITLES[item.kind]}{STEP_TITLES[item.step]} | "
+                     f'<span class="kefu-id">{html.escape(item.id)}</span> | '
                      f"{md_text(item.what)} | {md_text(item.who)} | "
-                     f"{item.since:%Y-%m-%d %H:%M} | {due} |")
+                     f'<span class="kefu-when">{item.since:%Y-%m-%d %H:%M}</span> | '
+                     f'<span class="kefu-when">{due}</span> |')
     return "\n".join([*lines, ""])

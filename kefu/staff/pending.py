@@ -19,6 +19,7 @@ from kefu.staff.terms import week_days, week_of
 
 KIND_TITLES = {"leave": "请假", "swap": "调班", "punch": "补卡", "trip": "出差",
                "loan": "档案借阅", "sanction": "申诉", "roster": "值班表"}
+SOON = dt.timedelta(days=1)  # `kefu pending` marks what falls due within it
 STEP_TITLES = {"approved": "审批", "reviewed": "部门审核", "appeal": "复核", "roster": "编排"}
 
 
@@ -34,6 +35,7 @@ class PendingItem:
     due: dt.datetime | None
     term: str
     overdue: bool
+    soon: bool = False  # due within the next day
 
     @property
     def command(self) -> str:
@@ -82,8 +84,9 @@ def report(book: StaffBook, person: str | None = None) -> PendingReport:
 
 def _item(book: StaffBook, item: Awaiting, people: tuple[str, ...]) -> PendingItem:
     overdue = item.due is not None and item.due <= book.now
+    soon = not overdue and item.due is not None and item.due - book.now <= SOON
     return PendingItem(item.kind, item.id, item.step, item.what, who_text(book, item), people,
-                       item.since, item.due, item.term, overdue)
+                       item.since, item.due, item.term, overdue, soon)
 
 
 def _roster(book: StaffBook) -> PendingItem | None:
@@ -103,7 +106,8 @@ def _roster(book: StaffBook) -> PendingItem | None:
     return PendingItem("roster", following, "roster",
                        f"下周值班表 {following}（{days[0].isoformat()} 至 {days[-1].isoformat()}）",
                        who, people, day_start(monday), due,
-                       "本周五 17:30 前排好，交行政部汇总", due <= book.now)
+                       "本周五 17:30 前排好，交行政部汇总", due <= book.now,
+                       book.now < due <= book.now + SOON)
 
 
 def for_person(ws: Any, typed: str | None) -> str | None:
