@@ -109,3 +109,37 @@ def test_a_new_request_and_its_own_steps_pass(branch: Path,
     git(branch, "add", "-A")
     git(branch, "commit", "-qm", "punch")
     assert slugs(branch, "kefu-demo-liuyang") == []  # a request is no decision
+
+
+def test_kefu_migrate_moves_old_staff_records_in_a_pull_request_that_passes(
+        demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A department's records from before one file per change (approvals written into the
+    request) are moved by kefu migrate; check-pr accepts it whoever opens it: each record
+    means the same before and after, and no decision is new."""
+    from kefu.records import load
+    from kefu.records.new import render_record
+
+    monkeypatch.chdir(demo_copy)
+    old = {r.id: r for r in load(demo_copy).records if r.kind in ("leave", "trip", "sanction")
+           and Path(r.file).with_suffix("").is_dir()}
+    for record in old.values():  # back to the one-file layout
+        folder = Path(record.file).with_suffix("")
+        for change in folder.glob("*.yml"):
+            change.unlink()
+        folder.rmdir()
+        rel = Path(record.file).relative_to(demo_copy).as_posix()
+        Path(record.file).write_text(render_record(record.kind, record.data, rel), "utf-8")
+    assert "state-in-record" in {p.slug for p in load(demo_copy).errors}
+    (demo_copy / ".gitignore").write_text(".kefu-cache/\n", encoding="utf-8")
+    git(demo_copy, "init", "-q", "-b", "main")
+    git(demo_copy, "add", "-A")
+    git(demo_copy, "commit", "-qm", "old layout")
+    git(demo_copy, "switch", "-qc", "migrate")
+    code, out = kefu("migrate")
+    assert code == 0 and f"已转换 {len(old)} 条记录" in out, out
+    git(demo_copy, "add", "-A")
+    git(demo_copy, "commit", "-qm", "kefu migrate")
+    assert load(demo_copy).errors == []
+    after = {r.id: r.data for r in load(demo_copy).records if r.id in old}
+    assert after == {rid: r.data for rid, r in old.items()}
+    assert check_pr(demo_copy, "main", TODAY, author="kefu-demo-chenjing").errors == []

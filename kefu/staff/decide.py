@@ -119,7 +119,8 @@ def _record(ws: Any, record_id: str) -> tuple[Kind, StaffBook, dict[str, Any]]:
                         "unknown-record", 2)
     rel = kind.expected_rel(record_id) or ""
     if not (ws.root / rel).is_file():
-        raise KefuError(f"找不到{kind.title} {record_id}（应在 {rel}）。", "unknown-record", 2)
+        raise KefuError(f"找不到{kind.title} {record_id}（应在 {rel}）：申请的拉取请求还没有合并的，"
+                        "合并后再审批。", "unknown-record", 2)
     book, result = StaffBook.load(ws)
     data = next((r.data for r in result.of_kind(kind.name) if r.id == record_id), None)
     if data is None:
