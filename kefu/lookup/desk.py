@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import PurePosixPath
 from typing import Any
 
-from kefu.problems import Problem, Severity
+from kefu.problems import Problem
 from kefu.records import KINDS, LoadResult, Record, personal_values
 from kefu.workspace import Workspace
 
@@ -109,10 +109,12 @@ class Desk:
         return list(self._mentions.get(record_id, ()))
 
     def warnings(self, record: Record) -> list[Problem]:
-        """The kinds' warnings about `record` (a loan past due, a matter open too long)."""
+        """The kinds' warnings about `record` for a person to act on (a loan past due, a
+        hand-over matter open too long), not the notes on how its file is written."""
         rel = PurePosixPath(record.file).relative_to(PurePosixPath(self.ws.root.as_posix()))
-        return [p for p in self.loaded.problems if p.severity is Severity.WARNING
-                and (p.path == rel.as_posix() or PurePosixPath(p.path).stem == record.id)]
+        return [n.problem for n in self.loaded.notices
+                if n.problem.path == rel.as_posix() or PurePosixPath(n.problem.path).stem
+                == record.id]
 
 
 def strings(node: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:

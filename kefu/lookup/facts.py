@@ -176,6 +176,25 @@ class _Shower:
         return out
 
 
+def _public(model: Any, value: Any, hidden: list[str]) -> Any:
+    """`value` (of a field whose inner model is `model`) without its nested personal fields;
+    the labels of those it held go to `hidden`."""
+    if isinstance(value, list):
+        return [_public(model, item, hidden) for item in value]
+    if not (isinstance(value, Mapping) and isinstance(model, type)
+            and issubclass(model, BaseModel)):
+        return plain(value)
+    out = {}
+    for key, inner in value.items():
+        info = model.model_fields.get(key)
+        if _personal(info):
+            if inner is not None and label_of(info, key) not in hidden:
+                hidden.append(label_of(info, key))
+            continue
+        out[str(key)] = _public(inner_model(info.annotation) if info else None, inner, hidden)
+    return out
+
+
 def facts(desk: Desk, record: Record, with_personal: bool = False) -> Facts:
     """The record's fields in the model's order, each as a Fact (the id and the log left out)."""
     kind = KINDS[record.kind]
@@ -193,15 +212,16 @@ def facts(desk: Desk, record: Record, with_personal: bool = False) -> Facts:
         if _personal(info) and not with_personal:
             out.hidden.append(label)
             continue
-        rows = value if _rows(info, value) else None
-        if rows is None:
+        inner = inner_model(info.annotation) if info is not None else None
+        shown = value if with_personal else _public(inner, value, out.hidden)
+        if not _rows(info, value):
             out.shown.append(Fact(name, label, shower.text(info, name, (name,), value),
-                                  plain(value)))
+                                  plain(shown)))
             continue
-        model_of_rows = inner_model(info.annotation) if info is not None else None
-        for index, row in enumerate(rows, 1):  # a roster's rows, a hand-over's matters
-            text = "；".join(shower.nested(model_of_rows, (name, "*"), row))
-            out.shown.append(Fact(f"{name}.{index - 1}", f"{label} {index}", text, plain(row)))
+        for index, row in enumerate(value, 1):  # a roster's rows, a hand-over's matters
+            text = "；".join(shower.nested(inner, (name, "*"), row))
+            out.shown.append(Fact(f"{name}.{index - 1}", f"{label} {index}", text,
+                                  plain(shown[index - 1])))
     return out
 
 
