@@ -124,7 +124,8 @@ def dealer_page(desk: Desk, dealer: Record, works: Sequence[Work],
     closed = tickets_of(desk, lambda r: r.data.get("dealer") == dealer.id
                         and r.data.get("status") == "closed")
     lines = [*front(f"代理商 {company}（{dealer.id}）", summary, [company, dealer.id]),
-             f'# {md_text(company)} <span class="kefu-id">{md_text(dealer.id)}</span>', "",
+             f'# 代理商 {md_text(company)}（<span class="kefu-id">{md_text(dealer.id)}</span>）',
+             "",
              "| 项目 | 内容 |", "|---|---|", *(f"| {k} | {v} |" for k, v in facts(data)), "",
              f"本页由 `kefu` 根据记录生成，截至 {desk.ws.today.isoformat()}；不含联系人姓名、电话等"
              f"个人信息。[返回代理商名录](../{DIRECTORY})", "", f"## 未结工单（{len(works)} 张）", ""]
