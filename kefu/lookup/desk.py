@@ -35,7 +35,7 @@ class Desk:
 
     ws: Workspace
     loaded: LoadResult
-    _mentions: dict[str, list[Mention]] | None = field(default=None, repr=False)
+    _mentions: dict[str, list[Mention]] = field(default_factory=dict, repr=False)
     _titles: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -98,15 +98,12 @@ class Desk:
 
     def mentions(self, record_id: str) -> list[Mention]:
         """Every place another record names `record_id` (a field holding exactly that id)."""
-        if self._mentions is None:
-            index: dict[str, list[Mention]] = {}
-            ids = self.by_id
-            for record in self.records:
-                for loc, value in strings(record.data, ()):
-                    if value in ids and value != record.id:
-                        index.setdefault(value, []).append(Mention(record, loc))
-            self._mentions = index
-        return list(self._mentions.get(record_id, ()))
+        found = self._mentions.get(record_id)
+        if found is None:
+            found = self._mentions[record_id] = [
+                Mention(record, loc) for record in self.records if record.id != record_id
+                for loc in holding(record.data, record_id)]
+        return list(found)
 
     def warnings(self, record: Record) -> list[Problem]:
         """The kinds' warnings about `record` for a person to act on (a loan past due, a
@@ -127,3 +124,19 @@ def strings(node: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from strings(value, (*loc, index))
+
+
+def holding(node: Any, text: str, loc: Loc = ()) -> list[Loc]:
+    """The field paths in `node` whose value is exactly `text`. Runs over every record for one
+    `kefu show`: plain recursion, no generator, a path built only on the way to a container."""
+    found: list[Loc] = []
+    items = node.items() if node.__class__ is dict else enumerate(node) \
+        if node.__class__ is list else ()
+    for key, value in items:
+        kind = value.__class__
+        if kind is str:
+            if value == text:
+                found.append((*loc, key))
+        elif kind is dict or kind is list:
+            found += holding(value, text, (*loc, key))
+    return found

@@ -45,6 +45,9 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     open_by: dict[str, list[Work]] = {}
     for work in open_work(desk):
         open_by.setdefault(str(work.record.data.get("dealer") or ""), []).append(work)
+    closed_by: dict[str, list[Work]] = {}  # one pass over the tickets, not one per dealer
+    for work in tickets_of(desk, lambda r: r.data.get("status") == "closed"):
+        closed_by.setdefault(str(work.record.data.get("dealer") or ""), []).append(work)
 
     def write(path: Path, text: str) -> None:
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -55,7 +58,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     for dealer in dealers:
         pages.add(f"{dealer.id}.md")
         write(folder / f"{dealer.id}.md", dealer_page(desk, dealer, open_by.get(dealer.id, []),
-                                                      with_pages))
+                                                      closed_by.get(dealer.id, []), with_pages))
     for stale in folder.glob("*.md"):
         if stale.name not in pages:
             files.remove(stale, ws.root)
@@ -113,7 +116,7 @@ def directory_page(desk: Desk, dealers: Sequence[Record], open_by: Mapping[str, 
     return "\n".join(lines) + "\n"
 
 
-def dealer_page(desk: Desk, dealer: Record, works: Sequence[Work],
+def dealer_page(desk: Desk, dealer: Record, works: Sequence[Work], closed: Sequence[Work],
                 with_pages: Collection[str]) -> str:
     data = dealer.data
     company = str(data.get("company") or dealer.id)
@@ -121,8 +124,6 @@ def dealer_page(desk: Desk, dealer: Record, works: Sequence[Work],
     state = "合作中" if data.get("active", True) else "已停止合作"
     summary = " · ".join(p for p in (f"{company}（{dealer.id}）", region, state,
                                      f"未结工单 {len(works)} 张") if p)
-    closed = tickets_of(desk, lambda r: r.data.get("dealer") == dealer.id
-                        and r.data.get("status") == "closed")
     lines = [*front(f"代理商 {company}（{dealer.id}）", summary, [company, dealer.id]),
              f'# 代理商 {md_text(company)}（<span class="kefu-id">{md_text(dealer.id)}</span>）',
              "",
