@@ -91,6 +91,8 @@ def test_personal_fields_and_names_show_only_when_asked(repo: Path) -> None:
     code, out = kefu(repo, "show", "T-20261102-aa01")
     assert "柏云舟" not in out
     assert out.splitlines()[0].startswith("工单 T-20261102-aa01 · 柏**的U盘")
+    code, out = kefu(repo, "show", "T-20261102-aa01", "--format", "json")
+    assert code == 0 and "柏云舟" not in out and "柏**的U盘读不出来" in out
     code, out = kefu(repo, "show", "T-20261102-aa01", "--with-personal")
     assert code == 0 and "柏云舟的U盘读不出来" in out and "终端顾客姓名" in out
     assert "个人信息已隐藏" not in out

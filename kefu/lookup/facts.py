@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kefu.privacy import mask, names
+from kefu.privacy import Names, mask, names
 from kefu.records import KINDS, Record
 from kefu.records.messages import inner_model
 from kefu.records.model import field_labels
@@ -176,11 +176,14 @@ class _Shower:
         return out
 
 
-def _public(model: Any, value: Any, hidden: list[str]) -> Any:
-    """`value` (of a field whose inner model is `model`) without its nested personal fields;
-    the labels of those it held go to `hidden`."""
+def _public(model: Any, value: Any, hidden: list[str], known: Names) -> Any:
+    """`value` (of a field whose inner model is `model`) as JSON holds it, without its nested
+    personal fields and with personal values in its text masked; the labels of the personal
+    fields it held go to `hidden`."""
     if isinstance(value, list):
-        return [_public(model, item, hidden) for item in value]
+        return [_public(model, item, hidden, known) for item in value]
+    if isinstance(value, str):
+        return mask(value, known)
     if not (isinstance(value, Mapping) and isinstance(model, type)
             and issubclass(model, BaseModel)):
         return plain(value)
@@ -191,7 +194,8 @@ def _public(model: Any, value: Any, hidden: list[str]) -> Any:
             if inner is not None and label_of(info, key) not in hidden:
                 hidden.append(label_of(info, key))
             continue
-        out[str(key)] = _public(inner_model(info.annotation) if info else None, inner, hidden)
+        out[str(key)] = _public(inner_model(info.annotation) if info else None, inner, hidden,
+                                known)
     return out
 
 
@@ -213,7 +217,8 @@ def facts(desk: Desk, record: Record, with_personal: bool = False) -> Facts:
             out.hidden.append(label)
             continue
         inner = inner_model(info.annotation) if info is not None else None
-        shown = value if with_personal else _public(inner, value, out.hidden)
+        shown = value if shower.known is None else _public(inner, value, out.hidden,
+                                                           shower.known)
         if not _rows(info, value):
             out.shown.append(Fact(name, label, shower.text(info, name, (name,), value),
                                   plain(shown)))
