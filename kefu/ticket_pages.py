@@ -133,8 +133,8 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
 
     dealer = ticket.get("dealer")
     # the company and its number: an agent searches either, the issue forms ask the number
-    dealer_text = (text(f"{dealers[str(dealer)]}（{dealer}）") if str(dealer) in dealers
-                   else text(dealer) if dealer else "—")
+    dealer_text = (f"[{text(f'{dealers[str(dealer)]}（{dealer}）')}](../dealers/{dealer}.md)"
+                   if str(dealer) in dealers else text(dealer) if dealer else "—")
     facts = [
         ("类型", labelled(TYPE_LABELS, ticket.get("type"))),
         ("状态", labelled(STATUS_LABELS, ticket.get("status"))),

@@ -23,6 +23,7 @@ from . import (
     forms,
     i18n,
     intake,
+    lookup,
     pr,
     records,
     reports,
@@ -116,7 +117,7 @@ def main() -> None:
     """客服部工具：校验记录、计算工作日时限、列出超期工作、打印表单、构建手册站点。"""
 
 
-for _module in (records, events, deadlines, pr, forms, site, intake, staff, reports,
+for _module in (records, events, deadlines, lookup, pr, forms, site, intake, staff, reports,
                 department):
     for _command in _module.COMMANDS:
         main.add_command(_command)

@@ -45,6 +45,8 @@ WRITER_MODULES: dict[str, str] = {
     "StaffMonth": "kefu.output.staff",
     "IntakeResult": "kefu.output.intake",
     "Report": "kefu.reports.render",
+    "Shown": "kefu.output.lookup",
+    "Found": "kefu.output.lookup",
 }
 
 

@@ -23,6 +23,8 @@ GENERATORS: tuple[str, ...] = (
     "kefu.site_events:write_site_pages",
     "kefu.staff.pages:write_site_pages",
     "kefu.ticket_pages:write_site_pages",
+    "kefu.site.dealers:write_site_pages",
+    "kefu.site.open_work:write_site_pages",
     "kefu.reports.site:write_site_pages",
 )
 
