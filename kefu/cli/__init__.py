@@ -31,6 +31,7 @@ from . import (
     staff,
 )
 from .errors import usage_error_text
+from .lifetime import KEPT
 
 i18n.install()  # before any help or error is formatted
 
@@ -123,15 +124,6 @@ for _module in (records, events, deadlines, lookup, pr, forms, site, intake, sta
         main.add_command(_command)
 
 
-_KEPT: list[object] = []
-
-
-def keep(value: object) -> None:
-    """Hold `value` until the process ends (see `run`): freeing a load of 100,000 records
-    object by object takes a quarter of a second, longer than some reports take to compute."""
-    _KEPT.append(value)
-
-
 def run() -> None:
     """The `kefu` console script: `main`, then, when a command kept what it loaded (`keep`),
     end the process at once: exit handlers run and the output is flushed as on a normal exit,
@@ -142,7 +134,7 @@ def run() -> None:
     except SystemExit as done:
         code = done.code
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if not _KEPT or run_handlers is None or threading.active_count() > 1:
+    if not KEPT or run_handlers is None or threading.active_count() > 1:
         sys.exit(code)
     if code is not None and not isinstance(code, int):
         with contextlib.suppress(OSError, ValueError):
