@@ -21,6 +21,7 @@ from .store import Index, transaction
 from .update import dumps_problems, generations, loads_problems
 
 ReadText = Callable[[str], str]
+COLUMNS = ("status", "type")  # facets the records table holds as columns
 
 
 def file_problems(ix: Index, rels: Collection[str] | None = None) -> list[Problem]:
@@ -52,6 +53,13 @@ def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
     if kinds is not None:
         sql += f" AND kind IN ({','.join('?' * len(kinds))})"
         args += list(kinds)
+    for kind, rules in (where or {}).items():  # e.g. only open tickets: not read at all
+        columns = {name: allowed for name, allowed in rules.items() if name in COLUMNS}
+        if columns:
+            sql += " AND (kind != ? OR (" + " AND ".join(
+                f"{name} IN ({','.join('?' * len(allowed))})"
+                for name, allowed in columns.items()) + "))"
+            args += [kind, *(value for allowed in columns.values() for value in allowed)]
     base = str(root)
     out = []
     for kind, record_id, rel, data, status, kind_type in ix.db.execute(sql + " ORDER BY rel",
