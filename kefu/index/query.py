@@ -171,3 +171,11 @@ def _packages(names: Iterable[str]) -> str:
         except PackageNotFoundError:
             out.append(name)
     return "|" + ",".join(out)
+
+
+def changes(ix: Index, kind: str, record_id: str) -> list[dict[str, Any]]:
+    """The valid change files of one record, typed, in the order they fold."""
+    change = f"{kind}-change"
+    return [revive(change, orjson.loads(raw)) for (raw,) in ix.db.execute(
+        "SELECT data FROM files WHERE kind=? AND record=? AND ok=1 AND data IS NOT NULL "
+        "ORDER BY rel", (change, record_id))]

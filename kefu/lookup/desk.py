@@ -55,6 +55,14 @@ class Desk:
             found.setdefault(record.id, []).append(record)
         return found
 
+    def changes(self, record: Record) -> list[dict[str, Any]]:
+        """The record's change files as written (corrections are folded into its fields, so
+        only these still say who corrected what, and when); none without an index."""
+        from kefu.index import query
+
+        with self.loaded.index() as ix:
+            return query.changes(ix, record.kind, record.id) if ix is not None else []
+
     def get(self, record_id: str) -> list[Record]:
         """The records with this id (one, or several of different kinds, or none)."""
         return list(self.by_id.get(record_id, ()))
