@@ -218,3 +218,20 @@ def test_assigning_hands_the_ticket_to_a_named_colleague(repo: Path) -> None:
     folded = next(r.data for r in load(repo).of_kind("ticket") if r.id == path.stem)
     assert folded["owner"] == "liuyang"
     assert folded["events"][-1]["to"] == "liuyang"
+
+
+def test_a_ticket_page_lists_its_corrections_without_personal_values(repo: Path,
+                                                                    tmp_path: Path) -> None:
+    from kefu.ticket_pages import write_site_pages
+    from kefu.workspace import Workspace
+
+    path = ticket_where(repo, type="complaint")
+    code, out = kefu("correct", path.stem, "--set", "标题=异响复查", "--set", "终端顾客姓名=欧阳娜娜",
+                     "--note", "代理商更正了标题")
+    assert code == 0, out
+    write_site_pages(Workspace(repo), tmp_path)
+    page = (tmp_path / "tickets" / f"{path.stem}.md").read_text("utf-8")
+    assert "更正：标题 → 异响复查；终端顾客姓名 → （个人信息，已隐藏）" in page
+    assert "欧阳娜娜" not in page
+    code, shown = kefu("show", path.stem, "--with-personal")
+    assert "终端顾客姓名 → 欧阳娜娜" in shown

@@ -179,3 +179,16 @@ def changes(ix: Index, kind: str, record_id: str) -> list[dict[str, Any]]:
     return [revive(change, orjson.loads(raw)) for (raw,) in ix.db.execute(
         "SELECT data FROM files WHERE kind=? AND record=? AND ok=1 AND data IS NOT NULL "
         "ORDER BY rel", (change, record_id))]
+
+
+def changes_of_action(ix: Index, kind: str, action: str) -> dict[str, list[dict[str, Any]]]:
+    """record id -> its valid change files with this action, typed, in the order they fold."""
+    change = f"{kind}-change"
+    found: dict[str, list[dict[str, Any]]] = {}
+    for record, raw in ix.db.execute(
+            "SELECT record, data FROM files WHERE kind=? AND ok=1 AND data IS NOT NULL "
+            "ORDER BY rel", (change,)):
+        data = orjson.loads(raw)
+        if data.get("action") == action:
+            found.setdefault(record, []).append(revive(change, data))
+    return found

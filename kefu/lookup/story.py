@@ -16,7 +16,6 @@ from typing import Any
 from kefu.kinds.ticket import ACTION_LABELS
 from kefu.privacy import mask, names
 from kefu.records import KINDS, Record
-from kefu.records.messages import inner_model
 from kefu.staff.terms import APPROVER_LABELS
 from kefu.times import SHANGHAI
 
@@ -160,26 +159,10 @@ def _entry(kind: str, entry: Mapping[str, Any]) -> list[Step]:
 
 def _correction(kind: str, change: Mapping[str, Any], with_personal: bool) -> Step:
     """A correction: which fields became what (a personal value hidden unless asked)."""
-    from kefu.records.corrections import field_names
-    from kefu.records.model import field_labels
+    from kefu.records.corrections import describe
 
-    model = field_info(f"{kind}-change", ("correct",))
-    inner = inner_model(model.annotation) if model is not None else None
-    label_of = {code: name for name, code in field_names(inner).items()} if inner else {}
-    parts = []
-    for code, value in (change.get("correct") or {}).items():
-        info = inner.model_fields.get(code) if inner is not None else None
-        extra = info.json_schema_extra if info is not None else None
-        if isinstance(extra, dict) and extra.get("personal") and not with_personal:
-            shown = "（个人信息，已隐藏）"
-        elif isinstance(value, dt.datetime):
-            shown = f"{value.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-        elif isinstance(value, bool):
-            shown = "是" if value else "否"
-        else:
-            shown = field_labels(info).get(str(value), str(value)) if info else str(value)
-        parts.append(f"{label_of.get(code, code)} → {shown}")
-    return Step(change["at"], str(change.get("by") or ""), "更正：" + "；".join(parts),
+    return Step(change["at"], str(change.get("by") or ""),
+                "更正：" + describe(kind, change.get("correct") or {}, with_personal),
                 str(change.get("note") or ""))
 
 

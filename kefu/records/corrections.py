@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel
@@ -15,6 +15,7 @@ from kefu import times
 from kefu.problems import KefuError
 
 from .events import kind_with_changes
+from .kinds import KINDS
 from .messages import inner_model
 from .model import field_labels
 
@@ -97,3 +98,27 @@ def _bare(annotation: Any) -> Any:
     """The type inside Annotated[...]."""
     return typing.get_args(annotation)[0] if typing.get_origin(annotation) is typing.Annotated \
         else annotation
+
+
+def describe(kind: str, fields: Mapping[str, Any], with_personal: bool = False) -> str:
+    """What a correction of a `kind` record set, in Chinese: 投诉等级 → 严重；… (a personal
+    value hidden unless `with_personal`)."""
+    from kefu.times import SHANGHAI
+
+    info = KINDS[f"{kind}-change"].model.model_fields.get("correct")  # type: ignore[union-attr]
+    model = inner_model(info.annotation) if info is not None else None
+    label_of = {code: name for name, code in field_names(model).items()} if model else {}
+    parts = []
+    for code, value in fields.items():
+        field = model.model_fields.get(code) if model is not None else None
+        extra = field.json_schema_extra if field is not None else None
+        if isinstance(extra, dict) and extra.get("personal") and not with_personal:
+            shown = "（个人信息，已隐藏）"
+        elif isinstance(value, dt.datetime):
+            shown = f"{value.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        elif isinstance(value, bool):
+            shown = "是" if value else "否"
+        else:
+            shown = field_labels(field).get(str(value), str(value)) if field else str(value)
+        parts.append(f"{label_of.get(code, code)} → {shown}")
+    return "；".join(parts)
