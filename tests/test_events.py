@@ -226,8 +226,8 @@ def test_a_ticket_page_lists_its_corrections_without_personal_values(repo: Path,
     from kefu.workspace import Workspace
 
     path = ticket_where(repo, type="complaint")
-    code, out = kefu("correct", path.stem, "--set", "标题=异响复查", "--set", "终端顾客姓名=欧阳娜娜",
-                     "--note", "代理商更正了标题")
+    code, out = kefu("correct", path.stem, "--set", "标题=异响复查",
+                     "--set", "终端顾客姓名=欧阳娜娜", "--note", "代理商更正了标题")
     assert code == 0, out
     write_site_pages(Workspace(repo), tmp_path)
     page = (tmp_path / "tickets" / f"{path.stem}.md").read_text("utf-8")
