@@ -189,3 +189,65 @@ def test_new_writes_nothing_the_checks_across_records_refuse(
     with pytest.raises(KefuError, match="approver-not-supervisor"):
         write_new(repo, {rel: text})
     assert sorted((repo / "records" / "swaps").rglob("*.yml")) == before
+
+
+def test_a_correction_is_a_new_file_that_changes_the_ticket_and_shows_in_its_story(
+        repo: Path) -> None:
+    path = ticket_where(repo, type="complaint", level="normal")
+    record_before, before = path.read_bytes(), changes(path)
+    code, out = kefu("correct", path.stem, "--set", "等级=严重", "--set",
+                     "约定完成时间=2026-11-30 17:00", "--note", "代理商补充了情况")
+    assert code == 0, out
+    assert path.read_bytes() == record_before
+    (new,) = sorted(set(changes(path)) - set(before))
+    assert "-corrected-" in new.name and "level: serious" in new.read_text("utf-8")
+    folded = next(r.data for r in load(repo).of_kind("ticket") if r.id == path.stem)
+    assert folded["level"] == "serious"
+    assert folded["agreed_due"].isoformat() == "2026-11-30T17:00:00+08:00"
+    code, shown = kefu("show", path.stem)
+    assert code == 0, shown
+    assert "更正：投诉等级 → 严重；约定完成时间 → 2026-11-30 17:00" in shown
+    assert "代理商补充了情况" in shown
+
+
+@pytest.mark.parametrize(("pairs", "message"), [
+    (["颜色=红"], "看不懂：要写 字段=值"),
+    (["等级"], "看不懂"),
+    (["等级=很严重"], "「等级」不能是「很严重」：可以是 一般（normal）"),
+    (["台湾返修=也许"], "写 是 或 否"),
+    (["标题=甲", "标题=乙"], "写了两次"),
+])
+def test_a_correction_that_cannot_be_read_writes_nothing(repo: Path, pairs: list[str],
+                                                          message: str) -> None:
+    path = ticket_where(repo, type="complaint", status="in-progress")
+    before = changes(path)
+    args = [a for pair in pairs for a in ("--set", pair)]
+    code, out = kefu("correct", path.stem, *args, "--note", "x")
+    assert code == 2 and message in out, out
+    assert changes(path) == before
+
+
+def test_assigning_hands_the_ticket_to_a_named_colleague(repo: Path) -> None:
+    path = ticket_where(repo, type="inquiry", status="in-progress")
+    code, out = kefu("event", path.stem, "分派", "--to", "刘洋", "--note", "交给售前")
+    assert code == 0, out
+    folded = next(r.data for r in load(repo).of_kind("ticket") if r.id == path.stem)
+    assert folded["owner"] == "liuyang"
+    assert folded["events"][-1]["to"] == "liuyang"
+
+
+def test_a_ticket_page_lists_its_corrections_without_personal_values(repo: Path,
+                                                                    tmp_path: Path) -> None:
+    from kefu.ticket_pages import write_site_pages
+    from kefu.workspace import Workspace
+
+    path = ticket_where(repo, type="complaint")
+    code, out = kefu("correct", path.stem, "--set", "标题=异响复查",
+                     "--set", "终端顾客姓名=欧阳娜娜", "--note", "代理商更正了标题")
+    assert code == 0, out
+    write_site_pages(Workspace(repo), tmp_path)
+    page = (tmp_path / "tickets" / f"{path.stem}.md").read_text("utf-8")
+    assert "更正：标题 → 异响复查；终端顾客姓名 → （个人信息，已隐藏）" in page
+    assert "欧阳娜娜" not in page
+    code, shown = kefu("show", path.stem, "--with-personal")
+    assert "终端顾客姓名 → 欧阳娜娜" in shown

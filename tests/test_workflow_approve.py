@@ -55,7 +55,9 @@ def test_a_comment_by_the_decider_becomes_a_checked_commit(tmp_path: Path) -> No
     done, _ = _run_step(commit, clone, tmp_path, LOGIN="fang-wang", **env)
     assert done.returncode == 0, done.stdout + done.stderr
     log = _git(clone, "log", "--format=%s", "--name-only", "-1", "approve/issue-7-1").split()
-    assert log == ["records:", "decision", "on", record, "from", "issue", "#7", outputs["path"]]
+    # not "… from issue #7": intake.yml reads that as the request the issue made
+    assert log == ["records:", "decision", "on", f"{record},", "comment", "on", "issue", "#7",
+                   outputs["path"]]
     # the same decision committed under another commenter's login does not pass check-pr
     _git(clone, "switch", "-q", "main")
     _git(clone, "checkout", "approve/issue-7-1", "--", outputs["path"])

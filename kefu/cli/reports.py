@@ -28,7 +28,7 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
     不给时段时为本月至今。统计截至该时段结束（进行中的时段截至现在）。
     """
     from kefu import outputs
-    from kefu.cli import keep
+    from kefu.cli.lifetime import keep
     from kefu.output import render
     from kefu.reports import period as periods
     from kefu.reports.build import build_report, load_for

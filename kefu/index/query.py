@@ -21,6 +21,7 @@ from .store import Index, transaction
 from .update import dumps_problems, generations, loads_problems
 
 ReadText = Callable[[str], str]
+COLUMNS = ("status", "type")  # facets the records table holds as columns
 
 
 def file_problems(ix: Index, rels: Collection[str] | None = None) -> list[Problem]:
@@ -52,6 +53,13 @@ def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
     if kinds is not None:
         sql += f" AND kind IN ({','.join('?' * len(kinds))})"
         args += list(kinds)
+    for kind, rules in (where or {}).items():  # e.g. only open tickets: not read at all
+        columns = {name: allowed for name, allowed in rules.items() if name in COLUMNS}
+        if columns:
+            sql += " AND (kind != ? OR (" + " AND ".join(
+                f"{name} IN ({','.join('?' * len(allowed))})"
+                for name, allowed in columns.items()) + "))"
+            args += [kind, *(value for allowed in columns.values() for value in allowed)]
     base = str(root)
     out = []
     for kind, record_id, rel, data, status, kind_type in ix.db.execute(sql + " ORDER BY rel",
@@ -163,3 +171,24 @@ def _packages(names: Iterable[str]) -> str:
         except PackageNotFoundError:
             out.append(name)
     return "|" + ",".join(out)
+
+
+def changes(ix: Index, kind: str, record_id: str) -> list[dict[str, Any]]:
+    """The valid change files of one record, typed, in the order they fold."""
+    change = f"{kind}-change"
+    return [revive(change, orjson.loads(raw)) for (raw,) in ix.db.execute(
+        "SELECT data FROM files WHERE kind=? AND record=? AND ok=1 AND data IS NOT NULL "
+        "ORDER BY rel", (change, record_id))]
+
+
+def changes_of_action(ix: Index, kind: str, action: str) -> dict[str, list[dict[str, Any]]]:
+    """record id -> its valid change files with this action, typed, in the order they fold."""
+    change = f"{kind}-change"
+    found: dict[str, list[dict[str, Any]]] = {}
+    for record, raw in ix.db.execute(
+            "SELECT record, data FROM files WHERE kind=? AND ok=1 AND data IS NOT NULL "
+            "ORDER BY rel", (change,)):
+        data = orjson.loads(raw)
+        if data.get("action") == action:
+            found.setdefault(record, []).append(revive(change, data))
+    return found

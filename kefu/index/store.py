@@ -28,7 +28,7 @@ from kefu.problems import KefuError
 CACHE_DIR = ".kefu-cache"
 INDEX_FILE = "index.sqlite"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 4
+SCHEMA = 5
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python")
 
 DDL = """
@@ -49,18 +49,21 @@ CREATE INDEX refs_of_file ON refs (rel);
 CREATE TABLE records (
     kind TEXT NOT NULL, id TEXT NOT NULL, rel TEXT NOT NULL,
     key BLOB NOT NULL, ok INTEGER NOT NULL, problems BLOB NOT NULL, data BLOB,
-    type TEXT, status TEXT, owner TEXT, dealer TEXT, received TEXT, closed TEXT,
+    type TEXT, status TEXT, owner TEXT, dealer TEXT,
+    received REAL, first REAL, last REAL, closed INTEGER, stones INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kind, id)
 );
 CREATE INDEX records_open ON records (kind, status);
 CREATE INDEX records_received ON records (kind, received);
+CREATE INDEX records_last ON records (kind, last);
 CREATE TABLE checks (name TEXT PRIMARY KEY, key BLOB NOT NULL, problems BLOB NOT NULL);
 CREATE TABLE milestones (
-    ticket TEXT NOT NULL, seq INTEGER NOT NULL, key BLOB NOT NULL, rule TEXT NOT NULL,
-    start TEXT, due TEXT, met TEXT, provisional INTEGER NOT NULL,
+    ticket TEXT NOT NULL, seq INTEGER NOT NULL, rule TEXT NOT NULL,
+    start TEXT NOT NULL, due TEXT, met TEXT, provisional INTEGER NOT NULL,
+    due_at REAL, met_at REAL,
     PRIMARY KEY (ticket, seq)
 );
-CREATE INDEX milestones_due ON milestones (due);
+CREATE INDEX milestones_due ON milestones (due_at);
 """
 
 

@@ -12,9 +12,10 @@ from whole kinds (the checks across records) are kept by the generations they re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None) -> Sy
     done = Sync(read=len(todo))
     if not todo and not gone:
         return done
-    fresh = workers.run(root, todo, jobs, True, None) if todo else []
+    fresh = workers.run(root, todo, jobs) if todo else []
     with transaction(ix.db):
         apply(ix.db, root, fresh, {rel: known[rel][7:9] for rel in gone}, known, start, done,
               _reader(root))
@@ -162,20 +163,40 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
     ok = bool(ok) and data is not None and not any(
         p.severity is Severity.ERROR and p.slug != REFUSED for p in problems)
     text = orjson.dumps(data) if data is not None else None
-    shown = orjson.loads(text) if text is not None else {}
-    db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    if kind.deadlines is not None:  # its kept deadlines were of the record as it was
+        db.execute("DELETE FROM milestones WHERE ticket=?", (record_id,))
+    db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                (kind_name, record_id, rel, digest.digest(), int(ok), dumps_problems(problems),
-                text, *_columns(shown)))
+                text, *_columns(data or {})))
 
 
-def _columns(data: dict[str, Any]) -> tuple[Any, ...]:
-    """The columns readers filter on: type, status, owner, dealer, received, closed."""
-    closed = None
-    if data.get("status") == "closed":
-        closed = next((e.get("at") for e in reversed(data.get("events") or ())
-                       if isinstance(e, dict) and e.get("action") == "closed"), None)
-    return tuple(_text(data.get(name)) for name in ("type", "status", "owner", "dealer",
-                                                    "received")) + (closed,)
+def _columns(data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The columns readers filter on: type, status, owner, dealer; when it was received, its
+    first and last event (seconds since the epoch), and whether it stands closed after them."""
+    events = [e for e in data.get("events") or () if isinstance(e, Mapping)]
+    received = epoch(data.get("received"))
+    closed = 0
+    for event in events:  # the last closed or reopened event decides
+        if event.get("action") == "closed":
+            closed = 1
+        elif event.get("action") == "reopened":
+            closed = 0
+    first = epoch(events[0].get("at")) if events else None
+    last = epoch(events[-1].get("at")) if events else received
+    return (*(_text(data.get(name)) for name in ("type", "status", "owner", "dealer")),
+            received, first, last, closed)
+
+
+def epoch(value: Any) -> float | None:
+    """A time as seconds since the epoch (typed, or ISO text with its offset), else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.timestamp()
+    return None
 
 
 def _text(value: Any) -> str | None:

@@ -248,6 +248,8 @@ def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
         return _choice(item, text)
     if item.id in ("owner", "by"):
         return _person(ws, item, text)
+    if spec.refers is not None:  # a dealer: its number or its company's name
+        return _named(ws, item, spec.refers, text)
     if spec.kind == "datetime":
         return _time(item, text)
     if spec.kind == "date":
@@ -286,6 +288,18 @@ def _person(ws: Workspace, item: Field, text: str) -> str:
         return ws.person(text, f"「{item.label}」")
     except KefuError as err:
         raise _Bad(err.message) from None
+
+
+def _named(ws: Workspace, item: Field, kind: str, text: str) -> str:
+    """A record's id from its id or its name (星河数码 -> D-0001); the nearest ones for a miss,
+    the candidates for a name that fits several."""
+    from .forms import DEALERS
+
+    try:
+        return ws.resolve(kind, text, f"「{item.label}」")
+    except KefuError as err:
+        where = f"也可以在手册的“{DEALERS}”一页查找。" if kind == "dealer" else ""
+        raise _Bad(err.message + where) from None
 
 
 def _time(item: Field, text: str) -> dt.datetime:

@@ -34,8 +34,8 @@ def parse(text: str, form: IssueForm) -> tuple[dict[str, str], list[str]]:
     problems: list[str] = []
     at = 0
     for field in form.fields:
-        heading = f"### {field.label}"
-        found = next((i for i in range(at, len(lines)) if lines[i].rstrip() == heading), None)
+        found = next((i for i in range(at, len(lines)) if lines[i].rstrip() in field.headings),
+                     None)
         if found is None:
             if field.required:  # an optional field may be missing: a form from before it
                 problems.append(f"缺少「{field.label}」一栏：请用“{form.name}”表单提交，"

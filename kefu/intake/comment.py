@@ -34,6 +34,7 @@ class CommentResult:
     by: str = ""
     reply: str = ""  # Markdown, posted on the issue
     ignored: bool = False  # not a decision command at all: no reply
+    final: bool = False  # decided for good (a trip after its review still awaits approval)
 
 
 def read_command(text: str) -> tuple[bool, str] | None:
@@ -78,8 +79,8 @@ def decide_comment(ws: Any, text: str, login: str, record_id: str) -> CommentRes
         return CommentResult(False, record_id, by=person, reply=f"**未登记**：{err.message}")
     path = done.path.relative_to(ws.root).as_posix()
     reply = f"{done.message}\n\n- 记录文件：`{path}`\n"
-    reply += "\n审批已提交为拉取请求（PR），合并后生效。\n"
-    return CommentResult(True, record_id, path, done.action, person, reply)
+    return CommentResult(True, record_id, path, done.action, person, reply,
+                         final=not done.next_step)
 
 
 def _who_reply(ws: Any, record_id: str, why: str) -> str:

@@ -25,6 +25,10 @@ from kefu.records.new import OptionSpec, commands, options
 
 TEMPLATES = PurePosixPath(".github/ISSUE_TEMPLATE")
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
+DEALERS = "代理商名录"  # the title of the site page listing the dealers (kefu/site/dealers.py)
+# Headings a field had in earlier versions of the forms: an issue opened before an upgrade and
+# edited after it still reads.
+EARLIER_LABELS: dict[str, tuple[str, ...]] = {"dealer": ("代理商编号",)}
 HEADER = ("# 由 kefu 根据记录模型生成（kefu init、kefu upgrade 写入），请勿手改："
           "升级 kefu 时会更新。\n")
 
@@ -46,6 +50,11 @@ class Field:
     required: bool = False
     choices: Mapping[str, str] = field(default_factory=dict)  # code -> Chinese label
     placeholder: str = ""
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """The `### ` headings this field may have in a body (its label, then earlier ones)."""
+        return tuple(f"### {label}" for label in (self.label, *EARLIER_LABELS.get(self.id, ())))
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ class IssueForm:
 # a field not listed here is labelled with its description up to the first comma or bracket.
 LABELS: dict[str, str] = {
     "type": "工单类型", "title": "标题", "owner": "负责人", "channel": "来源渠道",
-    "dealer": "代理商编号", "product": "产品型号/序列号", "department": "责任部门",
+    "dealer": "代理商（编号或名称）", "product": "产品型号/序列号", "department": "责任部门",
     "level": "投诉等级（仅投诉）", "agreed_due": "约定完成时间（特别严重投诉必填）",
     "received": "收到时间", "by": "受理人", "note": "情况说明",
     "record_id": "工单编号", "action": "事件", "at": "发生时间",
@@ -82,7 +91,9 @@ HINTS: dict[str, str] = {
     "title": "一句话说清是什么事，如：代理商反映新购硬盘异响（不写顾客姓名和电话）",
     "owner": f"谁负责跟进：{PERSON_HELP}",
     "channel": "怎么来的；不选时：填了代理商编号为“代理商反馈”，否则为“热线电话”",
-    "dealer": "代理商档案编号，如 D-0001；不是代理商的事不填",
+    "dealer": "代理商编号（如 D-0001）或公司名称（如 星河数码科技有限公司，也可以只写认得出是"
+              f"哪一家的一部分，如 星河数码）；编号和名称见手册“{DEALERS}”一页（在“工单看板”下）。"
+              "不是代理商的事不填",
     "product": "产品型号或序列号，如 HD-2T / SN12345678",
     "department": "要交给其他部门处理时填写，如：产品部",
     "level": "只有投诉才选：一般（可沟通解决）、严重、特别严重（涉及赔偿，须填约定完成时间）",

@@ -48,6 +48,8 @@ WRITER_MODULES: dict[str, str] = {
     "PendingReport": "kefu.output.pending",
     "Decided": "kefu.output.pending",
     "Report": "kefu.reports.render",
+    "Shown": "kefu.output.lookup",
+    "Found": "kefu.output.lookup",
 }
 
 

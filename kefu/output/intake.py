@@ -85,7 +85,7 @@ def _staff_markdown(result: IntakeResult) -> str:
         lines += [f"- {md_message(result.awaiting)}", "",
                   "有权审批的人请在本页评论一行 `/批准`，或 `/不批准 理由`；"
                   "也可以运行 `kefu approve " + result.record_id + "`。"]
-    lines += ["", *_warnings(result), "登记已提交为拉取请求（PR），合并后生效。", "",
+    lines += ["", *_warnings(result),
               f"<!-- {MARKER}: {result.record_id} -->"]
     return "\n".join(lines) + "\n"
 
@@ -113,7 +113,7 @@ def _intake_json(result: IntakeResult) -> str:
 def _comment_json(result: Any) -> str:
     return dumps({"ok": result.ok, "ignored": result.ignored, "record_id": result.record_id,
                   "path": result.path, "action": result.action, "by": result.by,
-                  "comment": printable(result.reply)})
+                  "final": result.final, "comment": printable(result.reply)})
 
 
 def _comment_text(result: Any) -> str:

@@ -25,14 +25,13 @@ from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
 from .paths import origins, plain
 from .references import refs_of
-from .result import FileResult, Where, passes
+from .result import FileResult
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
 MAX_PROBLEMS = 30  # per file: a list of 100,000 bad values is reported by its first ones
 
 
-def check_file(rel: str, raw: bytes, want_data: bool = True,
-               where: Where | None = None, kind: Kind | None = None,
+def check_file(rel: str, raw: bytes, want_data: bool = True, kind: Kind | None = None,
                clock: timely.Clock | None = None) -> FileResult:
     """Parse and check one record file's bytes (of `kind`, else the kind of its place).
 
@@ -84,7 +83,7 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
                          if isinstance(data.get(name), str)}
         # an Across check reads this kind's data even when the caller only validates
         keep = want_data or kind.name in read_across()
-        if keep and passes(kind.name, result.facets, where):
+        if keep:
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True

@@ -40,6 +40,9 @@ class LoadResult:
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     raw: frozenset[str] = frozenset()  # kinds whose data came as JSON gives it (see `load`)
     root: Path | None = None
+    # the index's generation the records were read at (kefu.index.update); None: no index on
+    # disk to ask (built in memory only, or records made by a test)
+    generation: str | None = None
 
     def of_kind(self, kind: str) -> list[Record]:
         by_kind = self.memo.get("records by kind")
@@ -49,6 +52,23 @@ class LoadResult:
                 groups.setdefault(record.kind, []).append(record)
             by_kind = self.memo["records by kind"] = (len(self.records), groups)
         return list(by_kind[1].get(kind, ()))
+
+    @contextlib.contextmanager
+    def index(self) -> Iterator[Any]:
+        """The index these records were read from (a kefu.index.Index), for what readers ask
+        of it after loading (kept deadlines, a period's quiet tickets); None when there is none,
+        or when it has changed since (another run synced newer files): ask the records."""
+        from kefu.index import open_index
+        from kefu.index.update import generations
+
+        if self.generation is None or self.root is None:
+            yield None
+            return
+        ix = open_index(self.root)
+        try:
+            yield ix if generations(ix.db, [""]) == self.generation else None
+        finally:
+            ix.close()
 
     @property
     def errors(self) -> list[Problem]:
@@ -70,7 +90,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     is kept for callers; the index answers a filtered load as fast as a plain one.)
     """
     from kefu.index import open_index, query
-    from kefu.index.update import sync
+    from kefu.index.update import generations, sync
 
     del skip_filtered
     for name, rules in (where or {}).items():
@@ -99,13 +119,14 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             if wanted is None:
                 problems += [*ignored(listing.ignored, root), *missing(root)]
             records = query.records(ix, root, None, where, raw, wanted) if data else []
+            generation = generations(ix.db, [""]) if ix.path is not None else None
         finally:
             ix.close()
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.slug))
     asked = len(listing.files) if wanted is None else len(wanted)
     checked = len(done.checked if wanted is None else done.checked & wanted)
     return LoadResult(records, problems, asked, checked, done.read, notices,
-                      raw=frozenset(raw), root=root)
+                      raw=frozenset(raw), root=root, generation=generation)
 
 
 @dataclass
@@ -124,7 +145,7 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
     they write. The index learns the files on disk; the added ones are rolled back."""
     from kefu.index import open_index, query
     from kefu.index.update import Sync, apply, sync
-    from kefu.records.keys import blob_hash
+    from kefu.records.workers import blob_hash
 
     root = Path(root).resolve()
     listing = walk(root)

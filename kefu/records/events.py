@@ -22,7 +22,7 @@ from kefu.problems import KefuError
 from .ids import ALPHABET
 from .kinds import CHANGE_SUFFIX, KINDS, Kind, change_id, kind_for_id
 from .model import field_labels
-from .new import render_record
+from .split import render_record
 from .writing import write_new
 
 NO_USER = ("不知道你是谁：请先设置员工编号（或姓名），例如 `export KEFU_USER=zhangmin`，"

@@ -7,7 +7,6 @@ field with its Chinese description, type and allowed values (see `options`).
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,12 +15,10 @@ from typing import Any
 
 from kefu import times
 
-from .check import SCHEMA_LINE
-from .kinds import KINDS, RECORDS, Kind, schema_rel
+from .kinds import KINDS, RECORDS, Kind
 from .messages import inner_model
 from .model import field_labels
 from .yamlout import Flow as Flow  # re-exported: kinds and scripts make one-line lists
-from .yamlout import dump_value
 
 
 @dataclass(frozen=True)
@@ -178,14 +175,3 @@ def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
     ids = {(r.kind, r.id) for r in known.records} if known else set()
     return [f"`{value}` 不是已登记的{KINDS[target].title}（{RECORDS}/{KINDS[target].folder}/）："
             "请检查拼写。" for target, value in sorted(refs) if (target, value) not in ids]
-
-
-def render_record(kind: str, data: Mapping[str, Any], rel: str) -> str:
-    """YAML text of a record, with the $schema line first; text that needs quotes is quoted."""
-    schema = posixpath.relpath(schema_rel(KINDS[kind]), posixpath.dirname(rel))
-    return f"{SCHEMA_LINE}{schema}\n{render_value(dict(data))}"
-
-
-def render_value(value: Any) -> str:
-    """YAML text of a value in the records' style (kefu.records.yamlout)."""
-    return dump_value(value)

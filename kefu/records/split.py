@@ -4,10 +4,13 @@ change in the folder beside it (what `kefu migrate` and the sample department wr
 from __future__ import annotations
 
 import hashlib
+import posixpath
+from collections.abc import Mapping
 from typing import Any
 
-from .kinds import ALPHABET_TOKEN, KINDS, change_id
-from .new import render_record
+from .check import SCHEMA_LINE
+from .kinds import ALPHABET_TOKEN, KINDS, change_id, schema_rel
+from .yamlout import dump_value
 
 
 def token(*parts: str) -> str:
@@ -36,3 +39,9 @@ def files_of(kind_name: str, data: dict[str, Any]) -> dict[str, str]:
         change_rel = kind.change_rel(str(data["id"]), cid) or ""
         out[change_rel] = render_record(change_kind, change, change_rel)
     return out
+
+
+def render_record(kind: str, data: Mapping[str, Any], rel: str) -> str:
+    """YAML text of a record, with the $schema line first; text that needs quotes is quoted."""
+    schema = posixpath.relpath(schema_rel(KINDS[kind]), posixpath.dirname(rel))
+    return f"{SCHEMA_LINE}{schema}\n{dump_value(dict(data))}"
