@@ -117,7 +117,7 @@ def test_kefu_migrate_moves_old_staff_records_in_a_pull_request_that_passes(
     request) are moved by kefu migrate; check-pr accepts it whoever opens it: each record
     means the same before and after, and no decision is new."""
     from kefu.records import load
-    from kefu.records.new import render_record
+    from kefu.records.split import render_record
 
     monkeypatch.chdir(demo_copy)
     old = {r.id: r for r in load(demo_copy).records if r.kind in ("leave", "trip", "sanction")

@@ -134,7 +134,7 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
                   "deploy": {"pages": "write", "id-token": "write"}}),
     ("approve.yml", {"find": {"issues": "read"}, "parse": {"contents": "read"},
                      "publish": {"contents": "write", "pull-requests": "write",
-                                 "issues": "write"}}),
+                                 "issues": "write", "actions": "write"}}),
 ])
 def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, Any]) -> None:
     workflow = _load(name)

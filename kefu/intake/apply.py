@@ -8,7 +8,6 @@ record is made or changed by the same code as the command line, which checks the
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from kefu.workspace import Workspace
 from .body import detect, parse
 from .forms import Field, IssueForm, forms
 from .forms import _ticket_options as ticket_options
+from .values import _Bad, _choice, _person, _shown, _time
 
 REOPENED = "reopened"
 YES = {"是", "yes", "true", "1"}
@@ -62,10 +62,6 @@ class IntakeResult:
     awaiting: str = ""  # a staff request: whose decision it awaits, by when
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # said in the reply, the record written
-
-
-class _Bad(Exception):
-    """A field's value that cannot be used; the message names the field in Chinese."""
 
 
 def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResult:
@@ -268,28 +264,6 @@ def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
     return text
 
 
-def _choice(item: Field, text: str) -> str:
-    """The code of a dropdown option, given its Chinese label (what GitHub sends) or the code."""
-    by_label = {label: code for code, label in item.choices.items()}
-    if text in item.choices:
-        return text
-    if text in by_label:
-        return by_label[text]
-    labels = list(item.choices.values())
-    near = [label for label in labels if text and text in label]
-    near = near if len(near) == 1 else difflib.get_close_matches(text, labels, n=1, cutoff=0.5)
-    hint = f"是不是“{near[0]}”？" if near else ""
-    raise _Bad(f"「{item.label}」的“{_shown(text)}”不是可选项：{hint}可选 {'、'.join(labels)}。")
-
-
-def _person(ws: Workspace, item: Field, text: str) -> str:
-    """A person's id from their id or their name (张敏 -> zhangmin), as staff records say."""
-    try:
-        return ws.person(text, f"「{item.label}」")
-    except KefuError as err:
-        raise _Bad(err.message) from None
-
-
 def _named(ws: Workspace, item: Field, kind: str, text: str) -> str:
     """A record's id from its id or its name (星河数码 -> D-0001); the nearest ones for a miss,
     the candidates for a name that fits several."""
@@ -300,21 +274,6 @@ def _named(ws: Workspace, item: Field, kind: str, text: str) -> str:
     except KefuError as err:
         where = f"也可以在手册的“{DEALERS}”一页查找。" if kind == "dealer" else ""
         raise _Bad(err.message + where) from None
-
-
-def _time(item: Field, text: str) -> dt.datetime:
-    try:
-        when = times.parse_when(text, f"「{item.label}」")
-    except KefuError as err:
-        raise _Bad(err.message) from None
-    assert isinstance(when, dt.datetime)
-    return when
-
-
-def _shown(text: str) -> str:
-    """A user's value quoted in a reply: one line, at most 40 characters."""
-    one = " ".join(text.split())
-    return one if len(one) <= 40 else one[:40] + "…"
 
 
 def _plain(event: Mapping[str, Any]) -> dict[str, Any]:

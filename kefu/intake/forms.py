@@ -11,9 +11,6 @@ must not hold: personal data, which every member of the repository could read th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
@@ -23,55 +20,16 @@ from kefu.kinds.ticket import Event, Ticket
 from kefu.records.model import field_labels
 from kefu.records.new import OptionSpec, commands, options
 
-TEMPLATES = PurePosixPath(".github/ISSUE_TEMPLATE")
+from .fields import EARLIER_LABELS as EARLIER_LABELS
+from .fields import NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm
+
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
 DEALERS = "代理商名录"  # the title of the site page listing the dealers (kefu/site/dealers.py)
-# Headings a field had in earlier versions of the forms: an issue opened before an upgrade and
-# edited after it still reads.
-EARLIER_LABELS: dict[str, tuple[str, ...]] = {"dealer": ("代理商编号",)}
 HEADER = ("# 由 kefu 根据记录模型生成（kefu init、kefu upgrade 写入），请勿手改："
           "升级 kefu 时会更新。\n")
 
 PERSON_HELP = "员工编号（如 zhangmin）或姓名（如 张敏）"
-NO_PERSONAL = ("**任何一栏都不要写个人信息**（电话、手机号、身份证号、电子邮箱、地址、顾客姓名）："
-               "仓库里的每个人都能看到本页，写进记录的内容会永久留在 git 历史里。"
-               "表单里出现电话号码、身份证号或邮箱时，系统会在记录里打码并提醒你删去原文。\n\n")
 TIME_HELP = f"{times.TIME_HELP}；不填则为提交本表的时间"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One element of an issue form; `label` is the `### ` heading GitHub writes in the body."""
-
-    id: str  # the model field or `kefu new` option it fills
-    label: str
-    kind: str  # input | textarea | dropdown
-    description: str = ""
-    required: bool = False
-    choices: Mapping[str, str] = field(default_factory=dict)  # code -> Chinese label
-    placeholder: str = ""
-
-    @property
-    def headings(self) -> tuple[str, ...]:
-        """The `### ` headings this field may have in a body (its label, then earlier ones)."""
-        return tuple(f"### {label}" for label in (self.label, *EARLIER_LABELS.get(self.id, ())))
-
-
-@dataclass(frozen=True)
-class IssueForm:
-    key: str  # new-ticket | ticket-event
-    name: str
-    about: str
-    title: str  # the issue's default title
-    intro: str  # Markdown shown above the fields (not sent in the body)
-    fields: tuple[Field, ...]
-
-    @property
-    def path(self) -> str:
-        return str(TEMPLATES / f"{self.key}.yml")
-
-    def field(self, field_id: str) -> Field:
-        return next(f for f in self.fields if f.id == field_id)
 
 
 # Short labels for the form (the model's descriptions are written for editors and --help);
@@ -113,7 +71,6 @@ ORDER = ("type", "title", "owner", "channel", "dealer", "product", "department",
          "agreed_due", "received", "by", "note")
 LEFT_OUT = {"status": "新工单总是“待处理”，之后的状态由事件决定"}
 TEXTAREAS = frozenset({"note"})
-PLACEHOLDERS = {"datetime": "2026-03-15 09:40", "date": "2026-03-01"}
 # Actions an event form may add: `received` is the ticket's first event, written when it is made.
 FIRST_ACTION = "received"
 

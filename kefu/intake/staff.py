@@ -16,7 +16,8 @@ from kefu import times
 from kefu.problems import KefuError
 from kefu.records.new import OptionSpec, commands, create, options
 
-from .forms import NO_PERSONAL, PLACEHOLDERS, Field, IssueForm
+from .fields import NO_PERSONAL, PLACEHOLDERS, Field, IssueForm
+from .values import _Bad, _choice, _person, _time
 
 MARKER = "kefu-record"  # <!-- kefu-record: L-20261203-ab12 --> in the bot's reply
 
@@ -130,8 +131,6 @@ def is_staff(key: str) -> bool:
 def apply_staff(ws: Any, form: IssueForm, values: Mapping[str, str], result: Any) -> Any:
     """Make the request of `form` from the body's `values` (converted, then `kefu new`'s
     create: every check first); `result` (an IntakeResult) filled for the reply."""
-    from .apply import _Bad, _choice, _person, _time
-
     spec_form = next(f for f in STAFF_FORMS if f.key == form.key)
     specs = _specs(spec_form)
     given: dict[str, Any] = {}
@@ -177,8 +176,6 @@ def apply_staff(ws: Any, form: IssueForm, values: Mapping[str, str], result: Any
 
 
 def _day(label: str, text: str) -> Any:
-    from .apply import _Bad
-
     try:
         return times.parse_day(text, f"「{label}」")
     except KefuError as err:
@@ -187,8 +184,6 @@ def _day(label: str, text: str) -> Any:
 
 def _shift(ws: Any, label: str, text: str) -> str:
     """A shift's key from its key or its title (白班 -> day), as the staff rules name them."""
-    from .apply import _Bad
-
     rules = _rules(ws)
     shifts = {key: s.title for key, s in rules.shifts.items()} if rules is not None else {}
     by_title = {title: key for key, title in shifts.items()}

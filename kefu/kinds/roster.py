@@ -199,6 +199,7 @@ STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks",
                  "kefu.staff.checks.common", "kefu.staff.checks.roster",
                  "kefu.staff.checks.absence", "kefu.staff.checks.ledger",
                  "kefu.staff.checks.pending", "kefu.staff.authority", "kefu.staff.pending",
+                 "kefu.staff.matters",
                  "kefu.staff.terms",
                  "kefu.kinds.staff_rules", "kefu.calendar.workcal")
 

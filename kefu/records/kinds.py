@@ -169,8 +169,7 @@ class Log:
     # a whole record as the one-file layout held it -> its record file and its changes' data
     # (`kefu migrate`, the sample department): folding them gives the whole record back
     split: Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]] | None = None
-    # a finding's place in the folded record -> its place in the change that set the field
-    # (default: the correction's field, ("correct", name), as a ticket's corrections write it)
+    # a finding's place in the folded record -> in the change that set it (default: ("correct",…))
     where: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None
 
 

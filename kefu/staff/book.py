@@ -167,8 +167,8 @@ class StaffBook:
 
     @cached_property
     def chain(self) -> Any:
-        """The hand-overs' matters, walked in time order (kefu.staff.checks.matter_chain)."""
-        from kefu.staff.checks import matter_chain
+        """The hand-overs' matters, walked in time order (kefu.staff.matters)."""
+        from kefu.staff.matters import matter_chain
 
         return matter_chain(self)
 

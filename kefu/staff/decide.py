@@ -119,8 +119,8 @@ def _record(ws: Any, record_id: str) -> tuple[Kind, StaffBook, dict[str, Any]]:
                         "unknown-record", 2)
     rel = kind.expected_rel(record_id) or ""
     if not (ws.root / rel).is_file():
-        raise KefuError(f"找不到{kind.title} {record_id}（应在 {rel}）：申请的拉取请求还没有合并的，"
-                        "合并后再审批。", "unknown-record", 2)
+        raise KefuError(f"找不到{kind.title} {record_id}（应在 {rel}）：申请的拉取请求还没有"
+                        "合并的，合并后再审批。", "unknown-record", 2)
     book, result = StaffBook.load(ws)
     data = next((r.data for r in result.of_kind(kind.name) if r.id == record_id), None)
     if data is None:
@@ -199,7 +199,7 @@ class Written:
 def write_change(ws: Any, kind: Kind, record_id: str, change: dict[str, Any]) -> Written:
     """Write `change` as a new file in the record's folder, every check first (write_new);
     its second moved on past the record's earlier changes, so they fold in the order written."""
-    from kefu.records.new import render_record
+    from kefu.records.split import render_record
     from kefu.records.writing import write_new
 
     folder = ws.root / (kind.changes_folder(record_id) or "")

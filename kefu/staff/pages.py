@@ -18,8 +18,8 @@ from kefu.kinds.loan import CATEGORY_LABELS
 from kefu.output import md_text
 from kefu.problems import KefuError
 from kefu.staff.book import StaffBook
-from kefu.staff.checks import matter_chain
 from kefu.staff.feeds import TEAM, feed_weeks, feeds
+from kefu.staff.matters import matter_chain
 from kefu.staff.report import report_of
 from kefu.staff.terms import WEEKDAYS, week_of, week_span
 from kefu.workspace import Workspace
