@@ -317,3 +317,16 @@ def test_the_pending_page_lists_the_items_without_personal_values(desk: Path,
     values = personal_values(load(desk))
     assert not [v for v in values if v in page]
     assert "家里装修验收" not in page and "事假" not in page
+
+
+def test_a_loan_is_returned_with_kefu_event_too(desk: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    lent = [r for r in load(desk).of_kind("loan") if r.data.get("returned") is None
+            and r.data["category"] == "ordinary"]
+    loan = lent[0].id
+    monkeypatch.setenv("KEFU_USER", "吴昊")
+    code, out = kefu("event", loan, "归还", "--at", "2026-11-25 08:30")
+    assert code == 0, out
+    assert folded(desk, "loan", loan)["returned"] == dt.date(2026, 11, 25)
+    code, out = kefu("overdue", "--format", "json")
+    assert loan not in out  # no longer past due for its handler

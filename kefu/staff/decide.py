@@ -78,8 +78,8 @@ def decide(ws: Any, record_id: str, approve: bool, *, reason: str | None = None,
     action = _action(item, approve, outcome)
     change: dict[str, Any] = {"record": record_id, "at": _when(at), "by": who, "action": action,
                               "approver": role}
-    if reason and visible(reason):
-        change["note" if item.step == "appeal" else "reason"] = reason.strip()
+    if reason and visible(reason):  # a refusal's reason; a note on an approval or an appeal
+        change["reason" if not approve and item.step != "appeal" else "note"] = reason.strip()
     done = write_change(ws, kind, record_id, change)
     after = done.records.get((kind.name, record_id)) or {}
     later = awaiting(book, kind.name, after) if after else None
