@@ -5,9 +5,9 @@ department keeps as settings and lists — people, dealers, the rules files, dep
 roster before its week begins, an assessment — and the rules files only in ways that leave the
 past alone (kefu.rules_changes). It never deletes a record file and never edits one written
 once (a ticket, an event, a leave request, a hand-over…): a later change is a new file, a
-mistake is put right by a correction (kefu event 编号 更正 …). The one exception is reshaping
-without changing anything: `kefu migrate` may rewrite a record and its change files when the
-record means the same before and after (its fold is equal, field for field).
+mistake is put right by a correction (kefu correct 编号 --set 字段=值). The one exception is
+reshaping without changing anything: `kefu migrate` may rewrite a record and its change files
+when the record means the same before and after (its fold is equal, field for field).
 Checked for the branch as a whole (its fork point with the base, and the base's tip) and for
 each of its commits, merges included and none left out, so that nothing done and undone in
 between slips through; files are read as committed, never from the working tree.
@@ -184,9 +184,9 @@ def _edited(path: str, before: bytes, after: bytes, today: dt.date,
         return []
     title = kind.title if kind is not None else "记录"
     return [Problem(path, 1, 1, "record-edited",
-                    f"{title}一经登记不再修改（档案一经签发不得擅自更改）：请恢复原内容。之后的"
+                    f"{title}一经登记不再修改（档案一经签发不得擅自更改）：请撤回这个修改。之后的"
                     "变化用 kefu 命令登记（kefu event、kefu close、kefu approve……），每次新增一个"
-                    "文件；写错的内容用更正登记（kefu event 编号 更正 …）。")]
+                    "文件；写错的内容用更正登记（kefu correct 编号 --set 字段=值 --note 原因）。")]
 
 
 def _roster_edit(path: str, today: dt.date) -> list[Problem]:
@@ -245,8 +245,10 @@ def _history(repo: Any, fork: Any, head: Any, tip: Any, result: PrResult,
                     continue  # the base's own change, brought in by a merge
                 for found in _edited(path, _blob(fork, path), content, today, False):
                     if (found.path, found.slug) not in final:
+                        message = (f"提交 {short}（之后虽又改回，这个改动仍在要合并的历史里："
+                                   f"请从 main 新开分支，只提交新增的文件）：{found.message}")
                         problems.append(Problem(found.path, found.line, found.col, found.slug,
-                                                f"提交 {short}（之后虽又改回）：{found.message}"))
+                                                message))
     return problems
 
 

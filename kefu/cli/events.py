@@ -89,7 +89,7 @@ def correct_command(record_id: str, values: tuple[str, ...], note: str, at: dt.d
 @_common
 def close_command(record_id: str, note: str | None, at: dt.datetime | None, by: str | None,
                   fmt: str) -> None:
-    """结案：追加结案事件并把状态改为已结案。"""
+    """结案：登记一条结案事件（工单文件夹里的一个新文件），工单随之为已结案。"""
     from kefu.records.events import close_record
     from kefu.workspace import Workspace
 
@@ -103,7 +103,7 @@ def close_command(record_id: str, note: str | None, at: dt.datetime | None, by: 
 @_common
 def reopen_command(record_id: str, reason: str, at: dt.datetime | None, by: str | None,
                    fmt: str) -> None:
-    """重新打开已结案的工单：追加重新打开事件，状态改为处理中；答复时限从重新打开时起重新计算。"""
+    """重新打开已结案的工单：登记一条重新打开事件，工单随之为处理中；答复时限从重新打开时起重新计算。"""
     from kefu.records.events import reopen_record
     from kefu.workspace import Workspace
 

@@ -15,7 +15,8 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="输出格式")
 def check_pr_command(base: str, author: str | None, fmt: str) -> None:
-    """检查本分支相对基准分支改动的记录：格式有效、已结案记录只追加事件、不删除、不重用编号。"""
+    """检查本分支相对基准分支改动的记录：格式有效、记录只新增不修改、不删除、不重用编号；
+    给了 --author 时，新增的审批只能是作者本人的。"""
     from kefu.output import render
     from kefu.pr import check_pr
     from kefu.workspace import Workspace

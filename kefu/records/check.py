@@ -7,6 +7,7 @@ still run on the fields that passed (`salvage`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import posixpath
@@ -294,6 +295,13 @@ def _change_place(rel: str, kind: Kind, text: str, data: dict[str, Any]) -> list
     import re
 
     at, action = data.get("at"), data.get("action")
+    if isinstance(at, str):  # the parser gives YAML 1.2 timestamps as text
+        try:
+            at = dt.datetime.fromisoformat(at)
+        except ValueError:
+            at = None  # the model reports it
+    if isinstance(at, dt.datetime) and at.tzinfo is None:
+        at = None
     if not re.fullmatch(CHANGE_ID, stem) or not name.endswith(".yml"):
         problems.append(Problem(rel, 1, 1, "change-name",
                                 f"文件名 `{name}` 不是“日期-时间-动作-4 位随机码.yml”的形式"

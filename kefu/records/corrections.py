@@ -42,13 +42,20 @@ def field_names(model: type[BaseModel]) -> dict[str, str]:
 
 
 def _code(model: type[BaseModel], names: dict[str, str], name: str) -> str | None:
-    """A field's code from its code, its Chinese name, or a part of one name only (等级)."""
+    """A field's code from its code, its Chinese name, or a shortening of one name only
+    (等级, 责任部门)."""
     if name in model.model_fields:
         return name
     if name in names:
         return names[name]
-    partial = [code for label, code in names.items() if name and name in label]
+    partial = [code for label, code in names.items() if name and _within(name, label)]
     return partial[0] if len(partial) == 1 else None
+
+
+def _within(short: str, label: str) -> bool:
+    """Whether the characters of `short` appear in `label` in order (责任部门 in 责任/目标部门)."""
+    rest = iter(label)
+    return all(char in rest for char in short)
 
 
 def parse_corrections(ws: Any, record_id: str, pairs: Iterable[str]) -> dict[str, Any]:
