@@ -10,8 +10,11 @@ file plus one file per later change in the new one.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -21,6 +24,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # KEFU_NOW of every run: after the last generated record (tickets end on 2026-11-20, staff
@@ -49,6 +53,12 @@ if people:
     staff = corpus.corpus(repo, people, years)
 print(time.perf_counter() - start)
 print(",".join(f"{kind}={n}" for kind, n in staff.items() if n))
+"""
+CHILD = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+module = __import__(sys.argv[2])
+print(json.dumps(getattr(module, sys.argv[3])(*sys.argv[4:])))
 """
 WALK = """
 import os, sys, time
@@ -194,9 +204,10 @@ class Tree:
                 f"{self.size / 1e6:6.1f} MB，占磁盘 {self.disk / 1e6:6.1f} MB")
 
 
-def tree(repo: Path) -> Tree:
+def tree(repo: str) -> dict[str, int]:
+    """What records/ holds (run by `in_child`: walking 500,000 files grows a process)."""
     found = Tree()
-    for folder, _, names in os.walk(repo / "records"):
+    for folder, _, names in os.walk(Path(repo) / "records"):
         found.folders += 1
         found.disk += os.stat(folder).st_blocks * 512
         in_ticket = os.path.basename(folder).startswith("T-")
@@ -209,7 +220,30 @@ def tree(repo: Path) -> Tree:
                 found.changes += 1
             elif name.startswith("T-"):
                 found.tickets += 1
-    return found
+    return dataclasses.asdict(found)
+
+
+def tree_line(repo: Path) -> str:
+    return Tree(**in_child("bench_corpus", "tree", str(repo))).line()
+
+
+def in_child(module: str, function: str, *args: str) -> Any:
+    """`module.function(*args)` (a module of scripts/) run in another process; its JSON result.
+
+    Whatever walks the big trees runs there, so that this process stays small: a child starts
+    with its parent's peak memory as its own, and the figures would show ours, not kefu's.
+    """
+    done = subprocess.run([sys.executable, "-c", CHILD, str(Path(__file__).parent), module,
+                           function, *args], capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{module}.{function} 失败：{done.stderr[-800:]}")
+    return json.loads(done.stdout)
+
+
+def own_peak() -> str:
+    """This process's peak memory: a child's figure below it is ours, not the child's."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return f"本脚本进程的内存峰值 {peak:.0f} MB（子进程从它起算，低于它的内存数字不是子进程自己的）"
 
 
 def walk_command(python: str, repo: Path) -> list[str]:
@@ -230,7 +264,7 @@ def table(title: str, labels: Sequence[str], columns: dict[str, list[Figure | No
     names = list(columns)
     print(f"\n{title}")
     print("每格：墙钟 s / CPU s / 内存峰值 MB" + ("；末列：墙钟之比（第一列 ÷ 第二列）"
-                                             if len(names) == 2 else ""))
+                                             if len(names) == 2 else "") + f"；{own_peak()}")
     print(pad("", 40) + "".join(pad(name, 28, right=True) for name in names))
     for index, label in enumerate(labels):
         cells = [columns[name][index] for name in names]

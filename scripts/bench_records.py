@@ -80,9 +80,10 @@ class Target:
     rel: str  # its record file, the same in both layouts
 
 
-def choose(repo: Path, count: int) -> list[Target]:
-    """`count` open tickets spread over the (new-layout) corpus, for the steps that change some."""
-    found: list[Target] = []
+def choose(root: str, count: str) -> list[dict[str, str]]:
+    """`count` open tickets spread over the (new-layout) corpus at `root`, for the steps that
+    change some (run by `in_child`)."""
+    repo, found = Path(root), []
     for path in sorted((repo / "records" / "tickets").glob("*/*/T-*.yml")):
         folder = path.with_suffix("")
         names = sorted(os.listdir(folder)) if folder.is_dir() else []
@@ -95,9 +96,10 @@ def choose(repo: Path, count: int) -> list[Target]:
         owner = next((line[7:].strip() for line in path.read_text("utf-8").splitlines()
                       if line.startswith("owner: ")), "")
         if owner:
-            found.append(Target(path.stem, owner, path.relative_to(repo).as_posix()))
-    step = max(1, len(found) // max(count, 1))
-    return found[::step][:count]
+            rel = path.relative_to(repo).as_posix()
+            found.append({"id": path.stem, "owner": owner, "rel": rel})
+    step = max(1, len(found) // max(int(count), 1))
+    return found[::step][:int(count)]
 
 
 class Corpus:
@@ -171,9 +173,13 @@ def commit(corpus: Corpus) -> list[Figure]:
     subprocess.run(["git", "init", "-q"], cwd=corpus.repo, check=True)
     figures = [bench.timed(["git", "add", "-A"], corpus.repo, env),
                bench.timed(["git", "commit", "-q", "-m", "corpus"], corpus.repo, env)]
-    size = sum(f.stat().st_size for f in (corpus.repo / ".git").rglob("*") if f.is_file())
+    counted = subprocess.run(["git", "count-objects", "-v"], cwd=corpus.repo, capture_output=True,
+                             text=True, check=True).stdout
+    sizes = dict(line.split(": ") for line in counted.splitlines())
+    kib = int(sizes["size"]) + int(sizes["size-pack"])
     print(f"{corpus.code.label}：git add -A {figures[0].wall:.1f} s，git commit "
-          f"{figures[1].wall:.1f} s，.git {size / 1e6:.0f} MB", flush=True)
+          f"{figures[1].wall:.1f} s，对象 {sizes['count']} 个散装、共 {kib / 1024:.0f} MB",
+          flush=True)
     return figures
 
 
@@ -222,11 +228,12 @@ def main() -> None:
                 bench.warm_up(code)
                 repo = work / f"corpus-{number}"
                 bench.make_corpus(code, repo, args.count, people, args.staff_years)
-                targets = targets or choose(repo, 101)
+                targets = targets or [Target(**found) for found in
+                                      bench.in_child("bench_records", "choose", str(repo), "101")]
                 corpora.append(Corpus(code, repo, targets, args.git))
             print("\n记录文件（records/ 下）")
             for corpus in corpora:
-                print(f"  {bench.pad(corpus.code.label, 26)} {bench.tree(corpus.repo).line()}")
+                print(f"  {bench.pad(corpus.code.label, 26)} {bench.tree_line(corpus.repo)}")
             if args.git:
                 for corpus in corpora:
                     commit(corpus)
