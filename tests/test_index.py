@@ -132,3 +132,21 @@ def test_the_same_answers_from_memory_and_from_the_index(demo_copy: Path,
     assert warm.problems == cold.problems
     assert [(r.kind, r.id, r.data) for r in warm.records] == \
         [(r.kind, r.id, r.data) for r in cold.records]
+
+
+@pytest.mark.parametrize("start", ["none", "other-code"])
+def test_commands_started_together_build_one_index_and_all_succeed(repo: Path,
+                                                                   start: str) -> None:
+    """A fresh clone, or the first runs after an upgrade: every command decides the index
+    must be (re)built at the same moment, and none may delete or create it under another."""
+    import sys
+
+    if start == "other-code":
+        load(repo)
+        with index(repo) as db:
+            db.execute("UPDATE meta SET value = 'built by another kefu' WHERE key = 'code'")
+    runs = [subprocess.Popen([sys.executable, "-m", "kefu.cli", "validate", "--root", str(repo)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)]
+    outcomes = [(run.wait(timeout=600), run.stderr.read().decode()) for run in runs]
+    assert outcomes == [(0, "")] * 8
+    assert load(repo).reparsed == 0  # the index they left is whole and trusted

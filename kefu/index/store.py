@@ -14,6 +14,7 @@ Nothing in it is executable; rows hold JSON (orjson) and numbers.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import functools
 import hashlib
 import os
@@ -27,6 +28,7 @@ from kefu.problems import KefuError
 
 CACHE_DIR = ".kefu-cache"
 INDEX_FILE = "index.sqlite"
+LOCK_FILE = "index.lock"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
 SCHEMA = 5
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python")
@@ -90,7 +92,21 @@ def open_index(root: Path, keep: bool = True) -> Index:
             raise KefuError(f"{CACHE_DIR} 是符号链接或文件，kefu 不会在那里写索引："
                             f"请删除它（它只是可以随时重建的缓存）。", "symlink", 1)
         folder.mkdir(exist_ok=True)
-        path = folder / INDEX_FILE
+        lock = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        return _fresh(sqlite3.connect(":memory:"), None, "")
+    try:
+        # one process at a time decides whether the file may be used and rebuilds it: two
+        # commands started at once in a fresh clone (or after an upgrade) must not both
+        # delete and create it under each other
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _open_file(root, folder / INDEX_FILE)
+    finally:
+        os.close(lock)
+
+
+def _open_file(root: Path, path: Path) -> Index:
+    try:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             path.unlink()
         owner = _owner(root)
@@ -101,7 +117,8 @@ def open_index(root: Path, keep: bool = True) -> Index:
         return Index(db, path)
     if db is not None:
         db.close()
-    for stale in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+    for stale in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                  path.with_name(path.name + "-shm")):
         with contextlib.suppress(OSError):
             stale.unlink()
     fresh = _connect(path)
