@@ -160,9 +160,11 @@ def test_a_valid_form_makes_a_valid_record(name: str, tmp_path: Path,
     else:  # one new file in the ticket's folder: the event
         assert result["record_id"] == case["record"] and record["record"] == case["record"]
         assert record["action"] == case["action"] == result["action"]
+        assert {k: record.get(k) for k in case.get("change", {})} == case.get("change", {})
     deadlines = {d["rule"]: ("met" if d["met_at"] else d["due"]) for d in result["deadlines"]}
     assert {k: deadlines.get(k) for k in case.get("deadlines", {})} == case.get("deadlines", {})
     assert result["record_id"] in result["comment"]
+    assert "拉取请求" not in result["comment"]  # intake.yml adds where the record went
     for warning in case.get("warnings", []):
         assert any(warning in w for w in result["warnings"]), result["warnings"]
         assert warning in result["comment"]

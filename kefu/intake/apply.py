@@ -27,7 +27,7 @@ from .forms import Field, IssueForm, forms
 from .forms import _ticket_options as ticket_options
 from .values import _Bad, _choice, _person, _shown, _time
 
-REOPENED = "reopened"
+REOPENED, ASSIGNED = "reopened", "assigned"
 YES = {"是", "yes", "true", "1"}
 NO = {"否", "no", "false", "0"}
 
@@ -197,6 +197,7 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
                    "工单编号形如 T-20260315-k7m2（见工单看板或登记时的回复）。")
     action = _choice(form.field("action"), values["action"])
     by = _person(ws, form.field("by"), values["by"])
+    to = _assignee(ws, form, action, values.get("to", ""))
     at = _time(form.field("at"), values["at"]) if values.get("at") else None
     note = values.get("note") if visible(values.get("note")) else None
     if action == REOPENED and not note:
@@ -209,7 +210,7 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
             assert note is not None
             done = reopen_record(ws, record_id, note, at=at, by=by)
         else:
-            done = append_event(ws, record_id, action, note=note, at=at, by=by)
+            done = append_event(ws, record_id, action, note=note, at=at, by=by, to=to)
     except KefuError as err:
         if "[change-refused]" in err.message and _closed(ws, record_id) \
                 and action not in ("note", "closed"):
@@ -228,6 +229,19 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     result.title = str(data.get("title", ""))
     result.deadlines = next_deadlines(ws, data)
     return result
+
+
+def _assignee(ws: Workspace, form: IssueForm, action: str, text: str) -> str | None:
+    """The colleague a ticket is handed to: required by 分派, refused with any other event."""
+    wanted = visible(text)
+    label = form.field("action").choices.get(ASSIGNED, ASSIGNED)
+    if action == ASSIGNED and not wanted:
+        raise _Bad(f"选“{label}”时要在「分派给」里写明接手的同事（姓名或编号）。")
+    if not wanted:
+        return None
+    if action != ASSIGNED:
+        raise _Bad(f"「分派给」只在选“{label}”时填写；这次的事件不是分派，请清空这一栏。")
+    return _person(ws, form.field("to"), text)
 
 
 def _closed(ws: Workspace, record_id: str) -> bool:

@@ -14,6 +14,9 @@ EARLIER_LABELS: dict[str, tuple[str, ...]] = {"dealer": ("代理商编号",)}
 NO_PERSONAL = ("**任何一栏都不要写个人信息**（电话、手机号、身份证号、电子邮箱、地址、顾客姓名）："
                "仓库里的每个人都能看到本页，写进记录的内容会永久留在 git 历史里。"
                "表单里出现电话号码、身份证号或邮箱时，系统会在记录里打码并提醒你删去原文。\n\n")
+# Where a form's record goes: records.yml and intake.yml read the department's `automerge` switch.
+LANDING = ("检查通过后登记进仓库（部门开启自动合并时几分钟内生效，"
+           "否则开一个拉取请求 PR 等客服主管审核合并）")
 PLACEHOLDERS = {"datetime": "2026-03-15 09:40", "date": "2026-03-01"}
 
 

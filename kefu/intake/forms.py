@@ -21,7 +21,7 @@ from kefu.records.model import field_labels
 from kefu.records.new import OptionSpec, commands, options
 
 from .fields import EARLIER_LABELS as EARLIER_LABELS
-from .fields import NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm
+from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm
 
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
 DEALERS = "代理商名录"  # the title of the site page listing the dealers (kefu/site/dealers.py)
@@ -122,7 +122,7 @@ def new_ticket_form() -> IssueForm:
     return IssueForm(
         "new-ticket", "登记新工单", "登记一件投诉、返修、DOA、咨询、回访或部门工作提交",
         "[新工单] ",
-        "提交后，系统会生成工单文件并开一个拉取请求（PR）交客服主管审核，"
+        f"提交后，系统生成工单文件并检查；{LANDING}，"
         "同时在本页回复工单编号和各项时限。\n\n"
         f"{NO_PERSONAL}填写说明见手册“{GUIDE}”一页。",
         tuple(fields),
@@ -141,6 +141,8 @@ def ticket_event_form() -> IssueForm:
         Field("action", LABELS["action"], "dropdown",
               "发生了什么；选“重新打开”时必须在下面写明原因", True, actions),
         Field("by", "经办人", "input", f"谁办的：{PERSON_HELP}", True),
+        Field("to", "分派给", "input", f"只在选“分派”时填写：接手的同事，工单的负责人随之改为此人。"
+              f"{PERSON_HELP}"),
         Field("at", LABELS["at"], "input", f"{str(events['at'].description).split('，')[0]}。"
               f"{TIME_HELP}", placeholder="2026-03-16 09:30"),
         Field("note", "备注", "textarea",
@@ -150,8 +152,8 @@ def ticket_event_form() -> IssueForm:
         "ticket-event", "更新工单（追加事件）",
         "记录工单的进展：答复、寄出、收到、结案、重新打开……",
         "[工单事件] ",
-        "每提交一次追加一条事件；已有的记录不会被修改。提交后系统开一个拉取请求（PR）"
-        "交客服主管审核，并在本页回复这张工单接下来的时限。\n\n"
+        "每提交一次，工单文件夹里新增一个事件文件；已有的文件不会被修改。"
+        f"{LANDING}，并在本页回复这张工单接下来的时限。\n\n"
         f"{NO_PERSONAL}各事件的含义和对时限的影响见手册“{GUIDE}”一页。",
         fields,
     )

@@ -16,7 +16,7 @@ from kefu import times
 from kefu.problems import KefuError
 from kefu.records.new import OptionSpec, commands, create, options
 
-from .fields import NO_PERSONAL, PLACEHOLDERS, Field, IssueForm
+from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, Field, IssueForm
 from .values import _Bad, _choice, _person, _time
 
 MARKER = "kefu-record"  # <!-- kefu-record: L-20261203-ab12 --> in the bot's reply
@@ -114,7 +114,7 @@ def issue_form(form: StaffForm) -> IssueForm:
         hint = form.hints.get(name) or spec.help.split("。可选：")[0]
         fields.append(Field(name, form.labels[name], kind, hint, spec.required,
                             dict(spec.choices or {}), PLACEHOLDERS.get(spec.kind, "")))
-    intro = (f"提交后，系统登记这份{form.name}并开一个拉取请求（PR），在本页回复编号、由谁审批和"
+    intro = (f"提交后，系统登记这份{form.name}（{LANDING}），在本页回复编号、由谁审批和"
              f"最迟什么时候审批。有权审批的人在本页评论 `/批准`，或 `/不批准 理由`。\n\n"
              f"{NO_PERSONAL}")
     return IssueForm(form.key, form.name, form.about, form.title, intro, tuple(fields))

@@ -50,7 +50,8 @@ ACTION_LABELS: dict[str, str] = {
 # When to record each event, said for an agent (the site's 工单事件与时限 page, the issue form).
 ACTION_HELP: dict[str, str] = {
     "received": "收到一件事、登记成工单时（新建工单时自动记下，不用另外追加）",
-    "assigned": "把工单交给某位同事办理时，备注写交给了谁",
+    "assigned": "把工单交给某位同事办理时：写明交给谁（命令行 --to，表单的「分派给」），"
+                "负责人随之改为此人",
     "escalated": "投诉要由其他部门处理、提交了内部客诉反馈函时",
     "dept-feedback": "责任部门给出书面处理意见或处理结果时",
     "replied": "把处理结果或标准回复答复给代理商或顾客时",

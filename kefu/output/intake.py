@@ -70,7 +70,7 @@ def _intake_markdown(result: IntakeResult) -> str:
         lines.append("工单已结案，没有未完成的时限。")
     else:
         lines.append("这张工单目前没有未完成的时限。")
-    lines += ["", *_warnings(result), "记录改动已提交为拉取请求（PR），客服主管审核合并后生效。"]
+    lines += ["", *_warnings(result)]
     return "\n".join(lines) + "\n"
 
 
