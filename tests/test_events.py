@@ -231,6 +231,7 @@ def test_assigning_hands_the_ticket_to_a_named_colleague(repo: Path) -> None:
     path = ticket_where(repo, type="inquiry", status="in-progress")
     code, out = kefu("event", path.stem, "分派", "--to", "刘洋", "--note", "交给售前")
     assert code == 0, out
+    assert "分派 → 刘洋（liuyang），经办人 张敏（zhangmin）" in out  # names, not bare ids
     folded = next(r.data for r in load(repo).of_kind("ticket") if r.id == path.stem)
     assert folded["owner"] == "liuyang"
     assert folded["events"][-1]["to"] == "liuyang"

@@ -299,6 +299,27 @@ def test_cli_prints_lists_and_refuses_unknown_names(
     assert "打印空白表单" in everything.stderr  # the progress bar
 
 
+def test_a_record_alone_prints_the_one_form_it_fills_or_names_its_forms(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kefu.forms.fill import forms_for
+
+    runner = CliRunner()
+    monkeypatch.chdir(repo)
+    leave = runner.invoke(main, ["form", "--record", STAFF["leave-application"], "-o",
+                                 str(tmp_path) + "/"])
+    assert leave.exit_code == 0, leave.output
+    assert (tmp_path / f"leave-application-{STAFF['leave-application']}.pdf").is_file()
+    several = [t for t in TICKETS.values() if len(forms_for(Workspace(repo), t)) > 1]
+    assert several  # a complaint fills its report and two feedback letters
+    for ticket in several:
+        named = runner.invoke(main, ["form", "--record", ticket])
+        assert named.exit_code == 2
+        assert all(f"kefu form {key} --record {ticket}" in named.output
+                   for key in forms_for(Workspace(repo), ticket))
+    unknown = runner.invoke(main, ["form", "--record", "L-20990101-zzzz"])
+    assert unknown.exit_code == 2 and "找不到记录「L-20990101-zzzz」" in unknown.output
+
+
 def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path, demo: Path) -> None:
     write_site_pages(Workspace(demo), tmp_path)
     page = (tmp_path / "forms.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import times
-from kefu.forms.registry import Form
+from kefu.forms.registry import Form, load_registry
 from kefu.forms.render import Filled
 from kefu.problems import KefuError
 from kefu.records.kinds import KINDS, RECORDS, FormFiller, Kind
@@ -96,6 +96,21 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
                       with_personal)
     filled: Filled = chosen.filler()(ctx, form)
     return filled
+
+
+def forms_for(ws: Workspace, record_id: str) -> list[str]:
+    """The registered forms record `record_id` fills as it stands (its type, its state)."""
+    from kefu.records.corpus import record
+    from kefu.records.kinds import kind_for_id
+
+    kind = kind_for_id(record_id)
+    data = record(ws.root, kind.name, record_id) if kind is not None else None
+    if kind is None or data is None:
+        raise KefuError(f"找不到记录「{record_id}」：请核对编号（kefu find 关键词 可以查找）。",
+                        "unknown-record", 2)
+    registered = {form.key for form in load_registry(ws.root).forms}
+    return list(dict.fromkeys(ff.form for ff in kind.forms
+                              if _fits(data, ff) and ff.form in registered))
 
 
 def _fits(data: Mapping[str, Any], filler: FormFiller) -> bool:

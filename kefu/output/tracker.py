@@ -194,9 +194,16 @@ def _event_text(result: EventResult) -> str:
 
     event = result.event
     status = STATUS_LABELS.get(str(result.status), result.status)
+    to = f" → {_who(result, event['to'])}" if event.get("to") else ""
     return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
-                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"{result.action_label}{to}，经办人 {_who(result, event['by'])}"
+                      f"；状态：{status}",
                       f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _who(result: EventResult, person: str) -> str:
+    name = result.names.get(person, person)
+    return f"{name}（{person}）" if name != person else person
 
 
 def _event_json(result: EventResult) -> str:

@@ -39,6 +39,7 @@ class EventResult:
     status: str | None
     action_label: str
     deadlines: list[Any] = field(default_factory=list)  # open kefu.sla.Due, soonest first
+    names: dict[str, str] = field(default_factory=dict)  # person id -> name, for messages
 
 
 def append_event(ws: Any, record_id: str, action: str, *, note: str | None = None,
@@ -70,8 +71,9 @@ def append_event(ws: Any, record_id: str, action: str, *, note: str | None = Non
     found = write_new(ws.root, {change_rel: text})
     data = found.records.get((kind.name, record_id)) or {}
     deadlines = kind.deadlines(ws, data) if kind.deadlines is not None and data else []
+    names = {who: ws.name(who) for who in (change.get("by"), change.get("to")) if who}
     return EventResult(ws.root / change_rel, record_id, change, data.get("status"),
-                       actions(kind).get(code, code), deadlines)
+                       actions(kind).get(code, code), deadlines, names)
 
 
 def _own_second(folder: Path, when: dt.datetime) -> dt.datetime:
