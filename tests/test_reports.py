@@ -236,6 +236,24 @@ def test_pdf_has_the_chinese_text_in_the_projects_font(
     assert inside.exit_code == 2 and "[unsafe-output]" in inside.output
 
 
+def test_the_report_bears_the_departments_name_and_files_get_default_names(
+        cli: CliRunner, repo: Path) -> None:
+    (repo / "records" / "department.yml").write_text(
+        "company:\n  name: 青禾电子（杭州）有限公司\n  short: 青禾电子\ndepartment: 客户服务部\n",
+        encoding="utf-8")
+    text = cli.invoke(main, ["report", "--month", "2026-10"])
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("客户服务部报表：2026 年 10 月"), text.output
+    files = cli.invoke(main, ["report", "--month", "2026-10", "--pdf", "--xlsx"])
+    assert files.exit_code == 0, files.output
+    assert files.stdout == ""  # the files only: the text report is asked for by --format
+    assert (repo / "report-2026-10.pdf").read_bytes().startswith(b"%PDF-")
+    from openpyxl import load_workbook
+
+    book = load_workbook(repo / "report-2026-10.xlsx")
+    assert book.properties.title == "客户服务部报表：2026 年 10 月"
+
+
 def test_xlsx_holds_numbers_and_times(cli: CliRunner, repo: Path) -> None:
     from openpyxl import load_workbook
 

@@ -98,6 +98,8 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     dealers = {r.id: str(r.data.get("company") or r.id) for r in result.of_kind("dealer")}
     assessments = [r.data for r in result.of_kind("assessment")]
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
+    report.department = next((str(r.data["department"]) for r in result.of_kind("department")
+                              if r.data.get("department")), report.department)
     of = deadlines(ws, result).of  # the loaded tickets' kept in the index (made if missing)
     typed = typed_ticket if "ticket" in result.raw else None
     trend = previous_months(month_period(period.last), TREND_MONTHS)
