@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kefu.problems import KefuError
+from kefu.problems import KefuError, Problem
 
 FORMAT = click.Choice(["text", "json", "markdown"])
 ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
@@ -77,16 +77,24 @@ def _new_command(command: Any) -> click.Command:
                                                spec.help.split("（")[0])
         if command.kind.deadlines is not None:  # a broken sla.yml stops before writing, not after
             _ = (ws.rules, ws.calendar)
-        path = create(ws.root, command, values)
+        warned: list[Problem] = []
+        path = create(ws.root, command, values, warned=warned)
         click.echo(path)
+        for problem in warned:
+            click.echo(f"警告：{problem.format()}", err=True)
         for line in deadline_lines(deadlines_of(ws, path)):
             click.echo(line)
 
     return click.Command(command.name, params=params, callback=run,
-                         help=f"新建一条{command.label}，打印新文件的路径。"
+                         help=f"新建一条{_spaced(command.label)}，打印新文件的路径。"
                          + (f"\n\n{command.kind.creator.help}" if command.kind.creator.help
                             else ""),
                          short_help=f"新建{command.label}")
+
+
+def _spaced(label: str) -> str:
+    """A space between Chinese text and a Latin word: 一条 DOA 换新工单."""
+    return f" {label}" if label[:1].isascii() else label
 
 
 @click.group("new", cls=NewGroup)

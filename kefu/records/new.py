@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import times
+from kefu.problems import Problem
 
 from .kinds import KINDS, RECORDS, Kind
 from .messages import inner_model
@@ -145,12 +146,13 @@ def _leaves(annotation: Any) -> list[Any]:
 
 
 def create(root: Path, command: Command, values: Mapping[str, Any],
-           now: dt.datetime | None = None) -> Path:
+           now: dt.datetime | None = None, warned: list[Problem] | None = None) -> Path:
     """Write a new record made by `command` from option `values`; return its path.
 
     The repository is checked with the record in it, as `kefu validate` would check it (the
     kind's checks, references, the checks across records: a leave against the roster) before
     anything is written; KefuError lists every error otherwise and nothing is written.
+    The warnings the record brings are added to `warned`.
     """
     kind, creator = command.kind, command.kind.creator
     assert creator is not None
@@ -160,7 +162,9 @@ def create(root: Path, command: Command, values: Mapping[str, Any],
     from .writing import write_new
 
     texts = files_of(kind.name, data)
-    write_new(root, texts, "新建记录")
+    found = write_new(root, texts, "新建记录")
+    if warned is not None:
+        warned.extend(found.warnings)
     return root / next(iter(texts))
 
 
