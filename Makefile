@@ -44,7 +44,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kefu tests scripts hooks
+	$(BIN)/ruff check kefu tests scripts
 	$(BIN)/mypy
 
 bench-site: $(STAMP)
