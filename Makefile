@@ -14,10 +14,10 @@ help:
 	@echo "make test           运行全部测试"
 	@echo "make lint           ruff + mypy"
 	@echo "make bench-site     站点构建耗时"
-	@echo "make bench-records  十万工单校验耗时"
+	@echo "make bench-records  十万工单的校验与超期耗时，新旧两种记录布局对比"
 	@echo "make bench-staff    十年 50 人值班、调班、请假、补卡与交接班记录的校验耗时"
 	@echo "make bench-forms    表单渲染耗时"
-	@echo "make bench-reports  十万工单的月报与导出、报表页与工单页的站点构建耗时"
+	@echo "make bench-reports  十万工单的月报与导出（新旧布局对比）、报表页与工单页的站点构建耗时"
 
 $(STAMP): pyproject.toml constraints.txt package.json package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本")'
@@ -44,7 +44,7 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check kefu tests scripts hooks
+	$(BIN)/ruff check kefu tests scripts
 	$(BIN)/mypy
 
 bench-site: $(STAMP)

@@ -1,15 +1,16 @@
 """`kefu check-pr`: what a pull request may do to the records, checked with git's own objects.
 
-What the branch changed since its fork point with the base, and what each of its commits did:
-- changed and added record files must be valid, as committed (not as in the working tree);
-- a record closed at the fork point or at the base's current tip (its kind says when) may only
-  gain entries at the end of its log (档案一经签发不得擅自更改); everything else stays equal,
-  but for its status when the entries gained include its reopening;
-- no record file may be deleted (or moved: a move is a deletion plus a new file);
-- a new file may not take an id that a record of the base already has under another path;
-- records/sla.yml: a rule's term changes only with `effective_from` (a future day) and the old
-  term kept under `earlier`, so that earlier tickets keep their deadlines; rules are never
-  removed, their events never changed, nor the close of business.
+Records are written once, so a record pull request adds files. It may edit only the files a
+department keeps as settings and lists — people, dealers, the rules files, department.yml, a
+roster before its week begins, an assessment — and the rules files only in ways that leave the
+past alone (kefu.rules_changes). It never deletes a record file and never edits one written
+once (a ticket, an event, a leave request, a hand-over…): a later change is a new file, a
+mistake is put right by a correction (kefu correct 编号 --set 字段=值). The one exception is
+reshaping without changing anything: `kefu migrate` may rewrite a record and its change files
+when the record means the same before and after (its fold is equal, field for field).
+Checked for the branch as a whole (its fork point with the base, and the base's tip) and for
+each of its commits, merges included and none left out, so that nothing done and undone in
+between slips through; files are read as committed, never from the working tree.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ from typing import Any
 from kefu import times
 from kefu.problems import KefuError, Problem, Severity
 from kefu.records.kinds import RECORDS, kind_of
+from kefu.rules_changes import CALENDAR, SLA, calendar_changes, sla_changes
 
-SLA = f"{RECORDS}/sla.yml"
-MAX_COMMITS = 200  # a branch's history checked commit by commit (older ones: the final diff)
+# kinds whose files a pull request may edit (a department's settings and lists)
+EDITABLE = frozenset({"person", "dealer", "department", "sla", "calendar", "staff-rules", "kpi",
+                      "roster", "assessment"})
+MAX_COMMITS = 5000  # more: refused with a message (squash the branch), never checked in part
+SYMLINK = "120000"
 
 
 @dataclass
@@ -35,37 +40,62 @@ class PrResult:
     deleted: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     commits: int = 0  # commits of the branch checked one by one
+    only_added: bool = False  # nothing but new files under records/ (may merge itself)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One path changed between two commits: git's status letter and the new file's mode."""
+
+    status: str
+    path: str
+    mode: str
+
+
 def _is_record(path: str) -> bool:
     return path.startswith(f"{RECORDS}/") and path.endswith((".yml", ".yaml"))
 
 
-def check_pr(root: Path, base: str, today: dt.date | None = None) -> PrResult:
-    """Check what HEAD changed in the records since its fork point with `base`."""
+def check_pr(root: Path, base: str, today: dt.date | None = None,
+             author: str | None = None) -> PrResult:
+    """Check what HEAD changed in the records since its fork point with `base` (and, given the
+    pull request's `author`, that what it records as decided or done by someone is hers to add:
+    kefu.pr_authors)."""
+    today = today or times.today()
     repo, base_commit, head, fork = _refs(root, base)
     result = PrResult(base, fork.hexsha)
+    everything = _changes(repo, fork.hexsha, head.hexsha, only_records=False)
+    result.only_added = bool(everything) and all(
+        e.status == "A" and e.path.startswith(f"{RECORDS}/") for e in everything)
+    entries = [e for e in everything if _is_record(e.path)]
+    reshaped = _reshaped(entries, fork, head)
     base_ids = {**_ids_at(repo, fork.hexsha), **_ids_at(repo, base_commit.hexsha)}
-    for code, path in _diff(repo, fork.hexsha, head.hexsha):
-        if code.startswith("D"):
+    for entry in entries:
+        path = entry.path
+        if entry.mode == SYMLINK:
+            result.problems.append(_symlink(path))
+        if entry.status == "D":
             result.deleted.append(path)
-            result.problems.append(_deleted(path))
+            if path not in reshaped:
+                result.problems.append(_deleted(path))
             continue
         result.changed.append(path)
-        if code.startswith("M"):
-            result.problems += _closed_edits(path, _blob(fork, path), _blob(head, path),
-                                             _closed(path, fork, base_commit))
-        elif code.startswith("A"):
+        if entry.status == "M":
+            result.problems += _edited(path, _blob(fork, path), _blob(head, path), today,
+                                       path in reshaped)
+        elif entry.status == "A":
             result.problems += _reused_id(path, _blob(head, path), base_ids)
-    result.problems += _history(repo, fork, head, base_commit, result)
-    result.problems += _validate(repo, head, [p for p in result.changed if p != SLA])
-    if SLA in result.changed:
-        result.problems += _validate(repo, head, [SLA])
-        result.problems += sla_changes(_blob(fork, SLA), _blob(head, SLA), today or times.today())
+    if author is not None:
+        from kefu.pr_authors import author_problems
+
+        added = [e.path for e in entries if e.status == "A" and e.path not in reshaped]
+        result.problems += author_problems(base_commit, head, added, author)
+    result.problems += _history(repo, fork, head, base_commit, result, reshaped, today)
+    result.problems += _validate(repo, head, result.changed)
     result.problems = sorted(set(result.problems), key=lambda p: (p.path, p.line, p.col, p.slug))
     return result
 
@@ -97,36 +127,17 @@ def _refs(root: Path, base: str) -> tuple[Any, Any, Any, Any]:
     return repo, base_commit, head, bases[0]
 
 
-def _diff(repo: Any, old: str, new: str) -> list[tuple[str, str]]:
-    status = repo.git.diff("--name-status", "-z", "--no-renames", old, new, "--", RECORDS)
-    parts = [p for p in status.split("\0") if p]
-    return [(code, path) for code, path in zip(parts[::2], parts[1::2], strict=False)
-            if _is_record(path)]
-
-
-def _history(repo: Any, fork: Any, head: Any, tip: Any, result: PrResult) -> list[Problem]:
-    """Each commit of the branch on its own: a deletion or a closed record's edit that a later
-    commit undid is still refused (it stays in the history that would be merged)."""
-    shas = repo.git.rev_list("--no-merges", f"{fork.hexsha}..{head.hexsha}").split()
-    result.commits = min(len(shas), MAX_COMMITS)
-    problems: list[Problem] = []
-    for sha in shas[:MAX_COMMITS]:
-        commit = repo.commit(sha)
-        parent = commit.parents[0]
-        short = sha[:10]
-        for code, path in _diff(repo, parent.hexsha, sha):
-            if code.startswith("D") and path not in result.deleted and _exists(fork, path):
-                problems.append(_deleted(path, f"提交 {short} 删除了它（之后虽又恢复）。"))
-            elif code.startswith("M"):
-                found = _closed_edits(path, _blob(parent, path), _blob(commit, path),
-                                      _closed(path, parent, tip))
-                problems += [Problem(p.path, 0, 0, p.slug, f"提交 {short}：{p.message}")
-                             for p in found if sha != head.hexsha and not _final(p, result)]
-    return problems
-
-
-def _final(problem: Problem, result: PrResult) -> bool:
-    return any(p.path == problem.path and p.slug == problem.slug for p in result.problems)
+def _changes(repo: Any, old: str, new: str, only_records: bool = True) -> list[Entry]:
+    """What changed from `old` to `new` (renames as a deletion and an addition)."""
+    args = ["--raw", "-z", "--no-renames", "--no-abbrev", old, new]
+    raw = repo.git.diff(*args, *(["--", RECORDS] if only_records else []))
+    parts = [p for p in raw.split("\0") if p]
+    out = []
+    for meta, path in zip(parts[::2], parts[1::2], strict=False):
+        fields = meta.lstrip(":").split()
+        if len(fields) >= 5 and (not only_records or _is_record(path)):
+            out.append(Entry(fields[4][:1], path, fields[1]))
+    return out
 
 
 def _exists(commit: Any, path: str) -> bool:
@@ -143,8 +154,13 @@ def _blob(commit: Any, path: str) -> bytes:
 
 
 def _ids_at(repo: Any, rev: str) -> dict[str, str]:
-    """Record id (= file name stem) → path, for every record file at `rev`."""
-    return {PurePosixPath(p).stem: p for p in _listing(repo, rev)}
+    """Record id (= file name stem) → path, for every record file (not a change) at `rev`."""
+    out = {}
+    for path in _listing(repo, rev):
+        kind = kind_of(path)
+        if kind is not None and not kind.changes_of:
+            out[PurePosixPath(path).stem] = path
+    return out
 
 
 def _listing(repo: Any, rev: str) -> list[str]:
@@ -152,103 +168,109 @@ def _listing(repo: Any, rev: str) -> list[str]:
     return [p for p in listing.split("\0") if _is_record(p)]
 
 
+def _edited(path: str, before: bytes, after: bytes, today: dt.date,
+            reshaped: bool) -> list[Problem]:
+    """Whether the edit of a merged file is one the records allow."""
+    if reshaped or before == after:
+        return []
+    if path == SLA:
+        return sla_changes(before, after, today)
+    if path == CALENDAR:
+        return calendar_changes(before, after, today)
+    kind = kind_of(path)
+    if kind is not None and kind.name == "roster":
+        return _roster_edit(path, today)
+    if kind is not None and kind.name in EDITABLE:
+        return []
+    title = kind.title if kind is not None else "记录"
+    return [Problem(path, 1, 1, "record-edited",
+                    f"{title}一经登记不再修改（档案一经签发不得擅自更改）：请撤回这个修改。之后的"
+                    "变化用 kefu 命令登记（kefu event、kefu close、kefu approve……），每次新增一个"
+                    "文件；写错的内容用更正登记（kefu correct 编号 --set 字段=值 --note 原因）。")]
+
+
+def _roster_edit(path: str, today: dt.date) -> list[Problem]:
+    from kefu.staff.terms import week_monday
+
+    monday = week_monday(PurePosixPath(path).stem)
+    if monday is None or monday > today:
+        return []
+    return [Problem(path, 1, 1, "roster-started",
+                    f"{PurePosixPath(path).stem} 这一周已经开始（{monday.isoformat()}），值班表不再"
+                    "修改：临时的变化请登记调班（kefu new swap）、请假或出差。")]
+
+
+def _symlink(path: str) -> Problem:
+    return Problem(path, 0, 0, "symlink",
+                   "记录文件不能是符号链接：kefu 不经由链接读写记录。请提交普通文件。")
+
+
 def _deleted(path: str, why: str = "") -> Problem:
     return Problem(
         path, 0, 0, "record-deleted",
         f"不得删除或移动已合入的记录文件（档案一经签发不得擅自更改）。{why}请恢复该文件；"
-        "如需作废或更正，请在其事件记录末尾追加一条 note 或 closed 事件。",
+        "员工离职、代理商停止合作写 active: false；作废或更正请新增一条事件或更正。",
     )
 
 
-def _parse(raw: bytes) -> tuple[dict[str, Any], str] | None:
-    from kefu.records.loader import ParseFailure, load_mapping
-
-    try:
-        return load_mapping(raw)
-    except ParseFailure:
-        return None  # the validation step reports why
-
-
-def _closed(path: str, *commits: Any) -> bool:
-    """Whether the record is closed in any of `commits` (where it exists)."""
-    kind = kind_of(path)
-    if kind is None or kind.closed is None:
-        return False
-    for commit in commits:
-        parsed = _parse(_blob(commit, path)) if _exists(commit, path) else None
-        if parsed is not None and kind.closed(parsed[0]):
-            return True
-    return False
-
-
-def _closed_edits(path: str, before: bytes, after: bytes, closed: bool) -> list[Problem]:
-    """A closed record may only gain entries at the end of its kind's log."""
-    from kefu.records.loader import locate
-
-    kind = kind_of(path)
-    old, new = _parse(before), _parse(after)
-    if kind is None or not closed or old is None:
-        return []
-    log = kind.log or ""
-    if new is None:
-        return [Problem(path, 1, 1, "closed-record-edited",
-                        f"该{kind.title}在基准分支上已结案，只能在记录末尾追加；"
-                        "这次改动使文件无法解析，请恢复原内容后只追加。")]
-    (old_data, _), (new_data, text) = old, new
-    old_events, new_events = old_data.get(log) or [], new_data.get(log) or []
-    free = {log, *_reopened(kind, old_events, new_events)}
-    for key in sorted(set(old_data) | set(new_data), key=_order(text)):
-        if key not in free and old_data.get(key) != new_data.get(key):
-            return [Problem(path, *locate(text, (key,)), "closed-record-edited",
-                            f"该{kind.title}在基准分支上已结案，不得修改字段 `{key}`"
-                            "（档案一经签发不得擅自更改）：请恢复原值；"
-                            f"已结案的记录只能在 `{log}` 末尾追加。")]
-    if not isinstance(old_events, list) or not isinstance(new_events, list):
-        return []
-    for index, event in enumerate(old_events):
-        if index >= len(new_events) or new_events[index] != event:
-            where = locate(text, (log, index)) if index < len(new_events) else locate(
-                text, (log,))
-            return [Problem(path, *where, "closed-record-edited",
-                            f"该{kind.title}在基准分支上已结案，"
-                            f"`{log}` 的第 {index + 1} 条被修改或删除："
-                            "已有记录必须保持原样，只能在末尾追加。")]
-    return []
-
-
-def _reopened(kind: Any, old_events: Any, new_events: Any) -> tuple[str, ...]:
-    """The fields a closed record may change because the branch appended its reopening."""
-    rules = kind.events
-    if rules is None or not isinstance(old_events, list) or not isinstance(new_events, list):
-        return ()
-    added = new_events[len(old_events):]
-    if any(isinstance(e, dict) and e.get("action") == rules.reopen for e in added):
-        return rules.changes
-    return ()
-
-
-def _order(text: str) -> Any:
-    def key(name: str) -> tuple[int, str]:
-        at = text.find(f"\n{name}:")
-        return (at if at >= 0 else len(text), name)
-
-    return key
+def _history(repo: Any, fork: Any, head: Any, tip: Any, result: PrResult,
+             reshaped: set[str], today: dt.date) -> list[Problem]:
+    """Each commit of the branch, merges included: a deletion or an edit that a later commit
+    undid is still refused (it stays in the history that would be merged)."""
+    shas = repo.git.rev_list(f"{fork.hexsha}..{head.hexsha}").split()
+    result.commits = len(shas)
+    if len(shas) > MAX_COMMITS:
+        return [Problem(RECORDS, 0, 0, "too-many-commits",
+                        f"本分支有 {len(shas)} 个提交，超过逐个检查的上限 {MAX_COMMITS}："
+                        "请把它们合并（squash）成少数几个提交后再提交拉取请求。")]
+    final = {(p.path, p.slug) for p in result.problems}
+    problems: list[Problem] = []
+    for sha in shas:
+        if sha == head.hexsha:
+            continue  # the branch as a whole is HEAD: already checked
+        commit = repo.commit(sha)
+        short = sha[:10]
+        for entry in _changes(repo, fork.hexsha, sha):
+            path = entry.path
+            if path in reshaped:
+                continue
+            if entry.mode == SYMLINK and (path, "symlink") not in final:
+                problems.append(Problem(path, 0, 0, "symlink", f"提交 {short} 把记录文件换成了"
+                                        f"符号链接：{_symlink(path).message}"))
+            if entry.status == "D" and path not in result.deleted and _exists(fork, path):
+                problems.append(_deleted(path, f"提交 {short} 删除了它（之后虽又恢复）。"))
+            elif entry.status == "M":
+                content = _blob(commit, path)
+                if _exists(tip, path) and content == _blob(tip, path):
+                    continue  # the base's own change, brought in by a merge
+                for found in _edited(path, _blob(fork, path), content, today, False):
+                    if (found.path, found.slug) not in final:
+                        message = (f"提交 {short}（之后虽又改回，这个改动仍在要合并的历史里："
+                                   f"请从 main 新开分支，只提交新增的文件）：{found.message}")
+                        problems.append(Problem(found.path, found.line, found.col, found.slug,
+                                                message))
+    return problems
 
 
 def _reused_id(path: str, raw: bytes, base_ids: dict[str, str]) -> list[Problem]:
-    from kefu.records.loader import locate
+    from kefu.records.loader import ParseFailure, load_mapping, locate
 
-    parsed = _parse(raw)
+    kind = kind_of(path)
+    if kind is None or kind.changes_of:
+        return []
+    try:
+        data, text = load_mapping(raw)
+    except ParseFailure:
+        return []
     ids = {PurePosixPath(path).stem}
-    if parsed and isinstance(parsed[0].get("id"), str):
-        ids.add(parsed[0]["id"])
+    if isinstance(data.get("id"), str):
+        ids.add(data["id"])
     for record_id in sorted(ids):
         other = base_ids.get(record_id)
         if other is not None and other != path:
-            line, col = locate(parsed[1], ("id",)) if parsed else (1, 1)
-            return [Problem(path, line, col, "id-reused",
+            return [Problem(path, *locate(text, ("id",)), "id-reused",
                             f"编号 {record_id} 在基准分支上已被 {other} 使用：新记录必须用新编号"
-                            "（用 kefu new 生成）；如要更新原记录，请直接修改原文件。")]
+                            "（用 kefu new 生成）；这条记录的后续变化请用 kefu event 等登记。")]
     return []
 
 
@@ -261,62 +283,56 @@ def _validate(repo: Any, commit: Any, paths: list[str]) -> list[Problem]:
     return check_blobs(paths, _listing(repo, commit.hexsha), lambda rel: _blob(commit, rel))
 
 
-def sla_changes(before: bytes, after: bytes, today: dt.date) -> list[Problem]:
-    """What a branch did to the deadline rules that would change deadlines already running."""
-    from kefu.records.loader import locate
-
-    old, new = _parse(before), _parse(after)
-    if old is None or new is None:
-        return []  # the validation step reports why
-    (old_data, _), (new_data, text) = old, new
-    problems = []
-    if old_data.get("close_of_business") != new_data.get("close_of_business"):
-        problems.append(Problem(SLA, *locate(text, ("close_of_business",)), "sla-rule-changed",
-                                "下班时间会改变所有工单（包括已办结的）的截止时间，不能在拉取请求中修改；"
-                                "如确需调整，请与主管商定后由维护者处理。"))
-    old_rules = old_data.get("rules") or {}
-    new_rules = new_data.get("rules") or {}
-    if not isinstance(old_rules, dict) or not isinstance(new_rules, dict):
-        return problems
-    for rid, rule in old_rules.items():
-        if rid not in new_rules:
-            problems.append(Problem(SLA, *locate(text, ("rules",)), "sla-rule-removed",
-                                    f"不能删除时限规则 {rid}：已有工单按它计算截止时间。"
-                                    "不再使用的规则请保留。"))
+# -- reshaping a record without changing it (kefu migrate) ----------------------------------
+def _reshaped(entries: list[Entry], fork: Any, head: Any) -> set[str]:
+    """The changed paths of records that mean the same before and after (folded, field for
+    field): what `kefu migrate` rewrites. Any other change to those paths is not allowed."""
+    records: dict[tuple[str, str], set[str]] = {}
+    for entry in entries:
+        if entry.status not in ("M", "D", "A"):
             continue
-        reason = _rule_change(rule, new_rules[rid], today)
-        if reason:
-            problems.append(Problem(SLA, *locate(text, ("rules", rid)), "sla-rule-changed",
-                                    f"时限规则 {rid}：{reason}"))
-    return problems
+        key = _record_of(entry.path)
+        if key is not None:
+            records.setdefault(key, set()).add(entry.path)
+    touched = {key for key, paths in records.items()
+               if any(e.status in ("M", "D") for e in entries if e.path in paths)}
+    allowed: set[str] = set()
+    for key in touched:
+        before, after = _meaning(fork, key), _meaning(head, key)
+        if before is not None and before == after:
+            allowed |= records[key]
+    return allowed
 
 
-def _rule_change(old: Any, new: Any, today: dt.date) -> str:
-    """Why the change from `old` to `new` is refused ("" when it keeps running deadlines)."""
-    if not isinstance(old, dict) or not isinstance(new, dict):
-        return ""
-    for key in ("applies_to", "start", "stop"):
-        if old.get(key) != new.get(key):
-            return (f"不能修改 `{key}`（已有工单的截止时间会随之改变）：请新增一条规则，"
-                    "旧规则保留。")
-    if old.get("term") == new.get("term") and old.get("effective_from") == new.get(
-            "effective_from") and old.get("earlier") == new.get("earlier"):
-        return ""
-    how = ("改时限时请写 `effective_from:`（新时限的生效日，须晚于今天），并把原来的 term 移到 "
-           "`earlier:` 的第一条（连同它原来的 effective_from），之前的 earlier 保持不变；"
-           "这样起算早于生效日的工单仍按原时限。")
-    since = _day(new.get("effective_from"))
-    earlier = new.get("earlier") or []
-    if since is None or since <= today:
-        return f"时限改了，但没有晚于今天（{today.isoformat()}）的生效日。{how}"
-    first = earlier[0] if isinstance(earlier, list) and earlier else {}
-    kept = isinstance(first, dict) and first.get("term") == old.get("term") and first.get(
-        "effective_from") == old.get("effective_from") and earlier[1:] == (old.get("earlier") or [])
-    return "" if kept else f"原来的时限没有原样保留在 earlier 中。{how}"
-
-
-def _day(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)) if value is not None else None
-    except ValueError:
+def _record_of(path: str) -> tuple[str, str] | None:
+    kind = kind_of(path)
+    if kind is None or not kind.folder:
         return None
+    if kind.changes_of:
+        return (kind.changes_of, PurePosixPath(path).parent.name)
+    return (kind.name, PurePosixPath(path).stem) if kind.changes is not None else None
+
+
+def _meaning(commit: Any, key: tuple[str, str]) -> dict[str, Any] | None:
+    """The record at `commit` as every command would see it: folded with its changes; a file
+    of the one-file layout (state written in it) as written."""
+    from kefu.records.check import check_file
+    from kefu.records.fold import Member, fold
+    from kefu.records.kinds import KINDS
+
+    kind = KINDS[key[0]]
+    rel = kind.expected_rel(key[1])
+    if rel is None or not _exists(commit, rel):
+        return None
+    record = check_file(rel, _blob(commit, rel))
+    if record.data is None or kind.changes is None:
+        return record.data
+    if any(name in record.data for name in kind.changes.state):
+        return record.data  # the whole record in one file (before kefu migrate)
+    folder = kind.changes_folder(key[1]) or ""
+    changes = []
+    if _exists(commit, folder):
+        for blob in (commit.tree / folder).blobs:
+            changes.append(Member(blob.path, check_file(blob.path, blob.data_stream.read()).data))
+    folded = fold(kind, Member(rel, record.data), changes, lambda _: "")
+    return folded.data

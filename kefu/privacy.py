@@ -28,8 +28,9 @@ from typing import Any
 # optional + in front and an X at the end (ID numbers). Not inside a word of Latin letters
 # (a serial number ZF00000001 stays), but right after Chinese text (手机13912345678) too.
 _DIGIT = "0-9\uff10-\uff19"
-_SEPARATOR = r"[ \t.\-/\u00b7\u2010-\u2015\u3000\uff0d\uff0e]"
-_RUN = re.compile(rf"(?<![{_DIGIT}A-Za-z])([+\uff0b]?)"
+# ) and ） close an area code: (020)88881234
+_SEPARATOR = r"[ \t.\-/)\u00b7\u2010-\u2015\u3000\uff09\uff0d\uff0e]"
+_RUN = re.compile(rf"(?<![{_DIGIT}A-Za-z])([+\uff0b]?[(\uff08]?)"
                   rf"([{_DIGIT}](?:{_SEPARATOR}?[{_DIGIT}]){{6,20}})"
                   rf"({_SEPARATOR}?[Xx\uff38\uff58])?(?![{_DIGIT}A-Za-z])")
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*[@\uff20]([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
@@ -49,7 +50,7 @@ def hint(value: str) -> str:
 
 def _shape(match: re.Match[str]) -> tuple[str, str] | None:
     """(what, masked) for a run of digits with the shape of a phone or an ID number, else None."""
-    plus, body, tail = match.group(1), match.group(2), match.group(3) or ""
+    plus, body, tail = match.group(1).strip("(\uff08"), match.group(2), match.group(3) or ""
     digits = "".join(c for c in unicodedata.normalize("NFKC", body) if c.isdigit())
     if tail:  # only an ID number ends in X
         return ("身份证号", f"{digits[:3]}{'*' * 11}{digits[-3:]}X") if len(digits) == 17 else None
@@ -67,7 +68,11 @@ def _shape(match: re.Match[str]) -> tuple[str, str] | None:
 
 def _number(match: re.Match[str]) -> str:
     found = _shape(match)
-    return found[1] if found else match.group()
+    if found is None:
+        return match.group()
+    # an area code's opening parenthesis goes with it; any other stays: 手机(139****5678)
+    kept = "" if found[0] == "电话号码" else match.group(1).lstrip("+\uff0b")
+    return kept + found[1]
 
 
 def shapes(text: str) -> list[str]:

@@ -65,6 +65,10 @@ def events_page(rules: Rules) -> str:
     for code, label in ACTION_LABELS.items():
         lines.append(f"| **{md_text(label)}** | `{code}` | {types_text(code)} "
                      f"| {md_text(ACTION_HELP[code])} | {effect(code, rules)} |")
+    lines.append("| **更正** | `corrected` | 全部 | 登记时写错了，或情况有了变化"
+                 "（投诉升级、代理商、约定完成时间……）："
+                 "`kefu correct 工单编号 --set 字段=值 --note 原因`，原来的文件不动 "
+                 "| 不是事件：改的是工单的字段；改了投诉等级或约定完成时间，时限随之重算 |")
     lines += ["", *CLOSING_NOTE]
     lines += ["", "## 各类工单的时限从哪一步到哪一步 {#by-type}", "",
               "时限按工作日计算，截止到第 N 个工作日的下班时间；怎么数见"

@@ -70,16 +70,26 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     dealers = {r.id: str(r.data.get("company") or r.id) for r in loaded.of_kind("dealer")}
     forms = _form_titles(ws)
     known = personal_values(loaded)  # a customer's name typed into a note is masked too
+    corrections = _corrections(loaded)
     for ticket in tickets:
         record_id = str(ticket.get("id"))
         if record_id in chosen:
-            text = ticket_page(ws, ticket, people, dealers, forms, known)
+            text = ticket_page(ws, ticket, people, dealers, forms, known,
+                               corrections.get(record_id, ()))
             path = folder / f"{record_id}.md"
             if not path.is_file() or path.read_text(encoding="utf-8") != text:
                 files.write_file(path, text, root=ws.root, durable=False)
     for stale in folder.glob("*.md"):
         if stale.stem not in chosen:
             files.remove(stale, ws.root)
+
+
+def _corrections(loaded: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each ticket's corrections (folded into its fields, so not among its events)."""
+    from kefu.index import query
+
+    with loaded.index() as ix:
+        return query.changes_of_action(ix, "ticket", "corrected") if ix is not None else {}
 
 
 def _form_titles(ws: Workspace) -> dict[str, str]:
@@ -113,8 +123,10 @@ def _keys(ticket: Mapping[str, Any], dealers: Mapping[str, str],
 
 def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, str],
                 dealers: Mapping[str, str], forms: Mapping[str, str],
-                known: Collection[str] = ()) -> str:
-    """One ticket's page as Markdown (no personal field; free text masked)."""
+                known: Collection[str] = (),
+                corrections: Sequence[Mapping[str, Any]] = ()) -> str:
+    """One ticket's page as Markdown (no personal field; free text masked); its events and
+    the corrections made to it, oldest first."""
 
     def text(value: Any) -> str:
         return page_text(value, known)
@@ -133,8 +145,8 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
 
     dealer = ticket.get("dealer")
     # the company and its number: an agent searches either, the issue forms ask the number
-    dealer_text = (text(f"{dealers[str(dealer)]}（{dealer}）") if str(dealer) in dealers
-                   else text(dealer) if dealer else "—")
+    dealer_text = (f"[{text(f'{dealers[str(dealer)]}（{dealer}）')}](../dealers/{dealer}.md)"
+                   if str(dealer) in dealers else text(dealer) if dealer else "—")
     facts = [
         ("类型", labelled(TYPE_LABELS, ticket.get("type"))),
         ("状态", labelled(STATUS_LABELS, ticket.get("status"))),
@@ -186,10 +198,16 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
     else:
         lines.append("这张工单还没有开始计算的时限（起算事件尚未发生）。")
     lines += ["", "## 事件记录", "", "| 时间 | 经办人 | 动作 | 备注 |", "|---|---|---|---|"]
-    for event in ticket.get("events") or ():
-        lines.append(f"| {_stamp(event.get('at'))} | {name(event.get('by'))} | "
-                     f"{labelled(ACTION_LABELS, event.get('action'))} | "
-                     f"{text(event.get('note')) if event.get('note') else ''} |")
+    from kefu.records.corrections import describe
+
+    rows = [(event.get("at"), name(event.get("by")), labelled(ACTION_LABELS, event.get("action")),
+             event.get("note")) for event in ticket.get("events") or ()]
+    rows += [(change.get("at"), name(change.get("by")),
+              "更正：" + text(describe("ticket", change.get("correct") or {})), change.get("note"))
+             for change in corrections]
+    rows.sort(key=lambda row: row[0] or now)  # stable: a correction after its second's events
+    for at, by, what, note in rows:
+        lines.append(f"| {_stamp(at)} | {by} | {what} | {text(note) if note else ''} |")
     fillers = [f for f in KINDS["ticket"].forms
                if all(ticket.get(k) == v for k, v in f.when.items())]
     lines += ["", "## 可打印的表单", ""]

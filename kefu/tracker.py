@@ -81,7 +81,9 @@ def tracker_page(ws: Workspace, out: Path | None = None) -> str:
         f"本页由 `kefu` 根据 `records/` 中的记录自动生成，统计截至 {day.isoformat()}（北京时间）。"
         "页面只列工单编号、标题和负责人姓名，不含顾客、代理商联系人等个人信息；"
         "点工单编号查看它的事件记录、时限和可打印的表单。"
-        "时限怎么算见[时限规则与节假日](deadlines.md)，每月统计见[报表](reports/index.md)。",
+        "时限怎么算见[时限规则与节假日](deadlines.md)，每月统计见[报表](reports/index.md)；"
+        "全部未结工单按[负责人](open-work/by-owner.md)、按[代理商](open-work/by-dealer.md)列出，"
+        "代理商的编号见[代理商名录](dealers.md)。",
     ]
     if invalid:
         parts += ["", f"!!! warning \"{invalid} 个记录文件有错误，未计入\"",

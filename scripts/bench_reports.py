@@ -1,170 +1,243 @@
 """`make bench-reports`: how long reports, exports and the site's report and ticket pages take.
 
-Figures only, no asserts. Targets on the 2-core reference machine (issue 10): a month's report on
-100,000 tickets <= 3 s warm, export to SQLite <= 10 s, the site build with report pages and one
-page per ticket for the sample data within 2x the build without them. Steps:
+Figures only, no asserts; everything through the command line, each run a fresh process.
 
-1. a corpus of --count tickets (kefu/demo/tickets.py, as `make bench-records`): `kefu validate`
-   (fills the records cache), then `kefu report --month 2026-10` twice and `kefu export --sqlite`,
-   each a fresh process; the in-process split of the warm report (loading vs computing);
-2. the sample data: `kefu site build` of a clone at --base (default: main just before issue 10
-   landed, with its own code and pages, no report or ticket pages), then of this checkout, each
-   twice;
-3. how the build grows with tickets: the handbook with 600, 1,200 and 2,000 ticket pages, the cost
-   per ticket page, and what 100,000 pages would cost (why kefu/ticket_pages.py caps them).
+1. The corpus of `make bench-records` (--count tickets, default 100,000), in the new layout by
+   this checkout and in the old one by --old (default the last commit before the new layout):
+   `kefu validate` without an index (it builds one), again warm, `kefu report --month 2026-10`
+   (the first after validate, then warm) and `kefu export --sqlite`, --rounds times taking
+   turns. Then issue 25's targets for each code (a warm report no slower than a warm validate,
+   the first report and the export no slower than twice a warm validate), and whether both
+   codes give the same report JSON and the same export rows.
+2. The sample site: `kefu site build` of --base (default: main just before issue 10's report and
+   ticket pages; its own code, handbook and sample records), then of a department made by this
+   checkout's `kefu init --demo`, --site-runs times each, with their page counts.
+3. How the build grows with tickets: the demo department with --growth N,N,... generated tickets
+   added (every ticket keeps its page while there are at most 2,000), each built twice (the
+   first also draws the charts); the cost per ticket page and what 100,000 would cost.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
+import json
 import os
 import shutil
-import subprocess
+import sqlite3
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_records  # noqa: E402
+import bench_corpus as bench  # noqa: E402
+from bench_corpus import Code, Figure  # noqa: E402
 
-from kefu.demo import tickets as gen_sample  # noqa: E402
-from kefu.demo import write  # noqa: E402
-
-KEFU = [sys.executable, "-m", "kefu.cli"]
-NOW = "2026-11-20T10:00:00+08:00"
-BUILD = """
-import sys
-from pathlib import Path
-from kefu import site
-from kefu.workspace import Workspace
-import kefu.ticket_pages as pages
-pages.ALL_PAGES_LIMIT = int(sys.argv[3])
-site.build(Workspace(Path(sys.argv[1])), Path(sys.argv[4]))
-"""
-
-
-def timed(label: str, command: list[str], cwd: Path) -> float:
-    env = {**os.environ, "KEFU_NOW": NOW}
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - start
-    note = "" if done.returncode == 0 else f"  退出码 {done.returncode}：{done.stderr[-300:]}"
-    print(f"{label:<46} {seconds:7.2f} s  负载 {os.getloadavg()[0]:4.1f}{note}", flush=True)
-    return seconds
-
-
-def corpus_steps(repo: Path) -> None:
-    shutil.copy(ROOT / "records" / "kpi.yml", repo / "records" / "kpi.yml")
-    timed("kefu validate（写入缓存）", [*KEFU, "validate"], repo)
-    timed("kefu report --month 2026-10（首次，缓存无数据）",
-          [*KEFU, "report", "--month", "2026-10"], repo)
-    timed("kefu report --month 2026-10（缓存已热）", [*KEFU, "report", "--month", "2026-10"], repo)
-    timed("kefu export --sqlite（缓存已热）", [*KEFU, "export", "--sqlite", "bench.sqlite"], repo)
-    split = ("import time, datetime as dt; from pathlib import Path;"
-             "from kefu.workspace import Workspace;"
-             "from kefu.reports.build import build_report, load_for;"
-             "from kefu.reports.period import parse_month; from kefu.times import now;"
-             "ws = Workspace(Path('.')); t = time.perf_counter(); loaded = load_for(ws);"
-             "t1 = time.perf_counter(); build_report(ws, parse_month('2026-10'), now(), loaded);"
-             "t2 = time.perf_counter();"
-             "print(f'其中：读取记录 {t1 - t:.2f} s，计算报表 {t2 - t1:.2f} s')")
-    done = subprocess.run([sys.executable, "-c", split], cwd=repo, capture_output=True,
-                          text=True, env={**os.environ, "KEFU_NOW": NOW})
-    print(f"{'':<46} {done.stdout.strip() or done.stderr[-300:]}")
-
-
-def site_copy(target: Path, tickets: int | None) -> Path:
-    """The handbook's sources with the sample records, or with `tickets` generated tickets."""
-    target.mkdir(parents=True)
-    for name in ("mkdocs.yml", "docs", "hooks", "overrides", "forms", "records", "schemas"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns(
-                "__pycache__", "generated"))
-        else:
-            shutil.copy2(source, target / name)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
-    if tickets is not None:
-        shutil.rmtree(target / "records" / "tickets")
-        write(target, "ticket", gen_sample.tickets(tickets, seed=7,
-                                                              recent=max(1, tickets // 20)))
-    return target
-
-
-def build(repo: Path, which: str, limit: int, label: str, out: Path) -> float:
-    script = BUILD
-    shutil.rmtree(out, ignore_errors=True)
-    return timed(label, [sys.executable, "-c", script, str(repo), which, str(limit), str(out)],
-                 ROOT)
-
-
+MONTH = "2026-10"
+SITE_NOW = "2026-11-25T09:00:00+08:00"  # the moment the sample department is written for
 BEFORE_REPORTS = "612d4af"  # main just before issue 10 (report and ticket pages) was merged
+STEPS = (
+    ("kefu validate（无索引/缓存：冷）", ("validate",), True),
+    ("kefu validate（热）", ("validate",), False),
+    (f"kefu report --month {MONTH}（validate 之后首次）",
+     ("report", "--month", MONTH, "--format", "json"), False),
+    (f"kefu report --month {MONTH}（热）", ("report", "--month", MONTH, "--format", "json"), False),
+    ("kefu export --sqlite（热）", ("export", "--sqlite", "{export}"), False),
+)
+WARM_VALIDATE, FIRST_REPORT, WARM_REPORT, EXPORT = 1, 2, 3, 4
 
 
-def site_steps(work: Path, base: str) -> None:
-    """The sample site built by `base` (a revision before the report and ticket pages: its own
-    code and sources), then by this checkout."""
-    before = work / "base"
-    subprocess.run(["git", "clone", "--quiet", "--shared", "--no-checkout", str(ROOT),
-                    str(before)], check=True)
-    subprocess.run(["git", "checkout", "--quiet", base], cwd=before, check=True)
-    (before / "node_modules").symlink_to(ROOT / "node_modules")
-    shim = "import sys; sys.path.insert(0, sys.argv.pop(1)); from kefu.cli import main; main()"
-    for run in ("首次", "再次"):
-        timed(f"站点构建（样例数据，{base} 的代码与页面，{run}）",
-              [sys.executable, "-c", shim, str(before), "site", "build"], before)
-    repo = site_copy(work / "sample", None)
-    out = work / "sample-site"
-    for run in ("首次", "再次"):
-        build(repo, "all", 2000, f"站点构建（样例数据，本分支，{run}）", out)
-    pages = sum(1 for _ in out.rglob("*.html"))
+def corpus_steps(codes: list[Code], work: Path, count: int, rounds: int) -> None:
+    """Validate, report and export on each code's corpus, taking turns; the best of `rounds`."""
+    repos = {}
+    for number, code in enumerate(codes):
+        bench.warm_up(code)
+        repos[code.label] = work / f"corpus-{number}"
+        bench.make_corpus(code, repos[code.label], count)
+    best: dict[str, list[Figure | None]] = {code.label: [None] * len(STEPS) for code in codes}
+    for round_number in range(rounds):
+        print(f"第 {round_number + 1} 轮", flush=True)
+        for number, code in enumerate(codes):
+            repo, export = repos[code.label], work / f"export-{number}.sqlite"
+            for index, (label, args, fresh) in enumerate(STEPS):
+                if fresh:
+                    shutil.rmtree(repo / ".kefu-cache", ignore_errors=True)
+                export.unlink(missing_ok=True)
+                figure = bench.timed(code.kefu(*(a.format(export=export) for a in args)), repo)
+                bench.report_line(label, code.label, figure)
+                kept = best[code.label][index]
+                if kept is None or figure.wall < kept.wall:
+                    best[code.label][index] = figure
+    bench.table(f"月报与导出（{count} 张工单，{rounds} 轮取最好）",
+                [label for label, _, _ in STEPS], best)
+    for code in codes:
+        targets(code.label, best[code.label])
+    if len(codes) == 2:
+        same_results(codes, best, work)
+
+
+def targets(label: str, figures: list[Figure | None]) -> None:
+    """Issue 25's targets, against the warm validate of the same code (wall time)."""
+    warm = figures[WARM_VALIDATE]
+    if warm is None or warm.wall <= 0:
+        return
+    parts = []
+    for index, name, limit in ((WARM_REPORT, "热月报", 1), (FIRST_REPORT, "首次月报", 2),
+                               (EXPORT, "导出", 2)):
+        figure = figures[index]
+        if figure is not None:
+            ratio = figure.wall / warm.wall
+            parts.append(f"{name} {ratio:.2f}×（目标 ≤ {limit}×，"
+                         f"{'达到' if ratio <= limit else '未达到'}）")
+    print(f"{label}：相对热 validate：" + "；".join(parts))
+
+
+def same_results(codes: list[Code], best: dict[str, list[Figure | None]], work: Path) -> None:
+    """Whether both codes printed the same report JSON and exported the same rows."""
+    reports = [best[code.label][WARM_REPORT] for code in codes]
+    if all(reports):
+        parsed = [json.loads(r.output) if r and r.code == 0 else None for r in reports]
+        print(f"两版代码的 {MONTH} 月报 JSON：" + ("相同" if parsed[0] == parsed[1] else "不同"))
+    first, second = (work / f"export-{number}.sqlite" for number in range(2))
+    if not (first.is_file() and second.is_file()):
+        print("两版代码的导出：缺少导出文件，无法比较")
+        return
+    with sqlite3.connect(first) as new, sqlite3.connect(second) as old:
+        tables = {name: (columns(new, name), columns(old, name))
+                  for name in sorted(set(tables_of(new)) | set(tables_of(old)))}
+        differ = [name for name, (a, b) in tables.items()
+                  if rows_of(new, name, [c for c in a if c in b])
+                  != rows_of(old, name, [c for c in a if c in b])]
+    added = [f"{name}.{c}" for name, (a, b) in tables.items() for c in a if c not in b]
+    gone = [f"{name}.{c}" for name, (a, b) in tables.items() for c in b if c not in a]
+    print(f"两版代码的导出：{len(tables)} 张表，" + (
+        "两边都有的列上每张表的行都相同" if not differ else "行不同的表：" + "、".join(differ))
+        + (f"；新增的列：{'、'.join(added)}" if added else "")
+        + (f"；去掉的列：{'、'.join(gone)}" if gone else ""))
+
+
+def tables_of(db: sqlite3.Connection) -> list[str]:
+    return [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+
+def columns(db: sqlite3.Connection, table: str) -> list[str]:
+    if table not in tables_of(db):
+        return []
+    return [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+
+
+def rows_of(db: sqlite3.Connection, table: str, names: list[str]) -> str:
+    """A digest of the table's rows over the columns `names`, in sorted order."""
+    if not names:
+        return ""
+    picked = ", ".join(f'"{name}"' for name in names)
+    rows = sorted(repr(row) for row in db.execute(f'SELECT {picked} FROM "{table}"'))
+    return hashlib.blake2b("\n".join(rows).encode(), digest_size=16).hexdigest()
+
+
+def site_build(code: Code, repo: Path, out: Path, label: str) -> Figure:
+    """`kefu site build` of the department at `repo` into `out`, timed."""
+    shutil.rmtree(out, ignore_errors=True)
+    figure = bench.timed(code.kefu("site", "build", "-d", str(out)), repo,
+                         {"KEFU_NOW": SITE_NOW})
+    bench.report_line(label, code.label, figure)
+    return figure
+
+
+def pages(out: Path) -> str:
+    """How many pages a built site has, ticket pages and month reports among them."""
+    total = sum(1 for _ in out.rglob("*.html"))
     tickets = sum(1 for _ in (out / "generated" / "tickets").glob("*.html"))
     months = sum(1 for _ in (out / "generated" / "reports").glob("20*.html"))
-    print(f"{'':<46} 共 {pages} 个页面，其中工单页 {tickets} 个、月报 {months} 个")
+    return f"共 {total} 个页面，其中工单页 {tickets} 个、月报 {months} 个"
 
 
-def growth_steps(work: Path) -> None:
-    figures = []
-    for count in (600, 1200, 2000):  # fewer: the dashboard may lack a synonym's word
-        repo = site_copy(work / f"grow-{count}", count)
+def demo(repo: Path, sample: bool = True) -> Path:
+    """A department made at `repo` by this checkout's `kefu init --demo` (`kefu init` alone,
+    without the sample records, when not `sample`: fewer pages, a quicker build)."""
+    made = bench.timed(bench.this_code().kefu("init", str(repo), *bench.COMPANY, "--no-git",
+                                              *(["--demo"] if sample else [])), repo.parent)
+    if made.code:
+        raise SystemExit(f"kefu init --demo 失败：{made.last}")
+    return repo
+
+
+def site_steps(work: Path, base: str, runs: int, sample: bool) -> None:
+    """The sample site built by `base` (before the report and ticket pages: its own code,
+    handbook and records), then the demo department built by this checkout."""
+    with bench.old_code(base, work / "base") as old:
+        if old is not None:
+            before = dataclasses.replace(old, label=f"基准（{base}）")
+            (before.source / "node_modules").symlink_to(bench.ROOT / "node_modules")
+            bench.warm_up(before)
+            for run in range(runs):
+                site_build(before, before.source, work / "base-site",
+                           f"样例站点（第 {run + 1} 次）")
+            print(f"  {base} 的样例站点：{pages(work / 'base-site')}（它自己的手册与样例记录）")
+    repo, out = demo(work / "demo", sample), work / "demo-site"
+    for run in range(runs):
+        site_build(bench.this_code(), repo, out, f"示例部门站点（第 {run + 1} 次）")
+    print(f"  本分支 kefu init{' --demo' if sample else ''} 的站点：{pages(out)}")
+
+
+def growth_steps(work: Path, counts: list[int], runs: int, sample: bool) -> None:
+    """The demo department with more tickets, each ticket a page: the cost of a ticket page
+    (each count built `runs` times: the first also draws the charts; the last one counts)."""
+    code, figures, made = bench.this_code(), [], demo(work / "grow-demo", sample)
+    for count in counts:
+        repo = work / f"grow-{count}"
+        shutil.copytree(made, repo, symlinks=True)
+        bench.add_records(code, repo, count, seed=7)
         out = work / f"grow-{count}-site"
-        build(repo, "all", count, f"站点构建（{count} 张工单、各一页，绘图缓存）", out)
-        seconds = build(repo, "all", count, f"站点构建（{count} 张工单、各一页）", out)
-        figures.append((count, seconds))
+        name = "示例部门" if sample else "无示例记录的部门"
+        for run in range(max(1, runs)):
+            figure = site_build(code, repo, out, f"{name} + {count} 张工单（第 {run + 1} 次）")
+        ticket_pages = sum(1 for _ in (out / "generated" / "tickets").glob("*.html"))
+        print(f"  {pages(out)}")
+        figures.append((ticket_pages, figure.wall))
         shutil.rmtree(out, ignore_errors=True)
-    (n0, t0), (_, _), (n2, t2) = figures
-    per_page = (t2 - t0) / (n2 - n0)
-    minutes = per_page * 100_000 / 60
-    print(f"每个工单页约 {per_page * 1000:.0f} ms；十万个工单页约 {minutes:.0f} 分钟"
-          f"（另加搜索索引与导航），所以默认只在不超过 2000 张工单时为每张工单建页，"
+    if len(figures) < 2 or figures[-1][0] == figures[0][0]:
+        return
+    (n0, t0), (n1, t1) = figures[0], figures[-1]
+    per_page = (t1 - t0) / (n1 - n0)
+    print(f"每个工单页约 {per_page * 1000:.0f} ms；十万个工单页约 "
+          f"{per_page * 100_000 / 60:.0f} 分钟（另加搜索索引与导航），"
+          "所以默认只在不超过 2000 张工单时为每张工单建页，"
           "超过时只为未结和近 92 天有事件的工单建页（kefu/ticket_pages.py）。")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--repo", type=Path, help="改用已生成的语料仓库（不删除）")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="工单数（默认 100000）")
+    parser.add_argument("--old", default=bench.OLD,
+                        help=f"对比的旧代码：git 版本或检出目录（默认 {bench.OLD}；none 为不对比）")
+    parser.add_argument("--rounds", type=int, default=1, help="轮流运行的轮数，取最好成绩")
     parser.add_argument("--base", default=BEFORE_REPORTS,
-                        help="站点构建的基准版本（默认：issue 10 合并之前的 main）")
+                        help="样例站点的基准版本（默认：issue 10 合并之前的 main；none 为不测）")
+    parser.add_argument("--site-runs", type=int, default=2,
+                        help="每个站点构建几次（默认 2：第一次还要画图）")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="站点与增长两步用不带示例记录的部门（kefu init）：页面少，构建快")
+    parser.add_argument("--growth", default="500,1000,1800",
+                        help="示例部门再加几张工单来测工单页的成本（逗号分隔，默认 500,1000,1800）")
     parser.add_argument("--skip", choices=("corpus", "site", "growth"), action="append",
                         default=[], help="跳过某一步")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kefu-bench-reports-"))
-    print(f"CPU 核数 {os.cpu_count()}；每项是一个新进程；KEFU_NOW={NOW}", flush=True)
+    print(f"CPU 核数 {os.cpu_count()}；每项是一个新进程；KEFU_NOW={bench.NOW}（站点 {SITE_NOW}）",
+          flush=True)
     try:
         if "corpus" not in args.skip:
-            repo = args.repo
-            if repo is None:
-                repo = work / "corpus"
-                bench_records.generate(repo, args.count)
-            corpus_steps(repo)
+            with bench.old_code(args.old, work) as old:
+                corpus_steps([bench.this_code(), *([old] if old else [])], work, args.count,
+                             args.rounds)
         if "site" not in args.skip:
-            site_steps(work, args.base)
+            site_steps(work, args.base, args.site_runs, not args.no_demo)
         if "growth" not in args.skip:
-            growth_steps(work)
+            growth_steps(work, [int(n) for n in args.growth.split(",") if n.strip()],
+                         args.site_runs, not args.no_demo)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

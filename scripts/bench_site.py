@@ -1,14 +1,16 @@
 """Print how long the handbook site takes to build, and a 3,000-page stress copy of it.
 
-Figures only, not a test. Targets on the 2-core reference machine: handbook <= 20 s,
+Figures only, not a test. The handbook is a department made by this checkout's `kefu init
+--demo` (the shipped handbook and the sample records, pages as of the sample's moment), built in
+a temporary folder. Targets on the 2-core reference machine: handbook <= 20 s,
 stress copy <= 60 s. For both it also prints the search index's size and the time to the
 first search result: in Node, through the worker the site ships (parse the index, build the
 word index, answer one query), and in headless Chromium from file:// and from http (open the
 home page, type a query, see the first result).
 
-The stress copy multiplies the standard replies and process pages (Chinese text, tags,
-Mermaid diagrams, relative links) with small variations, next to their originals so that
-their links stay valid, and lists them all in the navigation.
+The stress copy is a copy of that department whose standard replies and process pages
+(Chinese text, tags, Mermaid diagrams, relative links) are multiplied with small variations,
+next to their originals so that their links stay valid, all listed in the navigation.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import random
 import re
 import shutil
@@ -32,17 +35,20 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_corpus import COMPANY, this_code  # noqa: E402
 
 from kefu import site  # noqa: E402
 from kefu.workspace import Workspace  # noqa: E402
 
-COPIED = ("mkdocs.yml", "docs", "hooks", "overrides")
 RUNNER = ROOT / "tests" / "site" / "site_search.js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 QUERY = "返修多久"
 PRODUCTS = ("移动硬盘", "固态硬盘", "U盘", "存储卡", "NAS 网络存储", "读卡器", "硬盘盒")
 PLACES = ("北京", "上海", "广州", "成都", "武汉", "西安", "杭州", "沈阳", "昆明", "厦门")
+SAMPLE_NOW = "2026-11-25T09:00:00+08:00"  # the moment the sample department is written for
 
 
 def _timed(label: str, action: Any) -> float:
@@ -77,15 +83,21 @@ def _variant(text: str, number: int, rng: random.Random) -> str:
     return head + "\n\n" + "\n\n".join(paragraphs) + "\n\n" + extra + "\n"
 
 
-def make_stress_copy(target: Path, pages: int, flat: bool = False) -> list[Any]:
-    """Copy the project's site sources to `target`, add `pages` variant pages; return their nav."""
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, target / name)
-    (target / "node_modules").symlink_to(ROOT / "node_modules")
+def department(target: Path, demo: bool) -> Path:
+    """A department made by this checkout's `kefu init` (with the sample records if `demo`)."""
+    command = this_code().kefu("init", str(target), *COMPANY, "--no-git")
+    done = subprocess.run(command + (["--demo"] if demo else []), capture_output=True, text=True,
+                          check=False)
+    if done.returncode:
+        raise SystemExit(f"kefu init 失败：{done.stderr[-500:]}")
+    return target
+
+
+def make_stress_copy(source: Path, target: Path, pages: int, flat: bool = False) -> list[Any]:
+    """Copy the department at `source` (pages generated) to `target`, add `pages` variant
+    pages; return their nav."""
+    shutil.copytree(source, target, symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__", ".kefu-cache", "site"))
     docs = target / "docs"
     templates = _templates(docs)
     if not templates:
@@ -163,7 +175,7 @@ def _browser_seconds(base: str) -> float:
     return seconds
 
 
-def search_figures(label: str, site: Path) -> None:
+def search_figures(label: str, site: Path, browser: bool = True) -> None:
     """Print the search index's size and the time to the first result."""
     index = site / "search" / "search_index.json"
     docs = json.loads(index.read_text(encoding="utf-8"))["docs"]
@@ -180,8 +192,8 @@ def search_figures(label: str, site: Path) -> None:
     print(f"{label}首个结果（Node，站点自带的搜索程序）：{total:.0f} 毫秒 = 解析索引 "
           f"{step['parse_index']:.0f} + 建词索引 {step['build_index']:.0f} + 查询 "
           f"{step['first_query']:.0f}", flush=True)
-    if not Path(CHROMIUM).exists():
-        print(f"{label}首个结果（Chromium）：跳过，没有 {CHROMIUM}")
+    if not browser or not Path(CHROMIUM).exists():
+        print(f"{label}首个结果（Chromium）：跳过" + (f"，没有 {CHROMIUM}" if browser else ""))
         return
     from_disk = _browser_seconds(site.as_uri() + "/")
     with _served(site) as base:
@@ -195,22 +207,27 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=3000, help="压力副本的页面数（默认 3000）")
     parser.add_argument("--skip-handbook", action="store_true", help="只测压力副本")
     parser.add_argument("--flat", action="store_true", help="导航只分一层（每节 100 页），作对比")
+    parser.add_argument("--no-demo", action="store_true",
+                        help="部门不带示例记录（kefu init，不加 --demo）：生成的页面少，构建快")
+    parser.add_argument("--no-browser", action="store_true", help="不在 Chromium 里测首个结果")
     args = parser.parse_args()
+    os.environ["KEFU_NOW"] = SAMPLE_NOW
     with tempfile.TemporaryDirectory(prefix="kefu-bench-") as tmp:
         out = Path(tmp)
+        made = department(out / "department", demo=not args.no_demo)
+        browser = not args.no_browser
         if not args.skip_handbook:
-            _timed("生成页面（表单、看板）", lambda: site.generate(Workspace(ROOT)))
-            _timed("手册构建（mkdocs 严格构建）", lambda: site.build_pages(ROOT, out / "handbook"))
-            search_figures("手册", out / "handbook")
+            _timed("生成页面（表单、看板、报表、工单页）", lambda: site.generate(Workspace(made)))
+            _timed("手册构建（mkdocs 严格构建）", lambda: site.build_pages(made, out / "handbook"))
+            search_figures("手册", out / "handbook", browser)
         else:
-            site.generate(Workspace(ROOT))
+            site.generate(Workspace(made))
         copy = out / "stress"
-        copy.mkdir()
-        nav = make_stress_copy(copy, args.pages, args.flat)
+        nav = make_stress_copy(made, copy, args.pages, args.flat)
         total = sum(1 for _ in (copy / "docs").rglob("*.md"))
         _timed(f"压力副本构建（{total} 页）",
                lambda: site.build_pages(copy, out / "stress-site", extra_nav=nav))
-        search_figures("压力副本", out / "stress-site")
+        search_figures("压力副本", out / "stress-site", browser)
 
 
 if __name__ == "__main__":

@@ -89,11 +89,6 @@ def test_validating_one_file_still_reads_the_files_it_is_checked_against(repo: P
     assert other.problems == []  # the overlap is the second visit's, not reported for this one
 
 
-def test_validate_keeps_the_data_of_kinds_with_checks_across_records(repo: Path) -> None:
-    result = load(repo, use_cache=False, data=False, today=dt.date(2026, 3, 20))
-    assert sorted(r.kind for r in result.records) == ["visit", "visit"]  # not people, not sla
-
-
 def test_findings_are_cached_until_a_file_they_read_changes(repo: Path) -> None:
     day = dt.date(2026, 3, 20)
     assert [p.slug for p in load(repo, today=day).problems] == ["visit-overlap"]

@@ -147,6 +147,13 @@ def test_the_department_readme_takes_a_new_department_to_a_validated_first_week(
     assert (work / "site" / "index.html").is_file()
     assert subprocess.run(["git", "-C", str(work), "log", "--oneline"], capture_output=True,
                           text=True, check=True).stdout.count("\n") == 2
+    # a second 王芳 joins: written, with a warning that her name no longer names one person
+    second = run(work, "new", "person", "--name", "王芳", "--role", "售前客服", "--team", "网店组")
+    assert second.returncode == 0 and second.stdout.strip().endswith("wangfang2.yml")
+    assert "[same-name]" in second.stderr and "wangfang 或 wangfang2" in second.stderr
+    which = run(work, "new", "inquiry", "--title", "咨询", "--owner", "王芳",
+                "--channel", "hotline")
+    assert which.returncode != 0 and "wangfang2" in which.stderr
 
 
 # -- kefu upgrade -------------------------------------------------------------------------------

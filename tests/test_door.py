@@ -30,7 +30,7 @@ def repo(tmp_path: Path) -> Path:
 def kefu(cwd: Path, *args: str, now: str = NOW) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "kefu.cli", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=180,
-                          env={**os.environ, "KEFU_NOW": now, "KEFU_USER": ""})
+                          env={**os.environ, "KEFU_NOW": now, "KEFU_USER": "wangfang"})
 
 
 def no_crash(done: subprocess.CompletedProcess[str]) -> None:

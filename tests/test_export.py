@@ -144,15 +144,11 @@ def _contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
     return found
 
 
-def test_sqlite_is_the_same_from_the_files_and_from_a_warm_cache(repo: Path) -> None:
-    import json
+def test_sqlite_is_the_same_from_the_files_and_from_a_warm_index(repo: Path) -> None:
+    from kefu.index.store import CACHE_DIR, INDEX_FILE
 
-    from kefu.records.cache import CACHE_DIR, DERIVED_FILE
-    from kefu.sla.summaries import NAME
-
-    _export("--sqlite", "cold.sqlite")  # no cache: deadlines computed, then kept
-    cache = json.loads((repo / CACHE_DIR / DERIVED_FILE).read_text("utf-8"))
-    assert cache["derived"][NAME]["tickets"]
+    _export("--sqlite", "cold.sqlite")  # no index yet: everything read from the files
+    assert (repo / CACHE_DIR / INDEX_FILE).is_file()
     _export("--sqlite", "warm.sqlite")
     cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")
     assert len(cold["ticket_milestones"]) >= 10
@@ -160,13 +156,13 @@ def test_sqlite_is_the_same_from_the_files_and_from_a_warm_cache(repo: Path) -> 
 
 
 def test_times_written_in_another_offset_come_out_in_beijing_time(repo: Path) -> None:
-    """Cached data is exported as the cache holds it (ISO text, not revived); a time written
+    """The index's data is exported as it holds it (ISO text, not revived); a time written
     with another offset is still given in Beijing time, as from the files."""
-    ticket = repo / "records/tickets/2026/09/T-20260915-hhh8.yml"
-    text = ticket.read_text("utf-8")
-    moved = text.replace("{at: 2026-09-16T09:00:00+08:00,", "{at: 2026-09-16T01:00:00Z,")
+    (event,) = (repo / "records/tickets/2026/09/T-20260915-hhh8").glob("*-inspected-*.yml")
+    text = event.read_text("utf-8")
+    moved = text.replace("at: 2026-09-16T09:00:00+08:00", "at: 2026-09-16T01:00:00Z")
     assert moved != text
-    ticket.write_text(moved, "utf-8")
+    event.write_text(moved, "utf-8")
     _export("--sqlite", "cold.sqlite")
     _export("--sqlite", "warm.sqlite")
     cold, warm = _contents(repo / "cold.sqlite"), _contents(repo / "warm.sqlite")

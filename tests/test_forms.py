@@ -249,9 +249,10 @@ def test_doa_form_counts_the_ship_deadline_from_the_unit(tmp_path: Path) -> None
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo)
     assert fill(repo, form, ticket_id).values["ship_due"] == "尚未收到不良品：收到后开始计时"
-    path = repo / "records" / "tickets" / "2026" / "03" / f"{ticket_id}.yml"
-    arrival = "  - at: 2026-03-18T10:00:00+08:00\n    by: wangfang\n    action: unit-received\n"
-    path.write_text(path.read_text("utf-8") + arrival, "utf-8")
+    folder = repo / "records" / "tickets" / "2026" / "03" / ticket_id
+    (folder / "20260318-100000-unit-received-ab12.yml").write_text(
+        f"record: {ticket_id}\nat: 2026-03-18T10:00:00+08:00\nby: wangfang\n"
+        "action: unit-received\n", "utf-8")
     values = fill(repo, form, ticket_id).values
     assert values["ship_due"].startswith("2026-03-27 17:30")  # Wed 3/18 + 7 working days
     assert ["2026-03-18 10:00", "王芳", "收到不良品", ""] in values["events"]
@@ -296,6 +297,27 @@ def test_cli_prints_lists_and_refuses_unknown_names(
     assert everything.exit_code == 0, everything.output
     assert sorted(p.stem for p in (tmp_path / "all").glob("*.pdf")) == sorted(REGISTRY.keys)
     assert "打印空白表单" in everything.stderr  # the progress bar
+
+
+def test_a_record_alone_prints_the_one_form_it_fills_or_names_its_forms(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kefu.forms.fill import forms_for
+
+    runner = CliRunner()
+    monkeypatch.chdir(repo)
+    leave = runner.invoke(main, ["form", "--record", STAFF["leave-application"], "-o",
+                                 str(tmp_path) + "/"])
+    assert leave.exit_code == 0, leave.output
+    assert (tmp_path / f"leave-application-{STAFF['leave-application']}.pdf").is_file()
+    several = [t for t in TICKETS.values() if len(forms_for(Workspace(repo), t)) > 1]
+    assert several  # a complaint fills its report and two feedback letters
+    for ticket in several:
+        named = runner.invoke(main, ["form", "--record", ticket])
+        assert named.exit_code == 2
+        assert all(f"kefu form {key} --record {ticket}" in named.output
+                   for key in forms_for(Workspace(repo), ticket))
+    unknown = runner.invoke(main, ["form", "--record", "L-20990101-zzzz"])
+    assert unknown.exit_code == 2 and "找不到记录「L-20990101-zzzz」" in unknown.output
 
 
 def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path, demo: Path) -> None:
@@ -417,9 +439,10 @@ def test_doa_application_prints_the_tickets_fields(repo: Path, tmp_path: Path) -
     assert filled.date == dt.date(2026, 3, 16)  # the day received, not the day printed
     copy = tmp_path / "repo"
     shutil.copytree(repo, copy)
-    path = copy / "records" / "tickets" / "2026" / "03" / f"{TICKETS['doa']}.yml"
-    path.write_text(path.read_text("utf-8") + "  - at: 2026-03-18T10:00:00+08:00\n"
-                    "    by: wangfang\n    action: unit-received\n", "utf-8")
+    folder = copy / "records" / "tickets" / "2026" / "03" / TICKETS["doa"]
+    (folder / "20260318-100000-unit-received-ab12.yml").write_text(
+        f"record: {TICKETS['doa']}\nat: 2026-03-18T10:00:00+08:00\nby: wangfang\n"
+        "action: unit-received\n", "utf-8")
     assert fill(copy, form, TICKETS["doa"]).values["check"] == "与申请一致"
 
 

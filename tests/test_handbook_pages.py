@@ -1,16 +1,25 @@
 """The handbook's Markdown checked against its sources of truth: the deadline rules of
-records/sla.yml, the reply conventions, and phrases the seed documents contradict."""
+records/sla.yml, the reply conventions, phrases the seed documents contradict, and the how-to
+pages' commands and example files, run as written on a practice department."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+import textwrap
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, make_demo
 
 from kefu.sla import Rules, load_rules
 
@@ -267,3 +276,135 @@ def test_every_invoice_reply_declares_that_no_seed_covers_invoices() -> None:
     invoice = [p for p in replies() if p.path.startswith("replies/invoice/")]
     assert invoice
     assert [p.path for p in invoice if not _declared_notes(p.body)] == []
+
+
+# -- the how-to pages, followed as written on a practice department ---------------------------
+KEFU = Path(sys.executable).with_name("kefu")
+SH_BLOCK = re.compile(r"^( *)```sh\n(.*?)^\1```", re.M | re.S)
+# the guide's complete example of a file added on GitHub: its path, then its content
+EXAMPLE_FILE = re.compile(r"文件 `(records/tickets/[^`]+\.yml)`：\n\n( *)```yaml\n(.*?)^\2```",
+                          re.M | re.S)
+VARIANT = re.compile(r"^( *)```yaml\n( *action: .*?)^\1```", re.M | re.S)
+REMOTE = ("git pull", "git push")  # the practice department has no GitHub to talk to
+# the sample department's records run to late November 2026: "昨天 15:30" is read from here
+GUIDE_NOW = "2026-11-25T17:00:00+08:00"
+
+
+def page(path: str) -> Page:
+    return next(p for p in pages() if p.path == path)
+
+
+def sh_commands(body: str) -> list[str]:
+    """Every command of the page's ```sh blocks, in order, comments dropped, `a && b` split."""
+    found = []
+    for _, block in SH_BLOCK.findall(body):
+        for line in block.splitlines():
+            command = line.split("  #")[0].strip()
+            if command and not command.startswith("#"):
+                found.extend(part.strip() for part in command.split(" && "))
+    return found
+
+
+@pytest.fixture(scope="module")
+def practice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A practice department as `kefu init --demo` makes one, a git repository on main."""
+    return make_demo(tmp_path_factory.mktemp("guide") / "练习", git=True)
+
+
+def follow(work: Path, path: str) -> None:
+    """Run the page's commands in `work` as a reader types them; each must succeed."""
+    env = {**os.environ, "PATH": f"{KEFU.parent}{os.pathsep}{os.environ['PATH']}",
+           "KEFU_NOW": GUIDE_NOW, "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_AUTHOR_NAME": "张敏", "GIT_AUTHOR_EMAIL": "zhangmin@example.com",
+           "GIT_COMMITTER_NAME": "张敏", "GIT_COMMITTER_EMAIL": "zhangmin@example.com"}
+    env.pop("KEFU_USER", None)  # who the actor is comes from the page's `git config kefu.user`
+    commands = sh_commands(page(path).body)
+    assert [c for c in commands if not c.startswith(("kefu ", "git "))] == []
+    assert sum(c.startswith("kefu ") for c in commands) >= 3
+    for command in commands:
+        if command.startswith(REMOTE):
+            continue
+        done = subprocess.run(shlex.split(command), cwd=work, capture_output=True, text=True,
+                              check=False, env=env, timeout=600)
+        assert done.returncode == 0, f"{path}: {command}\n{done.stdout}\n{done.stderr}"
+        assert "Traceback" not in done.stderr, command
+
+
+def shown(work: Path, record_id: str) -> dict[str, Any]:
+    """`kefu show ID --format json`: its fields by code, and the steps of its story."""
+    done = subprocess.run([str(KEFU), "show", record_id, "--format", "json"], cwd=work,
+                          capture_output=True, text=True, check=True, timeout=600,
+                          env={**os.environ, "KEFU_NOW": GUIDE_NOW})
+    data = json.loads(done.stdout)
+    fields = {f["field"]: f["value"] for f in data["fields"]}
+    return {**fields, "story": [(s["what"], s["by"]) for s in data["story"]]}
+
+
+def test_the_guides_commands_work_on_a_practice_department(practice: Path,
+                                                          tmp_path: Path) -> None:
+    work = Path(shutil.copytree(practice, tmp_path / "练习", symlinks=True))
+    follow(work, "guide/index.md")
+    repair = shown(work, "T-20261113-pi4a")
+    assert repair["owner"] == "wangfang" and repair["status"] == "in-progress"  # handed over
+    assert ("验收核对", "zhangmin") in repair["story"]  # the actor from git config kefu.user
+    assert ("寄往工厂", "sunli") in repair["story"]  # --by 孙丽
+    assert shown(work, "T-20261117-7vty")["status"] == "closed"
+    assert shown(work, "T-20260501-6otu")["status"] == "in-progress"  # reopened
+    corrected = shown(work, "T-20261112-hcnh")
+    assert (corrected["level"], corrected["dealer"]) == ("serious", "D-0003")
+    # every step is a new file: nothing the department had is edited or deleted
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                            cwd=work, capture_output=True, text=True, check=True).stdout
+    assert status and all(line.startswith("?? records/tickets/") for line in
+                          status.splitlines()), status
+
+
+def test_the_pull_request_pages_commands_commit_an_event_that_check_pr_passes(
+        practice: Path, tmp_path: Path) -> None:
+    work = Path(shutil.copytree(practice, tmp_path / "练习", symlinks=True))
+    follow(work, "guide/git-pr.md")
+    branch = subprocess.run(["git", "branch", "--show-current"], cwd=work, capture_output=True,
+                            text=True, check=True).stdout.strip()
+    added = subprocess.run(["git", "diff", "--name-status", "main", "HEAD"], cwd=work,
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert branch == "ticket/T-20261019-2fra"
+    assert len(added) == 1 and re.fullmatch(
+        r"A\trecords/tickets/2026/10/T-20261019-2fra/\d{8}-\d{6}-returned-[0-9a-z]{4}\.yml",
+        added[0]), added
+    assert ("寄回代理商", "zhangmin") in shown(work, "T-20261019-2fra")["story"]
+
+
+def example_files(body: str) -> list[tuple[str, str]]:
+    """The guide's example file added on GitHub (path, text), then each variant of it: the same
+    head (schema line, record, time, actor) with the variant's lines, its name following suit."""
+    (path, _, text), = EXAMPLE_FILE.findall(body)
+    text = textwrap.dedent(text)
+    head = text[:text.index("action:")]
+    folder, _, name = path.rpartition("/")
+    day, time, *_ = name.split("-")
+    found = [(path, text)]
+    for number, (_, variant) in enumerate(VARIANT.findall(body)):
+        variant = textwrap.dedent(variant)
+        action = re.search(r"^action: ([a-z-]+)$", variant, re.M)
+        assert action, variant
+        found.append((f"{folder}/{day}-{time}-{action.group(1)}-v{number:03d}.yml",
+                      head + variant))
+    return found
+
+
+def test_the_guides_example_files_are_valid_where_it_says_to_put_them(demo_copy: Path) -> None:
+    examples = example_files(page("guide/index.md").body)
+    actions = {m.group(1) for _, text in examples
+               if (m := re.search(r"^action: (\S+)", text, re.M))}
+    assert actions >= {"sent-to-factory", "closed", "assigned", "corrected"}
+    for rel, text in examples:
+        target = demo_copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+        done = subprocess.run([str(KEFU), "validate", rel, "--format", "json"], cwd=demo_copy,
+                              capture_output=True, text=True, check=False, timeout=600,
+                              env={**os.environ, "KEFU_NOW": GUIDE_NOW})
+        summary = json.loads(done.stdout)["summary"]
+        assert (done.returncode, summary["errors"], summary["warnings"]) == (0, 0, 0), \
+            f"{rel}\n{text}\n{done.stdout}"
+        target.unlink()  # one at a time: a closed ticket takes no other step

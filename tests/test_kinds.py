@@ -118,6 +118,22 @@ def test_form_is_filled_from_the_record(repo: Path, monkeypatch: pytest.MonkeyPa
     assert "visit-slip" in listed.output and "[来访登记]" in listed.output
 
 
+def test_show_and_find_know_the_kind_from_its_model(repo: Path) -> None:
+    shown = CliRunner().invoke(main, ["show", VISIT, "--root", str(repo), "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    fields = {f["label"]: f["text"] for f in data["fields"]}
+    assert fields["接待人"] == "王芳（wangfang）" and fields["来访事由"] == "代理商来访洽谈返修流程"
+    assert fields["来访人 1"] == "来访人姓名 钱多多"  # its nested phone is personal: left out
+    assert "139-1234-5678" not in shown.output and data["hidden"] == ["来访人电话"]
+    assert [(s["at"], s["what"]) for s in data["story"]] == [
+        ("2026-03-10T09:30:00+08:00", "到访时间"), ("2026-03-10T10:15:00+08:00", "离开时间")]
+    assert [link["id"] for link in data["links"]] == ["wangfang"]
+    found = CliRunner().invoke(main, ["find", "王芳", "--kind", "visit", "--root", str(repo),
+                                      "--format", "json"])
+    assert [r["id"] for r in json.loads(found.output)["results"]] == [VISIT]
+
+
 def test_changing_the_kind_module_invalidates_cached_results(repo: Path) -> None:
     assert load(repo).reparsed == 3  # the visit, the person, sla.yml
     assert load(repo).reparsed == 0

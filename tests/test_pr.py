@@ -1,4 +1,5 @@
-"""`kefu check-pr` against real temporary git repositories with branches and merges."""
+"""`kefu check-pr` against real temporary git repositories with branches and merges: a record
+pull request adds files; settings may be edited; nothing written once is edited or deleted."""
 
 from __future__ import annotations
 
@@ -10,19 +11,28 @@ from pathlib import Path
 import git
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from kefu.cli import main
 from kefu.pr import check_pr
 from kefu.problems import KefuError
 
 DATA = Path(__file__).parent / "data" / "sla" / "tracker"
-REPO = Path(__file__).parent.parent
 ME = git.Actor("测试", "test@example.invalid")
 OPEN = "records/tickets/2026/03/T-20260316-aaa1.yml"
 CLOSED = "records/tickets/2026/03/T-20260310-ddd4.yml"
-EVENT = (
-    "  - at: 2026-03-13T09:00:00+08:00\n    by: zhaolei\n    action: note\n    note: 补充回访记录\n"
-)
+CLOSING = "records/tickets/2026/03/T-20260310-ddd4/20260312-100000-closed-6i95.yml"
+PERSON = "records/people/zhaolei.yml"
+TODAY = dt.date(2026, 11, 25)
+
+
+def change_file(record: str, stamp: str, action: str, note: str = "补充记录") -> tuple[str, str]:
+    """(path, text) of a new change file of ticket `record`."""
+    folder = f"records/tickets/2026/03/{record}"
+    at = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:00+08:00"
+    return (f"{folder}/{stamp}-{action}-zz01.yml",
+            "# yaml-language-server: $schema=../../../../../schemas/ticket-change.schema.json\n"
+            f"record: {record}\nat: {at}\nby: zhaolei\naction: {action}\nnote: {note}\n")
 
 
 @pytest.fixture()
@@ -31,7 +41,7 @@ def repo(tmp_path: Path) -> git.Repo:
     root = tmp_path / "repo"
     shutil.copytree(DATA, root)
     for name in ("sla.yml", "calendar.yml"):
-        shutil.copy(REPO / "records" / name, root / "records" / name)
+        shutil.copy(ROOT / "records" / name, root / "records" / name)
     (root / ".gitignore").write_text(".kefu-cache/\n")
     r = git.Repo.init(root, initial_branch="main")
     r.index.add([p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
@@ -41,9 +51,12 @@ def repo(tmp_path: Path) -> git.Repo:
     return r
 
 
+def root_of(repo: git.Repo) -> Path:
+    return Path(repo.working_tree_dir or ".")
+
+
 def commit(repo: git.Repo, message: str, change: Callable[[Path], None]) -> None:
-    root = Path(repo.working_tree_dir or ".")
-    change(root)
+    change(root_of(repo))
     repo.git.add("-A")
     repo.index.commit(message, author=ME, committer=ME)
 
@@ -56,126 +69,148 @@ def edit(path: str, old: str, new: str) -> Callable[[Path], None]:
     return change
 
 
-def slugs(repo: git.Repo) -> list[tuple[str, str, int]]:
-    result = check_pr(Path(repo.working_tree_dir or "."), "main")
-    return [(p.path, p.slug, p.line) for p in result.errors]
+def add(path: str, text: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return change
 
 
-def test_new_record_passes(repo: git.Repo) -> None:
-    def add(root: Path) -> None:
-        text = (root / OPEN).read_text(encoding="utf-8")
-        text = text.replace("T-20260316-aaa1", "T-20260316-new1")
-        (root / OPEN.replace("aaa1", "new1")).write_text(text, encoding="utf-8")
-    commit(repo, "new ticket", add)
-    result = check_pr(Path(repo.working_tree_dir or "."), "main")
-    assert result.errors == [] and result.changed == [OPEN.replace("aaa1", "new1")]
+def remove(path: str) -> Callable[[Path], None]:
+    return lambda root: (root / path).unlink()
 
 
-def test_edit_to_open_record_passes(repo: git.Repo) -> None:
-    commit(repo, "retitle", edit(OPEN, "异响'", "异响（两块）'"))
-    commit(repo, "progress", edit(OPEN, "status: open", "status: in-progress"))
-    assert slugs(repo) == []
+def errors(repo: git.Repo, today: dt.date = TODAY) -> list[tuple[str, str]]:
+    return [(p.path, p.slug) for p in check_pr(root_of(repo), "main", today).errors]
 
 
-def test_appending_an_event_to_a_closed_record_passes(repo: git.Repo) -> None:
-    commit(repo, "note", lambda root: (root / CLOSED).open("a", encoding="utf-8").write(EVENT))
-    assert slugs(repo) == []
+def test_a_new_ticket_and_an_event_on_a_closed_one_only_add_files(repo: git.Repo) -> None:
+    text = (root_of(repo) / OPEN).read_text("utf-8").replace("aaa1", "new1")
+    commit(repo, "new ticket", add(OPEN.replace("aaa1", "new1"), text))
+    commit(repo, "a note on a closed ticket", add(*change_file("T-20260310-ddd4",
+                                                               "20260320-090000", "note")))
+    result = check_pr(root_of(repo), "main", TODAY)
+    assert result.errors == [] and result.only_added
+    assert len(result.changed) == 2 and result.deleted == []
 
 
-def test_editing_a_closed_record_is_refused(repo: git.Repo) -> None:
-    commit(repo, "retitle closed", edit(CLOSED, "投诉'", "投诉（已赔付）'"))
-    assert slugs(repo) == [(CLOSED, "closed-record-edited", 4)]
+@pytest.mark.parametrize("path", [OPEN, CLOSED, CLOSING])
+def test_a_file_written_once_is_never_edited(repo: git.Repo, path: str) -> None:
+    commit(repo, "edit", edit(path, "zhaolei" if path != OPEN else "title:", "zhaolei2"
+                              if path != OPEN else "title: x"))
+    assert (path, "record-edited") in errors(repo)
+    assert not check_pr(root_of(repo), "main", TODAY).only_added
 
 
-def test_rewriting_an_event_of_a_closed_record_is_refused(repo: git.Repo) -> None:
-    commit(repo, "rewrite", edit(CLOSED, "at: 2026-03-12T10", "at: 2026-03-11T10"))
-    assert slugs(repo) == [(CLOSED, "closed-record-edited", 14)]  # the second event
+@pytest.mark.parametrize("path", [OPEN, CLOSING])
+def test_nothing_is_deleted(repo: git.Repo, path: str) -> None:
+    commit(repo, "delete", remove(path))
+    assert errors(repo) == [(path, "record-deleted")]
 
 
-def test_inserting_an_event_before_the_end_of_a_closed_record_is_refused(repo: git.Repo) -> None:
-    first = "    action: received\n"
-    commit(repo, "insert", edit(CLOSED, first, first + EVENT.replace("03-13", "03-11")))
-    assert [s for _, s, _ in slugs(repo)] == ["closed-record-edited"]
+def test_settings_and_lists_may_be_edited_but_not_merge_themselves(repo: git.Repo) -> None:
+    commit(repo, "phone", edit(PERSON, "active: true", "active: false")
+           if "active:" in (root_of(repo) / PERSON).read_text("utf-8")
+           else add(PERSON, (root_of(repo) / PERSON).read_text("utf-8") + "active: false\n"))
+    result = check_pr(root_of(repo), "main", TODAY)
+    assert result.errors == [] and not result.only_added
 
 
-def test_deleting_a_record_is_refused(repo: git.Repo) -> None:
-    commit(repo, "delete", lambda root: (root / OPEN).unlink())
-    assert slugs(repo) == [(OPEN, "record-deleted", 0)]
+def test_a_change_outside_records_does_not_merge_itself(repo: git.Repo) -> None:
+    commit(repo, "readme", add("README.md", "# 说明\n"))
+    commit(repo, "note", add(*change_file("T-20260310-ddd4", "20260320-090000", "note")))
+    result = check_pr(root_of(repo), "main", TODAY)
+    assert result.errors == [] and not result.only_added
 
 
 def test_reusing_an_id_under_another_path_is_refused(repo: git.Repo) -> None:
-    other = "records/tickets/2026/04/T-20260316-aaa1.yml"
-
-    def copy(root: Path) -> None:
-        (root / other).parent.mkdir(parents=True)
-        shutil.copy(root / OPEN, root / other)
-    commit(repo, "reuse", copy)
-    found = {(path, slug) for path, slug, _ in slugs(repo)}
-    assert (other, "id-reused") in found
+    text = (root_of(repo) / OPEN).read_text("utf-8")
+    commit(repo, "copy", add(OPEN.replace("2026/03", "2026/04"), text))
+    found = errors(repo)
+    assert (OPEN.replace("2026/03", "2026/04"), "id-reused") in found
 
 
-def test_invalid_changed_record_is_reported_with_its_line(repo: git.Repo) -> None:
-    commit(repo, "typo", edit(OPEN, "status: open", "status: opened"))
-    found = slugs(repo)
-    assert [(path, line) for path, _, line in found] == [(OPEN, 8)], found
+def test_an_invalid_new_file_is_reported_with_its_line(repo: git.Repo) -> None:
+    path, text = change_file("T-20260316-aaa1", "20260317-090000", "note")
+    commit(repo, "bad", add(path, text.replace("action: note", "action: nonsense")))
+    result = check_pr(root_of(repo), "main", TODAY)
+    (problem,) = result.errors
+    assert (problem.path, problem.slug, problem.line) == (path, "bad-enum", 5)
 
 
 def test_only_the_branch_changes_count_after_merging_main(repo: git.Repo) -> None:
-    commit(repo, "branch: progress", edit(OPEN, "status: open", "status: in-progress"))
     repo.git.checkout("main")
-    # Meanwhile on main: a record is closed and another one is removed by someone else.
-    commit(repo, "main: delete", lambda root: (root / CLOSED).unlink())
+    commit(repo, "main's own edit", edit(PERSON, "name:", "name: 赵雷\nnote_: x\nname:"))
     repo.git.checkout("work")
-    repo.git.merge("main", "--no-edit")
-    result = check_pr(Path(repo.working_tree_dir or "."), "main")
-    assert result.errors == [] and result.changed == [OPEN] and result.deleted == []
+    commit(repo, "note", add(*change_file("T-20260310-ddd4", "20260320-090000", "note")))
+    repo.git.merge("main")
+    result = check_pr(root_of(repo), "main", TODAY)
+    assert PERSON not in result.changed
 
 
 def test_cli_exit_codes_and_bad_base(repo: git.Repo, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(repo.working_tree_dir or ".")
-    commit(repo, "delete", lambda root: (root / OPEN).unlink())
+    monkeypatch.chdir(root_of(repo))
     runner = CliRunner()
-    refused = runner.invoke(main, ["check-pr", "--base", "main"])
-    assert refused.exit_code == 1 and f"{OPEN}: [record-deleted]" in refused.output
-    missing = runner.invoke(main, ["check-pr", "--base", "origin/nowhere"])
-    assert missing.exit_code == 2 and "fetch-depth" in missing.output
-    with pytest.raises(KefuError):
-        check_pr(Path(repo.working_tree_dir or "."), "no-such-ref")
-
-
-def test_a_record_closed_on_main_after_the_fork_is_append_only(repo: git.Repo) -> None:
-    commit(repo, "branch: retitle", edit(OPEN, "异响'", "异响（已解决）'"))
-    repo.git.checkout("main")
-    closing = ("  - at: 2026-03-17T09:00:00+08:00\n    by: wangfang\n    action: replied\n"
-               "  - at: 2026-03-17T10:00:00+08:00\n    by: wangfang\n    action: closed\n")
-
-    def close(root: Path) -> None:
-        edit(OPEN, "status: open", "status: closed")(root)
-        (root / OPEN).open("a", encoding="utf-8").write(closing)
-    commit(repo, "main: close", close)
-    repo.git.checkout("work")
-    assert slugs(repo) == [(OPEN, "closed-record-edited", 4)]  # the title, line 4
+    assert runner.invoke(main, ["check-pr", "--base", "main"]).exit_code == 0
+    bad = runner.invoke(main, ["check-pr", "--base", "no-such-branch"])
+    assert bad.exit_code == 2 and "找不到基准" in bad.output
+    commit(repo, "edit", edit(CLOSED, "物流破损投诉", "改过的标题"))
+    done = runner.invoke(main, ["check-pr", "--base", "main", "--format", "json"])
+    assert done.exit_code == 1 and '"record-edited"' in done.output and '"only_added": false' \
+        in done.output
 
 
 def test_the_committed_file_counts_not_the_working_tree(repo: git.Repo) -> None:
-    commit(repo, "typo", edit(OPEN, "status: open", "status: opened"))
-    # fixed in the working tree only, never committed
-    edit(OPEN, "status: opened", "status: open")(Path(repo.working_tree_dir or "."))
-    assert [(p, s) for p, s, _ in slugs(repo)] == [(OPEN, "bad-enum")]
+    commit(repo, "note", add(*change_file("T-20260310-ddd4", "20260320-090000", "note")))
+    (root_of(repo) / CLOSED).write_text("broken: [", encoding="utf-8")  # not committed
+    assert errors(repo) == []
 
 
 def test_history_cannot_hide_a_deletion_or_an_edit_that_a_later_commit_undid(
         repo: git.Repo) -> None:
-    root = Path(repo.working_tree_dir or ".")
-    saved = (root / OPEN).read_bytes()
-    commit(repo, "delete", lambda r: (r / OPEN).unlink())
-    commit(repo, "restore", lambda r: (r / OPEN).write_bytes(saved))
-    commit(repo, "edit closed", edit(CLOSED, "投诉'", "投诉（已赔付）'"))
-    commit(repo, "undo", edit(CLOSED, "投诉（已赔付）'", "投诉'"))
-    result = check_pr(root, "main")
-    found = {(p.path, p.slug) for p in result.errors}
-    assert found == {(OPEN, "record-deleted"), (CLOSED, "closed-record-edited")}
-    assert all("提交 " in p.message for p in result.errors) and result.commits == 4
+    original = (root_of(repo) / CLOSED).read_text("utf-8")
+    commit(repo, "delete", remove(CLOSED))
+    commit(repo, "restore", add(CLOSED, original))
+    commit(repo, "edit", edit(CLOSED, "物流破损投诉", "改过的标题"))
+    commit(repo, "undo", add(CLOSED, original))
+    found = check_pr(root_of(repo), "main", TODAY).errors
+    assert sorted(p.slug for p in found) == ["record-deleted", "record-edited"]
+    assert all("提交" in p.message for p in found)
+
+
+def test_a_merge_commit_cannot_hide_an_edit(repo: git.Repo) -> None:
+    original = (root_of(repo) / CLOSED).read_text("utf-8")
+    repo.git.checkout("-b", "side")
+    commit(repo, "side note", add(*change_file("T-20260316-aaa1", "20260317-090000", "note")))
+    repo.git.checkout("work")
+    commit(repo, "work note", add(*change_file("T-20260310-ddd4", "20260320-090000", "note")))
+    repo.git.merge("side", "--no-commit", "--no-ff")
+    edit(CLOSED, "物流破损投诉", "改过的标题")(root_of(repo))
+    repo.git.add("-A")
+    repo.index.commit("merge side", parent_commits=(repo.head.commit, repo.commit("side")),
+                      author=ME, committer=ME)
+    commit(repo, "undo", add(CLOSED, original))
+    assert [p.slug for p in check_pr(root_of(repo), "main", TODAY).errors] == ["record-edited"]
+
+
+def test_every_commit_is_checked_however_many(repo: git.Repo) -> None:
+    original = (root_of(repo) / CLOSED).read_text("utf-8")
+    commit(repo, "delete", remove(CLOSED))
+    commit(repo, "restore", add(CLOSED, original))
+    for n in range(230):  # more than any cap a check could silently stop at
+        repo.index.commit(f"padding {n}", author=ME, committer=ME)
+    result = check_pr(root_of(repo), "main", TODAY)
+    assert result.commits == 232 and [p.slug for p in result.errors] == ["record-deleted"]
+
+
+def test_a_record_replaced_by_a_symlink_is_refused(repo: git.Repo) -> None:
+    def link(root: Path) -> None:
+        edited = root.parent / "edited.yml"
+        edited.write_text((root / CLOSED).read_text("utf-8"), "utf-8")
+        (root / CLOSED).unlink()
+        (root / CLOSED).symlink_to(edited)
+    commit(repo, "link", link)
+    assert (CLOSED, "symlink") in errors(repo)
 
 
 SLA = "records/sla.yml"
@@ -198,8 +233,7 @@ def _sla_change(new_term: str) -> Callable[[Path], None]:
 def test_a_deadline_rule_changes_only_from_a_future_day_keeping_the_old_term(
         repo: git.Repo, change: str, expected: list[str]) -> None:
     commit(repo, "sla", _sla_change(change))
-    result = check_pr(Path(repo.working_tree_dir or "."), "main", today=dt.date(2026, 11, 25))
-    assert [p.slug for p in result.errors] == expected, result.errors
+    assert [slug for _, slug in errors(repo)] == expected
 
 
 def test_rules_are_never_removed_nor_the_close_of_business_moved(repo: git.Repo) -> None:
@@ -210,33 +244,71 @@ def test_rules_are_never_removed_nor_the_close_of_business_moved(repo: git.Repo)
         (root / SLA).write_text(text[:start] + text[end:], encoding="utf-8")
     commit(repo, "drop", drop)
     commit(repo, "close", edit(SLA, 'close_of_business: "17:30"', 'close_of_business: "18:00"'))
-    result = check_pr(Path(repo.working_tree_dir or "."), "main")
-    assert sorted(p.slug for p in result.errors) == ["sla-rule-changed", "sla-rule-removed"]
+    assert sorted(slug for _, slug in errors(repo)) == ["sla-rule-changed", "sla-rule-removed"]
 
 
-SANCTION = "records/sanctions/2026/J-20260316-ab12.yml"
+def test_a_new_rule_starts_on_a_future_day(repo: git.Repo) -> None:
+    rule = ("  callback.vip:\n    title: 大客户回访\n    seed: 测试\n"
+            "    applies_to: {type: callback}\n    start: received\n    stop: called-back\n"
+            "    term: {working_days: 1}\n")
+    commit(repo, "new rule", edit(SLA, "  callback.new-dealer:", rule + "  callback.new-dealer:"))
+    assert [slug for _, slug in errors(repo)] == ["sla-rule-new-past"]
 
 
-def test_a_published_sanction_only_gains_appeals(repo: git.Repo) -> None:
-    root = Path(repo.working_tree_dir or ".")
-    person = next((root / "records" / "people").glob("*.yml")).stem
+CALENDAR = "records/calendar.yml"
 
-    def publish(root: Path) -> None:
-        shutil.copy(REPO / "records" / "staff-rules.yml", root / "records" / "staff-rules.yml")
-        (root / SANCTION).parent.mkdir(parents=True)
-        (root / SANCTION).write_text(
-            "# yaml-language-server: $schema=../../../schemas/sanction.schema.json\n"
-            f"id: J-20260316-ab12\nperson: {person}\ndate: 2026-03-16\nrule: rude-service\n"
-            f"amount: 5\nreason: 服务态度被投诉属实\nrecorded_by: {person}\nappeals: []\n",
-            encoding="utf-8")
+
+@pytest.mark.parametrize(("day", "expected"), [
+    ("2026-10-09", ["calendar-past-day"]), ("2026-11-25", ["calendar-past-day"]),
+    ("2026-12-31", [])])
+def test_company_days_are_changed_only_for_days_to_come(repo: git.Repo, day: str,
+                                                        expected: list[str]) -> None:
+    commit(repo, "closure", edit(CALENDAR, "holidays: []", f"holidays: [{day}]"))
+    assert [slug for _, slug in errors(repo)] == expected
+
+
+def test_a_roster_is_edited_only_before_its_week(repo: git.Repo) -> None:
+    path = "records/rosters/2026/2026-W49.yml"
     repo.git.checkout("main")
-    commit(repo, "publish a fine", publish)
+    text = ("# yaml-language-server: $schema=../../../schemas/roster.schema.json\n"
+            "id: 2026-W49\nprepared_by: zhaolei\nprepared: 2026-11-20T16:00:00+08:00\nstaff:\n"
+            "- person: zhaolei\n  days: [day, day, day, day, day, rest, rest]\n")
+    commit(repo, "roster", add(path, text))
     repo.git.checkout("work")
     repo.git.merge("main")
-    appeal = (f"appeals:\n  - at: 2026-03-17T10:00:00+08:00\n    by: {person}\n"
-              "    reason: 顾客误会\n    outcome: pending\n")
-    commit(repo, "appeal", edit(SANCTION, "appeals: []\n", appeal))
-    assert slugs(repo) == []
-    commit(repo, "lower the fine", edit(SANCTION, "amount: 5", "amount: 1"))
-    assert [(path, slug) for path, slug, _ in slugs(repo)] == [(SANCTION,
-                                                                 "closed-record-edited")]
+    commit(repo, "change", edit(path, "rest, rest]", "day, rest]"))
+    assert errors(repo, dt.date(2026, 11, 27)) == []  # Friday before the week
+    assert errors(repo, dt.date(2026, 12, 1)) == [(path, "roster-started")]
+
+
+def test_kefu_migrate_may_reshape_records_that_mean_the_same(tmp_path: Path) -> None:
+    """An old one-file ticket split by `kefu migrate` passes; changing it on the way does not."""
+    old = ROOT / "tests" / "data" / "records" / "invalid" / "state-in-record"
+    root = tmp_path / "old"
+    shutil.copytree(old, root)
+    for name in ("sla.yml", "calendar.yml"):
+        shutil.copy(ROOT / "records" / name, root / "records" / name)
+    ticket = root / "records/tickets/2026/03/T-20260315-k7m2.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("    action: note", "    action: closed"),
+                      "utf-8")
+    r = git.Repo.init(root, initial_branch="main")
+    r.git.add("-A")
+    r.index.commit("old layout", author=ME, committer=ME)
+    r.git.checkout("-b", "migrate")
+    CliRunner().invoke(main, ["migrate", "--root", str(root)])
+    r.git.add("-A")
+    r.index.commit("kefu migrate", author=ME, committer=ME)
+    assert check_pr(root, "main", TODAY).errors == []
+    closing = next((root / "records/tickets/2026/03/T-20260315-k7m2").glob("*-closed-*.yml"))
+    closing.write_text(closing.read_text("utf-8").replace("by: wangfang", "by: liqiang"), "utf-8")
+    r.git.add("-A")
+    r.index.commit("migrate, and change who closed it", author=ME, committer=ME)
+    assert {p.slug for p in check_pr(root, "main", TODAY).errors} >= {"record-edited"}
+
+
+def test_no_common_history_is_a_clear_error(repo: git.Repo) -> None:
+    repo.git.checkout("--orphan", "alone")
+    repo.index.commit("unrelated", author=ME, committer=ME)
+    with pytest.raises(KefuError) as err:
+        check_pr(root_of(repo), "main", TODAY)
+    assert err.value.slug == "no-merge-base"

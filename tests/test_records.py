@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import time
 import typing
 from collections import Counter
 from datetime import date, datetime
@@ -13,17 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-import yaml_rs
 from click.testing import CliRunner
 from conftest import record_repo
 
 from kefu.cli import main
 from kefu.kinds import ticket as ticket_kind
 from kefu.records import load, personal_values
-from kefu.records.cache import CACHE_DIR, CACHE_FILE, GIT_MIN
 from kefu.records.kinds import KINDS
-from kefu.records.loader import top_level_words
 from kefu.records.schemagen import write_schemas
 from kefu.records.workers import PARALLEL_MIN
 
@@ -135,38 +129,6 @@ def test_committed_schemas_are_not_stale() -> None:
     assert write_schemas(ROOT, check=True) == [], "请运行 `kefu schemas` 重新生成 JSON Schema"
 
 
-def test_cache_rechecks_only_changed_files(repo: Path) -> None:
-    assert load(repo).reparsed == 5  # with records/sla.yml
-    assert load(repo).reparsed == 0
-    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
-    text = ticket.read_text("utf-8")
-    ticket.write_text(text.replace("status: closed", "status: shut!"), "utf-8")
-    again = load(repo)
-    assert again.reparsed == 1 and [p.slug for p in again.errors] == ["bad-enum"]
-    os.utime(repo / "records/people/liqiang.yml")  # touched, same content: hash hit
-    assert load(repo).reparsed == 0
-    (repo / CACHE_DIR / CACHE_FILE).write_bytes(b"garbage")
-    assert load(repo).reparsed == 5
-
-
-def test_cache_written_by_validate_answers_the_next_run(repo: Path) -> None:
-    """validate's cache (no data: the marshal part) answers, keeps warnings, sees edits."""
-    person = repo / "records/people/liqiang.yml"
-    person.write_text(person.read_text("utf-8").split("\n", 1)[1], "utf-8")  # no schema line
-    first = load(repo, data=False)
-    assert first.reparsed == 5 and first.records == []
-    again = load(repo, data=False)
-    assert again.reparsed == 0 and again.problems == first.problems
-    assert [p.slug for p in again.problems] == ["missing-schema-line"]
-    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
-    ticket.write_text(ticket.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
-    edited = load(repo, data=False)
-    assert edited.reparsed == 1 and [p.slug for p in edited.errors] == ["duplicate-key"]
-    full = load(repo)  # rows cached without data are parsed again when data is wanted
-    assert full.reparsed == 4 and {r.kind for r in full.records} == {"person", "dealer", "sla"}
-    assert load(repo).reparsed == 0 and len(load(repo).records) == 4
-
-
 def test_parallel_run_matches_serial(tmp_path: Path) -> None:
     write_records(tmp_path, "person", gen_sample.people())
     write_records(tmp_path, "dealer", gen_sample.dealers())
@@ -193,7 +155,8 @@ def test_cli_validate_exit_codes_and_json(repo: Path, monkeypatch: pytest.Monkey
     assert report["summary"]["valid"] is False
     slugs = {(p["slug"], p["path"]) for p in report["problems"]}
     assert ("yaml-syntax", "records/people/liqiang.yml") in slugs
-    assert ("unknown-person", "records/tickets/2026/03/T-20260315-k7m2.yml") in slugs
+    # 李强's file is broken, not missing: the records naming him are not reported too
+    assert {slug for slug, _ in slugs} == {"yaml-syntax"}
 
 
 @pytest.mark.parametrize("case", sorted((CASES / "invalid").iterdir()), ids=lambda p: p.name)
@@ -237,8 +200,9 @@ def test_new_refuses_invalid_input(repo: Path, monkeypatch: pytest.MonkeyPatch,
     result = CliRunner().invoke(main, ["new", *args])
     assert result.exit_code in (1, 2) and text in result.output
     assert "Traceback" not in result.output
-    assert sorted(p.name for p in (repo / "records/tickets").rglob("*.yml")) == [
+    assert sorted(p.name for p in (repo / "records/tickets").glob("*/*/*.yml")) == [
         "T-20260315-k7m2.yml"]
+    assert len(list((repo / "records/tickets").rglob("*.yml"))) == 3  # and its 2 events
 
 
 def test_kinds_plug_in_by_folder() -> None:
@@ -250,7 +214,7 @@ def test_kinds_plug_in_by_folder() -> None:
 # invalid case -> (JSON Schema keyword that must refuse it, path of the refused value)
 SCHEMA_REJECTS = {
     "unknown-field": ("additionalProperties", ()),
-    "unknown-enum": ("enum", ("status",)),
+    "unknown-enum": ("anyOf", ("level",)),
     "wrong-type": ("type", ("title",)),
     "missing-field": ("required", ()),
     "critical-without-agreed-due": ("required", ()),
@@ -272,12 +236,18 @@ def _schema_errors(path: Path, kind: str) -> list[tuple[str, tuple[Any, ...]]]:
 
 
 def test_generated_schemas_accept_every_valid_record(demo: Path) -> None:
-    folders = {"tickets": "ticket", "people": "person", "dealers": "dealer"}
+    from kefu.records.kinds import kind_of
+
     roots = [demo, *sorted((CASES / "valid").iterdir())]
+    checked = set()
     for root in roots:
-        for folder, kind in folders.items():
+        for folder in ("tickets", "people", "dealers"):
             for path in (root / "records" / folder).rglob("*.yml"):
-                assert _schema_errors(path, kind) == [], path
+                kind = kind_of(path.relative_to(root).as_posix())
+                assert kind is not None
+                checked.add(kind.name)
+                assert _schema_errors(path, kind.name) == [], path
+    assert checked == {"ticket", "ticket-change", "person", "dealer"}
 
 
 @pytest.mark.parametrize("case", sorted(SCHEMA_REJECTS))
@@ -290,37 +260,12 @@ def test_generated_schemas_reject_what_the_models_reject(case: str) -> None:
     assert load(CASES / "invalid" / case, [path], use_cache=False).errors
 
 
-def test_fresh_clone_with_restored_cache_reads_only_changed_files(tmp_path: Path) -> None:
-    """CI: new checkout (new mtimes) + cache restored: git blob ids answer for unchanged files."""
-    import git
-
-    origin = tmp_path / "origin"
-    write_records(origin, "person", gen_sample.people())
-    write_records(origin, "dealer", gen_sample.dealers())
-    write_records(origin, "ticket", gen_sample.tickets(GIT_MIN + 50, seed=3))
-    repo = git.Repo.init(origin)
-    repo.index.add(["records"])
-    repo.index.commit("records")
-    assert load(origin).reparsed == GIT_MIN + 50 + 23  # and sla.yml
-    clone = tmp_path / "clone"
-    git.Repo.clone_from(origin, clone)
-    shutil.copytree(origin / CACHE_DIR, clone / CACHE_DIR)
-    changed = sorted((clone / "records/tickets").rglob("*.yml"))[3]
-    changed.write_text(changed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
-    time.sleep(0.05)  # else the edit and the next run share a clock tick: racy, read once more
-    again = load(clone)
-    assert again.read == 1 and again.reparsed == 1
-    assert [p.slug for p in again.errors] == ["duplicate-key"]
-    assert load(clone).read == 0
-
-
 def test_where_keeps_only_matching_records_but_checks_all(tmp_path: Path) -> None:
     write_records(tmp_path, "person", gen_sample.people())
     write_records(tmp_path, "dealer", gen_sample.dealers())
     write_records(tmp_path, "ticket", gen_sample.tickets(60, seed=5, recent=24))
-    closed = next(p for p in sorted((tmp_path / "records/tickets").rglob("*.yml"))
-                  if "status: closed" in p.read_text("utf-8"))
-    closed.write_text(closed.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
+    closed = next(p for p in sorted((tmp_path / "records/tickets").rglob("*-closed-*.yml")))
+    closed.write_text(closed.read_text("utf-8").replace("by:", "by: x\nby:"), "utf-8")
     everything = load(tmp_path)  # fills the cache with data
     where = {"ticket": {"status": {"open", "in-progress", "waiting"}}}
     for _ in range(2):  # from the files, then from the cache
@@ -364,53 +309,6 @@ def test_symlinked_record_is_refused_not_followed(repo: Path) -> None:
     assert "符号链接" in result.errors[0].message and str(secret) in result.errors[0].message
 
 
-@pytest.mark.parametrize("case", yaml.safe_load((CASES / "top_level_words.yml").read_text("utf-8")),
-                         ids=lambda case: case["name"])
-def test_top_level_words_reads_only_what_a_parse_confirms(case: dict[str, Any]) -> None:
-    raw = case["text"].encode("utf-8")
-    found = top_level_words(raw, ["status"])
-    assert found == case["found"]
-    try:
-        parsed: Any = yaml_rs.loads(raw.decode("utf-8-sig"), parse_datetime=False)
-    except yaml_rs.YAMLDecodeError:
-        return  # an invalid file is skipped either way
-    for key, value in found.items():
-        assert parsed[key] == value
-
-
-def test_top_level_words_agree_with_the_parser_on_every_sample_record(demo: Path) -> None:
-    files = sorted((demo / "records").rglob("*.yml"))
-    read = 0
-    for path in files:
-        raw = path.read_bytes()
-        found = top_level_words(raw, ["status", "type"])
-        data: Any = yaml_rs.loads(raw.decode("utf-8"), parse_datetime=False)
-        assert all(data[key] == value for key, value in found.items()), path
-        read += "status" in found
-    assert read >= 80  # the sample tickets are block style: the fast path does apply
-
-
-def test_skip_filtered_leaves_plainly_closed_tickets_unread(tmp_path: Path) -> None:
-    write_records(tmp_path, "person", gen_sample.people())
-    write_records(tmp_path, "dealer", gen_sample.dealers())
-    write_records(tmp_path, "ticket", gen_sample.tickets(40, seed=5, recent=24))
-    files = sorted((tmp_path / "records/tickets").rglob("*.yml"))
-    closed = [p for p in files if "\nstatus: closed\n" in p.read_text("utf-8")]
-    broken, flow = closed[0], closed[1]
-    broken.write_text(broken.read_text("utf-8").replace("owner:", "owner: x\nowner:"), "utf-8")
-    # the same closed ticket in flow style: the byte scan cannot tell, so it is parsed in full
-    data = yaml_rs.loads(flow.read_text("utf-8"), parse_datetime=False)
-    flow.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-    where = {"ticket": {"status": {"open", "in-progress", "waiting"}}}
-    full = load(tmp_path, where=where, use_cache=False)
-    fast = load(tmp_path, where=where, use_cache=False, skip_filtered=True)
-    assert [(r.id, r.data) for r in fast.records] == [(r.id, r.data) for r in full.records]
-    assert {p.slug for p in full.errors} == {"duplicate-key"}
-    assert fast.errors == []  # the broken closed ticket was not read: validate reports it
-    assert {p.slug for p in fast.problems} == {"missing-schema-line"}  # the flow file was
-    assert fast.files == full.files - len(closed) + 1
-
-
 @pytest.mark.parametrize(
     ("enum", "labels"),
     [
@@ -441,12 +339,13 @@ def test_new_help_lists_fields_and_allowed_values_from_the_model() -> None:
 
 def test_events_later_than_tomorrow_are_refused_until_their_time_comes(
         repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
-    ticket.write_text(ticket.read_text("utf-8") + "  - at: 2026-03-20T09:00:00+08:00\n"
-                      "    by: wangfang\n    action: note\n", "utf-8")
+    folder = repo / "records/tickets/2026/03/T-20260315-k7m2"
+    (folder / "20260320-090000-note-ab12.yml").write_text(
+        "record: T-20260315-k7m2\nat: 2026-03-20T09:00:00+08:00\nby: wangfang\naction: note\n",
+        "utf-8")
     monkeypatch.setenv("KEFU_NOW", "2026-03-18T08:59:00+08:00")
     early = load(repo)
-    assert [(p.slug, p.line) for p in early.errors] == [("future-date", 25)]
+    assert [(p.slug, p.line) for p in early.errors] == [("future-date", 2)]
     monkeypatch.setenv("KEFU_NOW", "2026-03-19T09:00:00+08:00")  # a day before: allowed now
     assert load(repo).errors == []  # the cached verdict was not taken as read
 
@@ -461,7 +360,7 @@ def test_new_refuses_a_year_typo(repo: Path, monkeypatch: pytest.MonkeyPatch) ->
                                        "--received", "1999-01-01T10:00+08:00"])
     # a year a date may have, but not a record's timestamp: refused by the record's checks
     assert result.exit_code == 1 and "1999" in result.output and "年份打错" in result.output
-    assert len(list((repo / "records/tickets").rglob("*.yml"))) == 1
+    assert len(list((repo / "records/tickets").glob("*/*/*.yml"))) == 1
 
 
 def test_validate_refuses_to_run_outside_a_checkout(tmp_path: Path,
@@ -502,12 +401,12 @@ def test_a_missing_sla_file_is_an_error(repo: Path) -> None:
 ])
 def test_a_wrong_value_gets_the_nearest_one_with_its_label(repo: Path, typed: str,
                                                           expected: str) -> None:
-    ticket = repo / "records/tickets/2026/03/T-20260315-k7m2.yml"
-    ticket.write_text(ticket.read_text("utf-8").replace("action: replied", f"action: {typed}"),
-                      "utf-8")
+    (event,) = (repo / "records/tickets/2026/03/T-20260315-k7m2").glob("*-replied-*.yml")
+    event.write_text(event.read_text("utf-8").replace("action: replied", f"action: {typed}"),
+                     "utf-8")
     (problem,) = load(repo, use_cache=False).errors
     assert problem.slug == "bad-enum" and expected in problem.message
-    assert "received（受理）" in problem.message
+    assert "closed（结案）" in problem.message
 
 
 def test_a_name_where_an_id_belongs_is_answered_with_the_id(repo: Path) -> None:

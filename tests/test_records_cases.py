@@ -67,9 +67,9 @@ def test_messages_are_chinese_and_name_place_and_fix(tmp_path: Path) -> None:
     output = render(result, "text")
     assert result.failed
     line = output.splitlines()[0]
-    assert line.startswith("records/tickets/2026/03/T-20260315-k7m2.yml:12:9: [bad-enum] ")
+    assert line.startswith("records/tickets/2026/03/T-20260315-k7m2.yml:12:8: [bad-enum] ")
     # the allowed values, as the fix, each with its Chinese label
-    assert "open（待处理）、in-progress（处理中）、waiting（等待中）、closed（已结案）" in line
+    assert "normal（一般）、serious（严重）、critical（特别严重）" in line
 
 
 def test_no_schema_line_is_only_a_warning(tmp_path: Path) -> None:

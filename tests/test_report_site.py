@@ -101,7 +101,8 @@ def test_ticket_page_timeline_deadlines_and_forms(repo: Path, tmp_path: Path) ->
     assert front["search"]["summary"] == (  # what the search result shows: title, kind, state
         "顾客要求赔偿数据损失 · 投诉 · 处理中 · 星河数码科技有限公司（D-0001） · "
         "ZF-S500 4TB 移动硬盘 / SN ZF00000006")
-    assert "| 代理商 | 星河数码科技有限公司（D-0001） |" in page
+    # the dealer by company and number, linked to its page (kefu/site/dealers.py)
+    assert "| 代理商 | [星河数码科技有限公司（D-0001）](../dealers/D-0001.md) |" in page
     assert '# 工单 <span class="kefu-id">T-20261015-fff6</span>' in page
     assert "| 2026-10-15 15:00 | 王芳 | 提交责任部门 |  |" in page
     assert ("| [责任部门书面反馈](../deadlines.md#complaint.dept-feedback) | 1 个工作日 | "

@@ -236,6 +236,24 @@ def test_pdf_has_the_chinese_text_in_the_projects_font(
     assert inside.exit_code == 2 and "[unsafe-output]" in inside.output
 
 
+def test_the_report_bears_the_departments_name_and_files_get_default_names(
+        cli: CliRunner, repo: Path) -> None:
+    (repo / "records" / "department.yml").write_text(
+        "company:\n  name: 青禾电子（杭州）有限公司\n  short: 青禾电子\ndepartment: 客户服务部\n",
+        encoding="utf-8")
+    text = cli.invoke(main, ["report", "--month", "2026-10"])
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("客户服务部报表：2026 年 10 月"), text.output
+    files = cli.invoke(main, ["report", "--month", "2026-10", "--pdf", "--xlsx"])
+    assert files.exit_code == 0, files.output
+    assert files.stdout == ""  # the files only: the text report is asked for by --format
+    assert (repo / "report-2026-10.pdf").read_bytes().startswith(b"%PDF-")
+    from openpyxl import load_workbook
+
+    book = load_workbook(repo / "report-2026-10.xlsx")
+    assert book.properties.title == "客户服务部报表：2026 年 10 月"
+
+
 def test_xlsx_holds_numbers_and_times(cli: CliRunner, repo: Path) -> None:
     from openpyxl import load_workbook
 
@@ -265,22 +283,24 @@ def test_the_report_needs_no_outside_font_or_script(repo: Path) -> None:
     assert '<img class="kefu-chart" src="file:///x/trend.svg"' in html
 
 
-def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_cache(
+def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_index(
         cli: CliRunner, repo: Path) -> None:
-    from kefu.records.cache import CACHE_DIR, DERIVED_FILE
-    from kefu.sla.summaries import NAME
+    import sqlite3
+
+    from kefu.index.store import CACHE_DIR, INDEX_FILE
 
     def run() -> str:
         done = cli.invoke(main, ["report", "--month", "2026-10", "--format", "json"])
         assert done.exit_code == 0, done.output
         return done.output
 
-    cold = run()  # no cache yet: every ticket read and every deadline computed
-    cache = json.loads((repo / CACHE_DIR / DERIVED_FILE).read_text("utf-8"))
-    assert cache["derived"][NAME]["tickets"], "报表应当把时限存入记录缓存"
-    assert run() == cold  # warm: records and deadlines from the cache
+    cold = run()  # no index yet: every file checked, every deadline computed
+    with sqlite3.connect(repo / CACHE_DIR / INDEX_FILE) as db:
+        kept = db.execute("SELECT count(*) FROM milestones").fetchone()[0]
+    assert kept > 0, "报表应当把时限存入索引"
+    assert run() == cold  # warm: records and deadlines from the index
     shutil.rmtree(repo / CACHE_DIR)
-    assert cli.invoke(main, ["validate"]).exit_code == 0  # a cache of checks without the data
+    assert cli.invoke(main, ["validate"]).exit_code == 0  # an index without deadlines yet
     assert run() == cold
     assert json.loads(cold)["period"]
 
@@ -293,65 +313,66 @@ def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_cache(
     (parse_week("2026-W41"), dt.datetime(2026, 10, 14, 12, 0, tzinfo=SHANGHAI)),
 ])
 def test_a_report_is_the_same_however_its_tickets_were_loaded(
-        repo: Path, period: Any, now: dt.datetime, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Typed from the files (every ticket viewed whole), typed from a warm cache (the site), and
-    as JSON gives them (the command: tickets closed before the period counted in the trend off
-    their kept deadlines, unrevived) give the same report, figure for figure."""
+        repo: Path, period: Any, now: dt.datetime) -> None:
+    """Every ticket viewed whole (records without an index), typed from the index, and as JSON
+    gives them (the command) give the same report, figure for figure, though the last two count
+    the quiet tickets and those received after the period in SQL, unread."""
+    from kefu.index.milestones import deadlines
     from kefu.output import render
-    from kefu.reports.build import load_for
-    from kefu.sla.summaries import Deadlines
+    from kefu.reports.build import TREND_MONTHS, load_for
+    from kefu.reports.period import month_period, previous_months
+    from kefu.reports.view import sift, typed_ticket
 
     ws = Workspace(repo)
-    files = render(build_report(ws, period, now, ws.load(use_cache=False)), "json")
-    ws.load()  # the cache
-    glanced: list[object] = []
-    glance = Deadlines.glance
-
-    def spy(self: Deadlines, ticket: Any) -> Any:
-        found = glance(self, ticket)
-        glanced.append(found)
-        return found
-
-    monkeypatch.setattr(Deadlines, "glance", spy)
-    first = render(build_report(ws, period, now, ws.load()), "json")  # deadlines computed
-    kept = render(build_report(ws, period, now, ws.load()), "json")  # quiet tickets' share kept
+    whole = ws.load()
+    whole.generation = None  # as records made without an index: every ticket viewed
+    files = render(build_report(ws, period, now, whole), "json")
+    typed = render(build_report(ws, period, now, ws.load()), "json")
     loaded = load_for(ws)
     assert "ticket" in loaded.raw
     raw = render(build_report(ws, period, now, loaded), "json")
-    assert first == files and kept == files and raw == files
+    assert typed == files and raw == files
+    tickets = [(r.id, r.data) for r in loaded.of_kind("ticket")]
+    trend = previous_months(month_period(period.last), TREND_MONTHS)
+    of = deadlines(ws, loaded).of
+    with loaded.index() as ix:
+        viewed = sift(ix, tickets, period, now, trend, of, typed_ticket).viewed
     if period.key == "2026-11":  # October's closed tickets: counted without being viewed
-        assert any(found for found in glanced)
+        assert len(viewed) < len(tickets)
 
 
 def _october_on_time(rep: Report) -> Any:
     return next(row for row in rep.table("trend").rows if row[0] == "2026-10")[3]
 
 
-def test_the_kept_share_of_quiet_tickets_follows_their_edits(repo: Path) -> None:
-    """November's trend counts October's closed tickets off the cache (kefu.reports.quiet);
-    an edit to one of them, or a damaged kept entry, is never answered from it."""
-    from kefu.records.cache import CACHE_DIR, DERIVED_FILE
-    from kefu.reports.quiet import NAME
-
-    ws = Workspace(repo)
+def test_the_kept_deadlines_follow_edits_to_tickets_and_rules(repo: Path) -> None:
+    """November's trend counts October's closed tickets off the deadlines kept in the index;
+    a changed event, or changed rules, is never answered from what was kept."""
     november = parse_month("2026-11")
-    before = build_report(ws, november, NOW)
-    assert build_report(ws, november, NOW).table("trend").rows == before.table("trend").rows
-    derived = json.loads((repo / CACHE_DIR / DERIVED_FILE).read_text("utf-8"))["derived"]
-    assert derived[NAME]["periods"], "十一月的报表应当把安静工单的份额存入缓存"
-    ticket = repo / "records/tickets/2026/10/T-20261009-ggg7.yml"  # due 10-10, called 10-12
-    ticket.write_text(ticket.read_text("utf-8").replace(
-        "2026-10-12T10:00:00+08:00, by: chenjing, action: called-back",
-        "2026-10-10T10:00:00+08:00, by: chenjing, action: called-back"), "utf-8")
-    after = build_report(ws, november, NOW)
+
+    def kept() -> Report:
+        return report(repo, november)
+
+    def whole() -> Report:
+        ws = Workspace(repo)  # the rules as they are now
+        loaded = ws.load()
+        loaded.generation = None
+        return build_report(ws, november, NOW, loaded)
+
+    before = kept()
+    assert kept().table("trend").rows == before.table("trend").rows
+    folder = repo / "records/tickets/2026/10/T-20261009-ggg7"  # due 10-10, called 10-12
+    late = folder / "20261012-100000-called-back-5hsb.yml"
+    (folder / "20261010-100000-called-back-5hsb.yml").write_text(late.read_text("utf-8").replace(
+        "2026-10-12T10:00:00+08:00", "2026-10-10T10:00:00+08:00"), "utf-8")
+    late.unlink()
+    after = kept()
     assert _october_on_time(after) == _october_on_time(before) + 1
-    cold = build_report(ws, november, NOW, ws.load(use_cache=False))
-    assert after.table("trend").rows == cold.table("trend").rows
-    path = repo / CACHE_DIR / DERIVED_FILE
-    payload = json.loads(path.read_text("utf-8"))
-    for entry in payload["derived"][NAME]["periods"].values():
-        entry[0] = [10**6]  # a ticket that is not there
-        entry[1] = [[2026, 10, "on-time", 999]]
-    path.write_text(json.dumps(payload), "utf-8")
-    again = build_report(ws, november, NOW)
-    assert again.table("trend").rows == cold.table("trend").rows
+    assert after.table("trend").rows == whole().table("trend").rows
+    sla = repo / "records/sla.yml"
+    sla.write_text(sla.read_text("utf-8").replace('close_of_business: "17:30"',
+                                                  'close_of_business: "09:00"'), "utf-8")
+    changed = kept()
+    assert changed.table("trend").rows == whole().table("trend").rows
+    assert changed.table("trend").rows != after.table("trend").rows, \
+        "时限规则改变后，十月的按时情况应当重新计算"

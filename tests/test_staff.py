@@ -31,6 +31,21 @@ def repo_of(case: str, tmp_path: Path) -> Path:
     return record_repo(DATA / case, tmp_path / case)
 
 
+def write_whole(root: Path, kind: str, data: dict[str, object]) -> Path:
+    """A staff record as one mapping (approval included), written as kefu writes it: the
+    request file and a file per later step (kefu.records.split)."""
+    from kefu.records.loader import load_mapping
+    from kefu.records.paths import revive
+    from kefu.records.split import files_of
+
+    typed = revive(kind, load_mapping(json.dumps(data, ensure_ascii=False).encode())[0])
+    texts = files_of(kind, typed)
+    for rel, text in texts.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, "utf-8")
+    return root / next(iter(texts))
+
+
 def errors(root: Path) -> list[tuple[str, str, str]]:
     """(slug, file, message) of every error, in order."""
     return [(p.slug, p.path, p.message) for p in load(root, use_cache=False).errors]
@@ -97,8 +112,10 @@ def test_leave_across_a_weekend_and_a_holiday_counts_duty_days(tmp_path: Path) -
     # liuyang's rosters count every day but his rest day (Sunday Oct 4)
     assert book.leave_days("liqiang", dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 3
     assert book.leave_days("liuyang", dt.date(2026, 9, 30), dt.date(2026, 10, 9)) == 9
-    assert [(s, p) for s, p, _ in errors(root)] == [
-        ("leave-authority", "records/leave/2026/09/L-20260930-cd34.yml")]
+    # reported on the approval (a file in the leave's folder), where it was decided
+    ((slug, path, _),) = errors(root)
+    assert slug == "leave-authority"
+    assert path.startswith("records/leave/2026/09/L-20260930-cd34/") and "-approved-" in path
 
 
 def test_staff_records_without_their_rules_file_say_so(tmp_path: Path) -> None:
@@ -154,13 +171,11 @@ def test_feeds_have_stable_uids_and_follow_swaps(tmp_path: Path) -> None:
     assert evening.decoded("dtend") == dt.datetime(2026, 3, 19, 0, 0,
                                                    tzinfo=evening.decoded("dtend").tzinfo)
     assert evening.decoded("dtstart").utcoffset() == dt.timedelta(hours=8)
-    swap = root / "records/swaps/2026/03/S-20260318-ab12.yml"
-    swap.parent.mkdir(parents=True)
-    swap.write_text("# yaml-language-server: $schema=../../../../schemas/swap.schema.json\n"
-                    "id: S-20260318-ab12\ntype: cover\ndate: 2026-03-18\nshift: evening\n"
-                    "giver: chenjing\ntaker: liqiang\nrequested: 2026-03-13T10:00:00+08:00\n"
-                    "status: approved\napprover: supervisor\napproved_by: wangfang\n"
-                    "decided: 2026-03-14T09:00:00+08:00\n", "utf-8")
+    write_whole(root, "swap", {
+        "id": "S-20260318-ab12", "type": "cover", "date": "2026-03-18", "shift": "evening",
+        "giver": "chenjing", "taker": "liqiang", "requested": "2026-03-13T10:00:00+08:00",
+        "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
+        "decided": "2026-03-14T09:00:00+08:00"})
     after = feeds(StaffBook.load(ws)[0], ["2026-W12"])
     assert "20260318-evening-chenjing@kefu-roster" not in _events(after["chenjing.ics"])
     assert "20260318-evening-liqiang@kefu-roster" in _events(after["liqiang.ics"])
@@ -287,9 +302,10 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
     assert "days: [rest, day, day, day, day, day, day]" in made["roster"].read_text("utf-8")
     assert made["handover"].name == "H-20260319-day.yml"
     assert load(root, use_cache=False).errors == []
+    assert "status" not in made["leave"].read_text("utf-8")  # pending: decided later
     code, out = invoke("new", "leave", "--person", "liqiang", "--type", "婚假", "--start",
                        "2026-03-30", "--status", "approved", *base)
-    assert code == 1 and "approver" in out  # approved needs who and when
+    assert code == 2 and "--status" in out  # a decision is `kefu approve`, not part of a request
 
 
 # -- site pages -------------------------------------------------------------------------------
@@ -321,13 +337,11 @@ def test_loans_page_hides_the_name_of_a_confidential_archive(tmp_path: Path) -> 
     from kefu.staff.pages import loans_page
 
     root = repo_of("week", tmp_path)
-    loan = root / "records/loans/2026/A-20260316-ab12.yml"
-    loan.parent.mkdir(parents=True)
-    loan.write_text("# yaml-language-server: $schema=../../../schemas/loan.schema.json\n"
-                    "id: A-20260316-ab12\narchive: 年度返利协议\ncategory: confidential\n"
-                    "purpose: 对账\nborrower: 刘洋\nhandler: wangfang\nout: 2026-03-16\n"
-                    "due: 2026-03-18\napprover: general-manager\n"
-                    "approved: 2026-03-16T09:00:00+08:00\n", "utf-8")
+    write_whole(root, "loan", {
+        "id": "A-20260316-ab12", "archive": "年度返利协议", "category": "confidential",
+        "purpose": "对账", "borrower": "刘洋", "handler": "wangfang", "out": "2026-03-16",
+        "due": "2026-03-18", "approver": "general-manager",
+        "approved": "2026-03-16T09:00:00+08:00"})
     book, _ = StaffBook.load(Workspace(root, dt.date(2026, 3, 20)))
     page = loans_page(book, 0)
     assert "（秘密档案，名称不公开）" in page and "年度返利协议" not in page

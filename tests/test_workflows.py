@@ -48,7 +48,7 @@ def _runs(workflow: dict[Any, Any]) -> list[str]:
 
 def test_workflows_exist() -> None:
     assert {p.name for p in FILES} == {"records.yml", "tests.yml", "daily.yml", "intake.yml",
-                                       "site.yml"}
+                                       "site.yml", "approve.yml"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -71,11 +71,13 @@ def test_pr_workflow_checks_records_against_the_base() -> None:
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
     runs = "\n".join(_runs(pr))
-    for needed in ("make install", "kefu validate", 'kefu check-pr --base "origin/$BASE_REF"',
+    for needed in ("make install", "kefu validate",
+                   'kefu check-pr --base "origin/$BASE_REF" --author "$PR_AUTHOR"',
                    "kefu schemas --check", "make site"):
         assert needed in runs
     env = next(s["env"] for s in steps if "check-pr" in s.get("run", ""))
     assert env["BASE_REF"] == "${{ github.base_ref }}"
+    assert env["PR_AUTHOR"] == "${{ github.event.pull_request.user.login }}"
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -120,14 +122,19 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "granted"), [
-    ("records.yml", {"check": {"contents": "read"}}),
+    ("records.yml", {"check": {"contents": "read"},
+                     "merge": {"contents": "write", "pull-requests": "write",
+                               "actions": "write"}}),
     ("tests.yml", {"test": {"contents": "read"}}),
     ("daily.yml", {"overdue": {"contents": "read", "issues": "write"}}),
     ("intake.yml", {"parse": {"contents": "read"},
                     "publish": {"contents": "write", "pull-requests": "write",
-                                "issues": "write"}}),
+                                "issues": "write", "actions": "write"}}),
     ("site.yml", {"build": {"contents": "read"},
                   "deploy": {"pages": "write", "id-token": "write"}}),
+    ("approve.yml", {"find": {"issues": "read"}, "parse": {"contents": "read"},
+                     "publish": {"contents": "write", "pull-requests": "write",
+                                 "issues": "write", "actions": "write"}}),
 ])
 def test_permissions_are_the_least_each_job_needs(name: str, granted: dict[str, Any]) -> None:
     workflow = _load(name)
@@ -279,12 +286,17 @@ def test_intake_job_turns_a_form_into_a_validated_commit(body: str, form: str,
     done, outputs = _run_step(_step("intake.yml", "intake"), clone, tmp_path, BODY=text)
     assert done.returncode == 0, done.stderr
     assert outputs["ok"] == "true" and outputs["form"] == form
-    assert outputs["path"] == f"records/tickets/2026/11/{outputs['record']}.yml"
+    folder = f"records/tickets/2026/11/{outputs['record']}"
+    if form == "new-ticket":
+        assert outputs["path"] == f"{folder}.yml"
+    else:  # an event is a new file in the ticket's folder
+        assert outputs["path"].startswith(f"{folder}/") and "-reopened-" in outputs["path"]
     comment = (tmp_path / "runner-temp" / "comment.md").read_text(encoding="utf-8")
     assert outputs["record"] in comment and "一般投诉答复" in comment
-    commit = _step("intake.yml", "提交并校验（格式、已结案只追加）")
+    commit = _step("intake.yml", "提交并校验（格式、已结案只追加、经办人即提交人）")
     done, _ = _run_step(commit, clone, tmp_path, ISSUE="12", BRANCH="intake/issue-12",
-                        BASE="main", RECORD=outputs["record"], RECORD_PATH=outputs["path"])
+                        BASE="main", RECORD=outputs["record"], RECORD_PATH=outputs["path"],
+                        AUTHOR="fang-wang")  # the supervisor logs for a colleague
     assert done.returncode == 0, done.stdout + done.stderr
     log = subprocess.run(["git", "-C", str(clone), "log", "--format=%s", "--name-only", "-1",
                           "intake/issue-12"], capture_output=True, text=True, check=True).stdout
@@ -353,10 +365,16 @@ def test_the_untrusted_issue_body_is_parsed_without_the_token() -> None:
     push = next(s["run"] for s in publish["steps"] if "git push" in s.get("run", ""))
     # only a ticket file named after the record lands, whatever the artifact says
     assert push.index("records/tickets/") < push.index("cp --") < push.index("git push")
+    assert push.index("records/((leave") < push.index("cp --")
 
 
 @pytest.mark.parametrize(("path", "record", "lands"), [
     ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-ab12", True),
+    ("records/leave/2026/11/L-20261127-ab12.yml", "L-20261127-ab12", True),
+    ("records/loans/2026/A-20261125-ab12.yml", "A-20261125-ab12", True),
+    ("records/loans/2026/11/A-20261125-ab12.yml", "A-20261125-ab12", False),
+    ("records/leave/2026/11/L-20261127-ab12/20261125-100000-approved-k3x9.yml",
+     "L-20261127-ab12", False),
     ("records/tickets/2026/11/T-20261124-ab12.yml", "T-20261124-zz99", False),
     (".github/workflows/pr.yml", "T-20261124-ab12", False),
     ("records/tickets/2026/11/../../../../.git/hooks/x.yml", "x", False),
@@ -369,3 +387,104 @@ def test_publish_lands_only_a_ticket_file(path: str, record: str, lands: bool,
     done = subprocess.run(["bash", "-e", "-c", check], capture_output=True, text=True,
                           env={"PATH": os.environ["PATH"], "RECORD_PATH": path, "RECORD": record})
     assert ("landed" in done.stdout) == lands, done.stderr
+
+
+# -- record-only pull requests merge themselves; forms land on main ----------------------------
+ADDED = "added\trecords/tickets/2026/11/T-20261124-ab12.yml\n" \
+        "added\trecords/tickets/2026/11/T-20261120-cd34/20261124-101500-replied-x9k2.yml\n"
+
+
+@pytest.mark.parametrize(("files", "department", "merge"), [
+    (ADDED, "automerge: true\n", True),
+    (ADDED, "company: {name: 甲, short: 甲}\n", True),  # on by default
+    (ADDED, "", True),  # no department file on the target branch
+    (ADDED, "automerge: false  # 主管审核\n", False),
+    (ADDED + "modified\trecords/tickets/2026/11/T-20261120-cd34.yml\n", "", False),
+    (ADDED + "removed\trecords/tickets/2026/11/T-20261120-cd34/20261121-x.yml\n", "", False),
+    ("added\trecords/sla.yml\n", "", False),  # a rules file, not a record
+    ("added\tdocs/policies/new.md\n", "", False),
+    ("added\trecords/tickets/2026/11/T-20261124-ab12.md\n", "", False),
+    ("", "", False),
+])
+def test_only_a_pull_request_that_adds_record_files_merges_itself(
+        files: str, department: str, merge: bool, tmp_path: Path) -> None:
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    (temp / "files.tsv").write_text(files, encoding="utf-8")
+    (temp / "department.yml").write_text(department, encoding="utf-8")
+    done, outputs = _run_step(_step("records.yml", "gate"), tmp_path, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert outputs == {"merge": "true" if merge else "false"}
+    summary = (tmp_path / "step-summary").read_text(encoding="utf-8")
+    assert ("自动合并" in summary) and (merge or "不自动合并" in summary)
+
+
+def test_the_merge_job_runs_no_code_of_the_pull_request() -> None:
+    """It merges only after the check passed, only members' branches of this repository, only
+    the commit that was checked; it checks nothing out and runs neither kefu nor make."""
+    merge = _load("records.yml")["jobs"]["merge"]
+    assert merge["needs"] == "check"
+    condition = merge["if"]
+    assert "github.event.pull_request.head.repo.full_name == github.repository" in condition
+    assert '"OWNER", "MEMBER", "COLLABORATOR"' in condition
+    assert "!github.event.pull_request.draft" in condition
+    assert not any("uses" in step for step in merge["steps"])
+    runs = "\n".join(step["run"] for step in merge["steps"])
+    assert "kefu" not in runs.replace("KEFU_BOT_TOKEN", "") and "make" not in runs
+    assert '--match-head-commit "$SHA"' in runs
+    assert merge["env"]["SHA"] == "${{ github.event.pull_request.head.sha }}"
+    assert "contents/records/department.yml?ref=$BASE" in runs  # the target's switch, not the PR's
+    assert "gh workflow run site.yml" in runs
+    triggers = _load("records.yml")[True]
+    assert triggers["push"]["branches"] == ["main"]  # main is checked after every merge
+
+
+def _commit(repo: Path, message: str, rel: str, text: str) -> None:
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+    (repo / rel).write_text(text, encoding="utf-8")
+    subprocess.run([*git, "add", rel], check=True)
+    subprocess.run([*git, "commit", "-qm", message], check=True)
+
+
+def test_an_issue_that_already_landed_is_not_registered_again(tmp_path: Path) -> None:
+    clone = _origin_and_clone(tmp_path)
+    _commit(clone, "records: T-20261124-ab12 from issue #12", "records/x.yml", "x: 1\n")
+    subprocess.run(["git", "-C", str(clone), "push", "-q", "origin", "HEAD:main"], check=True)
+    subprocess.run(["git", "-C", str(clone), "fetch", "-q"], check=True)
+    step = _step("intake.yml", "landed")
+    for issue, found in (("12", "T-20261124-ab12"), ("1", ""), ("120", ""), ("13", "")):
+        done, outputs = _run_step(step, clone, tmp_path, ISSUE=issue, BASE="main")
+        assert done.returncode == 0, done.stderr
+        assert outputs == {"record": found}, issue
+    intake = _step("intake.yml", "intake")
+    assert intake["if"] == "steps.landed.outputs.record == ''"
+    reply = _step("intake.yml", "修改过的 issue：说明不会再登记，该怎么做")
+    assert "needs.parse.outputs.landed != ''" in reply["if"]
+
+
+def test_a_form_lands_on_main_even_when_main_moved_meanwhile(tmp_path: Path) -> None:
+    """Automerge on: the record is committed onto main and pushed; a push refused because
+    someone else pushed first is rebased and pushed again, losing neither commit."""
+    clone = _origin_and_clone(tmp_path)
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(other)], check=True)
+    _commit(other, "records: T-20261124-zz99 from issue #11",
+            "records/tickets/2026/11/T-20261124-zz99.yml", "id: T-20261124-zz99\n")
+    subprocess.run(["git", "-C", str(other), "push", "-q", "origin", "HEAD:main"], check=True)
+    handover = tmp_path / "runner-temp" / "handover"
+    handover.mkdir(parents=True)
+    (handover / "record.yml").write_text("id: T-20261124-ab12\n", encoding="utf-8")
+    (handover / "comment.md").write_text("已登记工单 T-20261124-ab12。\n", encoding="utf-8")
+    rel = "records/tickets/2026/11/T-20261124-ab12.yml"
+    done, _ = _run_step(_step("intake.yml", "提交推送（直接进 main，或开 PR）"), clone, tmp_path,
+                        DIRECT="true", RECORD="T-20261124-ab12", RECORD_PATH=rel, ISSUE="12",
+                        BASE="main", BRANCH="intake/issue-12", GH_REPO="dept/kefu",
+                        GITHUB_SERVER_URL="https://github.com")
+    assert done.returncode == 0, done.stdout + done.stderr
+    log = subprocess.run(["git", "--git-dir", str(tmp_path / "origin.git"), "log", "--format=%s",
+                          "main"], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert log[:2] == ["records: T-20261124-ab12 from issue #12",
+                       "records: T-20261124-zz99 from issue #11"]
+    comment = (handover / "comment.md").read_text(encoding="utf-8")
+    assert f"https://github.com/dept/kefu/blob/main/{rel}" in comment

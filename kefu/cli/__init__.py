@@ -17,12 +17,14 @@ import click
 from kefu.problems import KefuError
 
 from . import (
+    approve,
     deadlines,
     department,
     events,
     forms,
     i18n,
     intake,
+    lookup,
     pr,
     records,
     reports,
@@ -30,6 +32,7 @@ from . import (
     staff,
 )
 from .errors import usage_error_text
+from .lifetime import KEPT
 
 i18n.install()  # before any help or error is formatted
 
@@ -116,19 +119,10 @@ def main() -> None:
     """客服部工具：校验记录、计算工作日时限、列出超期工作、打印表单、构建手册站点。"""
 
 
-for _module in (records, events, deadlines, pr, forms, site, intake, staff, reports,
-                department):
+for _module in (records, events, deadlines, lookup, pr, forms, site, intake, staff, approve,
+                reports, department):
     for _command in _module.COMMANDS:
         main.add_command(_command)
-
-
-_KEPT: list[object] = []
-
-
-def keep(value: object) -> None:
-    """Hold `value` until the process ends (see `run`): freeing a load of 100,000 records
-    object by object takes a quarter of a second, longer than some reports take to compute."""
-    _KEPT.append(value)
 
 
 def run() -> None:
@@ -141,7 +135,7 @@ def run() -> None:
     except SystemExit as done:
         code = done.code
     run_handlers = getattr(atexit, "_run_exitfuncs", None)
-    if not _KEPT or run_handlers is None or threading.active_count() > 1:
+    if not KEPT or run_handlers is None or threading.active_count() > 1:
         sys.exit(code)
     if code is not None and not isinstance(code, int):
         with contextlib.suppress(OSError, ValueError):

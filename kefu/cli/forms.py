@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from kefu.workspace import Workspace
 
 
 @click.command("form")
@@ -33,7 +37,10 @@ def form(
     list_forms: bool,
     with_personal: bool,
 ) -> None:
-    """打印表单 PDF：空白或从记录填写（如 kefu form complaint-report --record T-20260315-k7m2）。"""
+    """打印表单 PDF：空白或从记录填写（如 kefu form complaint-report --record T-20260315-k7m2）。
+
+    从记录填写时可以不写表单名：记录只能填一张表时就打印那一张，能填几张时列出来。
+    """
     from kefu.forms import printing
     from kefu.workspace import Workspace
 
@@ -50,12 +57,30 @@ def form(
         written = printing.print_all_blank(root, Path(output or "forms-pdf"))
         click.echo(f"已打印 {len(written)} 张空白表单到 {written[0].parent if written else output}")
         return
+    if not name and record_id:
+        name = _only_form(ws, record_id)
     if not name:
         raise click.UsageError("请给出表单名（kefu form --list 查看全部），或用 --all --blank。")
     if with_personal and not record_id:
         raise click.UsageError("--with-personal 只用于从记录填写（--record）。")
     click.echo(str(printing.print_form(ws, name, record_id, output,
                                        with_personal=with_personal)))
+
+
+def _only_form(ws: Workspace, record_id: str) -> str:
+    """The one form the record fills; a usage error naming them when it fills several or none."""
+    from kefu.forms.fill import forms_for
+    from kefu.forms.registry import load_registry
+
+    keys = forms_for(ws, record_id)
+    if len(keys) == 1:
+        return keys[0]
+    if not keys:
+        raise click.UsageError(f"{record_id} 没有可以填写的表单（kefu form --list 查看全部表单）。")
+    registry = load_registry(ws.root)
+    named = "；".join(f"kefu form {key} --record {record_id}（{registry.get(key).title}）"
+                     for key in keys)
+    raise click.UsageError(f"{record_id} 可以填写 {len(keys)} 张表单，请给出表单名：{named}")
 
 
 COMMANDS: list[click.Command] = [form]

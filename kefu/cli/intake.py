@@ -12,14 +12,17 @@ FORMAT = click.Choice(["text", "json", "markdown"])
 
 @click.command("intake")
 @click.argument("body", default="-", metavar="[FILE]")
-@click.option("--form", "form_key", type=click.Choice(["new-ticket", "ticket-event"]),
+@click.option("--form", "form_key", type=click.Choice(
+    ["new-ticket", "ticket-event", "leave-request", "trip-request", "swap-request",
+     "punch-request", "loan-request"]),
               default=None, help="哪张表单（默认按内容判断）")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True,
               help="输出格式；json 含要回复在 issue 上的中文说明（comment），markdown 只输出该说明")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
 def intake_command(body: str, form_key: str | None, fmt: str, root: Path | None) -> None:
-    """把 GitHub issue 表单提交的内容（FILE，默认标准输入）变成新工单或一条工单事件。
+    """把 GitHub issue 表单提交的内容（FILE，默认标准输入）变成新工单、一条工单事件，或一份请假、
+    出差、调班、补卡申请、档案借阅登记。
 
     退出码：0 已写入记录，1 表单内容有误（什么也没写，说明里写明怎么改），2 用法错误。
     """
@@ -47,4 +50,41 @@ def intake_command(body: str, form_key: str | None, fmt: str, root: Path | None)
     sys.exit(0 if result.ok else 1)
 
 
-COMMANDS: list[click.Command] = [intake_command]
+@click.command("decide-comment")
+@click.argument("body", default="-", metavar="[FILE]")
+@click.option("--record", "record_id", required=True, metavar="ID",
+              help="issue 对应的申请记录编号（表单登记时的回复里写着）")
+@click.option("--login", required=True, metavar="LOGIN",
+              help="评论人的 GitHub 账号（GitHub 核实的）")
+@click.option("--format", "fmt", type=FORMAT, default="text", show_default=True,
+              help="输出格式；json 含要回复在 issue 上的中文说明（comment）")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+def decide_comment_command(body: str, record_id: str, login: str, fmt: str,
+                           root: Path | None) -> None:
+    """把 issue 下的审批评论（FILE，默认标准输入：`/批准` 或 `/不批准 理由`）登记为审批记录，
+    审批人是按 GitHub 账号对上员工档案的评论人（审批工作流调用）。
+
+    退出码：0 已写入审批记录，1 没有写入（回复里说明原因和谁可以审批；不是审批评论时 ignored），
+    2 用法错误。
+    """
+    from kefu.intake.body import MAX_BODY
+    from kefu.intake.comment import CommentResult, decide_comment
+    from kefu.output import render
+    from kefu.workspace import Workspace
+
+    ws = Workspace.find(root)
+    stream = sys.stdin.buffer if body == "-" else open(body, "rb")  # noqa: SIM115
+    with stream:
+        raw = stream.read(4 * MAX_BODY + 1)
+    try:
+        text = raw.decode("utf-8") if len(raw) <= 4 * MAX_BODY else ""
+    except UnicodeDecodeError:
+        text = ""
+    result = decide_comment(ws, text, login, record_id) if text else CommentResult(
+        False, record_id, reply="评论内容无法读取（不是 UTF-8 文字或过长）。")
+    click.echo(render(result, fmt).rstrip("\n"))
+    sys.exit(0 if result.ok else 1)
+
+
+COMMANDS: list[click.Command] = [intake_command, decide_comment_command]

@@ -17,10 +17,13 @@ FORMAT = click.Choice(["text", "json", "markdown"])
 @click.option("--from", "first", type=Day(), metavar="YYYY-MM-DD", help="自定义时段的第一天")
 @click.option("--to", "last", type=Day(), metavar="YYYY-MM-DD", help="自定义时段的最后一天（含）")
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True, help="输出格式")
-@click.option("--pdf", "pdf", type=click.Path(path_type=str), metavar="FILE",
-              help="另存为 PDF（A4，含图表），供月总结会打印")
-@click.option("--xlsx", "xlsx", type=click.Path(path_type=str), metavar="FILE",
-              help="另存为 Excel 工作簿（每张表一个工作表，数字与时间为真实数值）")
+@click.option("--pdf", "pdf", type=click.Path(path_type=str), metavar="[FILE]", is_flag=False,
+              flag_value="", help="另存为 PDF（A4，含图表），供月总结会打印；"
+              "不写文件名时为当前目录下的 report-时段.pdf")
+@click.option("--xlsx", "xlsx", type=click.Path(path_type=str), metavar="[FILE]",
+              is_flag=False, flag_value="",
+              help="另存为 Excel 工作簿（每张表一个工作表，数字与时间为真实数值）；"
+              "不写文件名时为 report-时段.xlsx")
 def report_command(month: str | None, week: str | None, first: dt.date | None,
                    last: dt.date | None, fmt: str, pdf: str | None, xlsx: str | None) -> None:
     """某一时段的工作报表：受理、结案、时限按时率、办理时长、投诉分析、返修/DOA/热线周统计、人员工作量、KPI。
@@ -28,7 +31,7 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
     不给时段时为本月至今。统计截至该时段结束（进行中的时段截至现在）。
     """
     from kefu import outputs
-    from kefu.cli import keep
+    from kefu.cli.lifetime import keep
     from kefu.output import render
     from kefu.reports import period as periods
     from kefu.reports.build import build_report, load_for
@@ -57,20 +60,22 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
     if result.skipped_files:
         click.echo(f"警告：{result.skipped_files} 个记录文件有错误，未计入；"
                    "请运行 kefu validate 查看。", err=True)
-    if pdf:
+    if pdf is not None:
         from kefu.reports.pdf import report_pdf
 
-        target = outputs.output_file(pdf, f"report-{span.key}.pdf", ws.root, "PDF")
+        name = f"report-{span.key}.pdf"
+        target = outputs.output_file(pdf or name, name, ws.root, "PDF")
         outputs.write_output(target, report_pdf(result, ws.root), "PDF")
         click.echo(f"已写入 {target}", err=True)
-    if xlsx:
+    if xlsx is not None:
         from kefu.reports.xlsx import workbook
 
-        target = outputs.output_file(xlsx, f"report-{span.key}.xlsx", ws.root, "工作簿")
+        name = f"report-{span.key}.xlsx"
+        target = outputs.output_file(xlsx or name, name, ws.root, "工作簿")
         tables = [t for s in result.sections for t in s.tables]
-        outputs.write_output(target, workbook(tables, f"客服部报表 {span.title}"), "工作簿")
+        outputs.write_output(target, workbook(tables, result.title), "工作簿")
         click.echo(f"已写入 {target}", err=True)
-    if not (pdf or xlsx) or fmt != "text":
+    if (pdf is None and xlsx is None) or fmt != "text":
         click.echo(render(result, fmt).rstrip("\n"))
 
 

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import files
-from kefu.records.kinds import KINDS
-from kefu.records.new import render_record
+from kefu.records.split import files_of
 
 # the records folders the demo fills (the rules files beside them are the handbook's)
 FOLDERS = ("people", "dealers", "tickets", "rosters", "swaps", "leave", "trips", "punches",
@@ -34,9 +33,8 @@ def write(root: Path, kind: str, records: Iterable[dict[str, Any]]) -> int:
         files.write_file(rules, (source_root() / "records" / "sla.yml").read_bytes(), root=root)
     count = 0
     for data in records:
-        rel = KINDS[kind].expected_rel(data["id"]) or ""
-        target = root / rel
-        files.write_file(target, render_record(kind, data, rel), root=root, durable=False)
+        for rel, text in files_of(kind, data).items():
+            files.write_file(root / rel, text, root=root, durable=False)
         count += 1
     return count
 

@@ -203,9 +203,9 @@ def punch(w: Writer, person: str, day: dt.date, which: str, shift: str,
                             "witness": "wangfang" if person != "wangfang" else "wuhao",
                             "applied": applied, "status": status}
     if status in ("approved", "refused"):
+        # the supervisor's own 补卡 is decided by 总经办 and entered by the clerk
         data["approver"] = "supervisor" if person != "wangfang" else "gm-office"
-        if person != "wangfang":
-            data["approved_by"] = "wangfang"
+        data["approved_by"] = "wangfang" if person != "wangfang" else "wuhao"
         data["decided"] = applied + dt.timedelta(hours=4)
     return data
 

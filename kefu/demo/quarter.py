@@ -61,8 +61,7 @@ def sample(cal: WorkCalendar, tickets: list[str]) -> dict[str, list[dict[str, An
         data.update({k: v for k, v in extra.items() if k not in ("status", "decided")})
         data["status"] = extra.get("status", "approved")
         data["approver"] = approver
-        if approver == "supervisor":
-            data["approved_by"] = sup
+        data["approved_by"] = sup  # her own decision, or the general manager's signed form
         data["decided"] = extra.get("decided", applied + dt.timedelta(hours=2))
         if data["status"] == "approved":
             day = start
@@ -85,8 +84,8 @@ def sample(cal: WorkCalendar, tickets: list[str]) -> dict[str, list[dict[str, An
     plan("chenjing", "annual", dt.date(2026, 12, 1), dt.date(2026, 12, 2),
          at(dt.date(2026, 11, 20), 9, 30), head={"cover": "liuyang"})
     plan("liuyang", "annual", dt.date(2026, 11, 16), dt.date(2026, 11, 20),
-         at(dt.date(2026, 11, 2), 10, 0), status="refused", decided=at(dt.date(2026, 11, 3), 9, 0),
-         reason="外出旅游")
+         at(dt.date(2026, 11, 2), 10, 0), approver="general-manager", status="refused",
+         decided=at(dt.date(2026, 11, 3), 9, 0), reason="外出旅游")
     trips = w.records["trip"]
     for person, start, end, place, purpose, extended in (
             ("liqiang", dt.date(2026, 9, 23), dt.date(2026, 9, 25), "成都（蜀道电脑城）",
@@ -99,6 +98,7 @@ def sample(cal: WorkCalendar, tickets: list[str]) -> dict[str, list[dict[str, An
                                 "applied": at(start - dt.timedelta(days=8), 10, 0),
                                 "status": "approved", "reviewed_by": sup,
                                 "reviewed": at(start - dt.timedelta(days=7), 9, 30),
+                                "approver": "general-manager", "approved_by": sup,
                                 "approved": at(start - dt.timedelta(days=6), 15, 0),
                                 "front_desk": at(start - dt.timedelta(days=6), 16, 20)}
         last = end
@@ -154,7 +154,36 @@ def sample(cal: WorkCalendar, tickets: list[str]) -> dict[str, list[dict[str, An
     _handovers(w, weeks, sorted(tickets))
     _loans(w)
     _sanctions(w)
+    _waiting(w, weeks)
     return w.records
+
+
+def _waiting(w: Writer, weeks: dict[dt.date, dict[str, list[str]]]) -> None:
+    """What awaits a decision on the sample's day (2026-11-25): a leave, a 补卡, a trip to be
+    reviewed and an appeal (`kefu pending`, the 待审批 page)."""
+    day = _find(weeks, dt.date(2026, 11, 24), "zhaolei", "day")
+    w.records["punch"].append(punch(w, "zhaolei", day, "out", "day", at(day, 18, 5), "pending"))
+    leave_day = dt.date(2026, 12, 3)
+    w.records["leave"].append({"id": w.rid("L", leave_day), "person": "zhouhui",
+                               "type": "personal", "start": leave_day, "end": leave_day,
+                               "reason": "家里装修验收", "cover": "sunli",
+                               "applied": at(dt.date(2026, 11, 24), 16, 20), "status": "pending"})
+    start = dt.date(2026, 12, 8)
+    w.records["trip"].append({"id": w.rid("B", start), "person": "liqiang",
+                              "destination": "广州（华南代理商大会）",
+                              "purpose": "参加代理商大会，收集返修意见",
+                              "start": start, "end": dt.date(2026, 12, 9), "transport": "飞机",
+                              "budget": 2600, "applied": at(dt.date(2026, 11, 25), 8, 40),
+                              "status": "pending"})
+    late = [p for p in w.records["punch"] if p["person"] == "liuyang"
+            and p["status"] == "refused"][-1]
+    published = dt.date(2026, 11, 23)
+    w.records["sanction"].append({
+        "id": w.rid("J", published), "person": "liuyang", "date": published,
+        "rule": "punch-not-filed", "amount": 10, "reason": "11 月补卡逾期，不予批准，按未补卡处理",
+        "evidence": [late["id"]], "recorded_by": "wangfang", "published": "周例会",
+        "appeals": [{"at": at(dt.date(2026, 11, 24), 9, 30), "by": "liuyang",
+                     "reason": "当天在仓库盘点，第二天才知道漏打卡", "outcome": "pending"}]})
 
 
 def _cell(weeks: dict[dt.date, dict[str, list[str]]], person: str, day: dt.date) -> str:
@@ -305,8 +334,9 @@ def _loans(w: Writer) -> None:
                                 "due": dt.date.fromisoformat(due)}
         if back:
             data["returned"] = dt.date.fromisoformat(back)
-        if category == "confidential":
+        if category == "confidential":  # the general manager's signed form, entered by the clerk
             data["approver"] = "general-manager"
+            data["approved_by"] = "wuhao"
             data["approved"] = at(day, 9, 0)
         w.records["loan"].append(data)
 
@@ -320,7 +350,7 @@ def _sanctions(w: Writer) -> None:
          "evidence": [sixth["id"]], "recorded_by": "wangfang", "published": "周例会",
          "appeals": [{"at": at(day + dt.timedelta(days=1), 10, 0), "by": "zhouhui",
                       "reason": "当天打卡机故障", "outcome": "upheld",
-                      "decided": at(day + dt.timedelta(days=2), 16, 0),
+                      "decided": at(day + dt.timedelta(days=2), 16, 0), "decided_by": "wangfang",
                       "note": "经核实打卡机当天正常，维持处罚"}]},
         {"id": w.rid("J", day), "person": "sunli", "date": day, "rule": "award-first",
          "amount": 50, "reason": "10 月客服组询单转化业绩第一名", "recorded_by": "wangfang",

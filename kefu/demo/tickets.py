@@ -38,6 +38,7 @@ DEALERS = [  # company, region, contact
     ("黑土地电脑公司", "东北·哈尔滨", "于春梅"), ("金陵存储专营店", "华东·南京", "朱明"),
     ("椰城数码有限公司", "华南·海口", "符小红"), ("春城科技有限公司", "西南·昆明", "段立新"),
 ]
+CONTACT_ROLES = ["总经理", "店长", "售后主管", "采购经理"]  # the contact's post, in turn
 # fictional full names: a bare 陈先生 / 王女士 is also what the handbook's call scripts say
 CUSTOMERS = ["柏云舟", "苗雨桐", "殷书远", "庞晓岚", "邝嘉禾", "蓝若溪", "滕思源", "阮静姝"]
 PRODUCTS = ["ZF-S200 2TB 移动硬盘", "ZF-S500 4TB 移动硬盘", "ZF-N1 固态硬盘 1TB",
@@ -168,6 +169,7 @@ def dealers() -> list[dict[str, Any]]:
         born = date(1970 + index, 1 + index % 12, 2 + index)
         out.append({
             "id": f"D-{index:04d}", "company": company, "region": region, "contact": contact,
+            "contact_role": CONTACT_ROLES[index % len(CONTACT_ROLES)],
             "phone": f"139-0000-8{index:03d}", "email": f"dealer{index:04d}@example.com",
             "address": f"{region.split('·')[1]}市示例区示例路 {index} 号（虚构）",
             "id_number": f"990000{born:%Y%m%d}{index:03d}X", "birthday": born,

@@ -219,7 +219,7 @@ def record_tables(result: LoadResult, with_personal: bool,
     (so the SQLite file's foreign keys hold), and both are said in `notes`.
     """
     layouts = {name: _Layout(kind, with_personal) for name, kind in KINDS.items()
-               if kind.folder and kind.model is not None}
+               if kind.folder and kind.model is not None and not kind.changes_of}
     for record in result.records:
         layout = layouts.get(record.kind)
         if layout is not None:
@@ -279,11 +279,11 @@ def _mask_free_text(tables: list[Data], known: set[str]) -> None:
 
 
 def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:
+    from kefu.index.milestones import deadlines
     from kefu.reports.figures import state_of
-    from kefu.sla.summaries import deadlines
 
     rules, now = ws.rules, times.now()
-    of = deadlines(ws, result).of  # kept in the records cache, else computed
+    of = deadlines(ws, result).of  # kept in the index, made when missing
     rule_table = Data("sla_rules", "时限规则", [
         Col("id", "TEXT"), Col("title", "TEXT"), Col("ticket_type", "TEXT"), Col("level", "TEXT"),
         Col("start_action", "TEXT"), Col("stop_action", "TEXT"),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu import times
-from kefu.forms.registry import Form
+from kefu.forms.registry import Form, load_registry
 from kefu.forms.render import Filled
 from kefu.problems import KefuError
 from kefu.records.kinds import KINDS, RECORDS, FormFiller, Kind
@@ -75,7 +75,8 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
     folders = [ws.root / RECORDS / KINDS[t].folder for t in sorted(targets) if KINDS[t].folder]
     result = ws.load([path, *[f for f in folders if f.is_dir()]])
     # Problems of other files (another ticket, a dealer) do not stop this one from printing.
-    errors = [p for p in result.errors if p.path == rel]
+    folder = (kind.changes_folder(record_id) or rel) + "/"
+    errors = [p for p in result.errors if p.path == rel or p.path.startswith(folder)]
     if errors:
         lines = "\n".join(p.format() for p in errors)
         raise KefuError(f"{kind.title} {record_id} 有错误，请先修正再打印：\n{lines}",
@@ -97,13 +98,29 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
     return filled
 
 
+def forms_for(ws: Workspace, record_id: str) -> list[str]:
+    """The registered forms record `record_id` fills as it stands (its type, its state)."""
+    from kefu.records.corpus import record
+    from kefu.records.kinds import kind_for_id
+
+    kind = kind_for_id(record_id)
+    data = record(ws.root, kind.name, record_id) if kind is not None else None
+    if kind is None or data is None:
+        raise KefuError(f"找不到记录「{record_id}」：请核对编号（kefu find 关键词 可以查找）。",
+                        "unknown-record", 2)
+    registered = {form.key for form in load_registry(ws.root).forms}
+    return list(dict.fromkeys(ff.form for ff in kind.forms
+                              if _fits(data, ff) and ff.form in registered))
+
+
 def _fits(data: Mapping[str, Any], filler: FormFiller) -> bool:
     return all(data.get(key) == value for key, value in filler.when.items())
 
 
 def _known(root: Path, kind: Kind) -> str:
     folder = root / RECORDS / kind.folder
-    names = sorted((p.stem for p in folder.rglob("*.yml")), reverse=True) if kind.folder else []
+    names = sorted((p.stem for p in folder.rglob("*.yml") if kind.matches_id(p.stem)),
+                   reverse=True) if kind.folder else []
     if not names:
         return f"{RECORDS}/{kind.folder}/ 下还没有{kind.title}。"
     shown = "、".join(names[:LIST_LIMIT])

@@ -8,7 +8,6 @@ record is made or changed by the same code as the command line, which checks the
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,8 +25,9 @@ from kefu.workspace import Workspace
 from .body import detect, parse
 from .forms import Field, IssueForm, forms
 from .forms import _ticket_options as ticket_options
+from .values import _Bad, _choice, _person, _shown, _time
 
-REOPENED = "reopened"
+REOPENED, ASSIGNED = "reopened", "assigned"
 YES = {"是", "yes", "true", "1"}
 NO = {"否", "no", "false", "0"}
 
@@ -59,12 +59,9 @@ class IntakeResult:
     event: dict[str, Any] = field(default_factory=dict)
     by_name: str = ""  # the name of the event's `by`, for the reply
     deadlines: list[NextDeadline] = field(default_factory=list)
+    awaiting: str = ""  # a staff request: whose decision it awaits, by when
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # said in the reply, the record written
-
-
-class _Bad(Exception):
-    """A field's value that cannot be used; the message names the field in Chinese."""
 
 
 def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResult:
@@ -81,6 +78,10 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
         return result
     values, result.warnings = _masked(form, values)
     try:
+        from .staff import apply_staff, is_staff
+
+        if is_staff(form.key):
+            return apply_staff(ws, form, values, result)
         if form.key == "new-ticket":
             return _new_ticket(ws, form, values, result)
         return _event(ws, form, values, result)
@@ -93,7 +94,8 @@ def intake(ws: Workspace, text: str, form_key: str | None = None) -> IntakeResul
 
 # Free-text fields of the forms: a phone or ID number typed there is masked before the record
 # is written (an issue is readable by every member, and a record stays in git history).
-FREE_TEXT = ("title", "note", "product", "department", "fault")
+FREE_TEXT = ("title", "note", "product", "department", "fault", "destination", "purpose",
+             "archive", "transport")
 
 
 def _masked(form: IssueForm, values: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -121,7 +123,9 @@ def _form(key: str) -> IssueForm:
 def _lines(message: str) -> list[str]:
     """A multi-line error (`无法新建记录：\n- …`) as one problem per line."""
     lines = [line.strip().removeprefix("- ") for line in message.splitlines() if line.strip()]
-    return lines[1:] if len(lines) > 1 and lines[0].endswith("：") else lines
+    lines = lines[1:] if len(lines) > 1 and lines[0].endswith("：") else lines
+    # a problem as kefu validate words it, without the file and slug a form's user cannot use
+    return [re.sub(r"^\S+\.yml(:\d+:\d+)?: \[[a-z-]+\](（警告）)? ", "", line) for line in lines]
 
 
 # -- a new ticket -----------------------------------------------------------------------------
@@ -145,14 +149,15 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
         return result
     _ = (ws.rules, ws.calendar)  # loaded now: a broken sla.yml stops before writing
     path = create(ws.root, commands()[ticket_type], given)
-    loaded = ws.load([path], use_cache=False)
-    record = next(r for r in loaded.records if r.kind == "ticket")
-    result.ok, result.record_id, result.title = True, record.id, str(record.data.get("title"))
+    from kefu.records.corpus import record
+
+    data = record(ws.root, "ticket", path.stem) or {}
+    result.ok, result.record_id, result.title = True, path.stem, str(data.get("title"))
     result.path = path.relative_to(ws.root).as_posix()
-    result.action, result.status = "received", str(record.data.get("status"))
-    result.event = _plain(record.data["events"][-1])
+    result.action, result.status = "received", str(data.get("status"))
+    result.event = _plain(data["events"][-1])
     result.by_name = ws.name(result.event.get("by"))
-    result.deadlines = next_deadlines(ws, record.data)
+    result.deadlines = next_deadlines(ws, data)
     return result
 
 
@@ -192,6 +197,7 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
                    "工单编号形如 T-20260315-k7m2（见工单看板或登记时的回复）。")
     action = _choice(form.field("action"), values["action"])
     by = _person(ws, form.field("by"), values["by"])
+    to = _assignee(ws, form, action, values.get("to", ""))
     at = _time(form.field("at"), values["at"]) if values.get("at") else None
     note = values.get("note") if visible(values.get("note")) else None
     if action == REOPENED and not note:
@@ -204,9 +210,9 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
             assert note is not None
             done = reopen_record(ws, record_id, note, at=at, by=by)
         else:
-            done = append_event(ws, record_id, action, note=note, at=at, by=by)
+            done = append_event(ws, record_id, action, note=note, at=at, by=by, to=to)
     except KefuError as err:
-        if err.slug == "event-refused" and _closed(ws, record_id) \
+        if "[change-refused]" in err.message and _closed(ws, record_id) \
                 and action not in ("note", "closed"):
             label = form.field("action").choices[action]
             raise _Bad(f"工单 {record_id} 已结案，不能再登记“{label}”。如对方又来反映同一件事，"
@@ -217,23 +223,32 @@ def _event(ws: Workspace, form: IssueForm, values: Mapping[str, str],
     result.path = done.path.resolve().relative_to(ws.root).as_posix()
     result.status, result.event = done.status or "", _plain(done.event)
     result.by_name = ws.name(result.event.get("by"))
-    loaded = ws.load([done.path], use_cache=False)
-    record = next(r for r in loaded.records if r.kind == "ticket")
-    result.title = str(record.data.get("title", ""))
-    result.deadlines = next_deadlines(ws, record.data)
+    from kefu.records.corpus import record
+
+    data = record(ws.root, "ticket", record_id) or {}
+    result.title = str(data.get("title", ""))
+    result.deadlines = next_deadlines(ws, data)
     return result
 
 
-def _closed(ws: Workspace, record_id: str) -> bool:
-    """Whether the ticket file says it is closed (for the form's own advice)."""
-    from kefu.kinds.ticket import KIND
-    from kefu.records.loader import ParseFailure, load_mapping
+def _assignee(ws: Workspace, form: IssueForm, action: str, text: str) -> str | None:
+    """The colleague a ticket is handed to: required by 分派, refused with any other event."""
+    wanted = visible(text)
+    label = form.field("action").choices.get(ASSIGNED, ASSIGNED)
+    if action == ASSIGNED and not wanted:
+        raise _Bad(f"选“{label}”时要在「分派给」里写明接手的同事（姓名或编号）。")
+    if not wanted:
+        return None
+    if action != ASSIGNED:
+        raise _Bad(f"「分派给」只在选“{label}”时填写；这次的事件不是分派，请清空这一栏。")
+    return _person(ws, form.field("to"), text)
 
-    try:
-        data, _ = load_mapping((ws.root / (KIND.expected_rel(record_id) or "")).read_bytes())
-    except (OSError, ParseFailure):
-        return False
-    return data.get("status") == "closed"
+
+def _closed(ws: Workspace, record_id: str) -> bool:
+    """Whether the ticket stands closed (for the form's own advice)."""
+    from kefu.records.corpus import record
+
+    return (record(ws.root, "ticket", record_id) or {}).get("status") == "closed"
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -243,6 +258,8 @@ def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
         return _choice(item, text)
     if item.id in ("owner", "by"):
         return _person(ws, item, text)
+    if spec.refers is not None:  # a dealer: its number or its company's name
+        return _named(ws, item, spec.refers, text)
     if spec.kind == "datetime":
         return _time(item, text)
     if spec.kind == "date":
@@ -261,41 +278,16 @@ def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
     return text
 
 
-def _choice(item: Field, text: str) -> str:
-    """The code of a dropdown option, given its Chinese label (what GitHub sends) or the code."""
-    by_label = {label: code for code, label in item.choices.items()}
-    if text in item.choices:
-        return text
-    if text in by_label:
-        return by_label[text]
-    labels = list(item.choices.values())
-    near = [label for label in labels if text and text in label]
-    near = near if len(near) == 1 else difflib.get_close_matches(text, labels, n=1, cutoff=0.5)
-    hint = f"是不是“{near[0]}”？" if near else ""
-    raise _Bad(f"「{item.label}」的“{_shown(text)}”不是可选项：{hint}可选 {'、'.join(labels)}。")
+def _named(ws: Workspace, item: Field, kind: str, text: str) -> str:
+    """A record's id from its id or its name (星河数码 -> D-0001); the nearest ones for a miss,
+    the candidates for a name that fits several."""
+    from .forms import DEALERS
 
-
-def _person(ws: Workspace, item: Field, text: str) -> str:
-    """A person's id from their id or their name (张敏 -> zhangmin), as staff records say."""
     try:
-        return ws.person(text, f"「{item.label}」")
+        return ws.resolve(kind, text, f"「{item.label}」")
     except KefuError as err:
-        raise _Bad(err.message) from None
-
-
-def _time(item: Field, text: str) -> dt.datetime:
-    try:
-        when = times.parse_when(text, f"「{item.label}」")
-    except KefuError as err:
-        raise _Bad(err.message) from None
-    assert isinstance(when, dt.datetime)
-    return when
-
-
-def _shown(text: str) -> str:
-    """A user's value quoted in a reply: one line, at most 40 characters."""
-    one = " ".join(text.split())
-    return one if len(one) <= 40 else one[:40] + "…"
+        where = f"也可以在手册的“{DEALERS}”一页查找。" if kind == "dealer" else ""
+        raise _Bad(err.message + where) from None
 
 
 def _plain(event: Mapping[str, Any]) -> dict[str, Any]:

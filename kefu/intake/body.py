@@ -34,11 +34,12 @@ def parse(text: str, form: IssueForm) -> tuple[dict[str, str], list[str]]:
     problems: list[str] = []
     at = 0
     for field in form.fields:
-        heading = f"### {field.label}"
-        found = next((i for i in range(at, len(lines)) if lines[i].rstrip() == heading), None)
+        found = next((i for i in range(at, len(lines)) if lines[i].rstrip() in field.headings),
+                     None)
         if found is None:
-            problems.append(f"缺少「{field.label}」一栏：请用“{form.name}”表单提交，"
-                            "不要删改各栏的标题。")
+            if field.required:  # an optional field may be missing: a form from before it
+                problems.append(f"缺少「{field.label}」一栏：请用“{form.name}”表单提交，"
+                                "不要删改各栏的标题。")
             continue
         starts.append((found + 1, field.id))
         at = found + 1

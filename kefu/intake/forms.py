@@ -11,9 +11,6 @@ must not hold: personal data, which every member of the repository could read th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
@@ -23,65 +20,38 @@ from kefu.kinds.ticket import Event, Ticket
 from kefu.records.model import field_labels
 from kefu.records.new import OptionSpec, commands, options
 
-TEMPLATES = PurePosixPath(".github/ISSUE_TEMPLATE")
+from .fields import EARLIER_LABELS as EARLIER_LABELS
+from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm
+
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
+DEALERS = "代理商名录"  # the title of the site page listing the dealers (kefu/site/dealers.py)
 HEADER = ("# 由 kefu 根据记录模型生成（kefu init、kefu upgrade 写入），请勿手改："
           "升级 kefu 时会更新。\n")
 
 PERSON_HELP = "员工编号（如 zhangmin）或姓名（如 张敏）"
-NO_PERSONAL = ("**任何一栏都不要写个人信息**（电话、手机号、身份证号、电子邮箱、地址、顾客姓名）："
-               "仓库里的每个人都能看到本页，写进记录的内容会永久留在 git 历史里。"
-               "表单里出现电话号码、身份证号或邮箱时，系统会在记录里打码并提醒你删去原文。\n\n")
 TIME_HELP = f"{times.TIME_HELP}；不填则为提交本表的时间"
-
-
-@dataclass(frozen=True)
-class Field:
-    """One element of an issue form; `label` is the `### ` heading GitHub writes in the body."""
-
-    id: str  # the model field or `kefu new` option it fills
-    label: str
-    kind: str  # input | textarea | dropdown
-    description: str = ""
-    required: bool = False
-    choices: Mapping[str, str] = field(default_factory=dict)  # code -> Chinese label
-    placeholder: str = ""
-
-
-@dataclass(frozen=True)
-class IssueForm:
-    key: str  # new-ticket | ticket-event
-    name: str
-    about: str
-    title: str  # the issue's default title
-    intro: str  # Markdown shown above the fields (not sent in the body)
-    fields: tuple[Field, ...]
-
-    @property
-    def path(self) -> str:
-        return str(TEMPLATES / f"{self.key}.yml")
-
-    def field(self, field_id: str) -> Field:
-        return next(f for f in self.fields if f.id == field_id)
 
 
 # Short labels for the form (the model's descriptions are written for editors and --help);
 # a field not listed here is labelled with its description up to the first comma or bracket.
 LABELS: dict[str, str] = {
     "type": "工单类型", "title": "标题", "owner": "负责人", "channel": "来源渠道",
-    "dealer": "代理商编号", "product": "产品型号/序列号", "department": "责任部门",
+    "dealer": "代理商（编号或名称）", "product": "产品型号/序列号", "department": "责任部门",
     "level": "投诉等级（仅投诉）", "agreed_due": "约定完成时间（特别严重投诉必填）",
     "received": "收到时间", "by": "受理人", "note": "情况说明",
     "record_id": "工单编号", "action": "事件", "at": "发生时间",
     "fault": "故障描述（仅返修、DOA）", "quantity": "数量（仅 DOA）",
     "purchased": "购买日期（仅 DOA）", "request": "换新还是退货（仅 DOA）",
+    "taiwan": "台湾返修（仅返修）",
 }
 # What to write, said for an agent filling the form (a field not listed: its model description).
 HINTS: dict[str, str] = {
     "title": "一句话说清是什么事，如：代理商反映新购硬盘异响（不写顾客姓名和电话）",
     "owner": f"谁负责跟进：{PERSON_HELP}",
     "channel": "怎么来的；不选时：填了代理商编号为“代理商反馈”，否则为“热线电话”",
-    "dealer": "代理商档案编号，如 D-0001；不是代理商的事不填",
+    "dealer": "代理商编号（如 D-0001）或公司名称（如 星河数码科技有限公司，也可以只写认得出是"
+              f"哪一家的一部分，如 星河数码）；编号和名称见手册“{DEALERS}”一页（在“工单看板”下）。"
+              "不是代理商的事不填",
     "product": "产品型号或序列号，如 HD-2T / SN12345678",
     "department": "要交给其他部门处理时填写，如：产品部",
     "level": "只有投诉才选：一般（可沟通解决）、严重、特别严重（涉及赔偿，须填约定完成时间）",
@@ -94,13 +64,13 @@ HINTS: dict[str, str] = {
     "quantity": "DOA 的台数，如 1",
     "purchased": "DOA 产品的购买日期，写成 2026-03-01",
     "request": "DOA 申请换新品还是退货",
+    "taiwan": "台湾返修填“是”：不计寄回代理商的 7 个工作日时限，寄回时间与代理商另行约定；其他不填",
 }
 # Where the new-ticket form puts the fields it knows; new model fields go before the last one.
 ORDER = ("type", "title", "owner", "channel", "dealer", "product", "department", "level",
          "agreed_due", "received", "by", "note")
 LEFT_OUT = {"status": "新工单总是“待处理”，之后的状态由事件决定"}
 TEXTAREAS = frozenset({"note"})
-PLACEHOLDERS = {"datetime": "2026-03-15 09:40", "date": "2026-03-01"}
 # Actions an event form may add: `received` is the ticket's first event, written when it is made.
 FIRST_ACTION = "received"
 
@@ -152,7 +122,7 @@ def new_ticket_form() -> IssueForm:
     return IssueForm(
         "new-ticket", "登记新工单", "登记一件投诉、返修、DOA、咨询、回访或部门工作提交",
         "[新工单] ",
-        "提交后，系统会生成工单文件并开一个拉取请求（PR）交客服主管审核，"
+        f"提交后，系统生成工单文件并检查；{LANDING}，"
         "同时在本页回复工单编号和各项时限。\n\n"
         f"{NO_PERSONAL}填写说明见手册“{GUIDE}”一页。",
         tuple(fields),
@@ -171,6 +141,8 @@ def ticket_event_form() -> IssueForm:
         Field("action", LABELS["action"], "dropdown",
               "发生了什么；选“重新打开”时必须在下面写明原因", True, actions),
         Field("by", "经办人", "input", f"谁办的：{PERSON_HELP}", True),
+        Field("to", "分派给", "input", f"只在选“分派”时填写：接手的同事，工单的负责人随之改为此人。"
+              f"{PERSON_HELP}"),
         Field("at", LABELS["at"], "input", f"{str(events['at'].description).split('，')[0]}。"
               f"{TIME_HELP}", placeholder="2026-03-16 09:30"),
         Field("note", "备注", "textarea",
@@ -180,15 +152,18 @@ def ticket_event_form() -> IssueForm:
         "ticket-event", "更新工单（追加事件）",
         "记录工单的进展：答复、寄出、收到、结案、重新打开……",
         "[工单事件] ",
-        "每提交一次追加一条事件；已有的记录不会被修改。提交后系统开一个拉取请求（PR）"
-        "交客服主管审核，并在本页回复这张工单接下来的时限。\n\n"
+        "每提交一次，工单文件夹里新增一个事件文件；已有的文件不会被修改。"
+        f"{LANDING}，并在本页回复这张工单接下来的时限。\n\n"
         f"{NO_PERSONAL}各事件的含义和对时限的影响见手册“{GUIDE}”一页。",
         fields,
     )
 
 
 def forms() -> tuple[IssueForm, ...]:
-    return (new_ticket_form(), ticket_event_form())
+    """The ticket forms, then the staff request forms (kefu.intake.staff)."""
+    from .staff import staff_forms
+
+    return (new_ticket_form(), ticket_event_form(), *staff_forms())
 
 
 def template(form: IssueForm) -> str:

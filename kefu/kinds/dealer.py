@@ -24,6 +24,9 @@ class Dealer(Strict):
     company: Text = Field(max_length=100, description="公司名称")
     region: Text = Field(description="所在地区")
     contact: Text = Field(description="联系人姓名（个人信息）", json_schema_extra=PERSONAL)
+    contact_role: str | None = Field(
+        default=None, max_length=50,
+        description="联系人职务，如 总经理、售后主管（不是个人信息：代理商名录页上显示）")
     phone: str = Field(
         pattern=PHONE, description="联系电话（个人信息）", json_schema_extra=PERSONAL
     )
@@ -61,8 +64,8 @@ def next_number(ctx: Any) -> str:
 
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"id": values.get("id") or next_number(ctx)}
-    for name in ("company", "region", "contact", "phone", "email", "address", "id_number",
-                 "birthday"):
+    for name in ("company", "region", "contact", "contact_role", "phone", "email", "address",
+                 "id_number", "birthday"):
         if values.get(name) is not None:
             data[name] = values[name]
     data["since"] = values.get("since") or ctx.now.date()

@@ -4,8 +4,10 @@ Personal leave is applied for in person at least one working day ahead; when tha
 possible, approval by phone comes first (`by_phone: true`) and the written application after.
 Sick leave may be applied for by someone else. Up to three days are approved by the supervisor
 (or the general manager's office), longer leave by the general manager (records/staff-rules.yml
-holds the numbers). Absence without approval is recorded as `status: absent` (旷工): `kefu staff`
-proposes its fine. Files live in records/leave/YYYY/MM/, named L-<first day>-<4 characters>.
+holds the numbers). Absence without approval is recorded as `status: absent` (旷工, `kefu new
+absence`): `kefu staff` proposes its fine. Files live in records/leave/YYYY/MM/, named
+L-<first day>-<4 characters>; the request file holds what the applicant wrote, the decision is a
+file in the folder beside it (kefu.kinds.staff_changes, `kefu approve` / `kefu refuse`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import STAFF_READS, staff_across
+from kefu.kinds.staff_changes import LeaveChange, log
 from kefu.kinds.staff_fields import (
-    APPROVAL_FIELDS,
     ApprovedBy,
     Approver,
     Decided,
@@ -57,7 +59,8 @@ class Leave(Lazy):
         default=None, description="代办人员工编号（只有病假可由他人代办；本人办理不写）")
     by_phone: bool = Field(default=False,
                            description="来不及提前申请、先电话请示获批（之后补交书面申请）")
-    status: Annotated[Status, Labels.of(STATUS_LABELS)] = Field(description="状态")
+    status: Annotated[Status, Labels.of(STATUS_LABELS)] | None = Field(
+        default=None, description="状态（由审批记录决定；申请文件里不写，旷工写 absent）")
     approver: Approver
     approved_by: ApprovedBy
     decided: Decided
@@ -75,8 +78,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": new_id(ctx, "leave", "L", start),
             **given(values, "person", "type", "start"), "end": values.get("end") or start,
             **given(values, "reason", "cover"), "applied": values.get("applied") or ctx.now,
-            **given(values, "applied_by", "by_phone"), "status": values.get("status") or "pending",
-            **given(values, *APPROVAL_FIELDS)}
+            **given(values, "applied_by", "by_phone", "status")}
 
 
 KIND = Kind(
@@ -87,10 +89,13 @@ KIND = Kind(
     references=(Reference(("person",), "person"), Reference(("cover",), "person"),
                 Reference(("applied_by",), "person"), Reference(("approved_by",), "person")),
     checks=(dates_in_order, id_on("start", "第一天"), approval_given("leave-unapproved", "请假")),
-    across=staff_across(STAFF_READS, "leave_checks"),
+    across=staff_across(STAFF_READS, "leave_checks", "leave_timely"),
     facets=("status",),
-    no_future=(("applied",), ("decided",)),
-    creator=Creator(build=build, derived=("id",),
-                    defaulted=("end", "applied", "status", "by_phone")),
+    no_future=(("applied",),),
+    creator=Creator(build=build, derived=("id", "status", "approver", "approved_by", "decided"),
+                    defaulted=("end", "applied", "by_phone"),
+                    variants={"leave": {}, "absence": {"status": "absent"}},
+                    labels={"leave": "请假申请", "absence": "旷工记录"}),
+    changes=log(LeaveChange, ("absent",), "applied"),
     forms=(FormFiller("leave-application", "kefu.staff.forms:leave", "请假记录"),),
 )

@@ -3,7 +3,8 @@
 Confidential archives need the general manager's approval; staff personal files (员工个人档案)
 are never lent (seed 002 篇1 1.3–1.5, docs/rules/archives.md). A loan past due and not returned
 is a warning for its handler (kefu overdue). Files live in records/loans/YYYY/, named
-A-<date lent>-<4 characters>.
+A-<date lent>-<4 characters>; the approval and the return are files in the folder beside it
+(kefu.kinds.staff_logs: `kefu approve`, `kefu return`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
 from kefu.kinds.staff_fields import Approver, dated_id, given, id_on, new_id
+from kefu.kinds.staff_logs import LOAN_LOG
 from kefu.kinds.staff_rules import Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
 from kefu.records.model import Labels, PersonId, Stamp, Text
@@ -41,8 +43,11 @@ class Loan(Lazy):
     due: dt.date = Field(description="应还日期")
     returned: dt.date | None = Field(default=None, description="归还日期")
     approver: Approver
+    approved_by: PersonId | None = Field(
+        default=None, description="批准人（或登记总经理签字决定的人）员工编号")
     approved: Stamp | None = Field(default=None,
                                    description="批准借阅的时间（秘密档案须总经理批准）")
+    refused: Stamp | None = Field(default=None, description="不批准借阅的时间")
     note: str | None = Field(default=None, description="备注")
 
 
@@ -67,7 +72,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": new_id(ctx, "loan", "A", out),
             **given(values, "archive", "category", "purpose", "borrower", "department", "handler"),
             "out": out, "due": values.get("due") or out + dt.timedelta(days=7),
-            **given(values, "returned", "approver", "approved", "note")}
+            **given(values, "note")}
 
 
 KIND = Kind(
@@ -75,10 +80,11 @@ KIND = Kind(
     id_pattern=LOAN_ID[1:-1],
     id_format="A-借出日期-4 位随机码（如 A-20261124-ab12，可用 kefu new loan 生成）",
     subdir=(r"^A-(?P<y>[0-9]{4})", "{y}"),
-    references=(Reference(("handler",), "person"),),
+    references=(Reference(("handler",), "person"), Reference(("approved_by",), "person")),
     checks=(dates, never_personal_files, id_on("out", "借阅日期")),
     across=staff_across(("loan", "staff-rules", "person"), "loan_checks", "loan_timely"),
-    no_future=(("approved",),),
-    creator=Creator(build=build, derived=("id",), defaulted=("out", "due")),
+    creator=Creator(build=build, derived=("id", *LOAN_LOG.state), defaulted=("out", "due"),
+                    labels={"loan": "档案借阅登记"}),
+    changes=LOAN_LOG,
     forms=(FormFiller("archive-loan", "kefu.staff.forms:loan", "档案借阅记录"),),
 )

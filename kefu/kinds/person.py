@@ -7,12 +7,14 @@ issue forms, comments and pull requests are matched by (approvals, events logged
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from kefu.records.kinds import Creator, Kind
+from kefu.problems import Severity
+from kefu.records.kinds import Across, Creator, Finding, Kind, Placed
 from kefu.records.model import EMAIL, PERSON_ID, PERSONAL, PHONE, Labels, Strict, Text
 
 Role = Literal["supervisor", "pre-sales", "after-sales", "aftersales-specialist",
@@ -48,6 +50,44 @@ class Person(Strict):
     active: bool = Field(default=True, description="是否在职（离职写 false，不要删除文件）")
 
 
+def unique_logins(group: Any) -> Iterator[Placed]:
+    """No two people share a GitHub login (GitHub ignores case): comments and pull requests
+    are matched to people by it, so one login must name one person."""
+    seen: dict[str, str] = {}
+    for record in sorted(group.of("person"), key=lambda r: r.id):
+        login = record.data.get("github")
+        if not isinstance(login, str):
+            continue
+        first = seen.setdefault(login.lower(), record.id)
+        if first != record.id:
+            yield Placed("person", record.id, Finding(
+                "duplicate-github", ("github",),
+                f"GitHub 账号 {login} 已经写在 {first} 的档案里：一个账号只能对应一个人"
+                "（评论审批和拉取请求靠它认人）。请改正其中一份档案。"))
+
+
+def unique_names(group: Any) -> Iterator[Placed]:
+    """Two active people of one name: every form and command takes a name for a person, and
+    a name that is two people's makes them write ids instead (a warning, not an error)."""
+    seen: dict[str, str] = {}
+    for record in sorted(group.of("person"), key=lambda r: r.id):
+        name = record.data.get("name")
+        if not isinstance(name, str) or not record.data.get("active", True):
+            continue
+        first = seen.setdefault(name.strip(), record.id)
+        if first != record.id:
+            yield Placed("person", record.id, Finding(
+                "same-name", ("name",),
+                f"{first} 也叫{name}：在命令和表单里写这个名字时无法分辨是谁，只能写员工编号"
+                f"（{first} 或 {record.id}）。可以在姓名后加区分，如{name}（售后）。",
+                Severity.WARNING))
+
+
+def people(group: Any) -> Iterator[Placed]:
+    yield from unique_logins(group)
+    yield from unique_names(group)
+
+
 def pinyin_id(name: str) -> str:
     """The pinyin of a Chinese name, lower case, as a person id: 王芳 -> wangfang."""
     from pypinyin import lazy_pinyin
@@ -79,6 +119,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
 KIND = Kind(
     "person", "员工档案", Person, folder="people", id_pattern=PERSON_ID[1:-1],
     id_format="小写拼音员工编号（如 wangfang）", display="name",
+    across=Across(("person",), people),
     creator=Creator(build=build, derived=(), defaulted=("id", "active"),
                     labels={"person": "员工档案"}),
 )

@@ -1,6 +1,7 @@
 """补卡 (punch corrections): a forgotten clock-in or clock-out, applied for within three days and
 at most five times a month (docs/rules/attendance.md). A late one, or the sixth of a month, is
-not approved (`status: refused`); `kefu staff` proposes the fine for it. Files live in
+not approved (`kefu refuse`); `kefu staff` proposes the fine for it. The decision is a file in
+the folder beside the application (kefu.kinds.staff_changes). Files live in
 records/punches/YYYY/MM/, named P-<date of the missed punch>-<4 characters>.
 """
 
@@ -13,8 +14,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
+from kefu.kinds.staff_changes import PunchChange, log
 from kefu.kinds.staff_fields import (
-    APPROVAL_FIELDS,
     ApprovedBy,
     Approver,
     Decided,
@@ -48,7 +49,8 @@ class Punch(Lazy):
                                json_schema_extra=PERSONAL)
     witness: PersonId | None = Field(default=None, description="证明人员工编号")
     applied: Stamp = Field(description="申请时间，ISO 8601 带时区")
-    status: Annotated[Decision, Labels.of(DECISION_LABELS)] = Field(description="状态")
+    status: Annotated[Decision, Labels.of(DECISION_LABELS)] | None = Field(
+        default=None, description="状态（由审批记录决定，申请文件里不写）")
     approver: Approver
     approved_by: ApprovedBy
     decided: Decided
@@ -67,9 +69,7 @@ def applied_after_missed(punch: Any) -> Iterator[Finding]:
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": new_id(ctx, "punch", "P", values["missed"]),
             **given(values, "person", "missed", "which", "actual", "reason", "witness"),
-            "applied": values.get("applied") or ctx.now,
-            "status": values.get("status") or "pending",
-            **given(values, *APPROVAL_FIELDS)}
+            "applied": values.get("applied") or ctx.now}
 
 
 KIND = Kind(
@@ -81,9 +81,11 @@ KIND = Kind(
                 Reference(("approved_by",), "person")),
     checks=(applied_after_missed, id_on("missed", "漏打卡日期"),
             approval_given("punch-unapproved", "补卡")),
-    across=staff_across(("punch", "person", "staff-rules"), "punch_checks"),
+    across=staff_across(("punch", "person", "staff-rules"), "punch_checks", "punch_timely"),
     facets=("status",),
-    no_future=(("applied",), ("decided",)),
-    creator=Creator(build=build, derived=("id",), defaulted=("applied", "status")),
+    no_future=(("applied",),),
+    creator=Creator(build=build, derived=("id", "status", "approver", "approved_by", "decided"),
+                    defaulted=("applied",), labels={"punch": "补卡申请"}),
+    changes=log(PunchChange, (), "applied"),
     forms=(FormFiller("punch-correction", "kefu.staff.forms:punch", "补卡记录"),),
 )

@@ -18,7 +18,7 @@ from kefu import times
 from kefu.kinds.staff_rules import Channel, Clock, Key, Lazy, Shift
 from kefu.records.kinds import Across, Creator, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PersonId, Stamp
-from kefu.staff.terms import REST, minutes, week_monday
+from kefu.staff.terms import AWAY, NOT_SHIFTS, REST, minutes, week_monday
 
 WEEK_ID = r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$"
 Cell = Key | list[Key]
@@ -93,20 +93,21 @@ def rows(roster: Any) -> Iterator[Finding]:
 
 # -- kefu new roster --------------------------------------------------------------------------
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
-    """Next week's roster (or --week), its rows copied from the latest roster before it, else
-    one row per active person (白班 Monday to Saturday, rest on Sunday)."""
+    """Next week's roster (or --week), its rows copied from the latest roster before it (never
+    its leave or trip days), else one row per active person, planned by the staff rules."""
     now = ctx.now
     from kefu.staff.report import parse_week
 
     week = parse_week(values.get("week") or "下周", now.date())
     data: dict[str, Any] = {"id": week, "prepared_by": values.get("prepared_by"),
                             "prepared": values.get("prepared") or now}
-    earlier = _latest_before(ctx.root, week)
+    before = _rosters_before(ctx.root, week)
+    earlier = before[0] if before else None
     if earlier is not None:
         for key in ("shifts", "channels"):
             if earlier.get(key):
                 data[key] = earlier[key]
-        data["staff"] = earlier.get("staff") or []
+        data["staff"] = [_without_away(row, before) for row in earlier.get("staff") or []]
     else:
         data["staff"] = _planned(ctx.root, week)
     if values.get("note"):
@@ -120,11 +121,13 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _latest_before(root: Path, week: str) -> dict[str, Any] | None:
+def _rosters_before(root: Path, week: str, count: int = 5) -> list[dict[str, Any]]:
+    """The latest readable rosters before `week`, newest first (at most `count`)."""
     from kefu.records.loader import ParseFailure, load_mapping
 
     folder = root / "records" / KIND.folder
     ids = sorted(p.stem for p in folder.glob("*/*.yml") if p.stem < week)
+    found: list[dict[str, Any]] = []
     for record_id in reversed(ids):
         path = folder / record_id[:4] / f"{record_id}.yml"
         try:
@@ -132,8 +135,30 @@ def _latest_before(root: Path, week: str) -> dict[str, Any] | None:
         except (OSError, ParseFailure):
             continue
         if isinstance(data.get("staff"), list):
-            return data
-    return None
+            found.append(data)
+            if len(found) == count:
+                break
+    return found
+
+
+def _without_away(row: dict[str, Any], before: list[dict[str, Any]]) -> dict[str, Any]:
+    """A row copied from last week, its leave and trip days (`leave`) made the person's usual
+    cell that weekday (the latest earlier week that has one), else her most frequent shift,
+    else rest: last week's leave is not next week's."""
+    days = list(row.get("days") or [])
+    if AWAY not in days:
+        return row
+    person = row.get("person")
+    mine = [r for roster in before for r in roster.get("staff") or []
+            if isinstance(r, dict) and r.get("person") == person
+            and isinstance(r.get("days"), list) and len(r["days"]) == 7]
+    shifts = [c for r in mine for c in r["days"] if isinstance(c, str) and c not in NOT_SHIFTS]
+    usual = max(set(shifts), key=shifts.count) if shifts else REST
+    for index, cell in enumerate(days):
+        if cell == AWAY:
+            days[index] = next((r["days"][index] for r in mine if r["days"][index] != AWAY),
+                               usual)
+    return {**row, "days": days}
 
 
 def _active_people(root: Path) -> list[Any]:
@@ -172,7 +197,10 @@ def _planned(root: Path, week: str) -> list[dict[str, Any]]:
 STAFF_READS = ("roster", "swap", "leave", "trip", "person", "staff-rules", "calendar")
 STAFF_MODULES = ("kefu.staff.book", "kefu.staff.roster", "kefu.staff.checks",
                  "kefu.staff.checks.common", "kefu.staff.checks.roster",
-                 "kefu.staff.checks.absence", "kefu.staff.checks.ledger", "kefu.staff.terms",
+                 "kefu.staff.checks.absence", "kefu.staff.checks.ledger",
+                 "kefu.staff.checks.pending", "kefu.staff.authority", "kefu.staff.pending",
+                 "kefu.staff.matters",
+                 "kefu.staff.terms",
                  "kefu.kinds.staff_rules", "kefu.calendar.workcal")
 
 

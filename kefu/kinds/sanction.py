@@ -3,20 +3,22 @@ records/staff-rules.yml, amount or points, the evidence (record ids), who record
 
 Never made automatically: `kefu staff MONTH` proposes penalties the records prove, and the
 supervisor accepts one by committing a record like this (`kefu new sanction`). A record is never
-edited afterwards; an appeal, made within the week it was published, is appended to `appeals`.
+edited afterwards: an appeal, made within the week it was published (`kefu appeal`), and the
+decision on it (`kefu approve` / `kefu refuse`) are files in the folder beside it
+(kefu.kinds.staff_logs); folded, they are its `appeals`.
 Files live in records/sanctions/YYYY/, named J-<date published>-<4 characters>.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import staff_across
 from kefu.kinds.staff_fields import dated_id, id_on, new_id
+from kefu.kinds.staff_logs import SANCTION_LOG
 from kefu.kinds.staff_rules import Key, Lazy
 from kefu.records.kinds import Creator, Kind, Option, Reference
 from kefu.records.model import Labels, PersonId, Stamp, Text
@@ -35,6 +37,7 @@ class Appeal(Lazy):
     reason: Text = Field(description="异议和理由")
     outcome: Annotated[Outcome, Labels.of(OUTCOME_LABELS)] = Field(description="复核结果")
     decided: Stamp | None = Field(default=None, description="复核决定时间")
+    decided_by: PersonId | None = Field(default=None, description="复核人员工编号")
     note: str | None = Field(default=None, description="复核说明")
 
 
@@ -55,7 +58,8 @@ class Sanction(Lazy):
         default_factory=list, description="依据：记录编号（补卡、调班、请假、工单……）")
     recorded_by: PersonId = Field(description="登记人员工编号（客服主管）")
     published: str | None = Field(default=None, description="公布方式（周例会、部门群……）")
-    appeals: list[Appeal] = Field(default_factory=list, description="申诉（只追加）")
+    appeals: list[Appeal] | None = Field(
+        default=None, description="申诉（由申诉记录决定，奖惩记录文件里不写）")
 
 
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
@@ -75,24 +79,18 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def is_closed(data: Mapping[str, Any]) -> bool:
-    return True  # published: only appeals may be added
-
-
-
 KIND = Kind(
     "sanction", "奖惩记录", Sanction, folder="sanctions",
     id_pattern=SANCTION_ID[1:-1],
     id_format="J-公布日期-4 位随机码（如 J-20261130-ab12，可用 kefu new sanction 生成）",
     subdir=(r"^J-(?P<y>[0-9]{4})", "{y}"),
     references=(Reference(("person",), "person"), Reference(("recorded_by",), "person"),
-                Reference(("appeals", "*", "by"), "person")),
+                Reference(("appeals", "*", "by"), "person"),
+                Reference(("appeals", "*", "decided_by"), "person")),
     checks=(id_on("date", "公布日期"),),
     across=staff_across(("sanction", "staff-rules", "person"), "sanction_checks",
                         "sanction_timely"),
-    no_future=(("appeals", "*", "at"), ("appeals", "*", "decided")),
     creator=Creator(build=build, derived=("id", "evidence", "appeals"), defaulted=("date",),
                     extra=(Option("evidence", "依据的记录编号，多个用逗号分隔"),)),
-    closed=is_closed,
-    log="appeals",
+    changes=SANCTION_LOG,
 )

@@ -18,9 +18,8 @@ Approver = Annotated[ApproverRole | None, Field(
     default=None, description="审批人：supervisor（客服主管）、gm-office（总经办）或 "
                               "general-manager（总经理）")]
 ApprovedBy = Annotated[PersonId | None, Field(
-    default=None, description="审批人员工编号（客服主管审批时填写）")]
+    default=None, description="审批人（或登记总经理、总经办签字决定的人）员工编号")]
 Decided = Annotated[Stamp | None, Field(default=None, description="审批时间，ISO 8601 带时区")]
-APPROVAL_FIELDS = ("approver", "approved_by", "decided")
 
 
 def dated_id(letter: str) -> str:
@@ -59,7 +58,8 @@ def approval_given(slug: str, what: str) -> Any:
         if missing:
             roles = "、".join(f"{k}（{v}）" for k, v in APPROVER_LABELS.items())
             yield Finding(slug, ("status",),
-                          f"{what}状态为已批准，却没有写{'和'.join(missing)}：请写明审批人 approver"
-                          f"（{roles}）和审批时间 decided；尚未批准的请写 status: pending。")
+                          f"{what}已批准，却没有写{'和'.join(missing)}：审批请用 "
+                          f"`kefu approve 编号` 登记，它写明以什么身份审批（approver：{roles}）"
+                          "和时间。")
     check.__name__ = f"approval_of_{slug}"
     return check

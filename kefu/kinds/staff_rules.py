@@ -13,8 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
+from kefu.kinds.person import ROLE_LABELS, Role
 from kefu.records.kinds import Finding, Kind
-from kefu.records.model import Labels, Strict, Text
+from kefu.records.model import PERSON_ID, Labels, Strict, Text
 from kefu.staff.terms import (
     APPROVER_LABELS,
     CLOCK,
@@ -116,6 +117,20 @@ class LoanRule(Seeded):
 
 class AppealRule(Seeded):
     within: Literal["same-week"] = Field(description="申诉期限：same-week = 公布的当周内")
+    deciders: list[ApproverRole] = Field(
+        default_factory=lambda: ["supervisor"], min_length=1,  # type: ignore[arg-type]
+        description="谁复核申诉（部门负责人；针对主管本人的由上级）")
+
+
+class DeciderRule(Seeded):
+    """Who decides as the general manager's office and the general manager."""
+
+    offices: dict[ApproverRole, list[Annotated[str, Field(pattern=PERSON_ID)]]] = Field(
+        default_factory=dict,
+        description="以总经办（gm-office）、总经理（general-manager）身份审批的人（员工编号）")
+    recorders: list[Annotated[Role, Labels.of(ROLE_LABELS)]] = Field(
+        default_factory=lambda: ["supervisor"],  # type: ignore[arg-type]
+        description="可以凭总经办、总经理签字的申请表登记其决定的岗位（kefu approve --as）")
 
 
 class LedgerEntry(Seeded):
@@ -144,6 +159,8 @@ class StaffRules(Lazy):
     handovers: HandoverRule
     loans: LoanRule
     appeals: AppealRule
+    deciders: DeciderRule | None = Field(
+        default=None, description="总经办、总经理由谁审批或登记（不写：只由客服主管登记）")
     ledger: dict[Key, LedgerEntry] = Field(min_length=1, description="奖惩表")
 
     def shift_span(self, key: str) -> tuple[int, int]:

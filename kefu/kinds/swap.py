@@ -3,8 +3,9 @@
 A cover (顶班) moves the giver's shift to the taker; an exchange (调班) also gives the giver the
 taker's shift on the `back` day. An approved swap changes the effective roster everywhere
 (checks, `kefu roster`, pages, calendar feeds). A swap found out afterwards is recorded as it
-happened with `status: private` (私自调班): it changes nothing. A colleague did cover it, so it is
-not the 20-yuan fine of 私自离岗未做好调班 (no cover at all), which the supervisor records.
+happened with `status: private` (私自调班, `kefu new private-swap`): it changes nothing. A
+colleague did cover it, so it is not the 20-yuan fine of 私自离岗未做好调班 (no cover at all),
+which the supervisor records. A request's approval is a file in the folder beside it.
 Files live in records/swaps/YYYY/MM/, named S-<date of the shift>-<4 characters>.
 """
 
@@ -17,8 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 
 from kefu.kinds.roster import STAFF_READS, staff_across
+from kefu.kinds.staff_changes import SwapChange, log
 from kefu.kinds.staff_fields import (
-    APPROVAL_FIELDS,
     ApprovedBy,
     Approver,
     Decided,
@@ -62,7 +63,8 @@ class Swap(Lazy):
     reason: str | None = Field(default=None, description="原因（个人信息，不上网站）",
                                json_schema_extra=PERSONAL)
     requested: Stamp = Field(description="申请时间，ISO 8601 带时区")
-    status: Annotated[Status, Labels.of(STATUS_LABELS)] = Field(description="状态")
+    status: Annotated[Status, Labels.of(STATUS_LABELS)] | None = Field(
+        default=None, description="状态（由审批记录决定；申请文件里不写，私自调班写 private）")
     approver: Approver
     approved_by: ApprovedBy
     decided: Decided
@@ -94,7 +96,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
         data["back"] = {"date": _day(values.get("back_date")),
                         "shift": values.get("back_shift") or values.get("shift")}
     return {**data, **given(values, "reason"), "requested": values.get("requested") or ctx.now,
-            "status": values.get("status") or "pending", **given(values, *APPROVAL_FIELDS)}
+            **given(values, "status")}
 
 
 def _day(text: Any) -> Any:
@@ -113,9 +115,13 @@ KIND = Kind(
     checks=(consistent, id_on("date", "班次日期"), approval_given("swap-unapproved", "调班")),
     across=staff_across(STAFF_READS, "swap_checks", "swap_timely"),
     facets=("status",),
-    no_future=(("requested",), ("decided",)),
-    creator=Creator(build=build, derived=("id", "back"),
-                    defaulted=("type", "requested", "status"),
+    no_future=(("requested",),),
+    creator=Creator(build=build,
+                    derived=("id", "back", "status", "approver", "approved_by", "decided"),
+                    defaulted=("type", "requested"),
+                    variants={"swap": {}, "private-swap": {"status": "private"}},
+                    labels={"swap": "调班申请", "private-swap": "私自调班记录（事后登记）"},
                     extra=(Option("back_date", "调班时原值班人改上的日期（YYYY-MM-DD）"),
                            Option("back_shift", "调班时原值班人改上的班次（默认同一班次）"))),
+    changes=log(SwapChange, ("private",), "requested"),
 )

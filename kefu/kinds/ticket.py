@@ -1,91 +1,54 @@
 """Tickets (工单): complaints, repairs, DOA, inquiries, call-backs and work requests.
 
-A ticket carries an append-only event log; its deadlines come from records/sla.yml.
-Files live in records/tickets/YYYY/MM/, named T-<date received>-<4 random characters>.
+A ticket is a folder records/tickets/YYYY/MM/T-<date received>-<4 random characters>/ holding
+the ticket file of the same name, written once with its first event, and one file per later
+event or correction (kefu/kinds/ticket_changes.py); its status is the fold of its events.
+Its deadlines come from records/sla.yml. The vocabulary is in kefu/kinds/ticket_terms.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, get_args
 
 from pydantic import ConfigDict, Field
 
+from kefu.kinds.ticket_changes import LOG
 from kefu.kinds.ticket_log import log_rules
+from kefu.kinds.ticket_terms import (  # re-exported: the ticket's vocabulary
+    ACTION_HELP,
+    ACTION_LABELS,
+    ACTIONS_BY_TYPE,
+    CHANNEL_LABELS,
+    COMMON_ACTIONS,
+    LEVEL_LABELS,
+    OPEN_STATUSES,
+    REQUEST_LABELS,
+    STATUS_LABELS,
+    TICKET_ID,
+    TYPE_FIELDS,
+    TYPE_LABELS,
+    Action,
+    Channel,
+    Event,
+    Level,
+    Request,
+    Status,
+    TicketType,
+    after_event,
+    refuse_event,
+)
 from kefu.records.ids import fresh_id
 from kefu.records.kinds import Creator, Events, Finding, FormFiller, Kind, Option, Reference
 from kefu.records.model import PERSONAL, DealerId, Labels, PersonId, Stamp, Strict, Text
 from kefu.times import SHANGHAI
 
-TICKET_ID = r"^T-[0-9]{8}-[0-9a-z]{4}$"
-
-TicketType = Literal["complaint", "repair", "doa", "inquiry", "callback", "work-request"]
-Channel = Literal["hotline", "email", "chat", "dealer", "walk-in"]
-Status = Literal["open", "in-progress", "waiting", "closed"]
-Level = Literal["normal", "serious", "critical"]
-Action = Literal[
-    "received", "assigned", "escalated", "dept-feedback", "replied", "inspected",
-    "sent-to-factory", "returned", "approved", "unit-received", "shipped", "called-back",
-    "note", "closed", "reopened",
-]
-
-# Chinese labels for the enum values, used wherever a ticket is shown (reports, site, forms).
-TYPE_LABELS: dict[str, str] = {
-    "complaint": "投诉", "repair": "返修", "doa": "DOA 换新", "inquiry": "咨询",
-    "callback": "回访", "work-request": "部门工作提交",
-}
-CHANNEL_LABELS: dict[str, str] = {
-    "hotline": "热线电话", "email": "电子邮件", "chat": "在线客服", "dealer": "代理商反馈",
-    "walk-in": "来访",
-}
-STATUS_LABELS: dict[str, str] = {
-    "open": "待处理", "in-progress": "处理中", "waiting": "等待中", "closed": "已结案",
-}
-LEVEL_LABELS: dict[str, str] = {"normal": "一般", "serious": "严重", "critical": "特别严重"}
-ACTION_LABELS: dict[str, str] = {
-    "received": "受理", "assigned": "分派", "escalated": "提交责任部门",
-    "dept-feedback": "部门反馈",
-    "replied": "答复", "inspected": "验收核对", "sent-to-factory": "寄往工厂",
-    "returned": "寄回代理商", "approved": "审批通过", "unit-received": "收到不良品",
-    "shipped": "发货", "called-back": "回访", "note": "备注", "closed": "结案",
-    "reopened": "重新打开",
-}
-# When to record each event, said for an agent (the site's 工单事件与时限 page, the issue form).
-ACTION_HELP: dict[str, str] = {
-    "received": "收到一件事、登记成工单时（新建工单时自动记下，不用另外追加）",
-    "assigned": "把工单交给某位同事办理时，备注写交给了谁",
-    "escalated": "投诉要由其他部门处理、提交了内部客诉反馈函时",
-    "dept-feedback": "责任部门给出书面处理意见或处理结果时",
-    "replied": "把处理结果或标准回复答复给代理商或顾客时",
-    "inspected": "返修品到货后核对明细和数量、检查有无人为损坏时",
-    "sent-to-factory": "验收后把返修品寄往工厂维修部时，备注写快递单号",
-    "returned": "修好的返修品（或 DOA 的货品）寄回代理商时，备注写快递单号",
-    "approved": "DOA 申请经渠道部和产品部审核通过时",
-    "unit-received": "收到代理商寄回的 DOA 不良品实物时",
-    "shipped": "DOA 新品寄给代理商时，备注写快递单号",
-    "called-back": "打完回访电话时，备注写回访结果",
-    "note": "只记一笔情况（对方来电催问、补充材料等）",
-    "closed": "事情办完、对方确认之后",
-    "reopened": "已结案的工单，对方就同一件事再次反映时；必须写明原因",
-}
-OPEN_STATUSES = frozenset(STATUS_LABELS) - {"closed"}
-Request = Literal["exchange", "refund"]
-REQUEST_LABELS: dict[str, str] = {"exchange": "换新品", "refund": "退货"}
-# fields that belong to some ticket types only (the others leave them out)
-TYPE_FIELDS: dict[str, tuple[str, ...]] = {
-    "fault": ("repair", "doa"), "quantity": ("doa",), "purchased": ("doa",), "request": ("doa",),
-}
-
-
-class Event(Strict):
-    """工单事件（只追加，不修改）。"""
-
-    at: Stamp = Field(description="发生时间，ISO 8601 带时区，如 2026-03-15T10:20:00+08:00")
-    by: PersonId = Field(description="经办人员工编号")
-    action: Annotated[Action, Labels.of(ACTION_LABELS)] = Field(description="动作")
-    note: str | None = Field(default=None, description="备注（自由文本）")
-
+__all__ = ["ACTIONS_BY_TYPE", "ACTION_HELP", "ACTION_LABELS", "CHANNEL_LABELS",
+           "COMMON_ACTIONS", "KIND", "LEVEL_LABELS", "OPEN_STATUSES", "REQUEST_LABELS",
+           "STATUS_LABELS", "TICKET_ID", "TYPE_FIELDS", "TYPE_LABELS", "Action", "Channel",
+           "Event", "Level", "Request", "Status", "Ticket", "TicketType", "after_event",
+           "refuse_event"]
 
 # The cross-field rules of `ticket_checks`, said again for editors in the JSON Schema.
 _TICKET_RULES: dict[str, Any] = {
@@ -120,7 +83,8 @@ class Ticket(Strict):
     product: str | None = Field(default=None, description="产品型号/序列号")
     department: str | None = Field(default=None, description="责任/目标部门")
     owner: PersonId = Field(description="负责人员工编号")
-    status: Annotated[Status, Labels.of(STATUS_LABELS)] = Field(description="状态")
+    status: Annotated[Status, Labels.of(STATUS_LABELS)] | None = Field(
+        default=None, description="状态（由事件决定，不要手写：kefu 按事件文件算出）")
     level: Annotated[Level, Labels.of(LEVEL_LABELS)] | None = Field(
         default=None, description="投诉等级（仅投诉）")
     agreed_due: Stamp | None = Field(
@@ -132,6 +96,9 @@ class Ticket(Strict):
     purchased: dt.date | None = Field(default=None, description="购买日期（DOA），如 2026-03-01")
     request: Annotated[Request, Labels.of(REQUEST_LABELS)] | None = Field(
         default=None, description="DOA 申请：换新品或退货")
+    taiwan: bool | None = Field(
+        default=None, description="台湾返修（返修）：不计“工厂修复寄回代理商”的 7 个工作日时限，"
+                                  "寄回时间与代理商另行约定，写在事件备注里")
     events: list[Event] = Field(min_length=1, description="事件记录（只追加）")
 
 
@@ -181,36 +148,21 @@ def id_matches_date(ticket: Any) -> Iterator[Finding]:
 
 
 def event_log(ticket: Any) -> Iterator[Finding]:
-    """Events in time order, none before the ticket arrived, status agreeing with the log."""
+    """Events in time order and none before the ticket arrived (the status follows from them)."""
     events = getattr(ticket, "events", None) or ()
-    previous, complete, last = None, True, None
+    previous = None
     for index, event in enumerate(events):  # one pass: this runs for every ticket
         if event is None:  # refused by the schema (reported there)
-            complete = False
             continue
         if previous is not None and event.at < previous:
             yield Finding("events-order", ("events", index, "at"),
-                          "事件记录只能按时间顺序追加：这一条早于上一条。"
-                          "请把它移到正确位置或修正时间。")
+                          "事件只能按时间先后记录：这一条早于上一条。请核对时间。")
         previous = event.at
-        if event.action == "closed" or event.action == "reopened":
-            last = event.action
     received = getattr(ticket, "received", None)
     first = events[0] if events else None
     if first is not None and received is not None and first.at < received:
         yield Finding("event-before-received", ("events", 0, "at"),
                       "第一条事件早于收到时间 `received`：请核对时间。")
-    status = getattr(ticket, "status", None)
-    if status is None or not complete:
-        return
-    if status == "closed" and last != "closed":
-        yield Finding("closed-without-event", ("status",),
-                      "状态为 closed，但事件记录里没有结案事件："
-                      "请追加一条 `action: closed` 的事件。")
-    elif status != "closed" and last == "closed":
-        yield Finding("status-mismatch", ("status",),
-                      "事件记录显示已结案（最后是 closed），但状态不是 closed："
-                      "请把 status 改为 closed，或追加 reopened 事件。")
 
 
 # -- kefu new ---------------------------------------------------------------------------------
@@ -230,7 +182,6 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
         if values.get(name):
             data[name] = values[name]
     data["owner"] = owner
-    data["status"] = values.get("status") or "open"
     for name in ("level", "agreed_due", *TYPE_FIELDS):
         if values.get(name) is not None:
             data[name] = values[name]
@@ -252,37 +203,6 @@ def is_closed(data: Mapping[str, Any]) -> bool:
     return data.get("status") == "closed"
 
 
-# What can happen to a ticket of each type (besides receiving, assigning, notes, closing and
-# reopening, which happen to every one).
-COMMON_ACTIONS = ("received", "assigned", "note", "closed", "reopened")
-ACTIONS_BY_TYPE: dict[str, tuple[str, ...]] = {
-    "complaint": ("escalated", "dept-feedback", "replied", "called-back"),
-    "repair": ("inspected", "sent-to-factory", "returned", "replied"),
-    "doa": ("approved", "unit-received", "shipped", "returned", "replied"),
-    "inquiry": ("escalated", "dept-feedback", "replied"),
-    "callback": ("called-back", "replied"),
-    "work-request": ("escalated", "dept-feedback", "replied"),
-}
-
-
-def refuse_event(ticket: Mapping[str, Any], action: str) -> str | None:
-    """Why `action` cannot be added to this ticket now, in Chinese; None when it can."""
-    kind, status = str(ticket.get("type")), ticket.get("status")
-    label = ACTION_LABELS.get(action, action)
-    if action == "reopened" and status != "closed":
-        return "只有已结案的工单才能重新打开。"
-    if action == "closed" and status == "closed":
-        return "这张工单已经结案了。"
-    if status == "closed" and action not in ("reopened", "note"):
-        return (f"这张工单已结案，不能再登记“{label}”：如对方又来反映同一件事，"
-                "请先 `kefu reopen 工单编号 --reason 原因` 重新打开。")
-    if action not in COMMON_ACTIONS + ACTIONS_BY_TYPE.get(kind, ()):
-        fits = "、".join(f"{a}（{ACTION_LABELS[a]}）" for a in ACTIONS_BY_TYPE.get(kind, ()))
-        return (f"{TYPE_LABELS.get(kind, kind)}工单没有“{label}”这一步。"
-                f"它可以登记：{fits}，以及备注、结案。")
-    return None
-
-
 def open_deadlines(ws: Any, ticket: Mapping[str, Any]) -> list[Any]:
     """The ticket's deadlines not yet met, soonest first (none once it is closed)."""
     from kefu.sla import dues, milestones
@@ -290,17 +210,6 @@ def open_deadlines(ws: Any, ticket: Mapping[str, Any]) -> list[Any]:
     if ticket.get("status") == "closed":
         return []
     return dues(milestones(ticket, ws.rules, ws.calendar), ws.rules)
-
-
-def after_event(ticket: Mapping[str, Any], action: str) -> dict[str, Any]:
-    """The status that goes with the new event (kept consistent by construction)."""
-    if action == "closed":
-        return {"status": "closed"}
-    if action == "reopened":
-        return {"status": "in-progress"}
-    if ticket.get("status") == "open" and action not in ("received", "note"):
-        return {"status": "in-progress"}
-    return {}
 
 
 _FORMS = "kefu.kinds.ticket_forms:"
@@ -314,13 +223,14 @@ KIND = Kind(
     checks=(cross_field, type_fields, id_matches_date, event_log, log_rules),
     facets=("type", "status"),
     no_future=(("received",), ("events", "*", "at")),
+    changes=LOG,
     creator=Creator(
         build=build,
         variants={t: {"type": t} for t in get_args(TicketType)},
         labels={t: f"{label}工单" for t, label in TYPE_LABELS.items()},
-        derived=("id", "type", "events"),
+        derived=("id", "type", "events", "status"),
         hidden=not_offered,
-        defaulted=("received", "channel", "status"),
+        defaulted=("received", "channel"),
         extra=(Option("note", "第一条事件（受理）的备注"),
                Option("by", "受理人员工编号或姓名（默认为负责人）", refers="person")),
     ),

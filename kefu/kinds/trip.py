@@ -1,6 +1,7 @@
 """Business trips (出差): reviewed by the department, approved by the general manager before the
 trip, handed to the front desk as the attendance record; a longer trip is applied for again on
-return (`extended_to`). Files live in records/trips/YYYY/MM/, named B-<first day>-<4 characters>.
+return (`extended_to`). Files live in records/trips/YYYY/MM/, named B-<first day>-<4 characters>;
+each step after the application is a file in the folder beside it (kefu.kinds.staff_logs).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pydantic import ConfigDict, Field
 
 from kefu.kinds.leave import dates_in_order
 from kefu.kinds.roster import STAFF_READS, staff_across
-from kefu.kinds.staff_fields import dated_id, given, id_on, new_id
+from kefu.kinds.staff_fields import Approver, dated_id, given, id_on, new_id
+from kefu.kinds.staff_logs import TRIP_LOG
 from kefu.kinds.staff_rules import Lazy
 from kefu.records.kinds import Creator, Finding, FormFiller, Kind, Reference
 from kefu.records.model import Labels, PersonId, Stamp, Text
@@ -36,9 +38,13 @@ class Trip(Lazy):
     transport: str | None = Field(default=None, description="交通方式")
     budget: int | None = Field(default=None, ge=0, description="预计费用（元）")
     applied: Stamp = Field(description="申请时间，ISO 8601 带时区")
-    status: Annotated[Decision, Labels.of(DECISION_LABELS)] = Field(description="状态")
+    status: Annotated[Decision, Labels.of(DECISION_LABELS)] | None = Field(
+        default=None, description="状态（由审批记录决定，申请文件里不写）")
     reviewed_by: PersonId | None = Field(default=None, description="部门审核人员工编号（客服主管）")
     reviewed: Stamp | None = Field(default=None, description="部门审核时间")
+    approver: Approver
+    approved_by: PersonId | None = Field(
+        default=None, description="审批人（或登记总经理签字决定的人）员工编号")
     approved: Stamp | None = Field(default=None, description="总经理审批时间")
     front_desk: Stamp | None = Field(default=None, description="交前台登记考勤的时间")
     extended_to: dt.date | None = Field(default=None,
@@ -82,9 +88,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     return {"id": new_id(ctx, "trip", "B", start),
             **given(values, "person", "destination", "purpose", "start"),
             "end": values.get("end") or start, **given(values, "transport", "budget"),
-            "applied": values.get("applied") or ctx.now,
-            "status": values.get("status") or "pending",
-            **given(values, "reviewed_by", "reviewed", "approved", "front_desk")}
+            "applied": values.get("applied") or ctx.now}
 
 
 KIND = Kind(
@@ -92,13 +96,14 @@ KIND = Kind(
     id_pattern=TRIP_ID[1:-1],
     id_format="B-出发日期-4 位随机码（如 B-20261124-ab12，可用 kefu new trip 生成）",
     subdir=(r"^B-(?P<y>[0-9]{4})(?P<m>[0-9]{2})", "{y}/{m}"),
-    references=(Reference(("person",), "person"), Reference(("reviewed_by",), "person")),
+    references=(Reference(("person",), "person"), Reference(("reviewed_by",), "person"),
+                Reference(("approved_by",), "person")),
     checks=(dates_in_order, id_on("start", "出发日期"), approvals),
-    across=staff_across(STAFF_READS, "trip_checks"),
+    across=staff_across(STAFF_READS, "trip_checks", "trip_timely"),
     facets=("status",),
-    no_future=(("applied",), ("reviewed",), ("approved",), ("front_desk",),
-               ("extension_applied",)),
-    creator=Creator(build=build, derived=("id", "extended_to", "extension_applied"),
-                    defaulted=("end", "applied", "status")),
+    no_future=(("applied",),),
+    creator=Creator(build=build, derived=("id", *TRIP_LOG.state), defaulted=("end", "applied"),
+                    labels={"trip": "出差申请"}),
+    changes=TRIP_LOG,
     forms=(FormFiller("business-trip", "kefu.staff.forms:trip", "出差记录"),),
 )

@@ -44,7 +44,12 @@ WRITER_MODULES: dict[str, str] = {
     "RosterReport": "kefu.output.staff",
     "StaffMonth": "kefu.output.staff",
     "IntakeResult": "kefu.output.intake",
+    "CommentResult": "kefu.output.intake",
+    "PendingReport": "kefu.output.pending",
+    "Decided": "kefu.output.pending",
     "Report": "kefu.reports.render",
+    "Shown": "kefu.output.lookup",
+    "Found": "kefu.output.lookup",
 }
 
 

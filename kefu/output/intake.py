@@ -50,6 +50,10 @@ def _intake_markdown(result: IntakeResult) -> str:
         lines = ["**未能登记**：表单内容有以下问题，什么也没有写入。", ""]
         lines += [f"- {md_message(problem)}" for problem in result.problems]
         return "\n".join([*lines, "", *_warnings(result), INTAKE_FIX]) + "\n"
+    from kefu.intake.staff import is_staff
+
+    if is_staff(result.form):
+        return _staff_markdown(result)
     from kefu.kinds.ticket import STATUS_LABELS
 
     event = result.event
@@ -66,7 +70,23 @@ def _intake_markdown(result: IntakeResult) -> str:
         lines.append("工单已结案，没有未完成的时限。")
     else:
         lines.append("这张工单目前没有未完成的时限。")
-    lines += ["", *_warnings(result), "记录改动已提交为拉取请求（PR），客服主管审核合并后生效。"]
+    lines += ["", *_warnings(result)]
+    return "\n".join(lines) + "\n"
+
+
+def _staff_markdown(result: IntakeResult) -> str:
+    """The reply to a staff request: its id, whose decision it awaits, how to decide; and the
+    marker the approval workflow reads the record's id from."""
+    from kefu.intake.staff import MARKER
+
+    lines = [f"已登记{md_text(result.title.split(' ')[0])} `{result.record_id}`。", "",
+             f"- 记录文件：`{result.path}`"]
+    if result.awaiting:
+        lines += [f"- {md_message(result.awaiting)}", "",
+                  "有权审批的人请在本页评论一行 `/批准`，或 `/不批准 理由`；"
+                  "也可以运行 `kefu approve " + result.record_id + "`。"]
+    lines += ["", *_warnings(result),
+              f"<!-- {MARKER}: {result.record_id} -->"]
     return "\n".join(lines) + "\n"
 
 
@@ -90,6 +110,17 @@ def _intake_json(result: IntakeResult) -> str:
                   "comment": printable(_intake_markdown(result))})
 
 
+def _comment_json(result: Any) -> str:
+    return dumps({"ok": result.ok, "ignored": result.ignored, "record_id": result.record_id,
+                  "path": result.path, "action": result.action, "by": result.by,
+                  "final": result.final, "comment": printable(result.reply)})
+
+
+def _comment_text(result: Any) -> str:
+    return "（不是审批评论，忽略）" if result.ignored else result.reply
+
+
 WRITERS = {
     "IntakeResult": {"text": _intake_text, "json": _intake_json, "markdown": _intake_markdown},
+    "CommentResult": {"text": _comment_text, "json": _comment_json, "markdown": _comment_text},
 }

@@ -25,6 +25,7 @@ PROVISIONAL_NOTE = (
 NOTICE_LABELS = {
     "roster-missing": "下周值班表未排",
     "loan-overdue": "借出档案超期未还",
+    "decision-overdue": "审批超期",
     "matter-open-long": "交接事项久未办结",
 }
 MD_HEADER = "| 状态 | 工单 | 标题 | 时限 | 截止 |"
@@ -170,6 +171,7 @@ def _pr_text(result: PrResult) -> str:
 def _pr_json(result: PrResult) -> str:
     return dumps({"base": result.base, "merge_base": result.merge_base,
                   "changed": result.changed, "deleted": result.deleted,
+                  "only_added": result.only_added, "commits": result.commits,
                   "problems": [p.to_dict() for p in result.problems]})
 
 
@@ -192,9 +194,16 @@ def _event_text(result: EventResult) -> str:
 
     event = result.event
     status = STATUS_LABELS.get(str(result.status), result.status)
+    to = f" → {_who(result, event['to'])}" if event.get("to") else ""
     return "\n".join([f"已登记：{result.record_id} {event['at'].strftime('%Y-%m-%d %H:%M')} "
-                      f"{result.action_label}（{event['by']}）；状态：{status}",
+                      f"{result.action_label}{to}，经办人 {_who(result, event['by'])}"
+                      f"；状态：{status}",
                       f"文件：{result.path}", *deadline_lines(result.deadlines)])
+
+
+def _who(result: EventResult, person: str) -> str:
+    name = result.names.get(person, person)
+    return f"{name}（{person}）" if name != person else person
 
 
 def _event_json(result: EventResult) -> str:

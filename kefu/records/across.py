@@ -18,12 +18,9 @@ from typing import Any, TypeVar
 from kefu import times
 from kefu.problems import Problem, Severity
 
-from . import cache
-from .check import check_file
-from .keys import across_key
 from .kinds import KINDS, RECORDS, Placed
 from .loader import compose, locate_node
-from .result import FileResult, Record
+from .result import Record
 
 T = TypeVar("T")
 ReadText = Callable[[str], str]
@@ -64,6 +61,16 @@ class Group:
     def kinds_with(self, record_id: str) -> list[str]:
         """The kinds having a record with this id (evidence may cite any record)."""
         return [kind for kind, ids in self._known.items() if record_id in ids]
+
+    def changes(self, kind: str, record_id: str) -> list[str]:
+        """The change files of a record of `kind` (oldest first: by name, as they fold)."""
+        def index() -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
+            for key, rels in self._known.get(f"{kind}-change", {}).items():
+                found.setdefault(key.partition("/")[0], []).extend(rels)
+            return {k: sorted(v, key=lambda rel: rel.rpartition("/")[2]) for k, v in found.items()}
+
+        return self.memo(f"changes of {kind}", index).get(record_id, [])
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """`make()` once per run: checks of several kinds share what they compute."""
@@ -125,7 +132,7 @@ def place(placed: list[Placed], rel_of: Mapping[tuple[str, str], str],
     """Problems at `path:line:col` for findings about records (and each warning's owner)."""
     by_rel: dict[str, list[Placed]] = {}
     for item in dict.fromkeys(placed):
-        rel = rel_of.get((item.kind, item.id)) or _expected(item.kind, item.id)
+        rel = item.rel or rel_of.get((item.kind, item.id)) or _expected(item.kind, item.id)
         by_rel.setdefault(rel, []).append(item)
     out: list[tuple[Problem, str]] = []
     for rel, items in by_rel.items():
@@ -151,15 +158,6 @@ def _node(read_text: ReadText, rel: str) -> Any:
         return None
 
 
-def _data_of(root: Path, rel: str) -> dict[str, Any] | None:
-    """The data of a valid file that was checked without keeping it (people, a rules file)."""
-    try:
-        raw = (root / rel).read_bytes()
-    except OSError:
-        return None
-    return check_file(rel, raw).data
-
-
 def read_by(kinds: set[str]) -> set[str]:
     """Every kind an Across check concerning `kinds` reads (its own kind included)."""
     found: set[str] = set()
@@ -167,58 +165,3 @@ def read_by(kinds: set[str]) -> set[str]:
         if kind.across is not None and kinds & {name, *kind.across.reads}:
             found |= {name, *kind.across.reads}
     return found
-
-
-def gather(root: Path, results: dict[str, FileResult],
-           known: Callable[[], dict[str, dict[str, list[str]]]],
-           wanted_kinds: set[str] | None, today: dt.date | None, read_text: ReadText,
-           store: cache.Cache | None) -> tuple[list[Problem], list[Notice]]:
-    """What the kinds' checks across records find (nothing to do without such kinds).
-
-    A check's findings are taken from the cache while none of the files it reads changed.
-    `known` gives kind -> id -> files of every record (made only when a check runs).
-    """
-    present = {r.kind for r in results.values() if r.kind and r.data is not None}
-    names = hooks(present, wanted_kinds)
-    if not names:
-        return [], []
-    reads = read_by(set(names))
-    keys: dict[str, str] = {}
-    if store is not None:
-        rels_of: dict[str, list[str]] = {}
-        for rel, result in results.items():
-            if result.kind in reads:
-                rels_of.setdefault(result.kind, []).append(rel)
-        digests = {kind: across_key(store.stored_blob, rels, ()) for kind, rels in
-                   rels_of.items()}  # each kind's files once, then combined per check
-        for name in names:
-            spec = KINDS[name].across
-            assert spec is not None
-            parts = [f"{kind}:{digests.get(kind, '-')}" for kind in sorted({name, *spec.reads})]
-            keys[name] = "" if any(p.endswith(":") for p in parts) else \
-                across_key(lambda _: None, [], spec.packages, "|".join(parts))
-    base = str(root)
-    by_kind: dict[str, list[Record]] = {}
-    rel_of: dict[tuple[str, str], str] = {}
-    for rel, result in results.items():
-        kind_name, record_id, record_data = result.kind, result.id, result.data
-        if kind_name not in reads or kind_name is None or record_id is None:
-            continue
-        if any(p.severity is Severity.ERROR for p in result.problems):
-            continue  # checked against the others once its own errors are fixed
-        if record_data is None and result.partial:
-            record_data = _data_of(root, rel)  # checked without its data (a validate run)
-        if record_data is not None:
-            by_kind.setdefault(kind_name, []).append(
-                Record.at(kind_name, record_id, base, rel, record_data))
-            rel_of.setdefault((kind_name, record_id), rel)
-    day, now = moment(today)
-    group = Group(root, day, now, by_kind, known(), keys)
-    earlier = {k: (v.key, v.problems) for k, v in store.across.items()} if store else {}
-    found, fresh = run(group, names, rel_of, read_text, earlier)
-    if store is not None:
-        for name, (key, problems) in fresh.items():
-            if key:
-                store.across[name] = cache.Across(key, problems)
-                store.dirty = True
-    return [p for p, _ in found], [Notice(p, owner) for p, owner in found if owner]

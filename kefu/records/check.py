@@ -7,6 +7,7 @@ still run on the fields that passed (`salvage`).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import posixpath
@@ -25,14 +26,13 @@ from .loader import ParseFailure, compose, load_mapping, locate_node
 from .messages import inner_model, translate
 from .paths import origins, plain
 from .references import refs_of
-from .result import FileResult, Where, passes
+from .result import FileResult
 
 SCHEMA_LINE = "# yaml-language-server: $schema="
 MAX_PROBLEMS = 30  # per file: a list of 100,000 bad values is reported by its first ones
 
 
-def check_file(rel: str, raw: bytes, want_data: bool = True,
-               where: Where | None = None, kind: Kind | None = None,
+def check_file(rel: str, raw: bytes, want_data: bool = True, kind: Kind | None = None,
                clock: timely.Clock | None = None) -> FileResult:
     """Parse and check one record file's bytes (of `kind`, else the kind of its place).
 
@@ -57,6 +57,8 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
         result.problems.extend(_schema_line(rel, kind, text))
     raw_id = data.get("id")
     result.id = raw_id if isinstance(raw_id, str) else (kind.name if kind.file else None)
+    if kind.changes_of:  # a change file: named by its folder (the record) and its own name
+        result.id = change_key(rel)
     result.refs = refs_of(kind, data)
     model = kind.model
     if model is None:
@@ -82,15 +84,23 @@ def check_file(rel: str, raw: bytes, want_data: bool = True,
                          if isinstance(data.get(name), str)}
         # an Across check reads this kind's data even when the caller only validates
         keep = want_data or kind.name in read_across()
-        if keep and passes(kind.name, result.facets, where):
+        if keep:
             result.data = plain(record.model_dump(exclude_none=True), kind)
         else:
             result.partial = True
+    # a valid record with changes is checked whole once they are folded in
+    # (kefu.records.fold); an invalid one now, as far as it goes, so that every problem of the
+    # file is reported at once
+    own = () if kind.changes is not None and not problems else kind.checks
     findings = [*timely.findings(kind, record, data, clock or timely.Clock.now()),
-                *(f for check in kind.checks for f in check(record)), *texts.in_text(text, data)]
+                *(f for check in own for f in check(record)), *texts.in_text(text, data),
+                *_state_written(kind, data)]
     if findings:
         problems.extend(findings_problems(rel, text, findings, node))
-    problems.extend(_place(rel, kind, text, result.id))
+    if kind.changes_of:
+        problems.extend(_change_place(rel, kind, text, data))
+    else:
+        problems.extend(_place(rel, kind, text, result.id))
     result.problems.extend(_capped(rel, problems))
     return result
 
@@ -194,7 +204,8 @@ def schema_line(kind: Kind, folder: str) -> str:
 def _belongs_elsewhere(kind: Kind, data: dict[str, Any]) -> Kind | None:
     """The other one-file-per-record kind whose model accepts `data` as it is, if any."""
     for other in KINDS.values():
-        model = other.model if other is not kind and other.folder else None
+        model = other.model if other is not kind and other.folder and not other.changes_of \
+            else None
         if model is None:
             continue
         try:
@@ -240,6 +251,70 @@ def _place(rel: str, kind: Kind, text: str, record_id: str | None) -> list[Probl
         return [Problem(rel, 1, 1, "wrong-extension",
                         f"记录文件的扩展名应为 .yml：请改名为 `{stem}.yml`。")]
     return []
+
+
+def change_key(rel: str) -> str:
+    """A change file's id among all files: its record's folder and its own name
+    (T-20260315-k7m2/20260316-093000-replied-k3x9)."""
+    folder, _, name = rel.rpartition("/")
+    return f"{folder.rpartition('/')[2]}/{name.rpartition('.')[0]}"
+
+
+def _state_written(kind: Kind, data: dict[str, Any]) -> list[Finding]:
+    """A record file writes no field that only its changes set (a ticket's status)."""
+    log = kind.changes
+    if log is None:
+        return []
+    found = []
+    for name in log.state:
+        if name in data and data[name] not in log.starts.get(name, ()):
+            found.append(Finding(
+                "state-in-record", (name,),
+                f"`{name}` 由后续的{log.title}文件决定，不写在{kind.title}文件里："
+                "后续的变化用 kefu 命令登记（kefu event、kefu close、kefu approve），"
+                "每次在“编号”文件夹里新增一个文件。整个历史都写在这一个文件里的旧格式记录，"
+                "请运行 kefu migrate 转换。"))
+    return found
+
+
+def _change_place(rel: str, kind: Kind, text: str, data: dict[str, Any]) -> list[Problem]:
+    """A change file sits in the folder of the record it names, under a name of the form
+    `day-time-action-xxxx.yml` that agrees with its time and action."""
+    from .kinds import CHANGE_ID, change_id
+
+    folder, _, name = rel.rpartition("/")
+    record = folder.rpartition("/")[2]
+    stem = name.rsplit(".", 1)[0]
+    problems = []
+    named = data.get("record")
+    if isinstance(named, str) and named != record:
+        problems.append(Problem(rel, *locate_node(compose(text), ("record",), key=False),
+                                "wrong-record",
+                                f"这个文件在 `{record}/` 文件夹里，却写着 `record: {named}`："
+                                f"一条变更放在它所属记录的文件夹里，两处应一致。"))
+    import re
+
+    at, action = data.get("at"), data.get("action")
+    if isinstance(at, str):  # the parser gives YAML 1.2 timestamps as text
+        try:
+            at = dt.datetime.fromisoformat(at)
+        except ValueError:
+            at = None  # the model reports it
+    if isinstance(at, dt.datetime) and at.tzinfo is None:
+        at = None
+    if not re.fullmatch(CHANGE_ID, stem) or not name.endswith(".yml"):
+        problems.append(Problem(rel, 1, 1, "change-name",
+                                f"文件名 `{name}` 不是“日期-时间-动作-4 位随机码.yml”的形式"
+                                "（如 20261124-153000-replied-k3x9.yml）：请用 kefu 命令登记，"
+                                "或照此改名。"))
+    elif hasattr(at, "astimezone") and isinstance(action, str):
+        expected = change_id(at, action, stem[-4:])
+        if expected != stem:
+            problems.append(Problem(rel, 1, 1, "change-name",
+                                    f"文件名 `{name}` 与这条变更的时间和动作不一致，"
+                                    f"应为 `{expected}.yml`：请改名（按文件名排序即按时间排序）。",
+                                    Severity.WARNING))
+    return problems
 
 
 def _id_pos(text: str) -> tuple[int, int]:

@@ -4,7 +4,8 @@ A kind module (kefu/kinds/ticket.py, or a module of a test suite) builds one `Ki
 registry serves it to every command: `kefu validate` (model, checks, references, place),
 `kefu new` (its Creator), `kefu schemas`, `kefu form --record` (its FormFillers), `check-pr`
 (closed records are append-only), the privacy scan (`personal: true` fields at any depth) and
-the records cache (whose fingerprint covers every module the kind's code lives in).
+the index (rebuilt when a module the kind's code lives in changes). The parts it is made of
+(findings, references, options, event rules, form fillers) are in kefu.records.parts.
 A kind may also declare an `Across` check: one pass over every valid record of the kinds it
 reads (a roster against the leave taken, the 6th 补卡 of a month), run by `load()` after the
 files are checked; the data of its own kind is then always kept, even by `kefu validate`.
@@ -18,137 +19,65 @@ import importlib
 import importlib.util
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
 
-from kefu.problems import Severity
-
 from .loader import MAX_BYTES
+from .parts import Across as Across
+from .parts import Check as Check
+from .parts import Creator as Creator
+from .parts import Events as Events
+from .parts import Finding as Finding
+from .parts import FormFiller as FormFiller
+from .parts import Option as Option
+from .parts import Placed as Placed
+from .parts import Reference as Reference
 
 RECORDS = "records"
 SCHEMAS = "schemas"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """What a kind's check found: a slug, the field path it is about and a Chinese message."""
-
-    slug: str
-    loc: tuple[str | int, ...]
-    message: str
-    severity: Severity = Severity.ERROR
-
-
-# A check gets the record's model instance; when the model refused the file, a partial one
-# holding the fields that passed (read them with getattr(record, name, None)).
-Check = Callable[[Any], Iterable[Finding]]
-
-
-@dataclass(frozen=True)
-class Placed:
-    """A finding of an `Across` check about record `id` of `kind` (a file that may not exist
-    yet, such as next week's roster); `owner` is the person a warning is for (kefu overdue)."""
-
-    kind: str
-    id: str
-    finding: Finding
-    owner: str | None = None
+CHANGE_ID = r"[0-9]{8}-[0-9]{6}-[a-z][a-z-]{0,30}-[0-9a-z]{4}"
+ALPHABET_TOKEN = "0123456789abcdefghijklmnopqrstuvwxyz"
+"""A change file's name (its id): `<day>-<time>-<action>-<4 characters>`, e.g.
+20261124-153000-replied-k3x9: sorted by name, a record's changes read in time order."""
 
 
 @dataclass(frozen=True, eq=False)
-class Across:
-    """A check over every valid record of the kinds it `reads` at once.
+class Log:
+    """A record that changes only by new files beside it: one file per change.
 
-    `check(group)` gets a kefu.records.across.Group (the records by kind, the repository root,
-    today) and yields `Placed` findings; it runs whenever the repository holds a record of the
-    kind declaring it, or `kefu validate` is given a file of a kind it reads. Its findings must
-    depend on those records only: the cache keeps them until one of the files changes.
-    `timely(group)` yields the findings that also depend on the day or on other files (a loan
-    past due, evidence naming any record); it runs every time, so it must be cheap.
+    The record file `<ID>.yml` is written once; each later change (an event, a decision, a
+    return, a correction) is a file `<ID>/CHANGE_ID.yml` in the folder of the same name beside
+    it, naming the record in its `record:` field. Nothing ever edits an earlier file, so two
+    people adding changes at once never conflict, in git or on GitHub. The record's state is
+    the fold of its changes, oldest first (by time, then name): `apply(folded, change)` folds
+    one change into
+    the record's data and returns None, or says in Chinese why the change does not fit the state
+    the earlier ones left (it is then not applied, and its file is reported).
+    `state` are fields only changes set (a ticket's status): a record file may write them
+    only with a value of `starts` (a leave recorded as an absence starts `absent`).
     """
 
-    reads: tuple[str, ...]
-    check: Callable[[Any], Iterable[Placed]]
-    timely: Callable[[Any], Iterable[Placed]] | None = None
-    # modules whose code decides the results besides the check's own (cache fingerprint)
-    modules: tuple[str, ...] = ()
-    packages: tuple[str, ...] = ()  # distributions whose data decides them (a holiday table)
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A field that names another record: ("events", "*", "by") -> a person."""
-
-    path: tuple[str, ...]  # "*" means each item of a list
-    target: str  # kind name
-
-
-@dataclass(frozen=True)
-class Option:
-    """A `kefu new` option that is not a field of the model (it goes into what `build` makes)."""
-
-    name: str
-    help: str
-    refers: str | None = None  # the kind the value names (a person: ids and names accepted)
-
-
-@dataclass(frozen=True, eq=False)
-class Creator:
-    """How `kefu new` makes a record of the kind from command-line options.
-
-    The options are the model's fields (help and allowed values from the model), minus
-    `derived` (filled by `build` itself) and the preset fields of the command, plus `extra`.
-    A model field is required on the command line unless the model or `defaulted` has a default.
-    """
-
-    build: Callable[[Any, dict[str, Any]], dict[str, Any]]  # (NewContext, values) -> record data
-    variants: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # command -> presets
-    derived: tuple[str, ...] = ("id",)
-    defaulted: tuple[str, ...] = ()
-    extra: tuple[Option, ...] = ()
-    labels: Mapping[str, str] = field(default_factory=dict)  # command -> Chinese name
-    # (a command's presets) -> model fields that command does not offer (other types' fields)
-    hidden: Callable[[Mapping[str, Any]], set[str]] | None = None
-    help: str = ""  # what `kefu new <command> --help` says besides "新建一条…"
-
-
-@dataclass(frozen=True, eq=False)
-class Events:
-    """How entries are appended to a kind's log (`kefu event`, `kefu close`, `kefu reopen`).
-
-    `refuse(data, action)` says in Chinese why `action` does not fit the record now (its type or
-    state), or None; `after(data, action)` gives the top-level fields that change with it
-    (status); a closed record gains only `reopen` (then `changes` may change) and `notes`.
-    """
-
-    refuse: Callable[[Mapping[str, Any], str], str | None]
-    after: Callable[[Mapping[str, Any], str], dict[str, Any]]
-    close: str = "closed"
-    reopen: str = "reopened"
-    changes: tuple[str, ...] = ("status",)  # fields a reopening may change in a closed record
-    notes: tuple[str, ...] = ("note",)  # entries a closed record may still gain
-
-
-@dataclass(frozen=True, eq=False)
-class FormFiller:
-    """A printed form this kind fills: the form's key in forms/registry.yml and the filler."""
-
-    form: str
-    fill: str | Callable[[Any, Any], Any]  # (FillContext, Form) -> Filled, or "module:function"
-    label: str  # what the forms page says fills it, e.g. 投诉工单
-    when: Mapping[str, str] = field(default_factory=dict)  # top-level values the record needs
-
-    def filler(self) -> Callable[[Any, Any], Any]:
-        """The fill function, imported on first use (forms need WeasyPrint, checks do not)."""
-        if callable(self.fill):
-            return self.fill
-        module_name, _, name = self.fill.partition(":")
-        function: Callable[[Any, Any], Any] = getattr(importlib.import_module(module_name), name)
-        return function
+    model: type[BaseModel]  # one change file
+    apply: Callable[[dict[str, Any], Mapping[str, Any]], str | None]
+    title: str = "变更"  # Chinese name of one change: 事件, 审批
+    state: tuple[str, ...] = ()
+    starts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # (folded record data) -> the state the record starts in, from its own file (status)
+    begin: Callable[[dict[str, Any]], None] | None = None
+    references: tuple[Reference, ...] = ()  # in a change file: ("by",) -> person
+    # timestamps of a change file that record what happened (not later than tomorrow)
+    no_future: tuple[tuple[str, ...], ...] = (("at",),)
+    # a whole record as the one-file layout held it -> its record file and its changes' data
+    # (`kefu migrate`, the sample department): folding them gives the whole record back
+    split: Callable[[dict[str, Any]], tuple[dict[str, Any], list[dict[str, Any]]]] | None = None
+    # a finding's place in the folded record -> in the change that set it (default: ("correct",…))
+    where: Callable[[tuple[str | int, ...]], tuple[str | int, ...]] | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,6 +112,8 @@ class Kind:
     deadlines: Callable[[Any, Mapping[str, Any]], list[Any]] | None = None
     cacheable: bool = True  # False: checked again on every run (results that change over time)
     max_bytes: int = MAX_BYTES
+    changes: Log | None = None  # a folder per record, one file per later change
+    changes_of: str = ""  # for a change kind (made from a Log): the kind of its record
 
     def expected_rel(self, record_id: str) -> str | None:
         """Where a record with this id belongs, relative to the repository root."""
@@ -196,6 +127,16 @@ class Kind:
                    f"{record_id}.yml"
         return f"{RECORDS}/{self.folder}/{record_id}.yml"
 
+    def changes_folder(self, record_id: str) -> str | None:
+        """The folder of a record's change files: beside the record file, named by its id."""
+        rel = self.expected_rel(record_id) if self.changes is not None else None
+        return rel.removesuffix(".yml") if rel is not None else None
+
+    def change_rel(self, record_id: str, change_id: str) -> str | None:
+        """Where a change of this kind's record `record_id` belongs (a kind with changes)."""
+        folder = self.changes_folder(record_id)
+        return f"{folder}/{change_id}.yml" if folder is not None else None
+
     def matches_id(self, record_id: str) -> bool:
         return self.id_pattern is not None and re.fullmatch(self.id_pattern, record_id) is not None
 
@@ -205,7 +146,7 @@ class Kind:
         return str(shown) if shown else record_id
 
     def modules(self) -> set[str]:
-        """Every module whose code decides this kind's results (for the cache fingerprint)."""
+        """Every module whose code decides this kind's results (the index's inputs)."""
         found: set[str] = set()
         if self.model is not None:
             found |= _model_modules(self.model)
@@ -214,6 +155,9 @@ class Kind:
                 found.add(getattr(item, "__module__", "") or "")
         if self.across is not None:
             found |= {getattr(self.across.check, "__module__", ""), *self.across.modules}
+        if self.changes is not None:
+            found |= _model_modules(self.changes.model)
+            found.add(getattr(self.changes.apply, "__module__", "") or "")
         return found - {""}
 
 
@@ -261,6 +205,9 @@ class _Registry(Mapping[str, Kind]):
             for module_name in BUILTIN:
                 kind = importlib.import_module(module_name).KIND
                 self._kinds.setdefault(kind.name, kind)
+                if kind.changes is not None:
+                    change = change_kind(kind)
+                    self._kinds.setdefault(change.name, change)
         return self._kinds
 
     def __getitem__(self, name: str) -> Kind:
@@ -274,14 +221,39 @@ class _Registry(Mapping[str, Kind]):
 
     def add(self, kind: Kind) -> None:
         self._load()[kind.name] = kind
+        if kind.changes is not None:
+            change = change_kind(kind)
+            self._load()[change.name] = change
         _changed()
 
     def remove(self, name: str) -> None:
         self._load().pop(name, None)
+        self._load().pop(f"{name}{CHANGE_SUFFIX}", None)
         _changed()
 
 
 KINDS = _Registry()
+CHANGE_SUFFIX = "-change"
+
+
+def change_kind(kind: Kind) -> Kind:
+    """The kind of the change files of `kind`'s records (schemas/<kind>-change.schema.json)."""
+    log = kind.changes
+    assert log is not None
+    return Kind(f"{kind.name}{CHANGE_SUFFIX}", f"{kind.title}{log.title}", log.model,
+                folder=kind.folder, id_pattern=CHANGE_ID,
+                id_format="日期-时间-动作-4 位随机码（如 20261124-153000-replied-k3x9，"
+                          "由 kefu 命令生成）",
+                references=(Reference(("record",), kind.name), *log.references),
+                no_future=log.no_future, changes_of=kind.name, max_bytes=kind.max_bytes)
+
+
+def change_id(at: Any, action: str, token: str) -> str:
+    """A change file's id: its time in Beijing, its action and 4 random characters."""
+    from kefu.times import SHANGHAI
+
+    local = at.astimezone(SHANGHAI)
+    return f"{local:%Y%m%d-%H%M%S}-{action}-{token}"
 
 
 def _changed() -> None:
@@ -306,11 +278,18 @@ def unregister_kind(name: str) -> None:
 
 
 def kind_of(rel: str) -> Kind | None:
-    """The kind whose place `rel` (posix path relative to the repo root) is in, if any."""
+    """The kind whose place `rel` (posix path relative to the repo root) is in, if any.
+
+    A file in a folder named by a record id of a kind with changes is one of that record's
+    changes (records/tickets/2026/03/T-20260315-k7m2/20260316-093000-replied-k3x9.yml).
+    """
     folder, _, name = rel.rpartition("/")
     if folder == RECORDS:
         return next((k for k in KINDS.values() if k.file and k.file == name), None)
-    return _kind_of_folder(folder)
+    kind = _kind_of_folder(folder)
+    if kind is None or kind.changes is None or not kind.matches_id(folder.rpartition("/")[2]):
+        return kind
+    return KINDS.get(f"{kind.name}{CHANGE_SUFFIX}")
 
 
 @cache
@@ -318,17 +297,19 @@ def _kind_of_folder(folder: str) -> Kind | None:
     parts = folder.split("/")
     if len(parts) < 2 or parts[0] != RECORDS:
         return None
-    return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]), None)
+    return next((k for k in KINDS.values() if k.folder and k.folder == parts[1]
+                 and not k.changes_of), None)
 
 
 def kind_for_id(record_id: str) -> Kind | None:
     """The one-file-per-record kind whose id pattern `record_id` matches, if any."""
-    return next((k for k in KINDS.values() if k.folder and k.matches_id(record_id)), None)
+    return next((k for k in KINDS.values() if k.folder and not k.changes_of
+                 and k.matches_id(record_id)), None)
 
 
 def known_places() -> str:
     """Human list of where records may live, for messages."""
-    places = [f"{RECORDS}/{k.folder}/" for k in KINDS.values() if k.folder]
+    places = [f"{RECORDS}/{k.folder}/" for k in KINDS.values() if k.folder and not k.changes_of]
     places += [f"{RECORDS}/{k.file}" for k in KINDS.values() if k.file]
     return "、".join(places)
 

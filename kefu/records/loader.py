@@ -7,9 +7,8 @@ error path, to compose the node tree of a file that already failed, to find exac
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,42 +149,6 @@ def load_mapping(raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[dict[str, Any]
             f"记录文件的顶层必须是“字段: 值”的映射，这里却是{what}。一个文件只写一条记录。",
         ))
     return data, text
-
-
-# Top-of-file lines after which the parser is certainly back at column 0 of the top-level block
-# mapping: blanks, comments and `key: value` lines whose value ends on its line (plain, or
-# quoted and closed). Only a quoted scalar or a flow collection can continue onto a column-0
-# line, and neither can be open after these; a lone CR (a YAML line break) ends the run.
-_SIMPLE_LINE = (
-    rb"(?:[A-Za-z_][A-Za-z0-9_-]*:[ \t]+(?:"
-    rb"(?:\"(?:[^\"\\\r\n]|\\[^\r\n])*\"|'(?:[^'\r\n]|'')*')(?:[ \t]+#[^\r\n]*)?[ \t]*"  # quoted
-    rb"|[^\s\"'\[\]{}|>&*!%@`#,?:-][^\r\n]*)"  # plain
-    rb"|[ \t]*(?:#[^\r\n]*)?)\r?\n"  # blank or comment
-)
-
-
-@functools.cache
-def _word_field(name: str) -> re.Pattern[bytes]:
-    """Simple lines, then `name: word` (unquoted, one word) as a top-level line."""
-    word = rb":[ \t]+([A-Za-z0-9][A-Za-z0-9_.-]*)(?:[ \t]+#[^\r\n]*)?[ \t]*(?:\r?\n|\Z)"
-    return re.compile(rb"(?:\xef\xbb\xbf)?(?:" + _SIMPLE_LINE + rb")*?" + re.escape(name.encode())
-                      + word)
-
-
-def top_level_words(raw: bytes, names: Iterable[str]) -> dict[str, str]:
-    """Fields among `names` whose top-level value a byte scan reads with certainty, unparsed.
-
-    Only the run of simple lines at the top of the file is read (see `_SIMPLE_LINE`), and only
-    unquoted one-word values (`status: closed`); anything else is left out, for a full parse
-    to decide. If the file is valid YAML, parsing it gives the same top-level value (a second
-    `status:` line would be a duplicate key, which the parser refuses).
-    """
-    found: dict[str, str] = {}
-    for name in names:
-        match = _word_field(name).match(raw)
-        if match:
-            found[name] = match.group(1).decode()
-    return found
 
 
 def _explain(message: str, text: str) -> Issue:

@@ -26,7 +26,8 @@ from pydantic_core import CoreSchema, PydanticCustomError
 
 PERSON_ID = r"^[a-z][a-z0-9-]{1,31}$"
 DEALER_ID = r"^D-[0-9A-Z]{4,8}$"
-PHONE = r"^(1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?[0-9]{7,8}|400-?[0-9]{3}-?[0-9]{4})$"
+PHONE = (r"^(1[3-9][0-9]-?[0-9]{4}-?[0-9]{4}|0[0-9]{2,3}-?([0-9]{7,8}|[0-9]{3,4}-[0-9]{4})"
+         r"|400-?[0-9]{3}-?[0-9]{4})$")
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 ID_NUMBER = r"^[0-9]{17}[0-9X]$"
 # Text that shows something: one character that is neither a space nor invisible (zero-width,
@@ -38,7 +39,7 @@ PERSONAL: dict[str, Any] = {"personal": True}
 
 # pattern -> what to write, for bad-format messages (kinds add their own id formats)
 FORMATS: dict[str, str] = {
-    PHONE: "手机号（如 138-0000-0001）或座机号（如 021-12345678）",
+    PHONE: "手机号（如 138-0000-0001）或座机号（如 021-12345678、020-8888-1234）",
     EMAIL: "电子邮箱（如 name@example.com）",
     ID_NUMBER: "18 位身份证号（最后一位可以是 X）",
     PERSON_ID: "小写拼音员工编号（如 wangfang）",

@@ -7,7 +7,6 @@ field with its Chinese description, type and allowed values (see `options`).
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from kefu import times
-from kefu.problems import KefuError
+from kefu.problems import Problem
 
-from .check import SCHEMA_LINE, check_file
-from .kinds import KINDS, RECORDS, Kind, schema_rel
+from .kinds import KINDS, RECORDS, Kind
 from .messages import inner_model
 from .model import field_labels
 from .yamlout import Flow as Flow  # re-exported: kinds and scripts make one-line lists
-from .yamlout import dump_value
 
 
 @dataclass(frozen=True)
@@ -149,27 +146,26 @@ def _leaves(annotation: Any) -> list[Any]:
 
 
 def create(root: Path, command: Command, values: Mapping[str, Any],
-           now: dt.datetime | None = None) -> Path:
+           now: dt.datetime | None = None, warned: list[Problem] | None = None) -> Path:
     """Write a new record made by `command` from option `values`; return its path.
 
-    The record is checked like any file (schema, the kind's checks, references to people and
-    dealers) before anything is written; KefuError lists every problem otherwise.
+    The repository is checked with the record in it, as `kefu validate` would check it (the
+    kind's checks, references, the checks across records: a leave against the roster) before
+    anything is written; KefuError lists every error otherwise and nothing is written.
+    The warnings the record brings are added to `warned`.
     """
     kind, creator = command.kind, command.kind.creator
     assert creator is not None
     given = {k: v for k, v in values.items() if v is not None}
     data = creator.build(NewContext(root, now or times.now()), {**given, **command.presets})
-    rel = kind.expected_rel(str(data.get("id", ""))) or ""
-    text = render_record(kind.name, data, rel)
-    result = check_file(rel, text.encode("utf-8"), kind=kind)
-    problems = [p.message for p in result.problems if p.severity == "error"]
-    problems += unknown_refs(root, result.refs)
-    problems = list(dict.fromkeys(problems))
-    if problems:
-        raise KefuError("无法新建记录：\n" + "\n".join(f"- {m}" for m in problems), "invalid", 1)
-    from kefu import files
+    from .split import files_of
+    from .writing import write_new
 
-    return files.write_file(root / rel, text, root=root, exclusive=True)
+    texts = files_of(kind.name, data)
+    found = write_new(root, texts, "新建记录")
+    if warned is not None:
+        warned.extend(found.warnings)
+    return root / next(iter(texts))
 
 
 def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
@@ -183,14 +179,3 @@ def unknown_refs(root: Path, refs: list[tuple[str, str]]) -> list[str]:
     ids = {(r.kind, r.id) for r in known.records} if known else set()
     return [f"`{value}` 不是已登记的{KINDS[target].title}（{RECORDS}/{KINDS[target].folder}/）："
             "请检查拼写。" for target, value in sorted(refs) if (target, value) not in ids]
-
-
-def render_record(kind: str, data: Mapping[str, Any], rel: str) -> str:
-    """YAML text of a record, with the $schema line first; text that needs quotes is quoted."""
-    schema = posixpath.relpath(schema_rel(KINDS[kind]), posixpath.dirname(rel))
-    return f"{SCHEMA_LINE}{schema}\n{render_value(dict(data))}"
-
-
-def render_value(value: Any) -> str:
-    """YAML text of a value in the records' style (kefu.records.yamlout)."""
-    return dump_value(value)

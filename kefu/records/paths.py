@@ -55,7 +55,7 @@ def _paths_of(model: type[BaseModel], leaf: type = datetime) -> Iterable[tuple[s
         annotation = info.annotation
         leaves = _leaves(annotation)
         if leaf in leaves or (leaf is datetime and AwareDatetime in leaves):
-            yield (name,)
+            yield (name, "*") if list in origins(annotation) else (name,)
         inner = inner_model(annotation)
         if inner is not None:
             star = ("*",) if list in origins(annotation) else ()

@@ -1,4 +1,4 @@
-"""What checking one file yields (`FileResult`), and the `where` filter on a kind's facets."""
+"""What checking one file yields (`FileResult`), and a valid record as readers get it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from kefu.problems import Problem
-
-from .kinds import kind_of
-from .loader import top_level_words
 
 # A reference to another record, checked once every file is read: (target kind, id). Where it
 # is written is looked up again only for a reference that turns out to be unknown.
@@ -23,7 +20,7 @@ Where = Mapping[str, Mapping[str, Collection[str]]]
 
 @dataclass
 class FileResult:
-    """Everything learnt from one file: picklable, cached, merged by the corpus."""
+    """Everything learnt from one file: picklable, kept in the index."""
 
     rel: str
     kind: str | None
@@ -31,7 +28,7 @@ class FileResult:
     data: dict[str, Any] | None = None  # validated data; None if invalid or not asked for
     problems: list[Problem] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
-    partial: bool = False  # valid, but data was not kept (validate-only run, or filtered out)
+    partial: bool = False  # valid, but data was not kept (a check without data)
     facets: dict[str, str] = field(default_factory=dict)  # the kind's facets of a valid record
 
     def row(self) -> Row:
@@ -43,27 +40,6 @@ class FileResult:
     @classmethod
     def from_row(cls, rel: str, row: Row) -> FileResult:
         return cls(rel, *row)
-
-
-def passes(kind: str | None, facets: Mapping[str, str], where: Where | None) -> bool:
-    """Whether a valid record passes the `where` filter (kinds not named always pass)."""
-    rules = where.get(kind or "") if where else None
-    if not rules:
-        return True
-    return all(facets.get(name) in allowed for name, allowed in rules.items())
-
-
-def plainly_fails(rel: str, raw: bytes, where: Where) -> bool:
-    """Whether the file's top lines already show that its record fails `where`, unparsed.
-
-    False whenever the byte scan is not conclusive (flow style, quoted or late `status:`...).
-    """
-    kind = kind_of(rel)
-    rules = where.get(kind.name) if kind is not None else None
-    if not rules:
-        return False
-    facets = top_level_words(raw, rules)
-    return any(name in facets and facets[name] not in allowed for name, allowed in rules.items())
 
 
 class Record:

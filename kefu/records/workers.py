@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 from pathlib import Path
 
 from kefu.problems import Problem
 
 from .check import check_file
-from .keys import blob_hash, stat_key
 from .kinds import KINDS, kind_of
-from .result import FileResult, Row, Where, plainly_fails
+from .result import FileResult, Row
 from .timely import Clock
 
 PARALLEL_MIN = 2000  # below this, starting worker processes costs more than it saves
@@ -20,40 +20,28 @@ Fresh = tuple[str, tuple[int, int, int, int], bytes, Row | None]
 _NO_STAT = (-1, -1, -1, -1)
 
 
-def run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None,
-         want_data: bool, where: Where | None, skip: Where | None = None,
-         digests: bool = True) -> list[Fresh]:
+def run(root: Path, todo: list[tuple[str, bytes | None]], jobs: int | None) -> list[Fresh]:
+    """Read and check each file of `todo` (rel, blob id the index holds, if any)."""
     workers = jobs or os.cpu_count() or 1
     if len(todo) < PARALLEL_MIN or workers < 2:
-        return check_chunk(str(root), todo, want_data, where, skip, digests)
+        return check_chunk(str(root), todo)
     len(KINDS)  # import every kind's module once, before forking, not in every worker
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor  # not needed by a warm run
 
     count = workers * 4
-    if skip:  # strided: the files that are not skipped cluster (open tickets: recent months)
-        chunks = [todo[i::count] for i in range(count)]
-    else:  # consecutive: neighbouring files share folders
-        size = -(-len(todo) // count)
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    size = -(-len(todo) // count)  # consecutive: neighbouring files share folders
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
         out: list[Fresh] = []
-        for part in pool.map(check_chunk, [str(root)] * len(chunks), chunks,
-                             [want_data] * len(chunks), [where] * len(chunks),
-                             [skip] * len(chunks), [digests] * len(chunks)):
+        for part in pool.map(check_chunk, [str(root)] * len(chunks), chunks):
             out.extend(part)
     return out
 
 
-def check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: bool,
-                 where: Where | None = None, skip: Where | None = None,
-                 digests: bool = True) -> list[Fresh]:
-    """Worker: read and check each file; None row when its content hash is unchanged.
-
-    `digests=False` (no cache to fill or compare with) leaves the git blob ids empty.
-    With `skip`, a file plainly failing it is left out: no row at all.
-    """
+def check_chunk(root: str, items: list[tuple[str, bytes | None]]) -> list[Fresh]:
+    """Worker: read and check each file; None row when its content hash is unchanged."""
     out: list[Fresh] = []
     limit = max(kind.max_bytes for kind in KINDS.values()) + 1
     clock = Clock.now()
@@ -74,16 +62,18 @@ def check_chunk(root: str, items: list[tuple[str, bytes | None]], want_data: boo
                 Problem(rel, 0, 0, "unreadable", message)])
             out.append((rel, _NO_STAT, b"", result.row()))
             continue
-        if skip and plainly_fails(rel, raw, skip):
-            continue
-        digest = blob_hash(raw) if digests else b""
-        key = stat_key(stat)
+        digest = blob_hash(raw)
+        key = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         if digest == known_digest:
             out.append((rel, key, digest, None))
         else:
-            out.append((rel, key, digest,
-                        check_file(rel, raw, want_data, where, clock=clock).row()))
+            out.append((rel, key, digest, check_file(rel, raw, clock=clock).row()))
     return out
+
+
+def blob_hash(raw: bytes) -> bytes:
+    """The git blob id of `raw` (what `git hash-object` prints), as 20 bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).digest()
 
 
 def _kind_name(rel: str) -> str | None:

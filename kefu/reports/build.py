@@ -9,13 +9,12 @@ from typing import Any
 
 from kefu import times
 from kefu.collation import name_key
+from kefu.index.milestones import deadlines
 from kefu.kinds.ticket import CHANNEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
 from kefu.records import LoadResult, personal_values
 from kefu.records.corpus import gc_paused
-from kefu.sla import milestones
-from kefu.sla.summaries import deadlines
 from kefu.workspace import Workspace
 
 from . import people, service
@@ -37,8 +36,6 @@ from .figures import (
     workdays,
 )
 from .period import Period, month_period, previous_months
-from .quiet import Memo
-from .sift import Glance, Of, Typed, sift, typed_ticket
 from .tables import (
     DAYS,
     INT,
@@ -51,6 +48,7 @@ from .tables import (
     Section,
     Table,
 )
+from .view import Of, Sifted, sift, typed_ticket
 
 TREND_MONTHS = 12
 STATE_COLUMNS = (
@@ -100,11 +98,16 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     dealers = {r.id: str(r.data.get("company") or r.id) for r in result.of_kind("dealer")}
     assessments = [r.data for r in result.of_kind("assessment")]
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
-    found = deadlines(ws, result)
+    report.department = next((str(r.data["department"]) for r in result.of_kind("department")
+                              if r.data.get("department")), report.department)
+    of = deadlines(ws, result).of  # the loaded tickets' kept in the index (made if missing)
     typed = typed_ticket if "ticket" in result.raw else None
-    memo = Memo(result.store, found.key) if result.store is not None and found.key else None
-    builder = Builder(ws, period, as_of, [r.data for r in result.of_kind("ticket")], people,
-                      active, dealers, assessments, report, found.of, found.glance, typed, memo)
+    trend = previous_months(month_period(period.last), TREND_MONTHS)
+    with result.index() as ix:
+        sifted = sift(ix, [(r.id, r.data) for r in result.of_kind("ticket")], period, as_of,
+                      trend, of, typed)
+    builder = Builder(ws, period, as_of, sifted, trend, people, active, dealers, assessments,
+                      report, of)
     builder.known = personal_values(result)
     builder.loaded = result
     builder.run()
@@ -114,26 +117,22 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
 class Builder:
     """Fills `report` section by section; holds what several sections share.
 
-    `tickets` holds the period's tickets viewed whole, not all (kefu.reports.sift).
+    `sifted.viewed` holds the period's tickets viewed whole, not all (kefu.reports.view).
     """
 
-    def __init__(self, ws: Workspace, period: Period, as_of: dt.datetime,
-                 tickets: Sequence[Mapping[str, Any]], people: Mapping[str, str],
+    def __init__(self, ws: Workspace, period: Period, as_of: dt.datetime, sifted: Sifted,
+                 trend: Sequence[Period], people: Mapping[str, str],
                  active: Sequence[str], dealers: Mapping[str, str],
-                 assessments: Sequence[Mapping[str, Any]], report: Report,
-                 of: Of | None = None, glance: Glance | None = None,
-                 typed: Typed | None = None, memo: Memo | None = None) -> None:
+                 assessments: Sequence[Mapping[str, Any]], report: Report, of: Of) -> None:
         self.ws, self.period, self.as_of, self.report = ws, period, as_of, report
         self._masked: dict[str, str] = {}
         self._event_times: dict[tuple[Any, Any], list[dt.datetime]] | None = None
         self._received_times: dict[Any, list[dt.datetime]] | None = None
         self.rules, self.cal = ws.rules, ws.calendar
-        # a ticket's milestones: kept in the records cache (kefu.sla.summaries), else computed
-        self.milestones = of or (lambda ticket: milestones(ticket, self.rules, self.cal))
+        self.milestones = of  # a ticket's: kept in the index (kefu.index.milestones)
         self.people, self.active, self.dealers = people, active, dealers
         self.assessments = assessments
-        self.trend = previous_months(month_period(period.last), TREND_MONTHS)
-        sifted = sift(tickets, period, as_of, self.trend, self.milestones, glance, typed, memo)
+        self.trend = trend
         self.tickets, self.stones = sifted.viewed, sifted.stones
         self.per_month, self.intake_months = sifted.per_month, sifted.intake
         self.intake = [t for t in self.tickets if period.contains(t.data["received"])]

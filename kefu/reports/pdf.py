@@ -20,7 +20,7 @@ def report_html(report: Report, charts: dict[str, str]) -> str:
 
     body = markdown.markdown(report_markdown(report, charts), extensions=["tables"])
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-            f"<title>客服部报表 {report.period.title}</title></head><body>{body}</body></html>")
+            f"<title>{report.title}</title></head><body>{body}</body></html>")
 
 
 def report_pdf(report: Report, root: Path) -> bytes:

@@ -58,7 +58,7 @@ def table_text(table: Table) -> list[str]:
 
 
 def report_text(report: Report) -> str:
-    lines = [f"客服部报表：{report.period.title}"]
+    lines = [report.title]
     for section in report.sections:
         lines += ["", f"== {section.title} =="]
         lines += section.notes
@@ -151,7 +151,7 @@ def report_markdown(report: Report, charts: Mapping[str, str] | None = None,
     For the `site`, each section's heading has its key as id (the site's attr_list; in the PDF
     or `--format markdown` it would show), so that 2026-11.html#kpi links the same section
     every month, and times do not break."""
-    lines = [f"# {heading or '客服部报表：' + report.period.title}", ""]
+    lines = [f"# {heading or report.title}", ""]
     for section in report.sections:
         anchor = f" {{#{section.key}}}" if site else ""
         lines += [f"## {md_text(section.title)}{anchor}", ""]

@@ -88,6 +88,12 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     provisional: bool = False  # a deadline in a year without an official holiday calendar
     skipped_files: int = 0  # invalid record files left out
+    department: str = "客服部"  # the department's name in records/department.yml
+
+    @property
+    def title(self) -> str:
+        """客服部报表：2026 年 11 月, with the department's own name."""
+        return f"{self.department}报表：{self.period.title}"
 
     @property
     def complete(self) -> bool:

@@ -22,7 +22,10 @@ GENERATORS: tuple[str, ...] = (
     "kefu.site_rules:write_site_pages",
     "kefu.site_events:write_site_pages",
     "kefu.staff.pages:write_site_pages",
+    "kefu.site.pending:write_site_pages",
     "kefu.ticket_pages:write_site_pages",
+    "kefu.site.dealers:write_site_pages",
+    "kefu.site.open_work:write_site_pages",
     "kefu.reports.site:write_site_pages",
 )
 

@@ -126,7 +126,8 @@ class StaffBook:
 
     # -- weeks ----------------------------------------------------------------------------
     def week(self, week_id: str, swaps: bool = True) -> Week | None:
-        """The week's roster with approved swaps applied (or without them), None if none."""
+        """The week's roster with approved swaps and leave covers applied (or without them),
+        None if none."""
         key = (week_id, swaps)
         if key not in self._weeks:
             from kefu.staff.roster import build_week
@@ -152,9 +153,22 @@ class StaffBook:
         return found
 
     @cached_property
+    def covers_by_week(self) -> dict[str, list[Data]]:
+        """Approved leave naming a colleague who covers it, by each week it touches."""
+        found: dict[str, list[Data]] = {}
+        for leave in self.lists["leave"]:
+            cover = leave.get("cover")
+            if leave.get("status") != "approved" or not cover or cover == leave["person"]:
+                continue
+            for week in sorted({week_of(day) for day in days_between(leave["start"],
+                                                                     leave["end"])}):
+                found.setdefault(week, []).append(leave)
+        return found
+
+    @cached_property
     def chain(self) -> Any:
-        """The hand-overs' matters, walked in time order (kefu.staff.checks.matter_chain)."""
-        from kefu.staff.checks import matter_chain
+        """The hand-overs' matters, walked in time order (kefu.staff.matters)."""
+        from kefu.staff.matters import matter_chain
 
         return matter_chain(self)
 

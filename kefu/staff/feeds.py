@@ -50,7 +50,7 @@ def feeds(book: StaffBook, weeks: Iterable[str]) -> dict[str, bytes]:
                 event = _event(f"{day:%Y%m%d}-{key}@{HOST}",
                                f"{shift.title}：{names}", _when(day, shift.start),
                                _when(day, shift.end), _stamp(book, week, duties),
-                               sum(1 for d in duties if d.swap))
+                               sum(1 for d in duties if d.moved))
                 team.add_component(event)
     _away(book, team, None, loaded)
     out[f"{TEAM}.ics"] = _bytes(team)
@@ -67,7 +67,7 @@ def feeds(book: StaffBook, weeks: Iterable[str]) -> dict[str, bytes]:
                 event = _event(f"{duty.day:%Y%m%d}-{duty.shift}-{person}@{HOST}",
                                summary, _when(duty.day, shift.start),
                                _when(duty.day, shift.end), _stamp(book, week, [duty]),
-                               1 if duty.swap else 0)
+                               1 if duty.moved else 0)
                 calendar.add_component(event)
         _away(book, calendar, person, loaded)
         out[f"{person}.ics"] = _bytes(calendar)
@@ -130,6 +130,10 @@ def _stamp(book: StaffBook, week: Week, duties: list[Duty]) -> dt.datetime:
             swap = next((s for s in book.lists["swap"] if s["id"] == duty.swap), None)
             if swap is not None and swap.get("decided") is not None:
                 stamps.append(swap["decided"])
+        if duty.cover:
+            leave = next((x for x in book.lists["leave"] if x["id"] == duty.cover), None)
+            if leave is not None and leave.get("decided") is not None:
+                stamps.append(leave["decided"])
     return max(stamps).astimezone(dt.UTC)
 
 

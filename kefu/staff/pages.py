@@ -18,8 +18,8 @@ from kefu.kinds.loan import CATEGORY_LABELS
 from kefu.output import md_text
 from kefu.problems import KefuError
 from kefu.staff.book import StaffBook
-from kefu.staff.checks import matter_chain
 from kefu.staff.feeds import TEAM, feed_weeks, feeds
+from kefu.staff.matters import matter_chain
 from kefu.staff.report import report_of
 from kefu.staff.terms import WEEKDAYS, week_of, week_span
 from kefu.workspace import Workspace
@@ -190,7 +190,10 @@ def loans_page(book: StaffBook, invalid_files: int) -> str:
               "[档案与保密](../../rules/archives.md)；秘密档案不公开名称，员工个人档案不外借。", "",
               "| 档案 | 类别 | 借阅人 | 经手人 | 借出 | 应还 | 状态 |",
               "|---|---|---|---|---|---|---|"]
-    out = [loan for loan in book.lists["loan"] if loan.get("returned") is None]
+    # lent: not returned, not refused, a confidential archive only once approved
+    out = [loan for loan in book.lists["loan"] if loan.get("returned") is None
+           and loan.get("refused") is None
+           and (loan["category"] != "confidential" or loan.get("approved") is not None)]
     for loan in sorted(out, key=lambda item: (item["due"], str(item["id"]))):
         late = (book.today - loan["due"]).days
         state = f"**超期 {late} 天**" if late > 0 else ("今天到期" if late == 0 else "借出中")

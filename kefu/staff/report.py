@@ -127,6 +127,11 @@ def report_of(book: StaffBook, week: Week, result: LoadResult | None = None) -> 
             text += f"，{back['date'].isoformat()} {book.name(swap['taker'])} → " \
                     f"{book.name(swap['giver'])}"
         report.swaps.append(text)
+    for leave_id in week.covered:
+        asked = next(x for x in book.lists["leave"] if x["id"] == leave_id)
+        covered = sorted({d.day.isoformat() for d in week.duties if d.cover == leave_id})
+        report.swaps.append(f"{leave_id}：{'、'.join(covered)} {book.name(asked['person'])} "
+                            f"请假，由 {book.name(asked['cover'])} 顶班")
     for channel in week.channels.values():
         days = "每天" if channel.every_day else "工作日"
         report.channels.append(f"{channel.title} {span_text(channel.start, channel.end)}"

@@ -1,11 +1,14 @@
-"""A week's effective roster: the roster file, its shift and channel definitions, approved swaps.
+"""A week's effective roster: the roster file, its shift and channel definitions, approved swaps,
+and the covers of approved leave.
 
 A duty is one person on one shift on one day. Swaps are applied in the order they were approved:
 a cover (顶班) moves the giver's duty to the taker, an exchange (调班) also moves the taker's duty
-on the `back` day to the giver. A swap that cannot apply (the giver is not on that shift) is
-kept in `Week.unapplied` for the swap's own check. Coverage is counted per channel minute by
-minute: a duty counts for the channels its roster row covers (every channel when the row names
-none), except while its person eats or is away on approved leave or a trip.
+on the `back` day to the giver. Then each approved leave that names a `cover` gives the duties
+its person still has on those days to that colleague (no swap file per shift). A swap that
+cannot apply (the giver is not on that shift) is kept in `Week.unapplied` for the swap's own
+check. Coverage is counted per channel minute by minute: a duty counts for the channels its
+roster row covers (every channel when the row names none), except while its person eats or is
+away on approved leave or a trip.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ class Duty:
     """One person on one shift on one day; `row`/`cell` say where the roster file has it.
 
     `meals` are the (start, end, index in the row's meals) of the row's meal slots inside the
-    shift; `swap` is the swap that gave this duty to `person`.
+    shift; `swap` is the swap that gave this duty to `person`, `cover` the approved leave whose
+    covering colleague (its `cover`) she is.
     """
 
     person: str
@@ -57,6 +61,12 @@ class Duty:
     row: int = -1
     cell: int = -1
     swap: str | None = None
+    cover: str | None = None
+
+    @property
+    def moved(self) -> bool:
+        """Given to `person` by a swap or a leave's cover, not by the roster file itself."""
+        return self.swap is not None or self.cover is not None
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,7 @@ class Week:
     channels: dict[str, ChannelDef]
     duties: list[Duty] = field(default_factory=list)
     applied: list[str] = field(default_factory=list)  # swap ids, in order
+    covered: list[str] = field(default_factory=list)  # leave ids whose cover took shifts
     unapplied: dict[str, str] = field(default_factory=dict)  # swap id -> why not (Chinese)
     slots: dict[tuple[dt.date, str, str], int] | None = None  # where each duty is, for swaps
 
@@ -129,6 +140,8 @@ def build_week(book: StaffBook, data: Mapping[str, Any], swaps: bool = True) -> 
         week = Week(week_id, base.days, data, base.shifts, base.channels, list(base.duties))
         for swap in book.swaps_by_week.get(week_id, ()):
             apply_swap(week, swap)
+        for leave in book.covers_by_week.get(week_id, ()):
+            apply_cover(week, leave)
         return week
     shifts, channels = definitions(book, data)
     week = Week(week_id, week_days(week_id), data, shifts, channels)
@@ -177,6 +190,21 @@ def apply_swap(week: Week, swap: Mapping[str, Any]) -> None:
         done = True
     if done:
         week.applied.append(swap_id)
+
+
+def apply_cover(week: Week, leave: Mapping[str, Any]) -> None:
+    """Give the duties of a person on approved leave to the colleague the leave names as its
+    `cover` (顶班人), for the days of the leave in this week: one leave, no swap per shift."""
+    person, taker = str(leave["person"]), str(leave["cover"])
+    start, end = leave["start"], leave["end"]
+    done = False
+    for index, duty in enumerate(week.duties):
+        if duty.person == person and start <= duty.day <= end:
+            week.duties[index] = replace(duty, person=taker, cover=str(leave["id"]))
+            done = True
+    if done:
+        week.slots = None  # rebuilt by the next swap that needs them
+        week.covered.append(str(leave["id"]))
 
 
 def coverage_gaps(week: Week, away: Mapping[tuple[str, dt.date], Any], workday: Any,

@@ -9,18 +9,18 @@ absence, are what `kefu validate` reports).
 from .absence import leave_checks, punch_checks, punch_positions, trip_checks
 from .common import RULES_FILE
 from .ledger import (
-    OpenMatter,
     handover_checks,
     handover_timely,
     loan_checks,
     loan_timely,
-    matter_chain,
     sanction_checks,
     sanction_timely,
 )
+from .pending import leave_timely, overdue_decisions, punch_timely, trip_timely
 from .roster import roster_checks, roster_timely, swap_checks, swap_timely
 
-__all__ = ["RULES_FILE", "OpenMatter", "handover_checks", "handover_timely", "leave_checks",
-           "loan_checks", "loan_timely", "matter_chain", "punch_checks", "punch_positions",
-           "roster_checks", "roster_timely", "sanction_checks", "sanction_timely", "swap_checks",
-           "swap_timely", "trip_checks"]
+__all__ = ["RULES_FILE", "handover_checks", "handover_timely", "leave_checks",
+           "leave_timely", "loan_checks", "loan_timely", "overdue_decisions",
+           "punch_checks", "punch_positions", "punch_timely", "roster_checks", "roster_timely",
+           "sanction_checks", "sanction_timely", "swap_checks", "swap_timely", "trip_checks",
+           "trip_timely"]

@@ -13,7 +13,7 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import check_approver, staff_check
+from .common import check_approver, check_decider, staff_check
 
 
 @staff_check()
@@ -24,13 +24,13 @@ def leave_checks(book: StaffBook, group: Any) -> list[Placed]:
     for leave in book.lists["leave"]:
         lid, status, person = str(leave["id"]), leave.get("status"), str(leave["person"])
         kind = LEAVE_LABELS.get(str(leave["type"]), str(leave["type"]))
-        if status == "approved":
+        if status in ("approved", "refused"):
             days = book.leave_days(person, leave["start"], leave["end"])
             long = days > rule.supervisor_max_days
             allowed = rule.long_approvers if long else rule.short_approvers
             limit = f"{'超过' if long else '不超过'} {rule.supervisor_max_days} 天"
             out += check_approver(book, "leave", leave, allowed, "leave-authority",
-                             f"这次{kind}共 {days} 天（{limit}，不含休息日），")
+                                  f"这次{kind}共 {days} 天（{limit}，不含休息日），", person)
         proxy = leave.get("applied_by")
         if proxy and proxy != person and leave["type"] not in rule.proxy_types:
             out.append(Placed("leave", lid, Finding(
@@ -69,14 +69,16 @@ def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
 
 @staff_check()
 def trip_checks(book: StaffBook, group: Any) -> list[Placed]:
+    assert book.rules is not None
+    rule = book.rules.trips
     out: list[Placed] = []
     for trip in book.lists["trip"]:
-        reviewer = trip.get("reviewed_by")
-        if reviewer and book.role(reviewer) not in (None, "supervisor"):
-            out.append(Placed("trip", str(trip["id"]), Finding(
-                "approver-not-supervisor", ("reviewed_by",),
-                f"出差由部门（客服主管）审核，{book.name(reviewer)}（{reviewer}）不是客服主管："
-                "请改正 reviewed_by。")))
+        tid, person = str(trip["id"]), str(trip["person"])
+        out += check_decider(book, "trip", tid, rule.reviewer, trip.get("reviewed_by"), person,
+                             "reviewed_by")
+        if trip.get("approved") is not None:
+            out += check_approver(book, "trip", trip, [rule.approver], "trip-authority",
+                                  "出差", person)
     return out
 
 
@@ -87,10 +89,14 @@ def punch_checks(book: StaffBook, group: Any) -> list[Placed]:
     rule = book.rules.punches
     out: list[Placed] = []
     for punch, position, late in punch_positions(book):
+        if punch.get("status") == "refused":
+            out += check_approver(book, "punch", punch, rule.approvers, "punch-approver", "补卡",
+                                  str(punch["person"]))
         if punch.get("status") != "approved":
             continue
         pid = str(punch["id"])
-        out += check_approver(book, "punch", punch, rule.approvers, "punch-approver", "补卡")
+        out += check_approver(book, "punch", punch, rule.approvers, "punch-approver", "补卡",
+                              str(punch["person"]))
         if late:
             out.append(Placed("punch", pid, Finding(
                 "punch-late", ("applied",),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +13,7 @@ from kefu.staff.terms import (
 )
 from kefu.times import SHANGHAI
 
-from .common import staff_check
+from .common import check_decider, staff_check
 
 
 @staff_check()
@@ -55,55 +54,6 @@ def handover_timely(book: StaffBook, group: Any) -> list[Placed]:
     return out
 
 
-class OpenMatter:
-    """A matter still open after the latest hand-over that lists it."""
-
-    def __init__(self, matter: Data, since: dt.date, last: str, index: int, owner: str) -> None:
-        self.id, self.title = str(matter["id"]), str(matter["title"])
-        self.data = matter
-        self.since, self.last, self.index, self.owner = since, last, index, owner
-        self.handovers = 1
-
-
-class Chain:
-    def __init__(self) -> None:
-        self.open: dict[str, OpenMatter] = {}
-        self.closed: dict[str, str] = {}  # matter id -> hand-over that closed it
-        self.findings: list[Placed] = []
-
-
-def matter_chain(book: StaffBook) -> Chain:
-    """Walk the hand-overs in time order: each must carry every matter still open."""
-    chain = Chain()
-    done = [h for h in book.lists["handover"] if h.get("status") == "handed-over"]
-    done.sort(key=lambda h: (h["at"], str(h["id"])))
-    for record in done:
-        hid = str(record["id"])
-        listed = {str(m["id"]): (i, m) for i, m in enumerate(record.get("matters") or ())}
-        for mid in [m for m in chain.open if m not in listed]:
-            matter = chain.open.pop(mid)
-            chain.findings.append(Placed("handover", hid, Finding(
-                "handover-dropped-matter", ("matters",),
-                f"事项 {mid}「{matter.title}」在 {matter.last} 时还没有办结，本次交接却没有写："
-                "未办结的事项每次交接都要照抄并写明进展；已办结的，写上结果并标 closed: true。")))
-        for mid, (index, matter) in listed.items():
-            if mid in chain.closed:
-                chain.findings.append(Placed("handover", hid, Finding(
-                    "matter-closed", ("matters", index, "id"),
-                    f"事项 {mid} 已在 {chain.closed[mid]} 办结：新的问题请用新的事项编号。")))
-                continue
-            if matter.get("closed"):
-                chain.open.pop(mid, None)
-                chain.closed[mid] = hid
-                continue
-            previous = chain.open.get(mid)
-            since = previous.since if previous else record["date"]
-            entry = OpenMatter(matter, since, hid, index, str(record["incoming"]))
-            entry.handovers = previous.handovers + 1 if previous else 1
-            chain.open[mid] = entry
-    return chain
-
-
 # -- archive loans ----------------------------------------------------------------------------
 @staff_check()
 def loan_checks(book: StaffBook, group: Any) -> list[Placed]:
@@ -112,13 +62,26 @@ def loan_checks(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for loan in book.lists["loan"]:
         lid = str(loan["id"])
-        if loan["category"] == "confidential" and (loan.get("approver") != need
-                                                   or not loan.get("approved")):
-            out.append(Placed("loan", lid, Finding(
-                "loan-confidential", ("category",),
-                f"秘密档案未经{APPROVER_LABELS[need]}批准，不准翻阅、复印、带离办公室：请写明 "
-                f"approver: {need} 和批准时间 approved；没有批准的不能借出。")))
+        borrower = _person_named(book, str(loan["borrower"]))
+        if loan["category"] == "confidential":
+            if loan.get("approved") is None and loan.get("returned") is not None:
+                out.append(Placed("loan", lid, Finding(
+                    "loan-confidential", ("category",),
+                    f"秘密档案未经{APPROVER_LABELS[need]}批准，不准翻阅、复印、带离办公室：这次借阅"
+                    f"没有批准记录却已归还。借出前须由{APPROVER_LABELS[need]}批准"
+                    f"（kefu approve {lid}）；没有批准的不能借出。")))
+            elif loan.get("approved") is not None and loan.get("approver") != need:
+                out.append(Placed("loan", lid, Finding(
+                    "loan-confidential", ("approver",),
+                    f"秘密档案须由{APPROVER_LABELS[need]}批准，这里是"
+                    f"{APPROVER_LABELS.get(str(loan.get('approver')), '（未写）')}。")))
+        out += check_decider(book, "loan", lid, loan.get("approver"), loan.get("approved_by"),
+                             borrower, "approved_by")
     return out
+
+
+def _person_named(book: StaffBook, name: str) -> str | None:
+    return next((pid for pid, data in book.people.items() if data.get("name") == name), None)
 
 
 @staff_check(quiet=True)
@@ -127,14 +90,18 @@ def loan_timely(book: StaffBook, group: Any) -> list[Placed]:
     out: list[Placed] = []
     for loan in book.lists["loan"]:
         lid = str(loan["id"])
-        if loan.get("returned") is None and loan["due"] < book.today:
+        lent = loan["category"] != "confidential" or loan.get("approved") is not None
+        if lent and loan.get("refused") is None and loan.get("returned") is None \
+                and loan["due"] < book.today:
             late = (book.today - loan["due"]).days
             out.append(Placed("loan", lid, Finding(
                 "loan-overdue", ("due",),
                 f"《{loan['archive']}》应于 {loan['due'].isoformat()} 归还，已超期 {late} 天"
-                f"（借阅人 {loan['borrower']}）：请催还；归还后填写 returned。",
+                f"（借阅人 {loan['borrower']}）：请催还；归还后登记（kefu return {lid}）。",
                 Severity.WARNING), str(loan["handler"])))
-    return out
+    from .pending import overdue_decisions
+
+    return out + overdue_decisions(book, "loan")
 
 
 # -- rewards and penalties --------------------------------------------------------------------
@@ -155,12 +122,13 @@ def sanction_checks(book: StaffBook, group: Any) -> list[Placed]:
             out += _amounts(sid, record, entry)
         year, week, _ = record["date"].isocalendar()
         for index, appeal in enumerate(record.get("appeals") or ()):
+            out += _appeal_decider(book, sid, index, appeal)
             when = appeal["at"].astimezone(SHANGHAI).date()
             if when < record["date"] or when.isocalendar()[:2] != (year, week):
                 out.append(Placed("sanction", sid, Finding(
                     "appeal-late", ("appeals", index, "at"),
                     f"申诉须在公布的当周内（{record['date'].isoformat()} 所在的周）提出，这次在 "
-                    f"{when.isoformat()}：逾期的申诉不再受理，请删除这一条或改正时间。")))
+                    f"{when.isoformat()}：逾期的申诉不再受理，不能登记。")))
     return out
 
 
@@ -175,7 +143,23 @@ def sanction_timely(book: StaffBook, group: Any) -> list[Placed]:
                     "unknown-evidence", ("evidence", index),
                     f"依据 `{evidence}` 不是已有记录的编号："
                     "请写补卡、调班、请假、工单等记录的编号。")))
-    return out
+    from .pending import overdue_decisions
+
+    return out + overdue_decisions(book, "sanction")
+
+
+def _appeal_decider(book: StaffBook, sid: str, index: int, appeal: Data) -> Iterator[Placed]:
+    """Who decided an appeal may review appeals, and it was not her own."""
+    from kefu.staff.authority import qualifies
+
+    assert book.rules is not None
+    person = appeal.get("decided_by")
+    if not person:
+        return
+    loc = ("appeals", index, "decided_by")
+    allowed = book.rules.appeals.deciders
+    own = next((a for a in allowed if qualifies(book, str(person), a)), allowed[0])
+    yield from check_decider(book, "sanction", sid, own, str(person), str(appeal["by"]), loc)
 
 
 def _amounts(sid: str, record: Data, entry: Any) -> Iterator[Placed]:

@@ -53,6 +53,8 @@ def _at(week: Week, duty: Duty, *more: str | int) -> tuple[str, str, tuple[str |
     """Where a duty's problem belongs: the swap that made it, else the roster cell."""
     if duty.swap is not None:
         return "swap", duty.swap, ("taker",)
+    if duty.cover is not None:
+        return "leave", duty.cover, ("cover",)
     return "roster", week.id, ("staff", duty.row, "days", duty.cell, *more)
 
 
@@ -140,7 +142,7 @@ def _overlaps(book: StaffBook, week: Week, days_of: DaysOf) -> Iterator[Placed]:
 
 def _overlap(book: StaffBook, week: Week, person: str, day: dt.date,
              duties: list[Duty]) -> Iterator[Placed]:
-    duties.sort(key=lambda d: (d.start, d.swap is not None))
+    duties.sort(key=lambda d: (d.start, d.moved))
     for earlier, later in zip(duties, duties[1:], strict=False):
         if later.start < earlier.end:
             kind, rid, loc = _at(week, later)
@@ -162,7 +164,7 @@ def _rest_days(book: StaffBook, week: Week, base: Week, days_of: DaysOf) -> Iter
                 (person, day) not in away for day in days) >= need:
             continue
         base_days = {d.day for d in base.duties if d.person == person}
-        added = [d for d in week.duties if d.person == person and d.swap and
+        added = [d for d in week.duties if d.person == person and d.moved and
                  d.day not in base_days]
         rest = f"做六休一：每周至少休息 {need} 天"
         if 7 - len(base_days) < need or not added:
@@ -172,9 +174,11 @@ def _rest_days(book: StaffBook, week: Week, base: Week, days_of: DaysOf) -> Iter
                 f"{book.name(person)}（{person}）{week.id} 这一周七天都排了班，"
                 f"没有休息日（{rest}）：请安排一天 rest。"))
         else:
-            yield Placed("swap", str(added[0].swap), Finding(
-                "no-rest-day", ("taker",),
-                f"这次调班让 {book.name(person)}（{person}）在 {week.id} 七天都上班，没有休息日"
+            kind, rid, loc = _at(week, added[0])
+            what = "这次调班" if kind == "swap" else "这次请假的顶班"
+            yield Placed(kind, rid, Finding(
+                "no-rest-day", loc,
+                f"{what}让 {book.name(person)}（{person}）在 {week.id} 七天都上班，没有休息日"
                 f"（{rest}）：请换一位顶班人，或给他另调一天休息。"))
 
 
@@ -218,7 +222,7 @@ def _coverage(book: StaffBook, week: Week, base: Week) -> Iterator[Placed]:
         else:
             swaps = [s for s in week.applied if _swap_on(book, s, gap.day)]
             where = ("swap", swaps[0], ("taker",)) if swaps else ("roster", week.id, ("staff",))
-            cause = "这次调班之后" if swaps else "扣除已批准的请假、出差之后"
+            cause = "这次调班之后" if swaps else "扣除已批准的请假、出差（和顶班）之后"
             yield Placed(where[0], where[1], Finding(
                 "coverage-gap", where[2],
                 f"{cause}，{short}（值守时间 {hours}）：请另找负责该渠道的人顶班。"))
@@ -291,16 +295,17 @@ def swap_checks(book: StaffBook, group: Any) -> list[Placed]:
                 f"班次 `{swap['shift']}` 没有定义：可写 {'、'.join(shifts)}。")))
             continue
         start = _shift_start(book, week, swap["date"], swap["shift"])
-        if status == "approved":
+        if status in ("approved", "refused"):
             out += check_approver(book, "swap", swap, book.rules.swaps.approvers, "swap-approver",
-                             "调班")
+                                  "调班", str(swap["giver"]))
+        if status == "approved":
             decided = swap.get("decided")
             if decided is not None and start is not None and decided > start:
                 out.append(Placed("swap", sid, Finding(
                     "swap-after-the-fact", ("decided",),
                     f"调班在 {decided.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 才批准，晚于班次开始 "
                     f"{start:%Y-%m-%d %H:%M}：调班必须事先申请、批准（不得私自调班）。"
-                    "事后发现的私自调班请写 status: private 如实登记。")))
+                    "事后发现的私自调班请如实登记（kefu new private-swap）。")))
             why = "该周还没有值班表" if week is None else week.unapplied.get(sid)
             if why:
                 out.append(Placed("swap", sid, Finding(
@@ -325,10 +330,12 @@ def swap_timely(book: StaffBook, group: Any) -> list[Placed]:
             out.append(Placed("swap", sid, Finding(
                 "swap-unapproved", ("status",),
                 f"班次 {start:%Y-%m-%d %H:%M} 已经开始，调班仍未批准：调班须事先经"
-                f"{role_names(book, book.rules.swaps.approvers)}批准。"
-                "已批准的请写明 approver 和 decided；"
-                "没批准却已调班的，请写 status: private 如实登记；没有调的请写 cancelled。")))
-    return out
+                f"{role_names(book, book.rules.swaps.approvers)}批准（kefu approve 编号）。"
+                "没批准却已调班的，请如实登记为私自调班（kefu new private-swap）；"
+                "没有调的请撤销（kefu event 编号 cancelled）。")))
+    from .pending import overdue_decisions
+
+    return out + overdue_decisions(book, "swap")
 
 
 def _shift_start(book: StaffBook, week: Week | None, day: dt.date, shift: str

@@ -1,0 +1,236 @@
+"""Bringing the index up to date with the files: only what changed is read, checked and folded.
+
+1. A file whose stat (size, mtime, ctime, inode) is what the index holds is not opened — git's
+   own trick; one touched but unchanged (same git blob id) only gets its new stat.
+2. A changed or new file is checked (kefu.records.check, in two processes for many files) and its
+   row replaced; a removed file's row goes.
+3. Every record one of whose files changed is folded again from its rows (kefu.records.fold),
+   as Fossil rebuilds the rows of a ticket that gained an artifact.
+Each kind has a generation, counted up whenever one of its files changes: results computed
+from whole kinds (the checks across records) are kept by the generations they read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from kefu.problems import Problem, Severity
+from kefu.records import workers
+from kefu.records.discover import Listing, Stat
+from kefu.records.fold import Member, fold
+from kefu.records.kinds import KINDS
+from kefu.records.paths import revive
+from kefu.records.result import FileResult
+
+from .store import Index, transaction
+
+REFUSED = "change-refused"  # kefu.records.fold: a change that does not fit, not applied
+TIMELY = "future-date"  # a verdict that changes as days pass: the file is checked every run
+RACY_NS = 2_000_000_000  # a file changed this close to the run's start may change unseen
+Key = tuple[str, str]  # (kind, record id)
+
+
+@dataclass
+class Sync:
+    """What one update did."""
+
+    read: int = 0  # files opened
+    checked: set[str] = field(default_factory=set)  # files checked anew
+    touched: set[Key] = field(default_factory=set)  # records folded anew
+    kinds: set[str] = field(default_factory=set)  # kinds whose generation went up
+
+
+def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None) -> Sync:
+    """Bring the files and records tables up to date with `listing`."""
+    db = ix.db
+    start = time.time_ns()
+    known = {row[0]: row for row in db.execute(
+        "SELECT rel, size, mtime, ctime, ino, blob, lasting, kind, record FROM files")}
+    todo: list[tuple[str, bytes | None]] = []
+    for rel, stat in listing.files.items():
+        row = known.get(rel)
+        if row is None:
+            todo.append((rel, None))
+        elif not row[6]:
+            todo.append((rel, None))  # its verdict depends on the day: checked again
+        elif (row[1], row[2], row[3], row[4]) != stat:
+            todo.append((rel, row[5]))
+    gone = [rel for rel in known if rel not in listing.files]
+    done = Sync(read=len(todo))
+    if not todo and not gone:
+        return done
+    fresh = workers.run(root, todo, jobs) if todo else []
+    with transaction(ix.db):
+        apply(ix.db, root, fresh, {rel: known[rel][7:9] for rel in gone}, known, start, done,
+              _reader(root))
+    return done
+
+
+def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
+          gone: dict[str, tuple[str, str]], known: dict[str, Any], start: int,
+          done: Sync, read_text: Callable[[str], str]) -> None:
+    """Write checked files' rows, drop gone ones, fold their records again, count the kinds'
+    generations up; inside the caller's transaction."""
+    touched: set[Key] = set()
+    for rel, stat, digest, row in fresh:
+        kept = _stat(stat, start)
+        if row is None:  # same content, only touched
+            db.execute("UPDATE files SET size=?, mtime=?, ctime=?, ino=? WHERE rel=?",
+                       (*kept, rel))
+            continue
+        done.checked.add(rel)
+        old = known.get(rel)
+        if old is not None:
+            touched.add(_record_key(old[7], old[8]))
+        result = FileResult.from_row(rel, row)
+        values = _file_row(rel, kept, digest, result)
+        db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", values)
+        db.execute("DELETE FROM refs WHERE rel=?", (rel,))
+        db.executemany("INSERT INTO refs VALUES (?,?,?)",
+                       [(rel, target, value) for target, value in result.refs])
+        touched.add(_record_key(values[6], values[8]))
+    for kind, record in gone.values():
+        touched.add(_record_key(kind, record))
+    db.executemany("DELETE FROM files WHERE rel=?", [(rel,) for rel in gone])
+    db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])
+    touched.discard(("", ""))
+    for key in sorted(touched):
+        _refold(db, key, read_text)
+    done.kinds |= {kind for kind, _ in touched}
+    done.touched |= touched
+    _bump(db, {kind for kind, _ in touched})
+
+
+def _stat(stat: Stat, start: int) -> Stat:
+    """The stat to keep: a file changed around the start of the run is read again next time."""
+    return (stat[0], -1, stat[2], stat[3]) if stat[1] >= start - RACY_NS else stat
+
+
+def _record_key(kind: str | None, record: str | None) -> Key:
+    """The record a file belongs to: a change file to its record's kind and id."""
+    if not kind or not record:
+        return ("", "")
+    spec = KINDS.get(kind)
+    return (spec.changes_of or kind, record) if spec is not None else (kind, record)
+
+
+def _file_row(rel: str, stat: Stat, digest: bytes, result: FileResult) -> tuple[Any, ...]:
+    kind = KINDS.get(result.kind or "")
+    record = result.id
+    if record is None and kind is not None and kind.folder and not kind.changes_of:
+        record = rel.rpartition("/")[2].rpartition(".")[0]  # unreadable: named by its file
+    if kind is not None and kind.changes_of:
+        record = rel.rpartition("/")[0].rpartition("/")[2]
+    errors = any(p.severity is Severity.ERROR for p in result.problems)
+    lasting = not any(p.slug == TIMELY for p in result.problems)
+    return (rel, *stat, digest, result.kind, result.id or record, record, int(not errors),
+            int(lasting),
+            dumps_problems(result.problems), orjson.dumps(result.refs),
+            orjson.dumps(result.data) if result.data is not None else None)
+
+
+def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
+    """The records row of one record, made again from its files' rows."""
+    kind_name, record_id = key
+    kind = KINDS.get(kind_name)
+    change_name = f"{kind_name}-change"
+    members = db.execute("SELECT rel, kind, blob, ok, data FROM files WHERE record=? AND kind "
+                         "IN (?, ?) ORDER BY rel", (record_id, kind_name, change_name)).fetchall()
+    own = [m for m in members if m[1] == kind_name]
+    db.execute("DELETE FROM records WHERE kind=? AND id=?", key)
+    if kind is None or not own:
+        return
+    rel, _, _, ok, raw = own[0]
+    digest = hashlib.blake2b(digest_size=16)
+    for member in members:
+        digest.update(member[0].encode() + b"\0" + member[2])
+    data = revive(kind_name, orjson.loads(raw)) if raw is not None else None
+    problems: list[Problem] = []
+    if kind.changes is not None and data is not None:
+        changes = [Member(m[0], revive(change_name, orjson.loads(m[4])) if m[3] and m[4]
+                          else None) for m in members if m[1] == change_name]
+        folded = fold(kind, Member(rel, data), changes, read_text)
+        data, problems = folded.data, folded.problems
+    # a refused change is reported and left out; the record stands without it
+    ok = bool(ok) and data is not None and not any(
+        p.severity is Severity.ERROR and p.slug != REFUSED for p in problems)
+    text = orjson.dumps(data) if data is not None else None
+    if kind.deadlines is not None:  # its kept deadlines were of the record as it was
+        db.execute("DELETE FROM milestones WHERE ticket=?", (record_id,))
+    db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
+               (kind_name, record_id, rel, digest.digest(), int(ok), dumps_problems(problems),
+                text, *_columns(data or {})))
+
+
+def _columns(data: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The columns readers filter on: type, status, owner, dealer; when it was received, its
+    first and last event (seconds since the epoch), and whether it stands closed after them."""
+    events = [e for e in data.get("events") or () if isinstance(e, Mapping)]
+    received = epoch(data.get("received"))
+    closed = 0
+    for event in events:  # the last closed or reopened event decides
+        if event.get("action") == "closed":
+            closed = 1
+        elif event.get("action") == "reopened":
+            closed = 0
+    first = epoch(events[0].get("at")) if events else None
+    last = epoch(events[-1].get("at")) if events else received
+    return (*(_text(data.get(name)) for name in ("type", "status", "owner", "dealer")),
+            received, first, last, closed)
+
+
+def epoch(value: Any) -> float | None:
+    """A time as seconds since the epoch (typed, or ISO text with its offset), else None."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.timestamp()
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _reader(root: Path) -> Callable[[str], str]:
+    def read(rel: str) -> str:
+        return (root / rel).read_text("utf-8", errors="replace")
+    return read
+
+
+def _bump(db: Any, kinds: Iterable[str]) -> None:
+    for kind in kinds:
+        db.execute("INSERT INTO meta VALUES (?, '1') ON CONFLICT(key) DO UPDATE SET "
+                   "value = CAST(value AS INTEGER) + 1", (f"gen:{kind}",))
+    db.execute("INSERT INTO meta VALUES ('gen', '1') ON CONFLICT(key) DO UPDATE SET "
+               "value = CAST(value AS INTEGER) + 1")
+
+
+def generations(db: Any, kinds: Iterable[str]) -> str:
+    """The generations of `kinds` (and of everything, for ""), as one key."""
+    meta = dict(db.execute("SELECT key, value FROM meta WHERE key LIKE 'gen%'").fetchall())
+    return "|".join(f"{kind}:{meta.get(f'gen:{kind}' if kind else 'gen', '0')}"
+                    for kind in sorted(kinds))
+
+
+def dumps_problems(problems: list[Problem]) -> bytes:
+    return orjson.dumps([(p.path, p.line, p.col, p.slug, p.message, str(p.severity))
+                         for p in problems])
+
+
+def loads_problems(raw: bytes | None) -> list[Problem]:
+    if not raw:
+        return []
+    return [Problem(path, line, col, slug, message, Severity(severity))
+            for path, line, col, slug, message, severity in orjson.loads(raw)]

@@ -1,0 +1,126 @@
+"""Which tickets a period's report looks at whole, and the 12-month trend of all of them.
+
+Every ticket counts in the trend (its month of intake, its deadlines' months and states), but
+few in the period's own tables. A ticket is viewed whole (typed, cut to the report's moment) only
+when it may touch the period: received in it, an event in or after it, still open, or a deadline
+due in it. The others are counted by the index without being read:
+- quiet ones (received and closed before the period, no event and no deadline in it): their
+  month of intake, and their deadlines' months and states (on time, late, closed without the
+  event), none of which depends on the report's moment;
+- ones received after the period: their month of intake, once received by the moment.
+The index's columns and kept deadlines (kefu.index.milestones) answer both in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kefu.index.store import Index
+from kefu.records.paths import revive
+from kefu.sla import Milestone
+from kefu.times import SHANGHAI
+
+from .figures import LATE, ON_TIME, REACH, UNRECORDED, Counts, Stone, TicketView, moment, stones_of
+from .period import Period
+
+Of = Callable[[Mapping[str, Any]], list[Milestone]]
+Typed = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+BEIJING = 8 * 3600  # seconds east of UTC: China keeps no summer time
+RECEIVED = "r.kind='ticket' AND r.ok=1 AND r.received IS NOT NULL"
+QUIET = ("r.received < :start AND r.last < :start AND r.closed = 1 AND NOT EXISTS ("
+         "SELECT 1 FROM milestones m WHERE m.ticket = r.id AND m.due_at >= :start "
+         "AND m.due_at < :end)")
+AFTER = "r.received >= :end AND (r.first IS NULL OR r.first >= :end)"
+MONTH = "strftime('%Y-%m', {} + " + str(BEIJING) + ", 'unixepoch')"
+
+
+@dataclass
+class Sifted:
+    viewed: list[TicketView] = field(default_factory=list)
+    stones: list[Stone] = field(default_factory=list)  # deadlines due in the period
+    per_month: defaultdict[tuple[int, int], Counts] = field(
+        default_factory=lambda: defaultdict(Counts))  # deadlines by the month they are due
+    intake: Counter[tuple[int, int]] = field(default_factory=Counter)  # tickets by month
+
+
+def typed_ticket(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A ticket loaded as JSON gives it (times as ISO text), typed (one that came typed: as is)."""
+    try:
+        return revive("ticket", ticket)
+    except TypeError:  # typed already (data JSON cannot carry came from the file)
+        return ticket
+
+
+def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], period: Period,
+         as_of: dt.datetime, trend: Sequence[Period], of: Of,
+         typed: Typed | None = None) -> Sifted:
+    """The loaded `tickets` (id, data) that may touch `period` viewed as of `as_of`, the
+    deadlines due in it (`of` a ticket), and the trend's counts over `trend` and `period`.
+
+    `ix`: the index the tickets were loaded from (its kept deadlines made), which counts the
+    quiet ones unread; without one (records made by a test) every ticket is viewed.
+    `typed`: tickets loaded as JSON gives them are typed when viewed.
+    """
+    first, end = min(trend[0].start, period.start), period.end
+    found = Sifted()
+    loud: set[str] | None = None
+    if ix is not None:
+        args = {"start": period.start.timestamp(), "end": end.timestamp(),
+                "as_of": as_of.timestamp(), "first": first.timestamp()}
+        loud = {ticket for (ticket,) in ix.db.execute(
+            f"SELECT r.id FROM records r WHERE {RECEIVED} AND r.received <= :as_of "
+            f"AND NOT ({AFTER}) AND NOT ({QUIET})", args)}
+        _count_unread(ix, args, found)
+    horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
+    for ticket, data in tickets:
+        if loud is not None and ticket not in loud:
+            continue
+        received = moment(data.get("received"))
+        if received is None or received > as_of:
+            continue
+        events = data.get("events") or []
+        if loud is None and received >= end \
+                and (not events or (moment(events[0].get("at")) or end) >= end):
+            found.intake[_month(received)] += 1  # received after the period: its month only
+            continue
+        found.intake[_month(received)] += 1
+        view = TicketView(typed(data), as_of, data) if typed is not None \
+            else TicketView(data, as_of)
+        found.viewed.append(view)
+        last = view.events[-1]["at"] if view.events else received
+        if received < end and (last >= horizon or data.get("agreed_due")):
+            for stone in stones_of(view, of, first, end, as_of):
+                found.per_month[_month(stone.due)].add(stone.state)
+                if period.contains(stone.due):
+                    found.stones.append(stone)
+    return found
+
+
+def _count_unread(ix: Index, args: dict[str, float], found: Sifted) -> None:
+    """What the quiet tickets and those received after the period add to the trend."""
+    for month, n in ix.db.execute(
+            f"SELECT {MONTH.format('r.received')}, count(*) FROM records r WHERE {RECEIVED} "
+            f"AND r.received <= :as_of AND (({AFTER}) OR ({QUIET})) GROUP BY 1", args):
+        found.intake[_parse(month)] += n
+    for month, state, n in ix.db.execute(
+            f"SELECT {MONTH.format('m.due_at')}, CASE WHEN m.met_at IS NULL THEN "
+            f"'{UNRECORDED}' WHEN m.met_at <= m.due_at THEN '{ON_TIME}' ELSE '{LATE}' END, "
+            f"count(*) FROM milestones m JOIN records r ON r.kind = 'ticket' AND r.id = m.ticket "
+            f"WHERE {RECEIVED} AND ({QUIET}) AND m.due_at >= :first AND m.due_at < :end "
+            "GROUP BY 1, 2", args):
+        found.per_month[_parse(month)].states[state] += n
+
+
+def _parse(month: str) -> tuple[int, int]:
+    year, number = month.split("-")
+    return int(year), int(number)
+
+
+def _month(when: dt.datetime) -> tuple[int, int]:
+    """The (year, month) of `when` in Beijing time."""
+    day = when if when.tzinfo is SHANGHAI else when.astimezone(SHANGHAI)
+    return day.year, day.month

@@ -1,0 +1,152 @@
+"""The derived SQLite index (kefu.index): only what changed is read again, records are folded
+with their change files, and an index that cannot prove where it comes from is rebuilt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import record_repo
+
+from kefu.index.store import CACHE_DIR, INDEX_FILE
+from kefu.records import load
+
+CASES = Path(__file__).parent / "data" / "records"
+TICKET = "records/tickets/2026/03/T-20260315-k7m2"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The valid minimal case: two people, one dealer, one ticket with two change files."""
+    return record_repo(CASES / "valid" / "minimal", tmp_path / "repo")
+
+
+def index(root: Path) -> sqlite3.Connection:
+    return sqlite3.connect(root / CACHE_DIR / INDEX_FILE)
+
+
+def test_only_changed_files_are_checked_again(repo: Path) -> None:
+    assert load(repo).reparsed == 7  # with records/sla.yml and the ticket's two events
+    assert load(repo).reparsed == 0
+    event = next((repo / TICKET).glob("*-replied-*.yml"))
+    event.write_text(event.read_text("utf-8").replace("action: replied", "action: shut"),
+                     "utf-8")
+    again = load(repo)
+    assert again.reparsed == 1 and [p.slug for p in again.errors] == ["bad-enum"]
+    os.utime(repo / "records/people/liqiang.yml")  # touched, same content: its blob id answers
+    quiet = load(repo)
+    assert quiet.reparsed == 0 and quiet.read >= 1
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(repo: Path) -> None:
+    load(repo)
+    person = repo / "records/people/liqiang.yml"
+    stat = person.stat()
+    person.write_text(person.read_text("utf-8").replace("李强", "李刚"), "utf-8")
+    os.utime(person, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the ctime still moves
+    names = {r.id: r.data["name"] for r in load(repo).of_kind("person")}
+    assert names["liqiang"] == "李刚"
+
+
+def test_a_removed_change_file_unfolds_its_record(repo: Path) -> None:
+    assert {r.id: r.data["status"] for r in load(repo).of_kind("ticket")} == {
+        "T-20260315-k7m2": "closed"}
+    next((repo / TICKET).glob("*-closed-*.yml")).unlink()
+    (ticket,) = load(repo).of_kind("ticket")
+    assert ticket.data["status"] == "in-progress" and len(ticket.data["events"]) == 2
+
+
+def test_garbage_or_another_schema_is_rebuilt_from_the_files(repo: Path) -> None:
+    load(repo)
+    (repo / CACHE_DIR / INDEX_FILE).write_bytes(b"not a database at all" * 100)
+    assert load(repo).reparsed == 7
+    with index(repo) as db:
+        db.execute("PRAGMA user_version = 1")
+    assert load(repo).reparsed == 7
+
+
+def test_an_index_built_in_another_checkout_is_never_trusted(repo: Path, tmp_path: Path) -> None:
+    """A restored CI cache or a committed index: rows that do not match the files' verdicts
+    (here: a broken ticket recorded as valid) must not make a fresh clone pass."""
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    load(repo)
+    clone = Path(shutil.copytree(repo, tmp_path / "clone", ignore=shutil.ignore_patterns(".git")))
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    ticket = clone / f"{TICKET}.yml"
+    ticket.write_text(ticket.read_text("utf-8").replace("owner: wangfang", "owner: nobody"),
+                      "utf-8")
+    with index(clone) as db:  # the index says the new content is the old, valid one
+        blob = db.execute("SELECT blob FROM files WHERE rel=?", (f"{TICKET}.yml",)).fetchone()
+        stat = ticket.stat()
+        db.execute("UPDATE files SET size=?, mtime=?, ctime=?, ino=?, blob=? WHERE rel=?",
+                   (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, blob[0],
+                    f"{TICKET}.yml"))
+    result = load(clone)
+    assert result.reparsed == 7 and [p.slug for p in result.errors] == ["unknown-person"]
+
+
+def test_a_symlinked_cache_folder_is_refused_and_nothing_written_through_it(
+        repo: Path, tmp_path: Path) -> None:
+    from kefu.problems import KefuError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo / CACHE_DIR).symlink_to(elsewhere)
+    with pytest.raises(KefuError) as err:
+        load(repo)
+    assert err.value.slug == "symlink" and CACHE_DIR in err.value.message
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_records_come_folded_and_a_refused_change_is_reported_on_its_file(repo: Path) -> None:
+    folder = repo / TICKET
+    (folder / "20260317-100000-replied-zz99.yml").write_text(
+        "record: T-20260315-k7m2\nat: 2026-03-17T10:00:00+08:00\nby: wangfang\n"
+        "action: replied\n", "utf-8")
+    result = load(repo)
+    (problem,) = result.errors
+    assert problem.slug == "change-refused" and problem.path.endswith("-replied-zz99.yml")
+    assert problem.line == 4 and "已结案" in problem.message
+    (ticket,) = result.of_kind("ticket")  # the refused change is not applied
+    assert [e["action"] for e in ticket.data["events"]] == ["received", "replied", "closed"]
+
+
+def test_where_answers_from_the_folded_status(repo: Path) -> None:
+    opened = {"ticket": {"status": {"open", "in-progress", "waiting"}}}
+    assert load(repo, where=opened).of_kind("ticket") == []
+    next((repo / TICKET).glob("*-closed-*.yml")).unlink()
+    assert [r.id for r in load(repo, where=opened).of_kind("ticket")] == ["T-20260315-k7m2"]
+
+
+def test_the_same_answers_from_memory_and_from_the_index(demo_copy: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEFU_NOW", "2026-11-25T09:00:00+08:00")
+    cold = load(demo_copy, use_cache=False)
+    load(demo_copy)
+    warm = load(demo_copy)
+    assert warm.reparsed == 0
+    assert warm.problems == cold.problems
+    assert [(r.kind, r.id, r.data) for r in warm.records] == \
+        [(r.kind, r.id, r.data) for r in cold.records]
+
+
+@pytest.mark.parametrize("start", ["none", "other-code"])
+def test_commands_started_together_build_one_index_and_all_succeed(repo: Path,
+                                                                   start: str) -> None:
+    """A fresh clone, or the first runs after an upgrade: every command decides the index
+    must be (re)built at the same moment, and none may delete or create it under another."""
+    import sys
+
+    if start == "other-code":
+        load(repo)
+        with index(repo) as db:
+            db.execute("UPDATE meta SET value = 'built by another kefu' WHERE key = 'code'")
+    runs = [subprocess.Popen([sys.executable, "-m", "kefu.cli", "validate", "--root", str(repo)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(8)]
+    outcomes = [(run.wait(timeout=600), run.stderr.read().decode()) for run in runs]
+    assert outcomes == [(0, "")] * 8
+    assert load(repo).reparsed == 0  # the index they left is whole and trusted
