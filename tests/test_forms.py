@@ -320,6 +320,37 @@ def test_a_record_alone_prints_the_one_form_it_fills_or_names_its_forms(
     assert unknown.exit_code == 2 and "找不到记录「L-20990101-zzzz」" in unknown.output
 
 
+@pytest.mark.parametrize(("form_key", "row", "who"), [
+    ("leave-application", "部门主管（三天内）", "李明"),
+    ("punch-correction", "部门主管 / 总经办（审批）", "李明"),
+    ("archive-loan", "总经理（秘密档案）", ""),
+])
+def test_a_recorded_decision_fills_its_approval_row(
+        repo: Path, renderer: FormRenderer, form_key: str, row: str, who: str) -> None:
+    form = REGISTRY.get(form_key)
+    filled = fill(repo, form, STAFF[form_key])
+    assert list(filled.signed) == [row]
+    opinion, signer, day = filled.signed[row]
+    assert opinion == "同意（kefu 登记）" and signer == who and day.startswith("2026年03月")
+    text = text_of(renderer.pdf(form_key, filled))
+    assert "同意（kefu 登记）" in text and (not who or who in text)
+
+
+def test_a_refusal_gives_its_reason_and_a_later_decision_wins() -> None:
+    from kefu.forms.signoff import signed_rows
+
+    at = dt.datetime(2026, 3, 10, 15, 0, tzinfo=SHANGHAI)
+    rows = ("申请人", "部门主管（三天内）", "总经理（三天以上）")
+    changes = [{"action": "refused", "approver": "supervisor", "by": "liming", "at": at,
+                "reason": "当天人手不足"},
+               {"action": "approved", "approver": "general-manager", "by": "zhaoqiang", "at": at},
+               {"action": "cancelled", "by": "liming", "at": at}]
+    signed = signed_rows(rows, changes, {"liming": "李明", "zhaoqiang": "赵强"}.get)
+    day = "2026年03月10日"
+    assert signed == {"部门主管（三天内）": ("不同意：当天人手不足（kefu 登记）", "李明", day),
+                      "总经理（三天以上）": ("同意（kefu 登记）", "赵强", day)}
+
+
 def test_site_pages_list_every_form_and_skip_unchanged(tmp_path: Path, demo: Path) -> None:
     write_site_pages(Workspace(demo), tmp_path)
     page = (tmp_path / "forms.md").read_text(encoding="utf-8")

@@ -95,6 +95,11 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
     ctx = FillContext(ws, kind, record_id, record.data, related, now or times.now(), issued,
                       with_personal)
     filled: Filled = chosen.filler()(ctx, form)
+    if kind.changes is not None and not filled.signed:  # decisions recorded by kefu approve
+        from kefu.forms.signoff import record_changes, signed_rows
+
+        filled.signed = signed_rows(form.approvers, record_changes(ws, kind.name, record_id, rel),
+                                    ctx.name)
     return filled
 
 

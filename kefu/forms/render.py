@@ -25,6 +25,8 @@ class Filled:
     values: dict[str, Any] = field(default_factory=dict)
     serial: str | None = None
     date: date | None = None
+    # approver row -> (意见, 签字, 日期) of a decision on record (kefu approve / refuse)
+    signed: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def layout(form: Form) -> list[list[FormField]]:
@@ -120,6 +122,7 @@ class FormRenderer:
             values=data.values,
             serial=data.serial,
             issued=data.date,
+            signed=data.signed,
         )
 
     def document(self, key: str, filled: Filled | None = None) -> Any:
