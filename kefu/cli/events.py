@@ -30,6 +30,8 @@ def _show(result: Any, fmt: str) -> None:
     from kefu.output import render
 
     click.echo(render(result, fmt))
+    for problem in getattr(result, "warnings", ()):  # written all the same: said after writing
+        click.echo(f"警告：{problem.format()}", err=True)
 
 
 def _by(ws: Any, by: str | None) -> str | None:

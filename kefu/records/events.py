@@ -40,6 +40,7 @@ class EventResult:
     action_label: str
     deadlines: list[Any] = field(default_factory=list)  # open kefu.sla.Due, soonest first
     names: dict[str, str] = field(default_factory=dict)  # person id -> name, for messages
+    warnings: list[Any] = field(default_factory=list)  # kefu.problems.Problem it brought
 
 
 def append_event(ws: Any, record_id: str, action: str, *, note: str | None = None,
@@ -73,7 +74,7 @@ def append_event(ws: Any, record_id: str, action: str, *, note: str | None = Non
     deadlines = kind.deadlines(ws, data) if kind.deadlines is not None and data else []
     names = {who: ws.name(who) for who in (change.get("by"), change.get("to")) if who}
     return EventResult(ws.root / change_rel, record_id, change, data.get("status"),
-                       actions(kind).get(code, code), deadlines, names)
+                       actions(kind).get(code, code), deadlines, names, found.warnings)
 
 
 def _own_second(folder: Path, when: dt.datetime) -> dt.datetime:
