@@ -200,7 +200,9 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
     lines += ["", "## 事件记录", "", "| 时间 | 经办人 | 动作 | 备注 |", "|---|---|---|---|"]
     from kefu.records.corrections import describe
 
-    rows = [(event.get("at"), name(event.get("by")), labelled(ACTION_LABELS, event.get("action")),
+    rows = [(event.get("at"), name(event.get("by")),
+             labelled(ACTION_LABELS, event.get("action"))
+             + (f" → {name(event['to'])}" if event.get("to") else ""),
              event.get("note")) for event in ticket.get("events") or ()]
     rows += [(change.get("at"), name(change.get("by")),
               "更正：" + text(describe("ticket", change.get("correct") or {})), change.get("note"))

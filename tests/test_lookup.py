@@ -61,7 +61,7 @@ def test_a_ticket_is_told_whole_its_personal_fields_hidden(repo: Path) -> None:
     assert "苗雨桐" not in out and "个人信息已隐藏：终端顾客姓名" in out
     story = section(out, "经过（从早到晚）")
     assert story == [["2026-11-05", "14:00", "张敏（zhangmin）", "受理"],
-                     ["2026-11-06", "09:00", "王芳（wangfang）", "分派", "交张敏跟进"]]
+                     ["2026-11-06", "09:00", "王芳（wangfang）", "分派", "→", "张敏", "交张敏跟进"]]
     # complaint.normal: received Thu 11-05 -> 2 working days -> Mon 11-09 17:30; late by the
     # working days 11-10 … 11-20 (nine of them) on 11-20
     assert "下一个到期：一般投诉答复，2026-11-09 17:30 截止（已超期 9 个工作日）。" in out
@@ -78,7 +78,7 @@ def test_a_ticket_in_json_keeps_codes_and_iso_times(repo: Path) -> None:
     assert {f["field"]: f["value"] for f in shown["fields"]}["status"] == "in-progress"
     assert [(s["at"], s["by"], s["what"]) for s in shown["story"]] == [
         ("2026-11-05T14:00:00+08:00", "zhangmin", "受理"),
-        ("2026-11-06T09:00:00+08:00", "wangfang", "分派")]
+        ("2026-11-06T09:00:00+08:00", "wangfang", "分派 → 张敏")]
     assert shown["next"] == shown["deadlines"][0]
     assert {k: shown["next"][k] for k in ("rule", "due", "state", "days")} == {
         "rule": "complaint.normal", "due": "2026-11-09T17:30:00+08:00", "state": "overdue",
@@ -130,7 +130,7 @@ def test_a_person_lists_the_records_naming_her(repo: Path) -> None:
     shown = as_json(repo, "show", "zhangmin")
     assert shown["title"] == "张敏" and shown["hidden"] == ["手机"]
     named = {g["kind"]: {r["id"]: r["roles"] for r in g["records"]} for g in shown["named_by"]}
-    assert named["ticket"] == {"T-20261105-aa02": ["负责人", "经办人"],
+    assert named["ticket"] == {"T-20261105-aa02": ["负责人", "经办人", "分派给谁"],
                                "T-20261102-aa01": ["负责人", "经办人"]}
     assert named["leave"] == {"L-20261123-zm01": ["请假人"]}
     assert named["handover"] == {"H-20261106-day": ["交班人", "已签字的人"]}

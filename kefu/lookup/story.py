@@ -103,7 +103,7 @@ def story(desk: Desk, record: Record, with_personal: bool = False) -> list[Step]
     log = data.get(kind.log) if kind.log else None
     for entry in log if isinstance(log, list) else ():
         if isinstance(entry, Mapping):
-            steps += _entry(record.kind, entry)
+            steps += _entry(record.kind, entry, desk)
     steps += [_correction(record.kind, change, with_personal) for change in desk.changes(record)
               if change.get("action") == "corrected" and isinstance(change.get("at"), dt.date)]
     steps = _ordered(steps)
@@ -138,7 +138,7 @@ def _status_word(record: Record) -> str:
     return f"审批：{labels.get(status, status)}"
 
 
-def _entry(kind: str, entry: Mapping[str, Any]) -> list[Step]:
+def _entry(kind: str, entry: Mapping[str, Any], desk: Desk) -> list[Step]:
     """A log entry: a ticket's event, a sanction's appeal (and its review), another kind's."""
     at, by = entry.get("at"), str(entry.get("by") or "")
     if not isinstance(at, dt.date):
@@ -154,7 +154,10 @@ def _entry(kind: str, entry: Mapping[str, Any]) -> list[Step]:
                               str(entry.get("note") or "")))
         return steps
     action = str(entry.get("action", ""))
-    return [Step(at, by, ACTION_LABELS.get(action, action), str(entry.get("note") or ""))]
+    what = ACTION_LABELS.get(action, action)
+    if entry.get("to"):  # 分派: to whom
+        what += f" → {desk.name('person', entry['to'])}"
+    return [Step(at, by, what, str(entry.get("note") or ""))]
 
 
 def _correction(kind: str, change: Mapping[str, Any], with_personal: bool) -> Step:
