@@ -163,11 +163,9 @@ class Workspace:
         return self.person(who, "当前用户（KEFU_USER 或 git config kefu.user）") if who else None
 
     def _of_kinds(self, *kinds: str) -> list[Record]:
+        from kefu.records.corpus import directory
         from kefu.records.kinds import KINDS
 
-        folders = [self.root / RECORDS / KINDS[k].folder for k in kinds]
-        existing = [f for f in folders if f.is_dir()]
-        if not existing:
-            return []
-        result = self.load(existing)
-        return [r for r in result.records if r.kind in kinds]
+        folders = [f"{RECORDS}/{KINDS[k].folder}" for k in kinds]
+        existing = [f for f in folders if (self.root / f).is_dir()]
+        return directory(self.root, existing, set(kinds)) if existing else []

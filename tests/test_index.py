@@ -150,3 +150,29 @@ def test_commands_started_together_build_one_index_and_all_succeed(repo: Path,
     outcomes = [(run.wait(timeout=600), run.stderr.read().decode()) for run in runs]
     assert outcomes == [(0, "")] * 8
     assert load(repo).reparsed == 0  # the index they left is whole and trusted
+
+
+def test_a_lookup_brings_only_its_folder_up_to_date_and_keeps_the_rest(repo: Path,
+                                                                      tmp_path: Path) -> None:
+    """Names and one record are looked up by walking their folder only (kefu event's user,
+    kefu show): what they see is current, and no other row is dropped or trusted wrongly."""
+    from kefu.records.corpus import directory, record
+    from kefu.workspace import Workspace
+
+    load(repo)
+    person = repo / "records/people/liqiang.yml"
+    person.write_text(person.read_text("utf-8").replace("李强", "李刚"), "utf-8")
+    assert Workspace(repo).person("李刚") == "liqiang"
+    assert {r.id for r in directory(repo, ["records/dealers"], {"dealer"})} == {"D-0001"}
+    next((repo / TICKET).glob("*-closed-*.yml")).unlink()
+    ticket = record(repo, "ticket", "T-20260315-k7m2")
+    assert ticket is not None and ticket["status"] == "in-progress"
+    again = load(repo)  # the full walk checks only what the lookups did not already see
+    assert again.reparsed == 0 and again.errors == []
+    assert {r.id: r.data["name"] for r in again.of_kind("person")}["liqiang"] == "李刚"
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(repo / "records/people", elsewhere)
+    shutil.rmtree(repo / "records/people")
+    (repo / "records/people").symlink_to(elsewhere)
+    assert directory(repo, ["records/people"], {"person"}) == []  # never through a link
+    assert load(repo).reparsed == 0  # and the other rows are still there

@@ -22,6 +22,7 @@ from .update import dumps_problems, generations, loads_problems
 
 ReadText = Callable[[str], str]
 COLUMNS = ("status", "type")  # facets the records table holds as columns
+FEW = 50  # up to this many files asked for: their rows are looked up one by one
 
 
 def file_problems(ix: Index, rels: Collection[str] | None = None) -> list[Problem]:
@@ -38,7 +39,7 @@ def fold_problems(ix: Index, rels: Collection[str] | None = None) -> list[Proble
 
 def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
             where: Where | None = None, raw: Collection[str] = (),
-            rels: Collection[str] | None = None) -> list[Record]:
+            rels: Collection[str] | None = None, record_id: str | None = None) -> list[Record]:
     """The valid records (of `kinds`; of the files `rels`: a change file stands for its
     record), passing `where`, with their data typed — or as JSON gives it (times as ISO
     text) for the kinds in `raw`."""
@@ -46,13 +47,24 @@ def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
     args: list[Any] = []
     if rels is not None:
         wanted = set(rels)
-        found = {(k, r) for (k, r, rel) in ix.db.execute(
-            "SELECT kind, record, rel FROM files") if rel in wanted}
+        if len(wanted) <= FEW:  # one ticket (kefu show, kefu form): its row, not every row
+            found = {(k, r) for rel in wanted for (k, r) in ix.db.execute(
+                "SELECT kind, record FROM files WHERE rel = ?", (rel,))}
+        else:
+            found = {(k, r) for (k, r, rel) in ix.db.execute(
+                "SELECT kind, record, rel FROM files") if rel in wanted}
         keys = {((KINDS[k].changes_of or k) if k in KINDS else k, r) for k, r in found}
+        if len(keys) <= FEW:
+            return [r for kind, rid in sorted(keys, key=str)
+                    for r in records(ix, root, [kind] if kinds is None or kind in kinds else [],
+                                     where, raw, record_id=rid)]
         return [r for r in records(ix, root, kinds, where, raw) if (r.kind, r.id) in keys]
     if kinds is not None:
         sql += f" AND kind IN ({','.join('?' * len(kinds))})"
         args += list(kinds)
+    if record_id is not None:
+        sql += " AND id = ?"
+        args.append(record_id)
     for kind, rules in (where or {}).items():  # e.g. only open tickets: not read at all
         columns = {name: allowed for name, allowed in rules.items() if name in COLUMNS}
         if columns:

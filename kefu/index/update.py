@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,12 +48,18 @@ class Sync:
     kinds: set[str] = field(default_factory=set)  # kinds whose generation went up
 
 
-def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None) -> Sync:
-    """Bring the files and records tables up to date with `listing`."""
+def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None,
+         scope: Sequence[str] = ()) -> Sync:
+    """Bring the files and records tables up to date with `listing` (a walk of the folders
+    `scope` only, when given: the rows of other files stay as the last full sync left them)."""
     db = ix.db
     start = time.time_ns()
-    known = {row[0]: row for row in db.execute(
-        "SELECT rel, size, mtime, ctime, ino, blob, lasting, kind, record FROM files")}
+    columns = "SELECT rel, size, mtime, ctime, ino, blob, lasting, kind, record FROM files"
+    if scope:  # '/' + 1 is '0': the range of paths under a folder
+        known = {row[0]: row for folder in scope for row in db.execute(
+            columns + " WHERE rel > ? AND rel < ?", (f"{folder}/", f"{folder}0"))}
+    else:
+        known = {row[0]: row for row in db.execute(columns)}
     todo: list[tuple[str, bytes | None]] = []
     for rel, stat in listing.files.items():
         row = known.get(rel)

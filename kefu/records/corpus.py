@@ -187,19 +187,37 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
 
 
 def record(root: Path, kind: str, record_id: str) -> dict[str, Any] | None:
-    """One valid record as it stands (folded with its changes), or None."""
+    """One valid record as it stands (folded with its changes), or None: only its own folder
+    is walked (a ticket's month), not the whole tree."""
+    rel = KINDS[kind].expected_rel(record_id)
+    if rel is None:
+        return None
+    found = directory(root, [rel.rpartition("/")[0]], {kind}, rels={rel})
+    return next((r.data for r in found if r.id == record_id), None)
+
+
+def directory(root: Path, folders: Sequence[str], kinds: Collection[str],
+              rels: Collection[str] | None = None) -> list[Record]:
+    """The valid records of `kinds` (of the files `rels`) as they stand, walking and bringing
+    up to date only `folders` (posix, from the root): people or dealers by name, one ticket.
+    No check across records runs: for looking up, never for judging the repository."""
     from kefu.index import open_index, query
     from kefu.index.update import sync
 
     root = Path(root).resolve()
+    listing = walk(root, folders)
+    scope = [f for f in folders if f not in listing.ignored]
+    if not scope:  # nothing walked (a link): nothing answered, nothing synced
+        return []
+    inside = tuple(f"{root}/{folder}/" for folder in scope)
     ix = open_index(root)
-    try:
-        sync(ix, root, walk(root))
-        rel = KINDS[kind].expected_rel(record_id)
-        found = query.records(ix, root, {kind}, rels={rel} if rel else set())
-    finally:
-        ix.close()
-    return next((r.data for r in found if r.id == record_id), None)
+    with gc_paused():
+        try:
+            sync(ix, root, listing, scope=scope)
+            return [r for r in query.records(ix, root, kinds, rels=rels)
+                    if str(r.file).startswith(inside)]
+        finally:
+            ix.close()
 
 
 def _reader(root: Path) -> Callable[[str], str]:

@@ -32,14 +32,22 @@ def stat_key(stat: os.stat_result) -> Stat:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
-def walk(root: Path) -> Listing:
-    """Every .yml/.yaml file under records/ with its stat; never through a symlink."""
+def walk(root: Path, under: Sequence[str] = (RECORDS,)) -> Listing:
+    """Every .yml/.yaml file under records/ (or only under the folders `under`, posix paths
+    from the root inside records/) with its stat; never through a symlink."""
     listing = Listing()
     if os.path.islink(root / RECORDS):  # kefu reads nothing through a link (kefu.records.odd)
         listing.ignored.append(RECORDS)
         return listing
     found: list[tuple[str, Stat]] = []
-    stack = [RECORDS]
+    stack = []
+    for start in under:
+        parts = start.split("/")
+        if parts[0] != RECORDS or any(os.path.islink(root.joinpath(*parts[:n]))
+                                      for n in range(2, len(parts) + 1)):
+            listing.ignored.append(start)  # never through a link, never outside records/
+        else:
+            stack.append(start)
     while stack:
         rel_dir = stack.pop()
         try:
