@@ -76,6 +76,7 @@ def test_a_fresh_department_passes_its_own_checks_with_zero_records(fresh: Path,
     assert site.returncode == 0, site.stdout + site.stderr
     index = (work / "site" / "index.html").read_text("utf-8")
     assert "<title>售后服务部手册</title>" in index
+    assert "售后服务部手册由售后服务部维护" in index  # the footer names the department too
     assert (work / "site" / "assets" / "javascripts" / "kefu-search.js").is_file()
 
 

@@ -48,6 +48,7 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
         self.values = values(department)
         if department is not None:
             config.site_name = department.title
+            config.extra["kefu_department"] = department.department  # the footer's words
         dirs = config.theme.dirs
         # after the department's own custom_dir (its overrides win), before Material's
         dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
