@@ -449,7 +449,10 @@ def test_staff_forms_carry_their_records(renderer: FormRenderer, repo: Path,
 
     leave = flat("leave-application")
     assert f"{CHECKED}年假" in leave and "1天（不含休息日）" in leave
-    assert "陪同亲属办理签证" in leave
+    assert "陪同亲属办理签证" not in leave and "--with-personal" in leave  # a personal field
+    form = REGISTRY.get("leave-application")
+    told = fill_form(Workspace(repo), form, STAFF["leave-application"], with_personal=True)
+    assert "陪同亲属办理签证" in _flat(renderer.pdf("leave-application", told))
     trip = flat("business-trip")
     assert "广州（南粤信息技术）" in trip and "实际返回2026-03-25" in trip
     punch = flat("punch-correction")

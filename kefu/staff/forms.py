@@ -12,6 +12,13 @@ from kefu.staff.book import StaffBook
 from kefu.staff.terms import APPROVER_LABELS, LEAVE_LABELS, week_span
 from kefu.times import SHANGHAI
 
+# a personal field (a leave's or a 补卡's reason) is printed only with --with-personal
+WITHHELD = "（个人信息，未打印：打印时加 --with-personal）"
+
+
+def _personal(ctx: Any, value: Any) -> Any:
+    return value if ctx.with_personal or not value else WITHHELD
+
 
 def _team(ctx: Any, person: str | None) -> str | None:
     data = _person(ctx, person)
@@ -70,7 +77,7 @@ def leave(ctx: Any, form: Any) -> Any:
     person = str(data["person"])
     label = LEAVE_LABELS.get(str(data["type"]), "其他")
     days = book.leave_days(person, data["start"], data["end"])
-    reason = data.get("reason") or ""
+    reason = _personal(ctx, data.get("reason")) or ""
     if data.get("by_phone"):
         reason = (reason + "\n" if reason else "") + "（事先电话请示获批，事后补交本申请）"
     values = {
@@ -126,7 +133,8 @@ def punch(ctx: Any, form: Any) -> Any:
         "person": ctx.name(person), "department": _team(ctx, person), "missed": data["missed"],
         "which": _option(form, "which", WHICH_LABELS.get(str(data["which"]), "")),
         "actual": actual, "count": f"第 {position} 次" if position else None,
-        "reason": data.get("reason"), "witness": ctx.name(data.get("witness")) or None,
+        "reason": _personal(ctx, data.get("reason")),
+        "witness": ctx.name(data.get("witness")) or None,
         "filed": applied.date() if applied else None,
     }
     return ctx.filled(values, date=applied.date() if applied else None)
