@@ -7,7 +7,7 @@ issue forms, comments and pull requests are matched by (approvals, events logged
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -50,37 +50,48 @@ class Person(Strict):
     active: bool = Field(default=True, description="是否在职（离职写 false，不要删除文件）")
 
 
+def _seconds(group: Any, key: Callable[[Mapping[str, Any]], str | None]
+             ) -> Iterator[tuple[str, Any]]:
+    """(the first person's id, a later person record) for each person, in id order, whose
+    `key` value an earlier person already has (None: not compared)."""
+    seen: dict[str, str] = {}
+    for record in sorted(group.of("person"), key=lambda r: r.id):
+        value = key(record.data)
+        if value is None:
+            continue
+        first = seen.setdefault(value, record.id)
+        if first != record.id:
+            yield first, record
+
+
 def unique_logins(group: Any) -> Iterator[Placed]:
     """No two people share a GitHub login (GitHub ignores case): comments and pull requests
     are matched to people by it, so one login must name one person."""
-    seen: dict[str, str] = {}
-    for record in sorted(group.of("person"), key=lambda r: r.id):
-        login = record.data.get("github")
-        if not isinstance(login, str):
-            continue
-        first = seen.setdefault(login.lower(), record.id)
-        if first != record.id:
-            yield Placed("person", record.id, Finding(
-                "duplicate-github", ("github",),
-                f"GitHub 账号 {login} 已经写在 {first} 的档案里：一个账号只能对应一个人"
-                "（评论审批和拉取请求靠它认人）。请改正其中一份档案。"))
+    def login(data: Mapping[str, Any]) -> str | None:
+        value = data.get("github")
+        return value.lower() if isinstance(value, str) else None
+
+    for first, record in _seconds(group, login):
+        yield Placed("person", record.id, Finding(
+            "duplicate-github", ("github",),
+            f"GitHub 账号 {record.data['github']} 已经写在 {first} 的档案里：一个账号只能对应一个人"
+            "（评论审批和拉取请求靠它认人）。请改正其中一份档案。"))
 
 
 def unique_names(group: Any) -> Iterator[Placed]:
     """Two active people of one name: every form and command takes a name for a person, and
     a name that is two people's makes them write ids instead (a warning, not an error)."""
-    seen: dict[str, str] = {}
-    for record in sorted(group.of("person"), key=lambda r: r.id):
-        name = record.data.get("name")
-        if not isinstance(name, str) or not record.data.get("active", True):
-            continue
-        first = seen.setdefault(name.strip(), record.id)
-        if first != record.id:
-            yield Placed("person", record.id, Finding(
-                "same-name", ("name",),
-                f"{first} 也叫{name}：在命令和表单里写这个名字时无法分辨是谁，只能写员工编号"
-                f"（{first} 或 {record.id}）。可以在姓名后加区分，如{name}（售后）。",
-                Severity.WARNING))
+    def name(data: Mapping[str, Any]) -> str | None:
+        value = data.get("name")
+        return value.strip() if isinstance(value, str) and data.get("active", True) else None
+
+    for first, record in _seconds(group, name):
+        same = record.data["name"]
+        yield Placed("person", record.id, Finding(
+            "same-name", ("name",),
+            f"{first} 也叫{same}：在命令和表单里写这个名字时无法分辨是谁，只能写员工编号"
+            f"（{first} 或 {record.id}）。可以在姓名后加区分，如{same}（售后）。",
+            Severity.WARNING))
 
 
 def people(group: Any) -> Iterator[Placed]:
