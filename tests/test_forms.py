@@ -314,8 +314,8 @@ def test_a_record_alone_prints_the_one_form_it_fills_or_names_its_forms(
     for ticket in several:
         named = runner.invoke(main, ["form", "--record", ticket])
         assert named.exit_code == 2
-        assert all(f"kefu form {key} --record {ticket}" in named.output
-                   for key in forms_for(Workspace(repo), ticket))
+        assert all(f"kefu form {form.key} --record {ticket}" in named.output
+                   for form in forms_for(Workspace(repo), ticket))
     unknown = runner.invoke(main, ["form", "--record", "L-20990101-zzzz"])
     assert unknown.exit_code == 2 and "找不到记录「L-20990101-zzzz」" in unknown.output
 

@@ -70,17 +70,15 @@ def form(
 def _only_form(ws: Workspace, record_id: str) -> str:
     """The one form the record fills; a usage error naming them when it fills several or none."""
     from kefu.forms.fill import forms_for
-    from kefu.forms.registry import load_registry
 
-    keys = forms_for(ws, record_id)
-    if len(keys) == 1:
-        return keys[0]
-    if not keys:
+    fitting = forms_for(ws, record_id)
+    if len(fitting) == 1:
+        return fitting[0].key
+    if not fitting:
         raise click.UsageError(f"{record_id} 没有可以填写的表单（kefu form --list 查看全部表单）。")
-    registry = load_registry(ws.root)
-    named = "；".join(f"kefu form {key} --record {record_id}（{registry.get(key).title}）"
-                     for key in keys)
-    raise click.UsageError(f"{record_id} 可以填写 {len(keys)} 张表单，请给出表单名：{named}")
+    named = "；".join(f"kefu form {form.key} --record {record_id}（{form.title}）"
+                     for form in fitting)
+    raise click.UsageError(f"{record_id} 可以填写 {len(fitting)} 张表单，请给出表单名：{named}")
 
 
 COMMANDS: list[click.Command] = [form]

@@ -96,14 +96,16 @@ def fill(ws: Workspace, form: Form, record_id: str, issued: dt.date | None = Non
                       with_personal)
     filled: Filled = chosen.filler()(ctx, form)
     if kind.changes is not None and not filled.signed:  # decisions recorded by kefu approve
-        from kefu.forms.signoff import record_changes, signed_rows
+        from kefu.forms.signoff import signed_rows
+        from kefu.index.query import changes
 
-        filled.signed = signed_rows(form.approvers, record_changes(ws, kind.name, record_id, rel),
-                                    ctx.name)
+        with result.index() as ix:  # the load above: its index, not another walk
+            done = changes(ix, kind.name, record_id) if ix is not None else []
+        filled.signed = signed_rows(form.approvers, done, ctx.name)
     return filled
 
 
-def forms_for(ws: Workspace, record_id: str) -> list[str]:
+def forms_for(ws: Workspace, record_id: str) -> list[Form]:
     """The registered forms record `record_id` fills as it stands (its type, its state)."""
     from kefu.records.corpus import record
     from kefu.records.kinds import kind_for_id
@@ -113,9 +115,9 @@ def forms_for(ws: Workspace, record_id: str) -> list[str]:
     if kind is None or data is None:
         raise KefuError(f"找不到记录「{record_id}」：请核对编号（kefu find 关键词 可以查找）。",
                         "unknown-record", 2)
-    registered = {form.key for form in load_registry(ws.root).forms}
-    return list(dict.fromkeys(ff.form for ff in kind.forms
-                              if _fits(data, ff) and ff.form in registered))
+    registered = {form.key: form for form in load_registry(ws.root).forms}
+    fitting = dict.fromkeys(ff.form for ff in kind.forms if _fits(data, ff))  # the kind's order
+    return [registered[key] for key in fitting if key in registered]
 
 
 def _fits(data: Mapping[str, Any], filler: FormFiller) -> bool:

@@ -50,11 +50,3 @@ def _row(rows: list[str], action: str, role: Any) -> str | None:
     words = ROLE_WORDS.get(str(role), ())
     return next((r for r in rows if any(w in r for w in words)), None)
 
-
-def record_changes(ws: Any, kind: str, record_id: str, rel: str) -> list[dict[str, Any]]:
-    """The record's change files as the index holds them, oldest first."""
-    from kefu.index.query import changes
-
-    result = ws.load([ws.root / rel])
-    with result.index() as ix:
-        return changes(ix, kind, record_id) if ix is not None else []
