@@ -27,13 +27,14 @@ FEW = 50  # up to this many files asked for: their rows are looked up one by one
 
 def file_problems(ix: Index, rels: Collection[str] | None = None) -> list[Problem]:
     """Each file's own problems (of `rels` only, when given)."""
-    rows = ix.db.execute("SELECT rel, problems FROM files WHERE problems != '[]'").fetchall()
+    # problems are JSON (orjson bytes): more than "[]" is at least one
+    rows = ix.db.execute("SELECT rel, problems FROM files WHERE length(problems) > 2").fetchall()
     return [p for rel, raw in rows if rels is None or rel in rels for p in loads_problems(raw)]
 
 
 def fold_problems(ix: Index, rels: Collection[str] | None = None) -> list[Problem]:
     """What folding found (a change that does not fit, a record's checks as a whole)."""
-    rows = ix.db.execute("SELECT problems FROM records WHERE problems != '[]'").fetchall()
+    rows = ix.db.execute("SELECT problems FROM records WHERE length(problems) > 2").fetchall()
     return [p for (raw,) in rows for p in loads_problems(raw) if rels is None or p.path in rels]
 
 
@@ -132,7 +133,8 @@ def across_checks(ix: Index, root: Path, today: dt.date | None, read_text: ReadT
                   wanted_kinds: set[str] | None = None
                   ) -> tuple[list[Problem], list[across.Notice]]:
     """The kinds' checks across records: each kept by the generations of the kinds it reads."""
-    present = {kind for (kind,) in ix.db.execute("SELECT DISTINCT kind FROM records WHERE ok=1")}
+    present = {kind for kind in KINDS if ix.db.execute(  # one row each, by the index
+        "SELECT 1 FROM records WHERE kind = ? AND ok = 1 LIMIT 1", (kind,)).fetchone()}
     names = across.hooks(present, wanted_kinds)
     if not names:
         return [], []
@@ -149,7 +151,7 @@ def across_checks(ix: Index, root: Path, today: dt.date | None, read_text: ReadT
     rel_of = {(r.kind, r.id): r.file.removeprefix(f"{root}/") for rs in by_kind.values()
               for r in rs}
     day, now = across.moment(today)
-    group = across.Group(root, day, now, by_kind, ids(ix), keys)
+    group = across.Group(root, day, now, by_kind, lambda: ids(ix), keys)
     found, fresh = across.run(group, names, rel_of, read_text, earlier)
     if fresh:
         with transaction(ix.db):
@@ -204,3 +206,13 @@ def changes_of_action(ix: Index, kind: str, action: str) -> dict[str, list[dict[
         if data.get("action") == action:
             found.setdefault(record, []).append(revive(change, data))
     return found
+
+
+def rels(ix: Index) -> list[str]:
+    """Every record file the index holds, sorted."""
+    return [rel for (rel,) in ix.db.execute("SELECT rel FROM files ORDER BY rel")]
+
+
+def count(ix: Index) -> int:
+    """How many record files the index holds."""
+    return int(ix.db.execute("SELECT count(*) FROM files").fetchone()[0])

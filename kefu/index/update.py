@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,15 +49,18 @@ class Sync:
 
 
 def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None,
-         scope: Sequence[str] = ()) -> Sync:
-    """Bring the files and records tables up to date with `listing` (a walk of the folders
-    `scope` only, when given: the rows of other files stay as the last full sync left them)."""
+         scope: Sequence[str] = (), paths: Collection[str] | None = None) -> Sync:
+    """Bring the files and records tables up to date with `listing`: a walk of everything, or
+    of the folders `scope` and the files `paths` only, when either is given (the rows of other
+    files stay as the last sync left them)."""
     db = ix.db
     start = time.time_ns()
     columns = "SELECT rel, size, mtime, ctime, ino, blob, lasting, kind, record FROM files"
-    if scope:  # '/' + 1 is '0': the range of paths under a folder
+    if scope or paths is not None:  # '/' + 1 is '0': the range of paths under a folder
         known = {row[0]: row for folder in scope for row in db.execute(
             columns + " WHERE rel > ? AND rel < ?", (f"{folder}/", f"{folder}0"))}
+        known.update((row[0], row) for rel in paths or () for row in db.execute(
+            columns + " WHERE rel = ?", (rel,)))
     else:
         known = {row[0]: row for row in db.execute(columns)}
     todo: list[tuple[str, bytes | None]] = []

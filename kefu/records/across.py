@@ -34,20 +34,29 @@ class Notice:
     owner: str
 
 
+Known = Mapping[str, Mapping[str, list[str]]]  # kind -> id -> its files
+
+
 class Group:
     """What an Across check sees: the valid records by kind, every id on file, the day."""
 
     def __init__(self, root: Path, today: dt.date, now: dt.datetime,
                  records: Mapping[str, list[Record]],
-                 known: Mapping[str, Mapping[str, list[str]]],
+                 known: Known | Callable[[], Known],
                  keys: Mapping[str, str] | None = None) -> None:
         self.root = root
         self.keys = keys or {}  # kind -> key of the files its check reads ("" = not cached)
         self.today = today
         self.now = now  # the moment `today` stands for (its last second, for another day)
         self._records = records
-        self._known = known
+        self._ids = known  # every id on file: read only when a check asks (300,000 rows)
         self._memo: dict[str, Any] = {}
+
+    @property
+    def _known(self) -> Known:
+        if callable(self._ids):
+            self._ids = self._ids()
+        return self._ids
 
     def of(self, kind: str) -> list[Record]:
         """The records of `kind` that passed their own checks (timestamps aware, dates dates);

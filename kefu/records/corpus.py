@@ -89,8 +89,8 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     whose data the caller takes as JSON gives it, times and dates as ISO text. (`skip_filtered`
     is kept for callers; the index answers a filtered load as fast as a plain one.)
     """
-    from kefu.index import open_index, query
-    from kefu.index.update import generations, sync
+    from kefu.index import query
+    from kefu.index.update import generations
 
     del skip_filtered
     for name, rules in (where or {}).items():
@@ -99,13 +99,12 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             raise ValueError(f"where= on {name} can only filter on {KINDS[name].facets}, "
                              f"not {sorted(unknown)}")
     root = Path(root).resolve()
-    listing = walk(root)
-    wanted = None if paths is None else set(select(root, paths, list(listing.files)))
     read_text = _reader(root)
-    ix = open_index(root, keep=use_cache)
+    ix, seen, done = _synced(root, use_cache, jobs)
     with gc_paused():
         try:
-            done = sync(ix, root, listing, jobs)
+            wanted = None if paths is None else set(select(
+                root, paths, list(seen.listing.files) if seen.whole else query.rels(ix)))
             problems = query.file_problems(ix, wanted) + query.fold_problems(ix, wanted)
             cross = query.cross(ix, read_text)
             wanted_kinds = None if wanted is None else {
@@ -117,16 +116,43 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
                 notices = [n for n in notices if n.problem.path in wanted]
             problems += cross + found
             if wanted is None:
-                problems += [*ignored(listing.ignored, root), *missing(root)]
+                problems += [*ignored(seen.odd, root), *missing(root)]
             records = query.records(ix, root, None, where, raw, wanted) if data else []
             generation = generations(ix.db, [""]) if ix.path is not None else None
+            files_held = query.count(ix)
         finally:
             ix.close()
     problems = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.slug))
-    asked = len(listing.files) if wanted is None else len(wanted)
+    asked = len(wanted) if wanted is not None else files_held
     checked = len(done.checked if wanted is None else done.checked & wanted)
     return LoadResult(records, problems, asked, checked, done.read, notices,
                       raw=frozenset(raw), root=root, generation=generation)
+
+
+def _synced(root: Path, use_cache: bool, jobs: int | None = None) -> tuple[Any, Any, Any]:
+    """The index of `root` opened and brought up to date (kefu.index.survey says which files
+    to look at), the survey, and what the update did."""
+    from kefu.index import open_index
+    from kefu.index.survey import begin, keep, survey
+    from kefu.index.update import sync
+
+    running = begin(root)  # git status runs while the index opens
+    try:
+        ix = open_index(root, keep=use_cache)
+    except BaseException:
+        if running is not None:
+            running.kill()
+            running.communicate()
+        raise
+    try:
+        seen = survey(ix, root, running)
+        with gc_paused():
+            done = sync(ix, root, seen.listing, jobs, scope=seen.folders, paths=seen.paths)
+        keep(ix, seen)
+    except BaseException:
+        ix.close()
+        raise
+    return ix, seen, done
 
 
 @dataclass
@@ -143,21 +169,19 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
     """Every check `kefu validate` runs, on the repository with the files `extra` (path from the
     root -> content) added, without writing them: what `kefu new` and `kefu event` ask before
     they write. The index learns the files on disk; the added ones are rolled back."""
-    from kefu.index import open_index, query
-    from kefu.index.update import Sync, apply, sync
+    from kefu.index import query
+    from kefu.index.update import Sync, apply
     from kefu.records.workers import blob_hash
 
     root = Path(root).resolve()
-    listing = walk(root)
     plain = _reader(root)
 
     def read_text(rel: str) -> str:
         return extra[rel].decode("utf-8", "replace") if rel in extra else plain(rel)
 
-    ix = open_index(root)
+    ix = _synced(root, True)[0]
     with gc_paused():
         try:
-            sync(ix, root, listing)
             before = set(query.cross(ix, plain))
             before |= set(query.across_checks(ix, root, today, plain)[0])
             ix.db.execute("BEGIN IMMEDIATE")
@@ -174,9 +198,8 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
                 after |= set(query.across_checks(ix, root, today, read_text)[0])
                 found += [p for p in after - before if p.path in members or p.path in extra
                           or p.severity is Severity.ERROR]
-                touched = {(r.kind, r.id): r.data for r in query.records(
-                    ix, root, {kind for kind, _ in done.touched})
-                    if (r.kind, r.id) in done.touched}
+                touched = {(r.kind, r.id): r.data for kind, record_id in done.touched
+                           for r in query.records(ix, root, [kind], record_id=record_id)}
             finally:
                 ix.db.execute("ROLLBACK")
         finally:
@@ -202,6 +225,7 @@ def directory(root: Path, folders: Sequence[str], kinds: Collection[str],
     up to date only `folders` (posix, from the root): people or dealers by name, one ticket.
     No check across records runs: for looking up, never for judging the repository."""
     from kefu.index import open_index, query
+    from kefu.index.survey import synced_folders
     from kefu.index.update import sync
 
     root = Path(root).resolve()
@@ -214,6 +238,7 @@ def directory(root: Path, folders: Sequence[str], kinds: Collection[str],
     with gc_paused():
         try:
             sync(ix, root, listing, scope=scope)
+            synced_folders(ix, scope)
             return [r for r in query.records(ix, root, kinds, rels=rels)
                     if str(r.file).startswith(inside)]
         finally:

@@ -5,7 +5,8 @@ files that are missing, and the files a command was given."""
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import stat as stats
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from kefu.problems import KefuError, Problem, Severity
 from . import odd
 from .kinds import KINDS, RECORDS
 
-QUIET_FILES = frozenset({".gitkeep", "README.md"})  # may sit in records/ without a warning
+QUIET_FILES = frozenset({".gitkeep", ".gitignore", "README.md"})  # sit in records/ unwarned
 Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 NO_STAT: Stat = (-1, -1, -1, -1)
 
@@ -73,6 +74,34 @@ def walk(root: Path, under: Sequence[str] = (RECORDS,)) -> Listing:
     listing.files = dict(found)
     listing.ignored.sort()
     return listing
+
+
+def look(root: Path, paths: Iterable[str]) -> Listing:
+    """Only these paths (posix, from the root; a folder ends in "/"), found as `walk` would
+    find them: a folder walked, a file that is gone left out."""
+    folders = sorted({p.rstrip("/") for p in paths if p.endswith("/")})
+    listing = walk(root, folders) if folders else Listing()
+    files, odd = dict(listing.files), set(listing.ignored)
+    for rel in sorted({p for p in paths if not p.endswith("/")}):
+        parts = rel.split("/")
+        if (parts[0] != RECORDS or len(parts) < 2 or any(p.startswith(".") for p in parts[1:-1])
+                or any(os.path.islink(root.joinpath(*parts[:n])) for n in range(1, len(parts)))):
+            continue  # walk never goes there
+        try:
+            found = os.lstat(root / rel)
+        except OSError:
+            continue
+        name = parts[-1]
+        if stats.S_ISDIR(found.st_mode):
+            if not name.startswith("."):
+                inner = walk(root, [rel])
+                files.update(inner.files)
+                odd.update(inner.ignored)
+        elif name.endswith((".yml", ".yaml")) and stats.S_ISREG(found.st_mode):
+            files[rel] = stat_key(found)
+        elif name not in QUIET_FILES:
+            odd.add(rel)
+    return Listing(dict(sorted(files.items())), sorted(odd))
 
 
 def discover(root: Path) -> list[str]:
