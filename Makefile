@@ -51,7 +51,7 @@ bench-site: $(STAMP)
 	$(BIN)/python scripts/bench_site.py
 
 bench-records: $(STAMP)
-	$(BIN)/python scripts/bench_records.py
+	$(BIN)/python scripts/bench_records.py --git
 
 bench-staff: $(STAMP)
 	$(BIN)/python scripts/bench_records.py --staff --count 0
@@ -60,7 +60,7 @@ bench-forms: $(STAMP)
 	$(BIN)/python scripts/bench_forms.py
 
 bench-reports: $(STAMP)
-	$(BIN)/python scripts/bench_reports.py
+	$(BIN)/python scripts/bench_reports.py --git
 
 clean:
 	rm -rf site docs/generated .kefu-cache

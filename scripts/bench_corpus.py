@@ -163,6 +163,10 @@ def report_line(label: str, who: str, figure: Figure) -> None:
           f"{figure.last}", flush=True)
 
 
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
+
+
 def make_corpus(code: Code, repo: Path, count: int, people: int = 0, years: int = 0) -> None:
     """A department made by `code`'s `kefu init` holding `count` generated tickets (and, with
     `people`, `years` of staff records), in the layout `code` writes."""
@@ -184,6 +188,23 @@ def add_records(code: Code, repo: Path, count: int, people: int = 0, years: int 
     seconds, staff = done.stdout.split("\n")[:2]
     print(f"{code.label}：生成 {count} 张工单" + (f"与值班等记录（{staff}）" if staff else "")
           + f"，用时 {float(seconds):.1f} s，目录 {repo}", flush=True)
+
+
+def commit(repo: Path, label: str) -> list[Figure]:
+    """The corpus committed to a new git repository (a department's repository is one, and
+    kefu asks git which files changed): `git add -A`, then `git commit`."""
+    env = {**GIT_ENV, "GIT_CONFIG_GLOBAL": os.devnull}
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    figures = [timed(["git", "add", "-A"], repo, env),
+               timed(["git", "commit", "-q", "-m", "corpus"], repo, env)]
+    counted = subprocess.run(["git", "count-objects", "-v"], cwd=repo, capture_output=True,
+                             text=True, check=True).stdout
+    sizes = dict(line.split(": ") for line in counted.splitlines())
+    kib = int(sizes["size"]) + int(sizes["size-pack"])
+    print(f"{label}：git add -A {figures[0].wall:.1f} s，git commit "
+          f"{figures[1].wall:.1f} s，对象 {sizes['count']} 个散装、共 {kib / 1024:.0f} MB",
+          flush=True)
+    return figures
 
 
 @dataclass

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -39,8 +38,6 @@ from bench_corpus import Code, Figure  # noqa: E402
 
 EVENT_AT = "2026-11-19T10:00:00+08:00"  # the added events: after every chosen ticket's last
 NOTE = "代理商来电催问进度"
-GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
 
 
 @dataclass(frozen=True)
@@ -167,22 +164,6 @@ class Corpus:
                 folder.rmdir()
 
 
-def commit(corpus: Corpus) -> list[Figure]:
-    """The corpus committed to a new git repository: `git add -A`, then `git commit`."""
-    env = {**GIT_ENV, "GIT_CONFIG_GLOBAL": os.devnull}
-    subprocess.run(["git", "init", "-q"], cwd=corpus.repo, check=True)
-    figures = [bench.timed(["git", "add", "-A"], corpus.repo, env),
-               bench.timed(["git", "commit", "-q", "-m", "corpus"], corpus.repo, env)]
-    counted = subprocess.run(["git", "count-objects", "-v"], cwd=corpus.repo, capture_output=True,
-                             text=True, check=True).stdout
-    sizes = dict(line.split(": ") for line in counted.splitlines())
-    kib = int(sizes["size"]) + int(sizes["size-pack"])
-    print(f"{corpus.code.label}：git add -A {figures[0].wall:.1f} s，git commit "
-          f"{figures[1].wall:.1f} s，对象 {sizes['count']} 个散装、共 {kib / 1024:.0f} MB",
-          flush=True)
-    return figures
-
-
 def rounds(corpora: list[Corpus], count: int) -> dict[str, list[Figure | None]]:
     """Every step for every code, taking turns, `count` times; the best figures of each."""
     best: dict[str, list[Figure | None]] = {c.code.label: [None] * len(STEPS) for c in corpora}
@@ -236,7 +217,7 @@ def main() -> None:
                 print(f"  {bench.pad(corpus.code.label, 26)} {bench.tree_line(corpus.repo)}")
             if args.git:
                 for corpus in corpora:
-                    commit(corpus)
+                    bench.commit(corpus.repo, corpus.code.label)
             best = rounds(corpora, args.rounds)
             bench.table(f"校验与超期（{args.count} 张工单，{args.rounds} 轮取最好）",
                         [step.label for step in STEPS], best)

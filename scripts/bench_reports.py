@@ -49,13 +49,16 @@ STEPS = (
 WARM_VALIDATE, FIRST_REPORT, WARM_REPORT, EXPORT = 1, 2, 3, 4
 
 
-def corpus_steps(codes: list[Code], work: Path, count: int, rounds: int) -> None:
-    """Validate, report and export on each code's corpus, taking turns; the best of `rounds`."""
+def corpus_steps(codes: list[Code], work: Path, count: int, rounds: int, git: bool) -> None:
+    """Validate, report and export on each code's corpus (committed to git with `git`), taking
+    turns; the best of `rounds`."""
     repos = {}
     for number, code in enumerate(codes):
         bench.warm_up(code)
         repos[code.label] = work / f"corpus-{number}"
         bench.make_corpus(code, repos[code.label], count)
+        if git:
+            bench.commit(repos[code.label], code.label)
     best: dict[str, list[Figure | None]] = {code.label: [None] * len(STEPS) for code in codes}
     for round_number in range(rounds):
         print(f"第 {round_number + 1} 轮", flush=True)
@@ -222,6 +225,8 @@ def main() -> None:
                         help="站点与增长两步用不带示例记录的部门（kefu init）：页面少，构建快")
     parser.add_argument("--growth", default="500,1000,1800",
                         help="示例部门再加几张工单来测工单页的成本（逗号分隔，默认 500,1000,1800）")
+    parser.add_argument("--git", action="store_true",
+                        help="先把语料提交到 git 仓库（部门仓库即 git 仓库，kefu 向 git 问改动）")
     parser.add_argument("--skip", choices=("corpus", "site", "growth"), action="append",
                         default=[], help="跳过某一步")
     args = parser.parse_args()
@@ -232,7 +237,7 @@ def main() -> None:
         if "corpus" not in args.skip:
             with bench.old_code(args.old, work) as old:
                 corpus_steps([bench.this_code(), *([old] if old else [])], work, args.count,
-                             args.rounds)
+                             args.rounds, args.git)
         if "site" not in args.skip:
             site_steps(work, args.base, args.site_runs, not args.no_demo)
         if "growth" not in args.skip:

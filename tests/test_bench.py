@@ -24,7 +24,7 @@ HAS_OLD = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{OLD}^{{co
 HAS_NODE = shutil.which("node") is not None
 FIGURE = r"\s+\d+\.\d\d /\s+\d+\.\d\d /\s+\d+"  # a table cell: wall / CPU / peak MB
 RUNS: dict[str, list[str]] = {  # longest first, so that two workers finish together
-    "reports": ["bench_reports.py", "--count", "200", "--old", "none", "--skip", "site",
+    "reports": ["bench_reports.py", "--count", "200", "--old", "none", "--git", "--skip", "site",
                 "--growth", "5", "--site-runs", "1", "--no-demo"],
     "records": ["bench_records.py", "--count", "200", "--old", OLD if HAS_OLD else "none"],
     "site": ["bench_site.py", "--no-demo", "--skip-handbook", "--pages", "5", "--no-browser"],
