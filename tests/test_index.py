@@ -3,6 +3,7 @@ with their change files, and an index that cannot prove where it comes from is r
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -190,3 +191,59 @@ def test_a_damaged_page_is_found_though_the_size_and_mtime_are_put_back(repo: Pa
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     result = load(repo)
     assert result.reparsed == 7 and result.errors == []
+
+
+def _stones(root: Path) -> tuple[list[tuple[object, ...]], list[tuple[str, int]]]:
+    with contextlib.closing(index(root)) as db:
+        rows = db.execute("SELECT * FROM milestones ORDER BY ticket, seq").fetchall()
+        flags = db.execute("SELECT id, stones FROM records WHERE kind='ticket' ORDER BY id")
+        return rows, flags.fetchall()
+
+
+def test_validate_keeps_the_deadlines_a_report_reads(repo: Path) -> None:
+    """Folding a ticket makes its deadline rows (the first report after a validate has them),
+    the same rows `ensure` makes; with invalid rules none are made, and nothing fails."""
+    from kefu.index import open_index
+    from kefu.index.milestones import ensure
+    from kefu.workspace import Workspace
+
+    assert not load(repo, data=False).errors
+    folded, flags = _stones(repo)
+    assert folded and flags == [("T-20260315-k7m2", 1)]
+    with contextlib.closing(index(repo)) as db, db:
+        db.execute("DELETE FROM milestones")
+        db.execute("UPDATE records SET stones=0")
+    ws = Workspace(repo)
+    ix = open_index(repo)
+    try:
+        ensure(ix, repo, ws.rules, ws.calendar)
+    finally:
+        ix.close()
+    assert _stones(repo) == (folded, flags)
+    sla = repo / "records/sla.yml"
+    sla.write_text("rules: [", "utf-8")
+    event = next((repo / TICKET).glob("*-replied-*.yml"))
+    event.write_text(event.read_text("utf-8") + "note: 已回复\n", "utf-8")
+    assert [p.path for p in load(repo, data=False).errors] == ["records/sla.yml"]
+    assert _stones(repo) == ([], [("T-20260315-k7m2", 0)])
+
+
+def test_a_held_kind_is_not_read_but_its_personal_values_are_kept(repo: Path) -> None:
+    """`load(held=...)` leaves the kind's records in the index, not in the result; their
+    personal values (what masks free text) come from the index, and follow edits."""
+    full = load(repo)
+    held = load(repo, held={"ticket"})
+    assert held.held == {"ticket"} and not held.of_kind("ticket")
+    assert len(held.records) == len(full.records) - 1
+    from kefu.records import personal_values
+
+    assert personal_values(held) == personal_values(full)
+    ticket = repo / f"{TICKET}.yml"
+    before = personal_values(full)
+    text = ticket.read_text("utf-8")
+    name = next(v for v in before if v in text and not v.isascii())
+    ticket.write_text(text.replace(name, "欧阳明远"), "utf-8")
+    after = personal_values(load(repo, held={"ticket"}))
+    assert "欧阳明远" in after and name not in after
+    assert after == personal_values(load(repo))
+    assert load(repo, held={"ticket"}, use_cache=False).held == frozenset()  # no index to ask

@@ -268,6 +268,7 @@ def _mask_free_text(tables: list[Data], known: set[str]) -> None:
     from kefu.privacy import mask, names
 
     automaton = names(known)
+    done: dict[str, str] = {}  # a text repeats (a note, a title): masked once
     for table in tables:
         for index, column in enumerate(table.columns):
             if column.kind != rt.TEXT or column.references or (column.name,) == table.key:
@@ -275,7 +276,10 @@ def _mask_free_text(tables: list[Data], known: set[str]) -> None:
             for row in table.rows:
                 value = row[index]
                 if value.__class__ is str and value:
-                    row[index] = mask(value, automaton)
+                    masked = done.get(value)
+                    if masked is None:
+                        masked = done[value] = mask(value, automaton)
+                    row[index] = masked
 
 
 def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:

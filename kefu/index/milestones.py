@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,26 +62,65 @@ def ensure(ix: Index, root: Path, rules: Rules, cal: WorkCalendar) -> None:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META, key))
         todo = db.execute("SELECT id, data FROM records WHERE kind=? AND ok=1 AND stones=0 "
                           "AND data IS NOT NULL", (KIND,)).fetchall()
-        rows: list[tuple[Any, ...]] = []
-        for ticket, raw in todo:
+        _make(db, todo, rules, cal)
+
+
+def fold_in(db: Any, root: Path, folded: list[tuple[str, bytes]]) -> None:
+    """Make the rows of the valid tickets just folded (`folded`: id, data as JSON) inside the
+    caller's transaction, so that the first report after a validate finds them: when the kept
+    rows are of the rules and calendar on disk now (or there are none yet). Otherwise, or
+    while those files are invalid, `ensure` makes them when a reader first asks."""
+    from kefu.problems import KefuError
+    from kefu.sla import load_rules
+
+    key = inputs_key(root)
+    kept = db.execute("SELECT value FROM meta WHERE key=?", (META,)).fetchone()
+    if not folded or (kept is not None and kept[0] != key):
+        return
+    try:
+        rules, cal = load_rules(root), WorkCalendar.load(root)
+    except KefuError:
+        return
+    if kept is None:
+        db.execute("INSERT INTO meta VALUES (?, ?)", (META, key))
+    _make(db, folded, rules, cal, skip_faults=True)
+
+
+def _make(db: Any, todo: list[tuple[str, bytes]], rules: Rules, cal: WorkCalendar,
+          skip_faults: bool = False) -> None:
+    """The rows of the tickets `todo` (id, data as JSON), and their `stones` flag set.
+
+    `skip_faults`: a ticket whose deadlines cannot be computed (a year out of the calendar's
+    range) is left without rows, for `ensure` to report when a reader asks."""
+    from kefu.problems import KefuError
+
+    rows: list[tuple[Any, ...]] = []
+    made: list[tuple[str, str]] = []
+    for ticket, raw in todo:
+        try:
             stones = milestones(revive(KIND, orjson.loads(raw)), rules, cal)
-            rows += [(ticket, seq, *_encode(stone)) for seq, stone in enumerate(stones)]
-        db.executemany("DELETE FROM milestones WHERE ticket=?", [(t,) for t, _ in todo])
-        db.executemany("INSERT INTO milestones VALUES (?,?,?,?,?,?,?,?,?)", rows)
-        db.executemany("UPDATE records SET stones=1 WHERE kind=? AND id=?",
-                       [(KIND, ticket) for ticket, _ in todo])
+        except KefuError:
+            if not skip_faults:
+                raise
+            continue
+        rows += [(ticket, seq, *_encode(stone)) for seq, stone in enumerate(stones)]
+        made.append((KIND, ticket))
+    db.executemany("DELETE FROM milestones WHERE ticket=?", [(t,) for _, t in made])
+    db.executemany("INSERT INTO milestones VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("UPDATE records SET stones=1 WHERE kind=? AND id=?", made)
 
 
-def read(ix: Index, tz: dt.tzinfo, tickets: Iterable[str] | None = None
+def read(ix: Index, tz: dt.tzinfo, tickets: Collection[str] | None = None
          ) -> dict[str, list[Milestone]]:
     """ticket id -> its kept milestones (of `tickets` only, when given)."""
-    wanted = set(tickets) if tickets is not None else None
+    sql = "SELECT ticket, rule, start, due, met, provisional FROM milestones"
+    args: tuple[Any, ...] = ()
+    if tickets is not None:  # one JSON array: any number of ids in one bound value
+        sql += " WHERE ticket IN (SELECT value FROM json_each(?))"
+        args = (orjson.dumps(sorted(tickets)).decode(),)
     found: dict[str, list[Milestone]] = {}
     for ticket, rule, start, due, met, provisional in ix.db.execute(
-            "SELECT ticket, rule, start, due, met, provisional FROM milestones "
-            "ORDER BY ticket, seq"):
-        if wanted is not None and ticket not in wanted:
-            continue
+            sql + " ORDER BY ticket, seq", args):
         found.setdefault(ticket, []).append(Milestone(
             rule, dt.datetime.fromisoformat(start),
             dt.datetime.fromisoformat(due).astimezone(tz) if due is not None else None,
@@ -117,6 +156,14 @@ class Deadlines:
             with contextlib.suppress(TypeError):  # typed already (a cut copy of a typed view)
                 ticket = revive(KIND, ticket)
         return milestones(ticket, self.rules, self.cal)
+
+
+def fetched(ws: Workspace, ix: Index, tickets: Sequence[tuple[str, Mapping[str, Any]]]
+            ) -> Deadlines:
+    """The `Deadlines` of `tickets` (id, data as JSON gives it) a reader fetched from `ix`
+    itself (the load held tickets back): only their rows are read."""
+    return Deadlines(ws.rules, ws.calendar, read(ix, ws.rules.tz, [t for t, _ in tickets]),
+                     tickets, True)
 
 
 def deadlines(ws: Workspace, result: LoadResult) -> Deadlines:

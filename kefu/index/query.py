@@ -40,10 +40,11 @@ def fold_problems(ix: Index, rels: Collection[str] | None = None) -> list[Proble
 
 def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
             where: Where | None = None, raw: Collection[str] = (),
-            rels: Collection[str] | None = None, record_id: str | None = None) -> list[Record]:
+            rels: Collection[str] | None = None, record_id: str | None = None,
+            ids: Collection[str] | None = None) -> list[Record]:
     """The valid records (of `kinds`; of the files `rels`: a change file stands for its
-    record), passing `where`, with their data typed — or as JSON gives it (times as ISO
-    text) for the kinds in `raw`."""
+    record; with the `ids` only), passing `where`, with their data typed — or as JSON gives
+    it (times as ISO text) for the kinds in `raw`."""
     sql = "SELECT kind, id, rel, data, status, type FROM records WHERE ok=1"
     args: list[Any] = []
     if rels is not None:
@@ -66,6 +67,9 @@ def records(ix: Index, root: Path, kinds: Collection[str] | None = None,
     if record_id is not None:
         sql += " AND id = ?"
         args.append(record_id)
+    if ids is not None:  # one JSON array: any number of ids in one bound value
+        sql += " AND id IN (SELECT value FROM json_each(?))"
+        args.append(orjson.dumps(sorted(ids)).decode())
     for kind, rules in (where or {}).items():  # e.g. only open tickets: not read at all
         columns = {name: allowed for name, allowed in rules.items() if name in COLUMNS}
         if columns:
@@ -91,6 +95,15 @@ def _passes(rules: Mapping[str, Collection[str]] | None, status: str | None,
         return True
     facets = {"status": status, "type": kind_type}
     return all(facets.get(name) in allowed for name, allowed in rules.items())
+
+
+def personal(ix: Index, kinds: Collection[str]) -> set[str]:
+    """The personal values (every spelling, kefu.records.privacy) of the valid records of
+    `kinds`, as folding kept them."""
+    marks = ",".join("?" * len(kinds))
+    return {value for (value,) in ix.db.execute(
+        f"SELECT DISTINCT p.value FROM personal p JOIN records r ON r.kind = p.kind "
+        f"AND r.id = p.id WHERE r.ok = 1 AND p.kind IN ({marks})", list(kinds))}
 
 
 def ids(ix: Index) -> dict[str, dict[str, list[str]]]:

@@ -35,7 +35,7 @@ INDEX_FILE = "index.sqlite"
 LOCK_FILE = "index.lock"
 SEAL_FILE = "index.seal"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 6
+SCHEMA = 7
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python")
 
 DDL = """
@@ -74,6 +74,8 @@ CREATE TABLE milestones (
     PRIMARY KEY (ticket, seq)
 );
 CREATE INDEX milestones_due ON milestones (due_at);
+CREATE TABLE personal (kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL);
+CREATE INDEX personal_of_record ON personal (kind, id);
 """
 
 

@@ -28,6 +28,7 @@ from kefu.records.discover import Listing, Stat
 from kefu.records.fold import Member, fold
 from kefu.records.kinds import KINDS
 from kefu.records.paths import revive
+from kefu.records.privacy import record_values
 from kefu.records.result import FileResult
 
 from .store import Index, transaction
@@ -111,8 +112,11 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
     db.executemany("DELETE FROM files WHERE rel=?", [(rel,) for rel in gone])
     db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])
     touched.discard(("", ""))
-    for key in sorted(touched):
-        _refold(db, key, read_text)
+    folded = [made for key in sorted(touched) if (made := _refold(db, key, read_text))]
+    if folded:  # their deadlines, while the rules are at hand (kefu.index.milestones)
+        from .milestones import fold_in
+
+        fold_in(db, root, folded)
     done.kinds |= {kind for kind, _ in touched}
     done.touched |= touched
     _bump(db, {kind for kind, _ in touched})
@@ -146,8 +150,9 @@ def _file_row(rel: str, stat: Stat, digest: bytes, result: FileResult) -> tuple[
             orjson.dumps(result.data) if result.data is not None else None)
 
 
-def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
-    """The records row of one record, made again from its files' rows."""
+def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, bytes] | None:
+    """The records row of one record, made again from its files' rows, and its personal
+    values; (id, data as JSON) of a valid record that has deadlines."""
     kind_name, record_id = key
     kind = KINDS.get(kind_name)
     change_name = f"{kind_name}-change"
@@ -155,8 +160,9 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
                          "IN (?, ?) ORDER BY rel", (record_id, kind_name, change_name)).fetchall()
     own = [m for m in members if m[1] == kind_name]
     db.execute("DELETE FROM records WHERE kind=? AND id=?", key)
+    db.execute("DELETE FROM personal WHERE kind=? AND id=?", key)
     if kind is None or not own:
-        return
+        return None
     rel, _, _, ok, raw = own[0]
     digest = hashlib.blake2b(digest_size=16)
     for member in members:
@@ -177,6 +183,10 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> None:
     db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                (kind_name, record_id, rel, digest.digest(), int(ok), dumps_problems(problems),
                 text, *_columns(data or {})))
+    if data is not None:
+        db.executemany("INSERT INTO personal VALUES (?,?,?)",
+                       [(kind_name, record_id, v) for v in record_values(kind_name, data)])
+    return (record_id, text) if ok and text is not None and kind.deadlines is not None else None
 
 
 def _columns(data: Mapping[str, Any]) -> tuple[Any, ...]:

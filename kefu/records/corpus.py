@@ -43,6 +43,10 @@ class LoadResult:
     # the index's generation the records were read at (kefu.index.update); None: no index on
     # disk to ask (built in memory only, or records made by a test)
     generation: str | None = None
+    # kinds whose records were not read (`load(held=...)`): readers ask the index for the
+    # ones they need; their personal values, which the index keeps, are here
+    held: frozenset[str] = frozenset()
+    held_personal: frozenset[str] = frozenset()
 
     def of_kind(self, kind: str) -> list[Record]:
         by_kind = self.memo.get("records by kind")
@@ -78,7 +82,7 @@ class LoadResult:
 def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = True,
          jobs: int | None = None, data: bool = True, where: Where | None = None,
          skip_filtered: bool = False, today: dt.date | None = None,
-         raw: Collection[str] = ()) -> LoadResult:
+         raw: Collection[str] = (), held: Collection[str] = ()) -> LoadResult:
     """Load and check the records under `root` (all, or only those in `paths`).
 
     `data=False` only checks (records stay empty): `kefu validate`.
@@ -86,7 +90,9 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     `kefu overdue`: {"ticket": {"status": {"open", "in-progress", "waiting"}}} (fields: the
     kind's facets). Every problem is still reported. `use_cache=False` builds the index in
     memory only. Checks across records run as of `today` (default: now). `raw` names kinds
-    whose data the caller takes as JSON gives it, times and dates as ISO text. (`skip_filtered`
+    whose data the caller takes as JSON gives it, times and dates as ISO text. `held` names
+    kinds whose records are not read at all when the index is on disk (the caller asks it for
+    the few it needs, `LoadResult.index`); `LoadResult.held` says which were. (`skip_filtered`
     is kept for callers; the index answers a filtered load as fast as a plain one.)
     """
     from kefu.index import query
@@ -117,8 +123,11 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             problems += cross + found
             if wanted is None:
                 problems += [*ignored(seen.odd, root), *missing(root)]
-            records = query.records(ix, root, None, where, raw, wanted) if data else []
             generation = generations(ix.db, [""]) if ix.path is not None else None
+            held = frozenset(held) if generation is not None and data else frozenset()
+            kinds = [k for k in KINDS if k not in held] if held else None
+            records = query.records(ix, root, kinds, where, raw, wanted) if data else []
+            held_personal = frozenset(query.personal(ix, held)) if held else frozenset()
             files_held = query.count(ix)
         finally:
             ix.close()
@@ -126,7 +135,8 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     asked = len(wanted) if wanted is not None else files_held
     checked = len(done.checked if wanted is None else done.checked & wanted)
     return LoadResult(records, problems, asked, checked, done.read, notices,
-                      raw=frozenset(raw), root=root, generation=generation)
+                      raw=frozenset(raw), root=root, generation=generation, held=held,
+                      held_personal=held_personal)
 
 
 def _synced(root: Path, use_cache: bool, jobs: int | None = None) -> tuple[Any, Any, Any]:

@@ -5,32 +5,45 @@ The site build refuses to publish any of them; tests scan the built site for the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .corpus import LoadResult
 from .kinds import KINDS, Kind
 from .messages import inner_model
 from .references import walk
 
+if TYPE_CHECKING:
+    from .corpus import LoadResult
+
 
 def personal_values(result: LoadResult) -> set[str]:
-    """Every personal value in the loaded records, however deep the field, in every spelling."""
-    values: set[str] = set()
-    paths: dict[str, tuple[tuple[str, ...], ...]] = {}  # per kind, not per record (100,000s)
+    """Every personal value in the loaded records, however deep the field, in every spelling
+    (and those of the kinds the load held back, which the index keeps)."""
+    values: set[str] = set(result.held_personal)
     for record in result.records:
-        found = paths.get(record.kind)
-        if found is None:
-            kind = KINDS.get(record.kind)
-            found = paths[record.kind] = personal_paths(kind) if kind is not None else ()
-        for path in found:
-            for _, value in walk(record.data, path, ()):
-                if value is not None:
-                    values.update(spellings(value))
+        values |= record_values(record.kind, record.data)
     return values
+
+
+def record_values(kind: str, data: Any) -> set[str]:
+    """The personal values of one record of `kind`, in every spelling."""
+    values: set[str] = set()
+    for path in _kind_paths(kind):
+        for _, value in walk(data, path, ()):
+            if value is not None:
+                values.update(spellings(value))
+    return values
+
+
+@functools.cache
+def _kind_paths(name: str) -> tuple[tuple[str, ...], ...]:
+    """Per kind, not per record (100,000s)."""
+    kind = KINDS.get(name)
+    return personal_paths(kind) if kind is not None else ()
 
 
 def personal_paths(kind: Kind) -> tuple[tuple[str, ...], ...]:

@@ -9,7 +9,9 @@ from typing import Any
 
 from kefu import times
 from kefu.collation import name_key
-from kefu.index.milestones import deadlines
+from kefu.index import query
+from kefu.index.milestones import deadlines, ensure, fetched
+from kefu.index.store import Index
 from kefu.kinds.ticket import CHANNEL_LABELS, TYPE_LABELS
 from kefu.privacy import mask
 from kefu.problems import KefuError
@@ -48,7 +50,7 @@ from .tables import (
     Section,
     Table,
 )
-from .view import Of, Sifted, sift, typed_ticket
+from .view import Of, Sifted, loud, scope, sift, typed_ticket
 
 TREND_MONTHS = 12
 STATE_COLUMNS = (
@@ -76,8 +78,9 @@ def as_of_for(period: Period, now: dt.datetime) -> dt.datetime:
 
 def load_for(ws: Workspace) -> LoadResult:
     """Every record as a report reads them: tickets as JSON gives them, times as ISO text (only
-    those the period's tables show are typed, see Builder)."""
-    return ws.load(raw={"ticket"})
+    those the period's tables show are typed, see Builder), and held back where the index is
+    on disk: a report reads only the tickets that may touch its period (`_fetch`)."""
+    return ws.load(raw={"ticket"}, held={"ticket"})
 
 
 def build_report(ws: Workspace, period: Period, now: dt.datetime | None = None,
@@ -100,18 +103,34 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     report = Report(period, as_of, skipped_files=len({p.path for p in result.errors}))
     report.department = next((str(r.data["department"]) for r in result.of_kind("department")
                               if r.data.get("department")), report.department)
-    of = deadlines(ws, result).of  # the loaded tickets' kept in the index (made if missing)
     typed = typed_ticket if "ticket" in result.raw else None
     trend = previous_months(month_period(period.last), TREND_MONTHS)
     with result.index() as ix:
-        sifted = sift(ix, [(r.id, r.data) for r in result.of_kind("ticket")], period, as_of,
-                      trend, of, typed)
+        if "ticket" in result.held:
+            if ix is None:  # the index moved on since the load (another run): every ticket
+                return _build(ws, period, as_of, ws.load(raw={"ticket"}))
+            tickets, of, heard = _fetch(ws, ix, period, as_of, trend)
+        else:
+            of = deadlines(ws, result).of  # the loaded tickets' kept in the index
+            tickets, heard = [(r.id, r.data) for r in result.of_kind("ticket")], None
+        sifted = sift(ix, tickets, period, as_of, trend, of, typed, heard)
     builder = Builder(ws, period, as_of, sifted, trend, people, active, dealers, assessments,
                       report, of)
     builder.known = personal_values(result)
     builder.loaded = result
     builder.run()
     return report
+
+
+def _fetch(ws: Workspace, ix: Index, period: Period, as_of: dt.datetime,
+           trend: Sequence[Period]) -> tuple[list[tuple[str, Any]], Of, set[str]]:
+    """The tickets that may touch `period` (id, data as JSON gives it), read from the index,
+    their deadlines, and their ids: the others are counted in SQL (kefu.reports.view)."""
+    ensure(ix, ws.root, ws.rules, ws.calendar)  # the quiet ones are told by them
+    heard = loud(ix, scope(period, as_of, trend))
+    tickets = [(r.id, r.data) for r in query.records(ix, ws.root, ["ticket"], raw={"ticket"},
+                                                       ids=heard)]
+    return tickets, fetched(ws, ix, tickets).of, heard
 
 
 class Builder:

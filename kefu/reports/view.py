@@ -31,9 +31,8 @@ Of = Callable[[Mapping[str, Any]], list[Milestone]]
 Typed = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 BEIJING = 8 * 3600  # seconds east of UTC: China keeps no summer time
 RECEIVED = "r.kind='ticket' AND r.ok=1 AND r.received IS NOT NULL"
-QUIET = ("r.received < :start AND r.last < :start AND r.closed = 1 AND NOT EXISTS ("
-         "SELECT 1 FROM milestones m WHERE m.ticket = r.id AND m.due_at >= :start "
-         "AND m.due_at < :end)")
+QUIET = ("r.received < :start AND r.last < :start AND r.closed = 1 AND r.id NOT IN ("
+         "SELECT ticket FROM milestones WHERE due_at >= :start AND due_at < :end)")
 AFTER = "r.received >= :end AND (r.first IS NULL OR r.first >= :end)"
 MONTH = "strftime('%Y-%m', {} + " + str(BEIJING) + ", 'unixepoch')"
 
@@ -55,35 +54,46 @@ def typed_ticket(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
         return ticket
 
 
+def scope(period: Period, as_of: dt.datetime, trend: Sequence[Period]) -> dict[str, float]:
+    """The bounds the queries below compare with (seconds since the epoch)."""
+    first = min(trend[0].start, period.start)
+    return {"start": period.start.timestamp(), "end": period.end.timestamp(),
+            "as_of": as_of.timestamp(), "first": first.timestamp()}
+
+
+def loud(ix: Index, args: Mapping[str, float]) -> set[str]:
+    """The tickets that may touch the period (`scope`): the ones a report reads."""
+    return {ticket for (ticket,) in ix.db.execute(
+        f"SELECT r.id FROM records r WHERE {RECEIVED} AND r.received <= :as_of "
+        f"AND NOT ({AFTER}) AND NOT ({QUIET})", args)}
+
+
 def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], period: Period,
          as_of: dt.datetime, trend: Sequence[Period], of: Of,
-         typed: Typed | None = None) -> Sifted:
+         typed: Typed | None = None, heard: set[str] | None = None) -> Sifted:
     """The loaded `tickets` (id, data) that may touch `period` viewed as of `as_of`, the
     deadlines due in it (`of` a ticket), and the trend's counts over `trend` and `period`.
 
     `ix`: the index the tickets were loaded from (its kept deadlines made), which counts the
     quiet ones unread; without one (records made by a test) every ticket is viewed.
     `typed`: tickets loaded as JSON gives them are typed when viewed.
+    `heard`: the `loud` ones, when the caller asked already.
     """
     first, end = min(trend[0].start, period.start), period.end
     found = Sifted()
-    loud: set[str] | None = None
     if ix is not None:
-        args = {"start": period.start.timestamp(), "end": end.timestamp(),
-                "as_of": as_of.timestamp(), "first": first.timestamp()}
-        loud = {ticket for (ticket,) in ix.db.execute(
-            f"SELECT r.id FROM records r WHERE {RECEIVED} AND r.received <= :as_of "
-            f"AND NOT ({AFTER}) AND NOT ({QUIET})", args)}
+        args = scope(period, as_of, trend)
+        heard = loud(ix, args) if heard is None else heard
         _count_unread(ix, args, found)
     horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
     for ticket, data in tickets:
-        if loud is not None and ticket not in loud:
+        if heard is not None and ticket not in heard:
             continue
         received = moment(data.get("received"))
         if received is None or received > as_of:
             continue
         events = data.get("events") or []
-        if loud is None and received >= end \
+        if heard is None and received >= end \
                 and (not events or (moment(events[0].get("at")) or end) >= end):
             found.intake[_month(received)] += 1  # received after the period: its month only
             continue
