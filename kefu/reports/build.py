@@ -50,7 +50,7 @@ from .tables import (
     Section,
     Table,
 )
-from .view import Of, Sifted, loud, scope, sift, typed_ticket
+from .view import Of, Sifted, Unread, scope, sift, typed_ticket, unread
 
 TREND_MONTHS = 12
 STATE_COLUMNS = (
@@ -109,11 +109,11 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
         if "ticket" in result.held:
             if ix is None:  # the index moved on since the load (another run): every ticket
                 return _build(ws, period, as_of, ws.load(raw={"ticket"}))
-            tickets, of, heard = _fetch(ws, ix, period, as_of, trend)
+            tickets, of, counted = _fetch(ws, ix, period, as_of, trend)
         else:
             of = deadlines(ws, result).of  # the loaded tickets' kept in the index
-            tickets, heard = [(r.id, r.data) for r in result.of_kind("ticket")], None
-        sifted = sift(ix, tickets, period, as_of, trend, of, typed, heard)
+            tickets, counted = [(r.id, r.data) for r in result.of_kind("ticket")], None
+        sifted = sift(ix, tickets, period, as_of, trend, of, typed, counted)
     builder = Builder(ws, period, as_of, sifted, trend, people, active, dealers, assessments,
                       report, of)
     builder.known = personal_values(result)
@@ -123,14 +123,14 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
 
 
 def _fetch(ws: Workspace, ix: Index, period: Period, as_of: dt.datetime,
-           trend: Sequence[Period]) -> tuple[list[tuple[str, Any]], Of, set[str]]:
+           trend: Sequence[Period]) -> tuple[list[tuple[str, Any]], Of, Unread]:
     """The tickets that may touch `period` (id, data as JSON gives it), read from the index,
-    their deadlines, and their ids: the others are counted in SQL (kefu.reports.view)."""
+    their deadlines, and what the index counts of the others (kefu.reports.view)."""
     ensure(ix, ws.root, ws.rules, ws.calendar)  # the quiet ones are told by them
-    heard = loud(ix, scope(period, as_of, trend))
+    counted = unread(ix, scope(period, as_of, trend))
     tickets = [(r.id, r.data) for r in query.records(ix, ws.root, ["ticket"], raw={"ticket"},
-                                                       ids=heard)]
-    return tickets, fetched(ws, ix, tickets).of, heard
+                                                       ids=counted.heard)]
+    return tickets, fetched(ws, ix, tickets).of, counted
 
 
 class Builder:

@@ -14,6 +14,7 @@ The index's columns and kept deadlines (kefu.index.milestones) answer both in SQ
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,6 @@ RECEIVED = "r.kind='ticket' AND r.ok=1 AND r.received IS NOT NULL"
 QUIET = ("r.received < :start AND r.last < :start AND r.closed = 1 AND r.id NOT IN ("
          "SELECT ticket FROM milestones WHERE due_at >= :start AND due_at < :end)")
 AFTER = "r.received >= :end AND (r.first IS NULL OR r.first >= :end)"
-MONTH = "strftime('%Y-%m', {} + " + str(BEIJING) + ", 'unixepoch')"
 
 
 @dataclass
@@ -61,30 +61,58 @@ def scope(period: Period, as_of: dt.datetime, trend: Sequence[Period]) -> dict[s
             "as_of": as_of.timestamp(), "first": first.timestamp()}
 
 
-def loud(ix: Index, args: Mapping[str, float]) -> set[str]:
-    """The tickets that may touch the period (`scope`): the ones a report reads."""
-    return {ticket for (ticket,) in ix.db.execute(
-        f"SELECT r.id FROM records r WHERE {RECEIVED} AND r.received <= :as_of "
-        f"AND NOT ({AFTER}) AND NOT ({QUIET})", args)}
+@dataclass
+class Unread:
+    """What the index answers for a period without reading a record (`unread`)."""
+
+    heard: set[str] = field(default_factory=set)  # the tickets that may touch the period
+    intake: Counter[tuple[int, int]] = field(default_factory=Counter)  # the others, by month
+    states: defaultdict[tuple[int, int], Counter[str]] = field(
+        default_factory=lambda: defaultdict(Counter))  # the quiet ones' deadlines, by month
+
+
+def unread(ix: Index, args: Mapping[str, float]) -> Unread:
+    """One pass over the tickets' columns and one over the deadlines due from the trend's
+    first month (`scope`): which tickets a report reads, and what the others count."""
+    found, quiet = Unread(), set()
+    for ticket, received, after, still in ix.db.execute(
+            f"SELECT r.id, r.received, {AFTER}, {QUIET} FROM records r WHERE {RECEIVED} "
+            "AND r.received <= :as_of", args):
+        if after or still:
+            found.intake[_epoch_month(received)] += 1
+            if still:
+                quiet.add(ticket)
+        else:
+            found.heard.add(ticket)
+    for ticket, due, met in ix.db.execute(
+            "SELECT ticket, due_at, met_at FROM milestones WHERE due_at >= :first "
+            "AND due_at < :end", args):
+        if ticket in quiet:
+            state = UNRECORDED if met is None else ON_TIME if met <= due else LATE
+            found.states[_epoch_month(due)][state] += 1
+    return found
 
 
 def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], period: Period,
          as_of: dt.datetime, trend: Sequence[Period], of: Of,
-         typed: Typed | None = None, heard: set[str] | None = None) -> Sifted:
+         typed: Typed | None = None, counted: Unread | None = None) -> Sifted:
     """The loaded `tickets` (id, data) that may touch `period` viewed as of `as_of`, the
     deadlines due in it (`of` a ticket), and the trend's counts over `trend` and `period`.
 
     `ix`: the index the tickets were loaded from (its kept deadlines made), which counts the
     quiet ones unread; without one (records made by a test) every ticket is viewed.
     `typed`: tickets loaded as JSON gives them are typed when viewed.
-    `heard`: the `loud` ones, when the caller asked already.
+    `counted`: what `unread` answered, when the caller asked already.
     """
     first, end = min(trend[0].start, period.start), period.end
     found = Sifted()
+    heard: set[str] | None = None
     if ix is not None:
-        args = scope(period, as_of, trend)
-        heard = loud(ix, args) if heard is None else heard
-        _count_unread(ix, args, found)
+        counted = counted or unread(ix, scope(period, as_of, trend))
+        heard = counted.heard
+        found.intake.update(counted.intake)
+        for month, states in counted.states.items():
+            found.per_month[month].states.update(states)
     horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
     for ticket, data in tickets:
         if heard is not None and ticket not in heard:
@@ -110,24 +138,17 @@ def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], per
     return found
 
 
-def _count_unread(ix: Index, args: dict[str, float], found: Sifted) -> None:
-    """What the quiet tickets and those received after the period add to the trend."""
-    for month, n in ix.db.execute(
-            f"SELECT {MONTH.format('r.received')}, count(*) FROM records r WHERE {RECEIVED} "
-            f"AND r.received <= :as_of AND (({AFTER}) OR ({QUIET})) GROUP BY 1", args):
-        found.intake[_parse(month)] += n
-    for month, state, n in ix.db.execute(
-            f"SELECT {MONTH.format('m.due_at')}, CASE WHEN m.met_at IS NULL THEN "
-            f"'{UNRECORDED}' WHEN m.met_at <= m.due_at THEN '{ON_TIME}' ELSE '{LATE}' END, "
-            f"count(*) FROM milestones m JOIN records r ON r.kind = 'ticket' AND r.id = m.ticket "
-            f"WHERE {RECEIVED} AND ({QUIET}) AND m.due_at >= :first AND m.due_at < :end "
-            "GROUP BY 1, 2", args):
-        found.per_month[_parse(month)].states[state] += n
+_MONTHS: dict[int, tuple[int, int]] = {}  # day number -> its month: 100,000s of times, few days
 
 
-def _parse(month: str) -> tuple[int, int]:
-    year, number = month.split("-")
-    return int(year), int(number)
+def _epoch_month(seconds: float) -> tuple[int, int]:
+    """The (year, month) in Beijing time of a time kept as seconds since the epoch."""
+    day = int((seconds + BEIJING) // 86400)
+    found = _MONTHS.get(day)
+    if found is None:
+        when = time.gmtime(day * 86400)
+        found = _MONTHS[day] = (when.tm_year, when.tm_mon)
+    return found
 
 
 def _month(when: dt.datetime) -> tuple[int, int]:
