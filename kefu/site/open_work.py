@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kefu import files
@@ -110,49 +111,61 @@ def _intro(desk: Desk, works: Sequence[Work], other: str) -> list[str]:
             f"{other}不含顾客、代理商联系人等个人信息。", ""]
 
 
+@dataclass(frozen=True)
+class Split:
+    """One way the pages group the open tickets: by the ticket's `field`, a record of `kind`."""
+
+    word: str  # 负责人, 代理商
+    each: str  # 每位负责人: the page's description
+    field: str
+    kind: str
+    other: str  # the column each group's table shows instead (the other split's field)
+    see: str  # the intro's pointer to the other page, and the command that lists the same
+    name: Callable[[Desk, str], str]  # a group's name in the summary table
+    heading: Callable[[Desk, str], str]
+    link: Callable[[Desk, str], str]  # the line under a group's heading ("" for none)
+
+
 def by_owner_page(desk: Desk, works: Sequence[Work], with_pages: Collection[str]) -> str:
-    lines = [*front("未办结工作（按负责人）", "每位负责人未结案的工单、状态和下一个时限",
-                    ["未办结工作", "未结工单", "按负责人"]),
-             "# 未办结工作（按负责人）", "",
-             *_intro(desk, works, f"按代理商看见[未办结工作（按代理商）]({BY_DEALER})。"
-                     "命令行：`kefu find --owner 姓名 --open`。")]
-    groups = grouped(works, "owner", "person", desk)
-    if not groups:
-        return "\n".join([*lines, "现在没有未结案的工单。"]) + "\n"
-    table = ["| 负责人 | 未结工单 | 已超期 |", "|---|---:|---:|"]
-    for owner, items in groups:
-        name = desk.name("person", owner) or "（未写负责人）"
-        table.append(f"| [{md_text(name)}](#owner-{owner or 'none'}) | {len(items)} | "
-                     f"{sum(w.overdue for w in items)} |")
-    lines += ["## 各负责人", "", *wide(table)]
-    for owner, items in groups:
-        name = desk.name("person", owner) or "（未写负责人）"
-        heading = f"{name}（{owner}）" if owner and name != owner else name
-        lines += ["", f"## {md_text(heading)} {{#owner-{owner or 'none'}}}", "",
-                  *ticket_table(desk, items, with_pages, "dealer")]
-    return "\n".join(lines) + "\n"
+    return _page(desk, works, with_pages, BY_OWNER_SPLIT)
 
 
 def by_dealer_page(desk: Desk, works: Sequence[Work], with_pages: Collection[str]) -> str:
-    lines = [*front("未办结工作（按代理商）", "每个代理商未结案的工单、状态和下一个时限",
-                    ["未办结工作", "未结工单", "按代理商"]),
-             "# 未办结工作（按代理商）", "",
-             *_intro(desk, works, f"按负责人看见[未办结工作（按负责人）]({BY_OWNER})，"
-                     f"代理商的编号和地区见[代理商名录]({DEALERS})。"
-                     "命令行：`kefu find --dealer 名称或编号 --open`。")]
-    groups = grouped(works, "dealer", "dealer", desk)
+    return _page(desk, works, with_pages, BY_DEALER_SPLIT)
+
+
+def _page(desk: Desk, works: Sequence[Work], with_pages: Collection[str], split: Split) -> str:
+    title = f"未办结工作（按{split.word}）"
+    lines = [*front(title, f"{split.each}未结案的工单、状态和下一个时限",
+                    ["未办结工作", "未结工单", f"按{split.word}"]),
+             f"# {title}", "", *_intro(desk, works, split.see)]
+    groups = grouped(works, split.field, split.kind, desk)
     if not groups:
         return "\n".join([*lines, "现在没有未结案的工单。"]) + "\n"
-    table = ["| 代理商 | 未结工单 | 已超期 |", "|---|---:|---:|"]
-    for dealer, items in groups:
-        table.append(f"| [{md_text(_dealer(desk, dealer))}](#dealer-{dealer or 'none'}) | "
+    table = [f"| {split.word} | 未结工单 | 已超期 |", "|---|---:|---:|"]
+    for key, items in groups:
+        table.append(f"| [{md_text(split.name(desk, key))}](#{split.field}-{key or 'none'}) | "
                      f"{len(items)} | {sum(w.overdue for w in items)} |")
-    lines += ["## 各代理商", "", *wide(table)]
-    for dealer, items in groups:
-        link = f"（[代理商页](../dealers/{dealer}.md)）" if desk.get(dealer) else ""
-        lines += ["", f"## {md_text(_dealer(desk, dealer))} {{#dealer-{dealer or 'none'}}}", "",
-                  *([link, ""] if link else []), *ticket_table(desk, items, with_pages, "owner")]
+    lines += [f"## 各{split.word}", "", *wide(table)]
+    for key, items in groups:
+        link = split.link(desk, key)
+        lines += ["", f"## {md_text(split.heading(desk, key))} {{#{split.field}-{key or 'none'}}}",
+                  "", *([link, ""] if link else []),
+                  *ticket_table(desk, items, with_pages, split.other)]
     return "\n".join(lines) + "\n"
+
+
+def _owner(desk: Desk, owner: str) -> str:
+    return desk.name("person", owner) or "（未写负责人）"
+
+
+def _owner_heading(desk: Desk, owner: str) -> str:
+    name = _owner(desk, owner)
+    return f"{name}（{owner}）" if owner and name != owner else name
+
+
+def _dealer_link(desk: Desk, dealer: str) -> str:
+    return f"（[代理商页](../dealers/{dealer}.md)）" if desk.get(dealer) else ""
 
 
 def _dealer(desk: Desk, dealer: str) -> str:
@@ -160,3 +173,14 @@ def _dealer(desk: Desk, dealer: str) -> str:
         return "不是代理商的工单"
     name = desk.name("dealer", dealer)
     return f"{name}（{dealer}）" if name != dealer else dealer
+
+
+BY_OWNER_SPLIT = Split(
+    "负责人", "每位负责人", "owner", "person", "dealer",
+    f"按代理商看见[未办结工作（按代理商）]({BY_DEALER})。命令行：`kefu find --owner 姓名 --open`。",
+    _owner, _owner_heading, lambda desk, owner: "")
+BY_DEALER_SPLIT = Split(
+    "代理商", "每个代理商", "dealer", "dealer", "owner",
+    f"按负责人看见[未办结工作（按负责人）]({BY_OWNER})，代理商的编号和地区见[代理商名录]({DEALERS})。"
+    "命令行：`kefu find --dealer 名称或编号 --open`。",
+    _dealer, _dealer, _dealer_link)
