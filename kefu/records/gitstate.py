@@ -61,11 +61,11 @@ def status(root: Path, running: subprocess.Popen[bytes] | None) -> Status | None
         return None
     if running.returncode != 0 or len(out) > MAX_OUTPUT:
         return None
-    top = _run(root, "rev-parse", "--show-toplevel")
-    tree = _run(root, "rev-parse", "--verify", "-q", f"HEAD:{RECORDS}")
-    if top is None or tree is None or not _same(Path(os.fsdecode(top.strip())), root):
+    both = _run(root, "rev-parse", "--show-toplevel", "--verify", "-q", f"HEAD:{RECORDS}")
+    lines = both.splitlines() if both is not None else []
+    if len(lines) != 2 or not _same(Path(os.fsdecode(lines[0])), root):
         return None
-    return Status(tree.strip().decode("ascii", "replace"), frozenset(_changed(out)))
+    return Status(lines[1].strip().decode("ascii", "replace"), frozenset(_changed(out)))
 
 
 def between(root: Path, old: str, new: str) -> set[str] | None:
