@@ -9,9 +9,8 @@ everywhere. pypinyin gives each character its most common reading; a surname rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
-from typing import cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 # Surnames whose reading as a surname differs from pypinyin's most common reading of the
 # character (曾 céng, 单 dān, 解 jiě ... by default): tone-3 spelling, tone as the last digit.
@@ -23,15 +22,30 @@ SURNAMES = {
 }
 
 Key = tuple[tuple[str, int, str], ...]
+# name -> its key: those worked out in this process, and those the index kept for the people's
+# names (`learn`), so that a command sorting a few names need not load pypinyin's dictionaries
+_KEYS: dict[str, Key] = {}
 
 
-@cache
 def name_key(name: str) -> Key:
     """Sort key of a name: per character its toneless pinyin, its tone, the character itself.
 
     Homophones fall back to tone and then character, so the order is total and stable; a
     Latin word counts as one syllable, spelt in lower case (bob after 白 bai, Anna after 安娜).
     """
+    found = _KEYS.get(name)
+    if found is None:
+        found = _KEYS[name] = _work_out(name)
+    return found
+
+
+def learn(keys: Mapping[str, Sequence[Sequence[Any]]]) -> None:
+    """Keys `name_key` gave earlier (kept in the index as JSON lists): taken as they are."""
+    for name, key in keys.items():
+        _KEYS.setdefault(name, tuple((str(a), int(b), str(c)) for a, b, c in key))
+
+
+def _work_out(name: str) -> Key:
     from pypinyin import Style, lazy_pinyin
 
     text = " ".join(str(name).split())

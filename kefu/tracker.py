@@ -119,7 +119,7 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
     late = Counter(i.owner for i in report.overdue)
     owners = sorted(set(open_count) | set(soon) | set(late),
                     key=lambda p: (-late[p], -soon[p], -open_count[p],
-                                   name_key(people.get(p, p)), p))
+                                   name_key(str(people.get(p, p))), p))
     names = [people.get(p) or p for p in owners]
     lines = ["## 每人工作量", "",
              f"未结工单、{SITE_WITHIN} 个工作日内到期的时限和已超期的时限，按负责人。", ""]

@@ -247,3 +247,57 @@ def test_a_held_kind_is_not_read_but_its_personal_values_are_kept(repo: Path) ->
     assert "欧阳明远" in after and name not in after
     assert after == personal_values(load(repo))
     assert load(repo, held={"ticket"}, use_cache=False).held == frozenset()  # no index to ask
+
+
+def test_files_being_added_are_checked_for_all_that_adding_can_break(repo: Path) -> None:
+    """What `kefu new` and `kefu event` ask before writing (`cross_of` the added files) is what
+    the check over every file finds: a duplicate id naming both files, an unknown person with
+    the nearest id, and nothing for a file that breaks nothing."""
+    from kefu.index import open_index, query
+
+    assert not load(repo).errors
+    people = repo / "records/people"
+    (people / "liqiang2.yml").write_text((people / "liqiang.yml").read_text("utf-8"), "utf-8")
+    event = next((repo / TICKET).glob("*-replied-*.yml"))
+    wrong = event.with_name("20260316-100000-replied-zzzz.yml")
+    wrong.write_text(event.read_text("utf-8").replace("by: liqiang", "by: liqiong"), "utf-8")
+    fine = event.with_name("20260316-110000-replied-yyyy.yml")
+    fine.write_text(event.read_text("utf-8"), "utf-8")
+    load(repo)  # the index learns them
+
+    def read(rel: str) -> str:
+        return (repo / rel).read_text("utf-8")
+
+    added = {"records/people/liqiang2.yml", str(wrong.relative_to(repo))}
+    ix = open_index(repo)
+    try:
+        partial = query.cross_of(ix, added, read)
+        quiet = query.cross_of(ix, {str(fine.relative_to(repo))}, read)
+        whole = query.cross(ix, read)
+    finally:
+        ix.close()
+    assert set(partial) == set(whole) and not quiet
+    assert sorted(p.slug for p in whole) == ["duplicate-id", "duplicate-id", "unknown-person"]
+    assert any("liqiang" in p.message for p in whole if p.slug == "unknown-person")
+
+
+def test_the_peoples_names_sort_by_the_keys_the_index_kept(repo: Path) -> None:
+    """Folding a person keeps their name's pinyin sort key; a later command sorting people
+    takes it from the index, without loading pypinyin's dictionaries."""
+    import json
+    import sys
+
+    from kefu.collation import _work_out
+
+    assert not load(repo, data=False).errors
+    with contextlib.closing(index(repo)) as db:
+        kept = {name: json.loads(key) for name, key in db.execute("SELECT name, key FROM names")}
+    assert set(kept) == {"李强", "王芳"}
+    assert all(tuple(map(tuple, key)) == _work_out(name) for name, key in kept.items())
+    script = ("import sys; from kefu.records import load; from kefu.collation import name_key;"
+              f"people = load({str(repo)!r}).of_kind('person');"
+              "order = sorted((p.data['name'] for p in people), key=name_key);"
+              "print(','.join(order), 'pypinyin' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["李强,王芳", "False"]

@@ -2,9 +2,11 @@
 
 A month's report needs the deadlines of every ticket of a year for its trend and an export all
 of them: computing them takes seconds on 100,000 tickets, and they change only with their
-inputs. So they are rows of the `milestones` table, one per deadline, made when first asked for:
-- a ticket's rows go whenever its record is folded again (kefu.index.update), and its
-  `records.stones` flag says they were made (a ticket may have none);
+inputs. So they are rows of the `milestones` table, one per deadline:
+- a ticket's rows are made again whenever its record is folded (kefu.index.update, `fold_in`:
+  a validate leaves them ready for the first report), and its `records.stones` flag says they
+  were made (a ticket may have none); where that could not be done (invalid rules), `ensure`
+  makes the missing ones when a reader first asks;
 - all of them go when records/sla.yml or records/calendar.yml are not the files they were
   computed with (the meta key `milestones`); the code and the holiday libraries' versions are in
   the index's fingerprint already.

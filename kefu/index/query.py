@@ -106,6 +106,11 @@ def personal(ix: Index, kinds: Collection[str]) -> set[str]:
         f"AND r.id = p.id WHERE r.ok = 1 AND p.kind IN ({marks})", list(kinds))}
 
 
+def name_keys(ix: Index) -> dict[str, Any]:
+    """The people's names and their sort keys (kefu.collation), as folding worked them out."""
+    return {name: orjson.loads(key) for name, key in ix.db.execute("SELECT name, key FROM names")}
+
+
 def ids(ix: Index) -> dict[str, dict[str, list[str]]]:
     """kind -> id -> files, for every file that has an id (valid or not)."""
     known: dict[str, dict[str, list[str]]] = {}
@@ -140,6 +145,33 @@ def cross(ix: Index, read_text: ReadText) -> list[Problem]:
         db.execute("INSERT OR REPLACE INTO checks VALUES ('cross', ?, ?)",
                    (key.encode(), dumps_problems(problems)))
     return problems
+
+
+def cross_of(ix: Index, rels: Collection[str], read_text: ReadText) -> list[Problem]:
+    """`cross` after the files `rels` were added (none replaced): all that adding files can
+    break is their ids (a duplicate names the other holders too) and their own references."""
+    db = ix.db
+    wanted = orjson.dumps(sorted(rels)).decode()
+    suspects = {rel for pair in db.execute(  # both holders of an id: each names the other
+        "SELECT f.rel, n.rel FROM files f JOIN files n ON n.kind = f.kind AND n.rid = f.rid "
+        "AND n.rel != f.rel WHERE n.rel IN (SELECT value FROM json_each(?))", (wanted,))
+        for rel in pair}
+    suspects |= {rel for (rel,) in db.execute(
+        "SELECT r.rel FROM refs r WHERE r.rel IN (SELECT value FROM json_each(?)) AND NOT "
+        "EXISTS (SELECT 1 FROM files f WHERE f.kind = r.kind AND f.rid = r.id)", (wanted,))}
+    if not suspects:
+        return []
+    results = [FileResult(rel, kind, rid, refs=[tuple(r) for r in orjson.loads(refs)])
+               for rel, kind, rid, refs in db.execute(
+                   "SELECT rel, kind, rid, refs FROM files WHERE rel IN (SELECT value FROM "
+                   "json_each(?)) ORDER BY rel", (orjson.dumps(sorted(suspects)).decode(),))]
+    kinds = {r.kind for r in results if r.kind} | {t for r in results for t, _ in r.refs}
+    known: dict[str, dict[str, list[str]]] = {}
+    for kind in sorted(kinds):  # the kinds they name, whole: a miss is told its nearest id
+        for rid, rel in db.execute("SELECT rid, rel FROM files WHERE kind = ? AND rid IS NOT "
+                                   "NULL ORDER BY rel", (kind,)):
+            known.setdefault(kind, {}).setdefault(rid, []).append(rel)
+    return cross_check(results, known, read_text)
 
 
 def across_checks(ix: Index, root: Path, today: dt.date | None, read_text: ReadText,

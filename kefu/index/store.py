@@ -35,8 +35,8 @@ INDEX_FILE = "index.sqlite"
 LOCK_FILE = "index.lock"
 SEAL_FILE = "index.seal"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 8
-PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python")
+SCHEMA = 9
+PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python", "pypinyin")
 
 DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,6 +79,7 @@ CREATE TABLE milestones (
 CREATE INDEX milestones_due ON milestones (due_at, ticket, met_at);
 CREATE TABLE personal (kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX personal_of_record ON personal (kind, id);
+CREATE TABLE names (name TEXT PRIMARY KEY, key BLOB NOT NULL);  -- kefu.collation.name_key
 """
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from kefu.collation import name_key
 from kefu.problems import Problem, Severity
 from kefu.records import workers
 from kefu.records.discover import Listing, Stat
@@ -37,6 +38,7 @@ REFUSED = "change-refused"  # kefu.records.fold: a change that does not fit, not
 TIMELY = "future-date"  # a verdict that changes as days pass: the file is checked every run
 RACY_NS = 2_000_000_000  # a file changed this close to the run's start may change unseen
 Key = tuple[str, str]  # (kind, record id)
+NAMED = "person"  # whose names every list of people sorts by (kefu.collation): kept worked out
 
 
 @dataclass
@@ -186,6 +188,10 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, by
     if data is not None:
         db.executemany("INSERT INTO personal VALUES (?,?,?)",
                        [(kind_name, record_id, v) for v in record_values(kind_name, data)])
+        name = data.get("name") if kind_name == NAMED else None
+        if isinstance(name, str):
+            db.execute("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                       (name, orjson.dumps(name_key(name))))
     return (record_id, text) if ok and text is not None and kind.deadlines is not None else None
 
 

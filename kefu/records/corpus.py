@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kefu.collation import learn
 from kefu.problems import Problem, Severity
 
 from .across import Notice
@@ -106,8 +107,8 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
                              f"not {sorted(unknown)}")
     root = Path(root).resolve()
     read_text = _reader(root)
-    ix, seen, done = _synced(root, use_cache, jobs)
-    with gc_paused():
+    with gc_paused():  # one pause for the sync and the reads (the sync's own is then none)
+        ix, seen, done = _synced(root, use_cache, jobs)
         try:
             wanted = None if paths is None else set(select(
                 root, paths, list(seen.listing.files) if seen.whole else query.rels(ix)))
@@ -127,6 +128,8 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             held = frozenset(held) if generation is not None and data else frozenset()
             kinds = [k for k in KINDS if k not in held] if held else None
             records = query.records(ix, root, kinds, where, raw, wanted) if data else []
+            if data:  # the people's names sort without pypinyin's dictionaries
+                learn(query.name_keys(ix))
             held_personal = frozenset(query.personal(ix, held)) if held else frozenset()
             files_held = query.count(ix)
         finally:
@@ -194,6 +197,8 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
         try:
             before = set(query.cross(ix, plain))
             before |= set(query.across_checks(ix, root, today, plain)[0])
+            replaced = any(ix.db.execute("SELECT 1 FROM files WHERE rel = ?", (rel,)).fetchone()
+                           for rel in extra)
             ix.db.execute("BEGIN IMMEDIATE")
             try:
                 fresh = [(rel, (len(raw), 0, 0, 0), blob_hash(raw), check_file(rel, raw).row())
@@ -204,7 +209,8 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
                     "SELECT rel FROM files WHERE record=? AND kind IN (?, ?)",
                     (record, kind, f"{kind}-change"))}
                 found = query.file_problems(ix, set(extra)) + query.fold_problems(ix, members)
-                after = set(query.cross(ix, read_text))
+                after = set(query.cross(ix, read_text) if replaced
+                            else query.cross_of(ix, set(extra), read_text))
                 after |= set(query.across_checks(ix, root, today, read_text)[0])
                 found += [p for p in after - before if p.path in members or p.path in extra
                           or p.severity is Severity.ERROR]
