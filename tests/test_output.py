@@ -94,3 +94,41 @@ def test_code_spans_are_shown_as_is() -> None:
     assert md_code("records/loans/2026/A-20261123-e143.yml") == (
         "`records/loans/2026/A-20261123-e143.yml`")
     assert md_code("a`b") == "`` a`b ``"
+
+
+JSON_CASES = [
+    {"period": {"key": "2026-10", "title": "2026 年 10 月"}, "rows": [{"rate": 0.7771, "n": 3}],
+     "empty": [], "none": {}, "flags": [True, False, None]},
+    [0.0, -0.0, 0.0001, 1 / 3, 100.0, 12345.678, 1e16, 1.2e17, 5e-324],
+    [1e-05, 0.5],  # json.dumps: 1e-05, orjson: 0.00001
+    [9.999000099990002e-05],
+    [float("nan")], [float("inf")], [2**64], [-(2**63) - 1],
+    {1: "a key that is a number"},
+    ["控制字符\x1f、引号\"、反斜杠\\、换行\n、制表\t、\u2028"],
+    ["lone \ud800 surrogate"],
+    ("a tuple", [1, 2]),
+]
+
+
+@pytest.mark.parametrize("data", JSON_CASES)
+def test_json_output_is_the_text_json_dumps_writes(data: object) -> None:
+    """orjson writes the JSON output where it gives the same text; where it would not (tiny
+    floats, NaN, huge integers, number keys, surrogates), json.dumps does."""
+    import json
+
+    from kefu.output import dumps
+
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_json_output_refuses_what_json_dumps_refuses() -> None:
+    import datetime as dt
+    import json
+
+    from kefu.output import dumps
+
+    for data in ({"day": dt.date(2026, 12, 6)}, [object()]):
+        with pytest.raises(TypeError):
+            json.dumps(data)
+        with pytest.raises(TypeError):
+            dumps(data)

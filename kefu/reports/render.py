@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kefu.output import md_text, page_text
+from kefu.output import dumps, md_text, page_text
 from kefu.output.columns import aligned
 from kefu.times import SHANGHAI
 
@@ -92,7 +91,7 @@ def report_json(report: Report) -> str:
                                  for row in t.as_dicts()]} for t in s.tables],
             "charts": [c.key for c in s.charts]} for s in report.sections],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return dumps(data)
 
 
 # -- Markdown ---------------------------------------------------------------------------------
