@@ -157,6 +157,26 @@ def test_the_department_readme_takes_a_new_department_to_a_validated_first_week(
     assert which.returncode != 0 and "wangfang2" in which.stderr
 
 
+# a supervisor, who keeps every channel, and one specialist for the dealers: the first roster
+# had them lunch together, and the dealers' channel was left alone
+ROLES = ("supervisor", "after-sales", "after-sales", "pre-sales", "pre-sales",
+         "aftersales-specialist", "service-specialist", "service-specialist", "clerk", "reception")
+
+
+def test_the_first_roster_planned_for_a_new_department_passes_its_own_checks(
+        fresh: Path, tmp_path: Path) -> None:
+    work = Path(shutil.copytree(fresh, tmp_path / "dept", symlinks=True))
+    for number, role in enumerate(ROLES):
+        done = run(work, "new", "person", "--id", f"p{number}", "--name", f"员工{number}",
+                   "--role", role, "--team", "客服组")
+        assert done.returncode == 0, done.stderr
+    env = {"KEFU_NOW": "2026-12-02T09:00:00+08:00"}
+    made = run(work, "new", "roster", "--prepared-by", "p0", "--week", "下周", env=env)
+    assert made.returncode == 0, made.stderr
+    shown = run(work, "roster", "下周", env=env)
+    assert shown.returncode == 0 and "没有问题" in shown.stdout, shown.stdout
+
+
 # -- kefu upgrade -------------------------------------------------------------------------------
 def test_upgrade_updates_untouched_files_and_leaves_edited_ones_to_the_department(
         fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,9 +65,10 @@ def first_week(members: Sequence[Member], rules: Any, workdays: Sequence[bool]
     for member in members:
         if member.id not in rows:
             rows[member.id] = _office_row(member, workdays, rest_days, early)
-    # people keeping the same channels eat one after another, never two at once
-    lunch: dict[frozenset[str] | None, Any] = {}
-    dinner: dict[frozenset[str] | None, Any] = {}
+    # people sharing a channel eat one after another, never two at once (a row naming no
+    # channel, the supervisor's, shares every channel)
+    lunch, dinner = _Sitting(minutes("11:30"), meal), _Sitting(
+        minutes(rules.shifts[late].start) + 60, meal)
     out = []
     for member in sorted(members, key=lambda m: ROLE_ORDER.get(m.role, len(ROLE_ORDER))):
         row = rows[member.id]
@@ -76,17 +77,35 @@ def first_week(members: Sequence[Member], rules: Any, workdays: Sequence[bool]
         if found is not None:
             plan["covers"] = found
         plan["days"] = row["days"]
-        group = frozenset(found) if found is not None else None
+        keeps = frozenset(found if found is not None else rules.channels)
         meals = []
         if early in row["days"]:
-            slots = lunch.setdefault(group, _slots(minutes("11:30"), meal))
-            meals.append(next(slots))
+            meals.append(lunch.seat(keeps))
         if late != early and late in row["days"]:
-            slots = dinner.setdefault(group, _slots(minutes(rules.shifts[late].start) + 60, meal))
-            meals.append(next(slots))
+            meals.append(dinner.seat(keeps))
         plan["meals"] = meals
         out.append(plan)
     return out
+
+
+class _Sitting:
+    """Meal slots one after another from `start`, each `length` minutes: each person gets the
+    first slot where nobody keeping one of her channels eats."""
+
+    def __init__(self, start: int, length: int) -> None:
+        self.start, self.length = start, length
+        self.taken: list[set[str]] = []  # per slot: the channels of those eating in it
+
+    def seat(self, keeps: frozenset[str]) -> dict[str, str]:
+        slot = next((i for i, busy in enumerate(self.taken) if not busy & keeps),
+                    len(self.taken))
+        if slot == len(self.taken):
+            self.taken.append(set())
+        self.taken[slot] |= keeps
+        begin = self.start + slot * self.length
+        if begin + self.length > 24 * 60:  # the day has no more room: the first slot again
+            begin = self.start
+        return {"start": clock_text(begin), "end": clock_text(begin + self.length)}
 
 
 def _rotating_row(member: Member, index: int, count: int, rest_days: int) -> dict[str, Any]:
@@ -122,14 +141,3 @@ def _office_row(member: Member, workdays: Sequence[bool], rest_days: int,
             break
         days[day] = REST
     return {"days": days}
-
-
-def _slots(start: int, length: int) -> Any:
-    """Meal slots one after another from `start`, each `length` minutes (no two overlap)."""
-    begin = start
-    while True:
-        end = begin + length
-        if end > 24 * 60:  # wrap round: the day has no more room
-            begin, end = start, start + length
-        yield {"start": clock_text(begin), "end": clock_text(end)}
-        begin = end
