@@ -133,6 +133,13 @@ def _days_of(week: Week) -> DaysOf:
     return found
 
 
+OVERLAP_FIX = {  # what to change, by where the second duty came from (`_at`)
+    "leave": "请换一位那天不上这个时段的人顶班（cover），或先和他调班。",
+    "swap": "请换一位那天不上这个时段的人接班，或改调另一天。",
+    "roster": "请在值班表里只留其中一个班。",
+}
+
+
 def _overlaps(book: StaffBook, week: Week, days_of: DaysOf) -> Iterator[Placed]:
     for person, days in days_of.items():
         for day, duties in days.items():
@@ -152,7 +159,9 @@ def _overlap(book: StaffBook, week: Week, person: str, day: dt.date,
                 "shift-overlap", loc,
                 f"{book.name(person)}（{person}）在 {day_text(day)} {what}"
                 f"（{span_text(earlier.start, earlier.end)}"
-                f" 与 {span_text(later.start, later.end)}）：一个人不能同时上两个重叠的班。"))
+                f" 与 {span_text(later.start, later.end)}）：一个人不能同时上两个重叠的班。"
+                + OVERLAP_FIX[kind]))
+
 
 
 def _rest_days(book: StaffBook, week: Week, base: Week, days_of: DaysOf) -> Iterator[Placed]:
