@@ -167,7 +167,7 @@ def test_a_broken_staff_rules_file_is_broken_not_missing(repo: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "root"), [(("overdue",), False), (("validate",), True),
-                                            (("report",), False), (("staff",), True)])
+                                            (("report",), True), (("staff",), True)])
 def test_outside_a_checkout_only_a_command_with_root_suggests_it(
         tmp_path: Path, args: tuple[str, ...], root: bool) -> None:
     done = kefu(tmp_path, *args)

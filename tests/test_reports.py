@@ -181,6 +181,18 @@ def cli(repo: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     return CliRunner()
 
 
+def test_a_report_of_another_checkout_with_root(cli: CliRunner, repo: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside the repository, --root names it (as for validate and the other commands)."""
+    monkeypatch.chdir(repo.parent)
+    done = cli.invoke(main, ["report", "--month", "2026-10", "--format", "json",
+                             "--root", str(repo)])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["period"]["key"] == "2026-10"
+    lost = cli.invoke(main, ["report", "--month", "2026-10"])
+    assert lost.exit_code == 2 and "[not-a-checkout]" in lost.output and "--root" in lost.output
+
+
 def test_cli_formats(cli: CliRunner) -> None:
     import json
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import click
 
-from .types import Day, When
+from .types import ROOT_HELP, Day, When
 
 FORMAT = click.Choice(["text", "json", "markdown"])
-ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
 AT_HELP = ("时间（默认现在，北京时间）：15:30（今天）、昨天 15:30、2026-03-16 09:30 "
            "或带时区的 ISO 8601")
 AS_HELP = ("以什么身份：supervisor（客服主管）、gm-office（总经办）、general-manager（总经理）。"

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .types import ROOT_HELP
+
 
 @click.command("init")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
@@ -38,7 +40,7 @@ def init_command(folder: Path, company: str, short: str, department: str, demo: 
 @click.command("upgrade")
 @click.option("--check", is_flag=True, help="只列出变化，不写文件；有需要更新的文件时退出码为 1")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+              help=ROOT_HELP)
 def upgrade_command(check: bool, root: Path | None) -> None:
     """把本部门的手册副本与安装的 kefu 随附的手册对照。
 

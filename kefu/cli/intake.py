@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .types import ROOT_HELP
+
 FORMAT = click.Choice(["text", "json", "markdown"])
 
 
@@ -19,7 +21,7 @@ FORMAT = click.Choice(["text", "json", "markdown"])
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True,
               help="输出格式；json 含要回复在 issue 上的中文说明（comment），markdown 只输出该说明")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+              help=ROOT_HELP)
 def intake_command(body: str, form_key: str | None, fmt: str, root: Path | None) -> None:
     """把 GitHub issue 表单提交的内容（FILE，默认标准输入）变成新工单、一条工单事件，或一份请假、
     出差、调班、补卡申请、档案借阅登记。
@@ -59,7 +61,7 @@ def intake_command(body: str, form_key: str | None, fmt: str, root: Path | None)
 @click.option("--format", "fmt", type=FORMAT, default="text", show_default=True,
               help="输出格式；json 含要回复在 issue 上的中文说明（comment）")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="仓库根目录（默认从当前目录向上查找含 records/ 的目录）")
+              help=ROOT_HELP)
 def decide_comment_command(body: str, record_id: str, login: str, fmt: str,
                            root: Path | None) -> None:
     """把 issue 下的审批评论（FILE，默认标准输入：`/批准` 或 `/不批准 理由`）登记为审批记录，

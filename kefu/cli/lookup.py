@@ -9,10 +9,9 @@ from typing import Any
 
 import click
 
-from .types import Day, LabelChoice
+from .types import ROOT_HELP, Day, LabelChoice
 
 FORMAT = click.Choice(["text", "json"])
-ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
 PERSONAL_HELP = ("同时显示并查找个人信息（电话、邮箱、地址、证件号、生日、顾客姓名）；"
                  "默认不显示、不查找")
 SHOW_PERSONAL_HELP = ("同时显示个人信息（电话、邮箱、地址、证件号、生日、顾客姓名、请假事由）；"

@@ -10,8 +10,9 @@ import click
 
 from kefu.problems import KefuError, Problem
 
+from .types import ROOT_HELP
+
 FORMAT = click.Choice(["text", "json", "markdown"])
-ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
 
 
 @click.command("validate")

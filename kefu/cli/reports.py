@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import click
 
-from .types import Day
+from .types import ROOT_HELP, Day
 
 FORMAT = click.Choice(["text", "json", "markdown"])
 
@@ -24,8 +25,11 @@ FORMAT = click.Choice(["text", "json", "markdown"])
               is_flag=False, flag_value="",
               help="另存为 Excel 工作簿（每张表一个工作表，数字与时间为真实数值）；"
               "不写文件名时为 report-时段.xlsx")
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help=ROOT_HELP)
 def report_command(month: str | None, week: str | None, first: dt.date | None,
-                   last: dt.date | None, fmt: str, pdf: str | None, xlsx: str | None) -> None:
+                   last: dt.date | None, fmt: str, pdf: str | None, xlsx: str | None,
+                   root: Path | None) -> None:
     """某一时段的工作报表：受理、结案、时限按时率、办理时长、投诉分析、返修/DOA/热线周统计、人员工作量、KPI。
 
     不给时段时为本月至今。统计截至该时段结束（进行中的时段截至现在）。
@@ -41,7 +45,7 @@ def report_command(month: str | None, week: str | None, first: dt.date | None,
                                       ("--from/--to", first or last)) if value]
     if len(given) > 1:
         raise click.UsageError(f"{' 与 '.join(given)} 只能选一种时段。")
-    ws = Workspace.find()
+    ws = Workspace.find(root)
     if month:
         span = periods.parse_month(month)
     elif week:

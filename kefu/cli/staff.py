@@ -8,10 +8,9 @@ from pathlib import Path
 
 import click
 
-from .types import Day
+from .types import ROOT_HELP, Day
 
 FORMAT = click.Choice(["text", "json", "markdown"])
-ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"
 TODAY_HELP = "以哪一天为今天（YYYY-MM-DD，默认今天）"
 
 

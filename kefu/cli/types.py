@@ -12,6 +12,8 @@ import click
 from kefu import times
 from kefu.problems import KefuError
 
+ROOT_HELP = "仓库根目录（默认从当前目录向上查找含 records/ 的目录）"  # every command's --root
+
 
 class BadValue(click.BadParameter):
     """A bad option or argument value, with the slug of what was wrong (bad-date, bad-choice)."""
