@@ -111,11 +111,15 @@ def name_keys(ix: Index) -> dict[str, Any]:
     return {name: orjson.loads(key) for name, key in ix.db.execute("SELECT name, key FROM names")}
 
 
-def ids(ix: Index) -> dict[str, dict[str, list[str]]]:
-    """kind -> id -> files, for every file that has an id (valid or not)."""
+def ids(ix: Index, kinds: Collection[str] | None = None) -> dict[str, dict[str, list[str]]]:
+    """kind -> id -> files, for every file that has an id (valid or not; of `kinds` only)."""
+    sql = "SELECT kind, rid, rel FROM files WHERE rid IS NOT NULL"
+    args: tuple[str, ...] = ()
+    if kinds is not None:  # one JSON array: any number of kinds in one bound value
+        sql += " AND kind IN (SELECT value FROM json_each(?))"
+        args = (orjson.dumps(sorted(kinds)).decode(),)
     known: dict[str, dict[str, list[str]]] = {}
-    for kind, rid, rel in ix.db.execute("SELECT kind, rid, rel FROM files WHERE rid IS NOT NULL "
-                                        "ORDER BY rel"):
+    for kind, rid, rel in ix.db.execute(sql + " ORDER BY rel", args):
         known.setdefault(kind, {}).setdefault(rid, []).append(rel)
     return known
 
@@ -165,13 +169,9 @@ def cross_of(ix: Index, rels: Collection[str], read_text: ReadText) -> list[Prob
                for rel, kind, rid, refs in db.execute(
                    "SELECT rel, kind, rid, refs FROM files WHERE rel IN (SELECT value FROM "
                    "json_each(?)) ORDER BY rel", (orjson.dumps(sorted(suspects)).decode(),))]
+    # the kinds they name, whole: a miss is told its nearest id
     kinds = {r.kind for r in results if r.kind} | {t for r in results for t, _ in r.refs}
-    known: dict[str, dict[str, list[str]]] = {}
-    for kind in sorted(kinds):  # the kinds they name, whole: a miss is told its nearest id
-        for rid, rel in db.execute("SELECT rid, rel FROM files WHERE kind = ? AND rid IS NOT "
-                                   "NULL ORDER BY rel", (kind,)):
-            known.setdefault(kind, {}).setdefault(rid, []).append(rel)
-    return cross_check(results, known, read_text)
+    return cross_check(results, ids(ix, kinds), read_text)
 
 
 def across_checks(ix: Index, root: Path, today: dt.date | None, read_text: ReadText,
