@@ -11,7 +11,9 @@ Figures only, no asserts; everything through the command line, each run a fresh 
    codes give the same report JSON and the same export rows.
 2. The sample site: `kefu site build` of --base (default: main just before issue 10's report and
    ticket pages; its own code, handbook and sample records), then of a department made by this
-   checkout's `kefu init --demo`, --site-runs times each, with their page counts.
+   checkout's `kefu init --demo`, --site-runs times each, with their page counts; then the same
+   department built without its report and ticket pages (scripts/site_without_pages.py), and
+   the ratio of the two (issue 25: within 1.3x).
 3. How the build grows with tickets: the demo department with --growth N,N,... generated tickets
    added (every ticket keeps its page while there are at most 2,000), each built twice (the
    first also draws the charts); the cost per ticket page and what 100,000 would cost.
@@ -149,6 +151,17 @@ def site_build(code: Code, repo: Path, out: Path, label: str) -> Figure:
     return figure
 
 
+def site_without(repo: Path, out: Path, label: str) -> Figure:
+    """The department at `repo` built by scripts/site_without_pages.py (every page but the
+    report and ticket pages), timed: the like-for-like other half of the site's figure."""
+    shutil.rmtree(out, ignore_errors=True)
+    script = Path(__file__).resolve().parent / "site_without_pages.py"
+    figure = bench.timed([sys.executable, str(script), str(bench.ROOT), str(repo), str(out)],
+                         repo, {"KEFU_NOW": SITE_NOW})
+    bench.report_line(label, bench.this_code().label, figure)
+    return figure
+
+
 def pages(out: Path) -> str:
     """How many pages a built site has, ticket pages and month reports among them."""
     total = sum(1 for _ in out.rglob("*.html"))
@@ -180,9 +193,18 @@ def site_steps(work: Path, base: str, runs: int, sample: bool) -> None:
                            f"样例站点（第 {run + 1} 次）")
             print(f"  {base} 的样例站点：{pages(work / 'base-site')}（它自己的手册与样例记录）")
     repo, out = demo(work / "demo", sample), work / "demo-site"
-    for run in range(runs):
-        site_build(bench.this_code(), repo, out, f"示例部门站点（第 {run + 1} 次）")
+    without = work / "demo-without"
+    shutil.copytree(repo, without, symlinks=True)
+    whole = [site_build(bench.this_code(), repo, out, f"示例部门站点（第 {run + 1} 次）")
+             for run in range(runs)]
     print(f"  本分支 kefu init{' --demo' if sample else ''} 的站点：{pages(out)}")
+    less = [site_without(without, work / "demo-without-site",
+                         f"同一部门，不含报表页与工单页（第 {run + 1} 次）") for run in range(runs)]
+    print(f"  不含报表页与工单页的站点：{pages(work / 'demo-without-site')}")
+    if all(f.code == 0 for f in whole + less):
+        best, base = min(f.wall for f in whole), min(f.wall for f in less)
+        print(f"  报表页与工单页的代价：{best:.2f} s ÷ {base:.2f} s = {best / base:.2f}×"
+              "（issue 25 的目标 ≤ 1.30×；同一部门、同一代码，各取最快一次）")
 
 
 def growth_steps(work: Path, counts: list[int], runs: int, sample: bool) -> None:

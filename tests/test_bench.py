@@ -24,7 +24,7 @@ HAS_OLD = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{OLD}^{{co
 HAS_NODE = shutil.which("node") is not None
 FIGURE = r"\s+\d+\.\d\d /\s+\d+\.\d\d /\s+\d+"  # a table cell: wall / CPU / peak MB
 RUNS: dict[str, list[str]] = {  # longest first, so that two workers finish together
-    "reports": ["bench_reports.py", "--count", "200", "--old", "none", "--git", "--skip", "site",
+    "reports": ["bench_reports.py", "--count", "200", "--old", "none", "--git", "--base", "none",
                 "--growth", "5", "--site-runs", "1", "--no-demo"],
     "records": ["bench_records.py", "--count", "200", "--old", OLD if HAS_OLD else "none"],
     "site": ["bench_site.py", "--no-demo", "--skip-handbook", "--pages", "5", "--no-browser"],
@@ -45,6 +45,8 @@ EXPECTED: dict[str, list[str]] = {
     "reports": [r"kefu report --month 2026-10（热）" + FIGURE,
                 r"kefu export --sqlite（热）" + FIGURE,
                 r"相对热 validate：热月报 \d+\.\d\d×",
+                r"同一部门，不含报表页与工单页（第 1 次）\s+墙钟\s+\d+\.\d\d s",
+                r"报表页与工单页的代价：\d+\.\d\d s ÷ \d+\.\d\d s = \d+\.\d\d×",
                 r"无示例记录的部门 \+ 5 张工单（第 1 次）\s+墙钟\s+\d+\.\d\d s",
                 r"共 \d+ 个页面，其中工单页 [5-9] 个"],
     "site": [r"压力副本构建（\d+ 页）: \d+\.\d 秒", r"压力副本搜索索引：\d+\.\d MB",
