@@ -64,7 +64,7 @@ def tracker_page(ws: Workspace, out: Path | None = None) -> str:
     invalid = len({p.path for p in result.errors})
     parts = [
         "---",
-        "description: 工单统计、每人工作量、近 12 个月趋势、超期和即将到期的工作（按负责人），"
+        "description: 工单统计、每人工作量、逐月趋势、超期和即将到期的工作（按负责人），"
         "每次构建站点时从 records/ 生成。",
         "tags:",
         "  - 看板",
@@ -141,7 +141,8 @@ def workload_section(ws: Workspace, report: OverdueReport, tickets: list[dict[st
 
 
 def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[str]:
-    """Intake and on-time rate of the last 12 months (the current month's report's trend)."""
+    """Intake and on-time rate of the last 12 months, or since the first ticket (the current
+    month's report's trend)."""
     from kefu.reports.build import build_report
     from kefu.reports.charts import write_charts
     from kefu.reports.period import month_period
@@ -150,7 +151,8 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
 
     report = build_report(ws, month_period(ws.today), site_moment(ws), result)
     summary = report.section("summary")
-    lines = ["## 近 12 个月趋势", "",
+    table = summary.tables[0]
+    lines = [f"## {table.title}", "",
              "每月受理的工单数和到期时限的按时率（统计到构建站点的时刻）；"
              f"每月的完整统计见[{report.period.title}的报表](reports/{report.period.key}.md)。", ""]
     if out is not None:
@@ -158,7 +160,6 @@ def trend_section(ws: Workspace, result: LoadResult, out: Path | None) -> list[s
         path = write_charts([chart], out / CHARTS, ws.root)["trend"]
         lines += [f'<img class="kefu-chart" src="{CHARTS}/{path.name}" '
                   f'alt="{html.escape(chart.description)}">', ""]
-    table = summary.tables[0]
     return lines + ["<details><summary>按月数字</summary>", "",
                     *table_markdown(table, level="####"), "</details>"]
 

@@ -22,7 +22,7 @@ from conftest import need
 from kefu.cli import main
 from kefu.problems import KefuError
 from kefu.records import load, personal_values
-from kefu.reports.build import build_report
+from kefu.reports.build import build_report, trend_months
 from kefu.reports.period import date_range, parse_month, parse_week
 from kefu.reports.render import cell, report_markdown
 from kefu.reports.tables import Report
@@ -45,6 +45,22 @@ def report(root: Path, period: Any, now: dt.datetime = NOW) -> Report:
 def shown(rep: Report, key: str) -> list[list[str]]:
     table = rep.table(key)
     return [[cell(v, c) for v, c in zip(row, table.columns, strict=True)] for row in table.rows]
+
+
+TWELVE = ["2025-11", "2025-12", *(f"2026-{m:02}" for m in range(1, 11))]
+
+
+@pytest.mark.parametrize(("first", "months"), [
+    (None, ["2026-10"]),  # no ticket yet: the period's month alone
+    (dt.datetime(2026, 12, 1, tzinfo=SHANGHAI), ["2026-10"]),  # the first came after it
+    (dt.datetime(2026, 10, 31, 23, 59, tzinfo=SHANGHAI), ["2026-10"]),
+    (dt.datetime(2026, 9, 30, 23, 59, tzinfo=SHANGHAI), ["2026-09", "2026-10"]),
+    (dt.datetime(2025, 11, 1, tzinfo=SHANGHAI), TWELVE),
+    (dt.datetime(2020, 1, 1, tzinfo=SHANGHAI), TWELVE),  # never more than twelve
+])
+def test_trend_starts_at_the_first_tickets_month(first: dt.datetime | None,
+                                                 months: list[str]) -> None:
+    assert [f"{m.first:%Y-%m}" for m in trend_months(parse_month("2026-10"), first)] == months
 
 
 def test_every_figure_of_october(repo: Path) -> None:

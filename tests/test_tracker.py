@@ -39,7 +39,10 @@ def test_page_counts_workload_trend_and_overdue(tracker: Path) -> None:
     # ids link to the ticket's page and never wrap
     assert ('[<span class="kefu-id">T-20260316-aaa1</span>](tickets/T-20260316-aaa1.md)'
             in page)
-    assert "## 每人工作量" in page and "## 近 12 个月趋势" in page
+    assert "## 每人工作量" in page
+    # every ticket is from March 2026: the trend starts there, not eleven empty months before
+    assert "## 近 1 个月趋势" in page and "| 2026-02 |" not in page
+    assert "本部门的第一张工单在 2026-03，趋势从那个月开始。" in page
     # the trend table: March's intake up to the end of the page's day (a build for 20 March,
     # another day than the clock's: 8 tickets before it, and of the 2 on it one is invalid)
     assert "| 2026-03 | 9 |" in page

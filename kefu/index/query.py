@@ -261,3 +261,12 @@ def rels(ix: Index) -> list[str]:
 def count(ix: Index) -> int:
     """How many record files the index holds."""
     return int(ix.db.execute("SELECT count(*) FROM files").fetchone()[0])
+
+
+def first_received(ix: Index) -> dt.datetime | None:
+    """When the earliest valid ticket was received (None: there is none)."""
+    from kefu.times import SHANGHAI
+
+    (seconds,) = ix.db.execute("SELECT min(received) FROM records WHERE kind = 'ticket' "
+                               "AND ok = 1").fetchone()
+    return None if seconds is None else dt.datetime.fromtimestamp(seconds, SHANGHAI)

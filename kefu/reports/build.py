@@ -32,6 +32,7 @@ from .figures import (
     by_owner,
     by_rule,
     median,
+    moment,
     percentile,
     tally,
     type_label,
@@ -76,6 +77,13 @@ def as_of_for(period: Period, now: dt.datetime) -> dt.datetime:
     return now
 
 
+def trend_months(period: Period, first: dt.datetime | None) -> list[Period]:
+    """The trend's months: the twelve ending with the period's last month, from the month of
+    the first ticket (`first`) on: a department new to kefu has no months before it to show."""
+    months = previous_months(month_period(period.last), TREND_MONTHS)
+    return [m for m in months if first is not None and m.end > first] or months[-1:]
+
+
 def load_for(ws: Workspace) -> LoadResult:
     """Every record as a report reads them: tickets as JSON gives them, times as ISO text (only
     those the period's tables show are typed, see Builder), and held back where the index is
@@ -104,15 +112,18 @@ def _build(ws: Workspace, period: Period, as_of: dt.datetime, result: LoadResult
     report.department = next((str(r.data["department"]) for r in result.of_kind("department")
                               if r.data.get("department")), report.department)
     typed = typed_ticket if "ticket" in result.raw else None
-    trend = previous_months(month_period(period.last), TREND_MONTHS)
     with result.index() as ix:
         if "ticket" in result.held:
             if ix is None:  # the index moved on since the load (another run): every ticket
                 return _build(ws, period, as_of, ws.load(raw={"ticket"}))
+            trend = trend_months(period, query.first_received(ix))
             tickets, of, counted = _fetch(ws, ix, period, as_of, trend)
         else:
             of = deadlines(ws, result).of  # the loaded tickets' kept in the index
             tickets, counted = [(r.id, r.data) for r in result.of_kind("ticket")], None
+            trend = trend_months(period, min(
+                (when for _, data in tickets if (when := moment(data.get("received")))),
+                default=None))
         sifted = sift(ix, tickets, period, as_of, trend, of, typed, counted)
     builder = Builder(ws, period, as_of, sifted, trend, people, active, dealers, assessments,
                       report, of)
@@ -225,15 +236,19 @@ class Builder:
                          "请运行 kefu validate 查看。")
         per_month, intake = self.per_month, self.intake_months
         rows: list[list[Any]] = []
+        months = len(self.trend)
         for month in self.trend:
             key = (month.first.year, month.first.month)
             c = per_month[key]
             rows.append([f"{month.first:%Y-%m}", intake[key], c.due, c.states[ON_TIME], c.rate])
-        table = Table("trend", f"近 {TREND_MONTHS} 个月趋势", [
+        since = (f"本部门的第一张工单在 {self.trend[0].first:%Y-%m}，趋势从那个月开始。"
+                 if months < TREND_MONTHS else "")
+        table = Table("trend", f"近 {months} 个月趋势", [
             Column("month", "月份"), Column("intake", "受理", INT), Column("due", "到期时限", INT),
             Column("on_time", "按时完成", INT), Column("rate", "按时率", PCT)], rows,
-            note="受理按收到时间所在月份；按时率按时限到期的月份统计，完成情况截至统计时刻。")
-        chart = Chart("trend", "trend", f"近 {TREND_MONTHS} 个月受理量与按时率",
+            note="受理按收到时间所在月份；按时率按时限到期的月份统计，完成情况截至统计时刻。"
+                 + since)
+        chart = Chart("trend", "trend", f"近 {months} 个月受理量与按时率",
                       [r[0][2:].replace("-", "/") for r in rows],
                       [("受理量", [r[1] for r in rows])], unit="工单（张）",
                       rate=[r[4] for r in rows],
