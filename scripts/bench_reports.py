@@ -31,6 +31,7 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -104,7 +105,13 @@ def same_results(codes: list[Code], best: dict[str, list[Figure | None]], work: 
     reports = [best[code.label][WARM_REPORT] for code in codes]
     if all(reports):
         parsed = [json.loads(r.output) if r and r.code == 0 else None for r in reports]
-        print(f"两版代码的 {MONTH} 月报 JSON：" + ("相同" if parsed[0] == parsed[1] else "不同"))
+        alike = parsed[0] == parsed[1] or (
+            parsed[0] is not None and parsed[1] is not None
+            and without_empty_start(parsed[0]) == without_empty_start(parsed[1]))
+        print(f"两版代码的 {MONTH} 月报 JSON：" + (
+            "相同" if parsed[0] == parsed[1] else
+            "相同（趋势表除外：本分支从第一张工单的月份起，旧代码在那之前多出几个空月份）"
+            if alike else "不同"))
     first, second = (work / f"export-{number}.sqlite" for number in range(2))
     if not (first.is_file() and second.is_file()):
         print("两版代码的导出：缺少导出文件，无法比较")
@@ -121,6 +128,20 @@ def same_results(codes: list[Code], best: dict[str, list[Figure | None]], work: 
         "两边都有的列上每张表的行都相同" if not differ else "行不同的表：" + "、".join(differ))
         + (f"；新增的列：{'、'.join(added)}" if added else "")
         + (f"；去掉的列：{'、'.join(gone)}" if gone else ""))
+
+
+def without_empty_start(report: dict[str, Any]) -> dict[str, Any]:
+    """A report's JSON with its trend table from the first month with a ticket or a deadline
+    (the code before 0439a65 showed twelve months whatever came first), title and note left out."""
+    copy = json.loads(json.dumps(report))
+    for section in copy.get("sections", []):
+        for table in section.get("tables", []):
+            if table.get("key") == "trend":
+                rows = table["rows"]
+                while len(rows) > 1 and not rows[0]["intake"] and not rows[0]["due"]:
+                    rows.pop(0)
+                table["title"] = table["note"] = ""
+    return copy
 
 
 def tables_of(db: sqlite3.Connection) -> list[str]:
@@ -202,8 +223,8 @@ def site_steps(work: Path, base: str, runs: int, sample: bool) -> None:
                          f"同一部门，不含报表页与工单页（第 {run + 1} 次）") for run in range(runs)]
     print(f"  不含报表页与工单页的站点：{pages(work / 'demo-without-site')}")
     if all(f.code == 0 for f in whole + less):
-        best, base = min(f.wall for f in whole), min(f.wall for f in less)
-        print(f"  报表页与工单页的代价：{best:.2f} s ÷ {base:.2f} s = {best / base:.2f}×"
+        full, fewer = min(f.wall for f in whole), min(f.wall for f in less)
+        print(f"  报表页与工单页的代价：{full:.2f} s ÷ {fewer:.2f} s = {full / fewer:.2f}×"
               "（issue 25 的目标 ≤ 1.30×；同一部门、同一代码，各取最快一次）")
 
 
