@@ -253,7 +253,7 @@ def test_files_being_added_are_checked_for_all_that_adding_can_break(repo: Path)
     """What `kefu new` and `kefu event` ask before writing (`cross_of` the added files) is what
     the check over every file finds: a duplicate id naming both files, an unknown person with
     the nearest id, and nothing for a file that breaks nothing."""
-    from kefu.index import open_index, query
+    from kefu.index import crosscheck, open_index
 
     assert not load(repo).errors
     people = repo / "records/people"
@@ -271,14 +271,69 @@ def test_files_being_added_are_checked_for_all_that_adding_can_break(repo: Path)
     added = {"records/people/liqiang2.yml", str(wrong.relative_to(repo))}
     ix = open_index(repo)
     try:
-        partial = query.cross_of(ix, added, read)
-        quiet = query.cross_of(ix, {str(fine.relative_to(repo))}, read)
-        whole = query.cross(ix, read)
+        partial = crosscheck.cross_of(ix, added, read)
+        quiet = crosscheck.cross_of(ix, {str(fine.relative_to(repo))}, read)
+        whole = crosscheck.cross(ix, read)
     finally:
         ix.close()
     assert set(partial) == set(whole) and not quiet
     assert sorted(p.slug for p in whole) == ["duplicate-id", "duplicate-id", "unknown-person"]
     assert any("liqiang" in p.message for p in whole if p.slug == "unknown-person")
+
+
+CROSS_STEPS = [  # (what changes, files written (None: removed)) in one repository, in turn
+    ("a second file with liqiang's id", {"records/people/liqiang2.yml": "liqiang"}),
+    ("wangfang removed: the ticket and its events refer to her",
+     {"records/people/wangfang.yml": None}),
+    ("a person whose id is near the missing one: the hint changes, no file of it does",
+     {"records/people/wangfeng.yml": "wangfeng"}),
+    ("the duplicate renamed", {"records/people/liqiang2.yml": "zhaolei"}),
+    ("wangfang back", {"records/people/wangfang.yml": "wangfang"}),
+]
+
+
+def test_the_cross_check_made_again_from_the_changes_is_the_whole_check(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each update the cross check (duplicate ids, unknown references) is made again for
+    the files the changes can reach only, and finds what checking every file finds: in files
+    that changed, and in files that did not (the ticket naming a removed person, a hint)."""
+    from kefu.index import crosscheck
+
+    people = repo / "records/people"
+    template = (people / "liqiang.yml").read_text("utf-8")
+    assert not load(repo).errors  # the whole check, kept
+
+    def untouched(*_: object) -> None:
+        raise AssertionError("每个文件都检查了一遍：应当只检查改动波及的文件")
+
+    seen: list[set[str]] = []
+    for what, files in CROSS_STEPS:
+        for rel, person in files.items():
+            if person is None:
+                (repo / rel).unlink()
+            else:
+                (repo / rel).write_text(template.replace("liqiang", person), "utf-8")
+        with monkeypatch.context() as patched:
+            patched.setattr(crosscheck, "_whole", untouched)
+            again = {(p.path, p.slug, p.message) for p in load(repo).problems}
+        whole = {(p.path, p.slug, p.message) for p in load(repo, use_cache=False).problems}
+        assert again == whole, what
+        seen.append({slug for _, slug, _ in again if slug in ("duplicate-id", "unknown-person")})
+    assert seen == [{"duplicate-id"}, {"duplicate-id", "unknown-person"},
+                    {"duplicate-id", "unknown-person"}, {"unknown-person"}, set()]
+
+
+@pytest.mark.parametrize("raw", [
+    "", "[]", "{", '{"from": 1, "rels": [], "ids": []}', '{"from": "1", "rels": [2], "ids": []}',
+    '{"from": "1", "rels": [], "ids": [["person"]]}', '{"from": "1", "rels": []}',
+    '{"from": "1", "rels": [], "ids": [["person", 3]]}',
+])
+def test_a_change_note_not_of_kefus_shape_is_not_read(raw: str) -> None:
+    """The cross check then checks every file (kefu.index.crosscheck)."""
+    from kefu.index.update import read_note
+
+    assert read_note(raw) is None
+    assert read_note('{"from": "1", "rels": ["a"], "ids": [["person", "x"]]}') is not None
 
 
 def test_the_peoples_names_sort_by_the_keys_the_index_kept(repo: Path) -> None:

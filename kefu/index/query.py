@@ -14,11 +14,10 @@ from kefu.problems import Problem, Severity
 from kefu.records import across
 from kefu.records.kinds import KINDS
 from kefu.records.paths import revive
-from kefu.records.references import cross_check
-from kefu.records.result import FileResult, Record, Where
+from kefu.records.result import Record, Where
 
 from .store import Index, transaction
-from .update import dumps_problems, generations, loads_problems
+from .update import generations, loads_problems
 
 ReadText = Callable[[str], str]
 COLUMNS = ("status", "type")  # facets the records table holds as columns
@@ -122,56 +121,6 @@ def ids(ix: Index, kinds: Collection[str] | None = None) -> dict[str, dict[str, 
     for kind, rid, rel in ix.db.execute(sql + " ORDER BY rel", args):
         known.setdefault(kind, {}).setdefault(rid, []).append(rel)
     return known
-
-
-def cross(ix: Index, read_text: ReadText) -> list[Problem]:
-    """Duplicate ids and references to records that do not exist, over every file: computed
-    in SQL, and kept until any file changes."""
-    key = generations(ix.db, [""])
-    kept = ix.db.execute("SELECT key, problems FROM checks WHERE name='cross'").fetchone()
-    if kept is not None and kept[0] == key.encode():
-        return loads_problems(kept[1])
-    db = ix.db
-    suspects = {rel for (rel,) in db.execute(
-        "SELECT f.rel FROM files f JOIN (SELECT kind, rid FROM files WHERE rid IS NOT NULL "
-        "GROUP BY kind, rid HAVING count(*) > 1) d ON f.kind = d.kind AND f.rid = d.rid")}
-    suspects |= {rel for (rel,) in db.execute(
-        "SELECT r.rel FROM refs r WHERE NOT EXISTS (SELECT 1 FROM files f "
-        "WHERE f.kind = r.kind AND f.rid = r.id)")}
-    problems: list[Problem] = []
-    if suspects:
-        results = [FileResult(rel, kind, rid, refs=[tuple(r) for r in orjson.loads(refs)])
-                   for rel, kind, rid, refs in db.execute(
-                       "SELECT rel, kind, rid, refs FROM files ORDER BY rel")
-                   if rel in suspects]
-        problems = cross_check(results, ids(ix), read_text)
-    with transaction(db):
-        db.execute("INSERT OR REPLACE INTO checks VALUES ('cross', ?, ?)",
-                   (key.encode(), dumps_problems(problems)))
-    return problems
-
-
-def cross_of(ix: Index, rels: Collection[str], read_text: ReadText) -> list[Problem]:
-    """`cross` after the files `rels` were added (none replaced): all that adding files can
-    break is their ids (a duplicate names the other holders too) and their own references."""
-    db = ix.db
-    wanted = orjson.dumps(sorted(rels)).decode()
-    suspects = {rel for pair in db.execute(  # both holders of an id: each names the other
-        "SELECT f.rel, n.rel FROM files f JOIN files n ON n.kind = f.kind AND n.rid = f.rid "
-        "AND n.rel != f.rel WHERE n.rel IN (SELECT value FROM json_each(?))", (wanted,))
-        for rel in pair}
-    suspects |= {rel for (rel,) in db.execute(
-        "SELECT r.rel FROM refs r WHERE r.rel IN (SELECT value FROM json_each(?)) AND NOT "
-        "EXISTS (SELECT 1 FROM files f WHERE f.kind = r.kind AND f.rid = r.id)", (wanted,))}
-    if not suspects:
-        return []
-    results = [FileResult(rel, kind, rid, refs=[tuple(r) for r in orjson.loads(refs)])
-               for rel, kind, rid, refs in db.execute(
-                   "SELECT rel, kind, rid, refs FROM files WHERE rel IN (SELECT value FROM "
-                   "json_each(?)) ORDER BY rel", (orjson.dumps(sorted(suspects)).decode(),))]
-    # the kinds they name, whole: a miss is told its nearest id
-    kinds = {r.kind for r in results if r.kind} | {t for r in results for t, _ in r.refs}
-    return cross_check(results, ids(ix, kinds), read_text)
 
 
 def across_checks(ix: Index, root: Path, today: dt.date | None, read_text: ReadText,

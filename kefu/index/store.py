@@ -35,7 +35,7 @@ INDEX_FILE = "index.sqlite"
 LOCK_FILE = "index.lock"
 SEAL_FILE = "index.seal"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 9
+SCHEMA = 10
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python", "pypinyin")
 
 DDL = """
@@ -55,6 +55,7 @@ CREATE INDEX files_timely ON files (rel) WHERE lasting = 0;
 CREATE INDEX files_troubled ON files (rel) WHERE length(problems) > 2;
 CREATE TABLE refs (rel TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL);
 CREATE INDEX refs_of_file ON refs (rel);
+CREATE INDEX refs_target ON refs (kind, id);  -- who refers to an id (kefu.index.crosscheck)
 CREATE TABLE records (
     kind TEXT NOT NULL, id TEXT NOT NULL, rel TEXT NOT NULL,
     key BLOB NOT NULL, ok INTEGER NOT NULL, problems BLOB NOT NULL, data BLOB,

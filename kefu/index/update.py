@@ -39,6 +39,9 @@ TIMELY = "future-date"  # a verdict that changes as days pass: the file is check
 RACY_NS = 2_000_000_000  # a file changed this close to the run's start may change unseen
 Key = tuple[str, str]  # (kind, record id)
 NAMED = "person"  # whose names every list of people sorts by (kefu.collation): kept worked out
+CHANGES = "cross-changes"  # the meta row: {"from": generation, "rels": [...], "ids": [...]}
+MAX_CHANGES = 20_000  # changed files noted for kefu.index.crosscheck; past this, it checks all
+MAX_NOTE = 64 * 1024 * 1024  # bytes: a longer note is not read (every file is checked)
 
 
 @dataclass
@@ -91,6 +94,10 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
           done: Sync, read_text: Callable[[str], str]) -> None:
     """Write checked files' rows, drop gone ones, fold their records again, count the kinds'
     generations up; inside the caller's transaction."""
+    fresh = list(fresh)
+    changed = [rel for rel, _, _, row in fresh if row is not None] + list(gone)
+    if changed:  # what kefu.index.crosscheck checks again: before the rows change
+        note(db, changed, held_ids(db, changed), generations(db, [""]))
     touched: set[Key] = set()
     for rel, stat, digest, row in fresh:
         kept = _stat(stat, start)
@@ -121,7 +128,8 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
         fold_in(db, root, folded)
     done.kinds |= {kind for kind, _ in touched}
     done.touched |= touched
-    _bump(db, {kind for kind, _ in touched})
+    if changed or touched:  # a file only touched (same content) changes nothing kept
+        _bump(db, {kind for kind, _ in touched})
 
 
 def _stat(stat: Stat, start: int) -> Stat:
@@ -240,6 +248,46 @@ def _bump(db: Any, kinds: Iterable[str]) -> None:
                    "value = CAST(value AS INTEGER) + 1", (f"gen:{kind}",))
     db.execute("INSERT INTO meta VALUES ('gen', '1') ON CONFLICT(key) DO UPDATE SET "
                "value = CAST(value AS INTEGER) + 1")
+
+
+def note(db: Any, rels: Iterable[str], held: Iterable[tuple[str, str]], since: str) -> None:
+    """The files `rels` changed (added, edited, removed) and held the ids `held` before, at the
+    generation `since`: added to the changes noted since the cross check was last made."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (CHANGES,)).fetchone()
+    kept = read_note(row[0]) if row is not None else None
+    if kept is None:
+        kept = {"from": since, "rels": [], "ids": []}
+    changed = set(kept["rels"]) | set(rels)
+    if len(changed) > MAX_CHANGES:  # the whole check is quicker: forget both
+        db.execute("DELETE FROM meta WHERE key = ?", (CHANGES,))
+        db.execute("DELETE FROM checks WHERE name = 'cross'")
+        return
+    ids = {(kind, rid) for kind, rid in kept["ids"]} | set(held)
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (CHANGES, orjson.dumps(
+        {"from": kept["from"], "rels": sorted(changed), "ids": sorted(ids)}).decode()))
+
+
+def held_ids(db: Any, rels: Collection[str]) -> list[tuple[str, str]]:
+    """The (kind, id) each of the files `rels` holds now."""
+    return [(kind, rid) for rel in rels for kind, rid in db.execute(
+        "SELECT kind, rid FROM files WHERE rel = ? AND rid IS NOT NULL", (rel,))]
+
+
+def read_note(raw: str) -> dict[str, Any] | None:
+    """A change note of the shape `note` writes, or None (not to be trusted otherwise)."""
+    if len(raw) > MAX_NOTE:
+        return None
+    try:
+        found = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    ok = (isinstance(found, dict) and isinstance(found.get("from"), str)
+          and isinstance(found.get("rels"), list)
+          and all(isinstance(r, str) for r in found["rels"])
+          and isinstance(found.get("ids"), list)
+          and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                  for p in found["ids"]))
+    return found if ok else None
 
 
 def generations(db: Any, kinds: Iterable[str]) -> str:

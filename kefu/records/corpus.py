@@ -96,7 +96,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
     the few it needs, `LoadResult.index`); `LoadResult.held` says which were. (`skip_filtered`
     is kept for callers; the index answers a filtered load as fast as a plain one.)
     """
-    from kefu.index import query
+    from kefu.index import crosscheck, query
     from kefu.index.update import generations
 
     del skip_filtered
@@ -113,7 +113,7 @@ def load(root: Path, paths: Sequence[Path] | None = None, *, use_cache: bool = T
             wanted = None if paths is None else set(select(
                 root, paths, list(seen.listing.files) if seen.whole else query.rels(ix)))
             problems = query.file_problems(ix, wanted) + query.fold_problems(ix, wanted)
-            cross = query.cross(ix, read_text)
+            cross = crosscheck.cross(ix, read_text)
             wanted_kinds = None if wanted is None else {
                 k.changes_of or k.name for rel in wanted if (k := kind_of(rel))}
             found, notices = query.across_checks(ix, root, today, read_text, wanted_kinds)
@@ -182,7 +182,7 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
     """Every check `kefu validate` runs, on the repository with the files `extra` (path from the
     root -> content) added, without writing them: what `kefu new` and `kefu event` ask before
     they write. The index learns the files on disk; the added ones are rolled back."""
-    from kefu.index import query
+    from kefu.index import crosscheck, query
     from kefu.index.update import Sync, apply
     from kefu.records.workers import blob_hash
 
@@ -195,7 +195,7 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
     ix = _synced(root, True)[0]
     with gc_paused():
         try:
-            before = set(query.cross(ix, plain))
+            before = set(crosscheck.cross(ix, plain))
             before |= set(query.across_checks(ix, root, today, plain)[0])
             replaced = any(ix.db.execute("SELECT 1 FROM files WHERE rel = ?", (rel,)).fetchone()
                            for rel in extra)
@@ -209,8 +209,8 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
                     "SELECT rel FROM files WHERE record=? AND kind IN (?, ?)",
                     (record, kind, f"{kind}-change"))}
                 found = query.file_problems(ix, set(extra)) + query.fold_problems(ix, members)
-                after = set(query.cross(ix, read_text) if replaced
-                            else query.cross_of(ix, set(extra), read_text))
+                after = set(crosscheck.cross(ix, read_text) if replaced
+                            else crosscheck.cross_of(ix, set(extra), read_text))
                 after |= set(query.across_checks(ix, root, today, read_text)[0])
                 found += [p for p in after - before if p.path in members or p.path in extra
                           or p.severity is Severity.ERROR]
