@@ -2,12 +2,12 @@
 exist (kefu.records.references says what each finding is).
 
 Their findings are kept (the `checks` row named "cross") with the generation they were made at.
-Each update notes which files it changed and which ids those files held before
-(kefu.index.update `note`), so the
-next run checks again only what those changes can touch (`cross`): the changed files, the other
-holders of their ids, the files that refer to those ids, and the files already referring to a
-missing record of a kind whose ids changed (their hint names the nearest id). Anything else —
-no kept findings of the generation the notes start from, too many changes — checks every file.
+Each update notes which files it changed and which ids those files held before (`note` in
+kefu.index.update), so the next run checks again only what those changes can touch (`cross`):
+the changed files, the other holders of their ids, the files that refer to those ids, and the
+files already referring to a missing record of a kind whose ids changed (their hint names the
+nearest id). Anything else (no kept findings of the generation the notes start from, too many
+changes) checks every file.
 """
 
 from __future__ import annotations
@@ -67,15 +67,15 @@ def _again(ix: Index, kept: list[Problem], changes: dict[str, Any],
     """The kept findings, with those of the files the noted changes can reach made again."""
     db = ix.db
     rels = set(changes["rels"])
-    ids = {tuple(pair) for pair in changes["ids"]}
-    ids |= set(held_ids(db, rels))  # what the changed files hold now
+    held = {(kind, rid) for kind, rid in changes["ids"]}
+    held |= set(held_ids(db, rels))  # and what the changed files hold now
     suspects = set(rels)
-    for kind, rid in ids:  # both by an index (files_by_id, refs_target)
+    for kind, rid in held:  # both by an index (files_by_id, refs_target)
         suspects |= {rel for (rel,) in db.execute(
             "SELECT rel FROM files WHERE kind = ? AND rid = ?", (kind, rid))}
         suspects |= {rel for (rel,) in db.execute(
             "SELECT rel FROM refs WHERE kind = ? AND id = ?", (kind, rid))}
-    kinds = {kind for kind, _ in ids}
+    kinds = {kind for kind, _ in held}
     suspects |= {p.path for p in kept if p.slug.removeprefix("unknown-") in kinds}
     again = _check(ix, suspects, read_text)
     return sorted([p for p in kept if p.path not in suspects] + again,
