@@ -137,3 +137,19 @@ def test_count_axes_step_by_whole_numbers(chart: Chart) -> None:
     ticks = [v for v in counts.get_yticks() if low <= v <= high]
     assert len(ticks) >= 2 and all(float(v).is_integer() for v in ticks), ticks
     assert min(b - a for a, b in zip(ticks, ticks[1:], strict=False)) >= 1
+
+
+def test_a_new_departments_short_trend_keeps_bars_of_the_usual_width() -> None:
+    """A trend of the first month or two (kefu.reports.build: from the first ticket's month)
+    draws its bars as wide as a twelve-month trend's half, from the left, not one bar across
+    the page."""
+    short = Chart("trend", "trend", "近 1 个月受理量与按时率", ["26/11"], [("受理量", [18])],
+                  unit="工单（张）", rate=[0.0])
+    fig, renderer = _drawn(short)
+    count_ax = fig.axes[-1]
+    (bar,) = [b.get_window_extent(renderer) for b in count_ax.patches]
+    axis = count_ax.get_window_extent(renderer)
+    assert bar.width < axis.width / 5 and bar.x0 < axis.x0 + axis.width / 5
+    fig, renderer = _drawn(DIPS)  # twelve months fill the axis as before
+    assert fig.axes[-1].get_xlim() == (-0.5, 11.5)
+

@@ -87,6 +87,9 @@ def _counts(ax: Any, top: float) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=2))
 
 
+TREND_ROOM = 6  # months a trend's axis holds at least
+
+
 def _trend(rate_ax: Any, count_ax: Any, chart: Chart) -> None:
     x = list(range(len(chart.categories)))
     rates = [r * 100 if r is not None else float("nan") for r in chart.rate]
@@ -114,6 +117,8 @@ def _trend(rate_ax: Any, count_ax: Any, chart: Chart) -> None:
                         linewidth=0.8, label=chart.series[0][0])
     count_ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
     count_ax.set_xticks(x, chart.categories)
+    # a department's first months: bars of the usual width from the left, room for the next
+    count_ax.set_xlim(-0.5, max(len(x), TREND_ROOM) - 0.5)
     count_ax.set_ylabel(chart.unit)
     count_ax.set_title(chart.series[0][0], fontsize=9, loc="left")
     _counts(count_ax, max(values, default=0))
