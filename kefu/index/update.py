@@ -91,9 +91,10 @@ def sync(ix: Index, root: Path, listing: Listing, jobs: int | None = None,
 
 def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
           gone: dict[str, tuple[str, str]], known: dict[str, Any], start: int,
-          done: Sync, read_text: Callable[[str], str]) -> None:
-    """Write checked files' rows, drop gone ones, fold their records again, count the kinds'
-    generations up; inside the caller's transaction."""
+          done: Sync, read_text: Callable[[str], str], deadlines: bool = True) -> None:
+    """Write checked files' rows, drop gone ones, fold their records again (and make their
+    deadlines, unless not `deadlines`: a preview rolled back), count the kinds' generations
+    up; inside the caller's transaction."""
     fresh = list(fresh)
     changed = [rel for rel, _, _, row in fresh if row is not None] + list(gone)
     if changed:  # what kefu.index.crosscheck checks again: before the rows change
@@ -122,7 +123,7 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
     db.executemany("DELETE FROM refs WHERE rel=?", [(rel,) for rel in gone])
     touched.discard(("", ""))
     folded = [made for key in sorted(touched) if (made := _refold(db, key, read_text))]
-    if folded:  # their deadlines, while the rules are at hand (kefu.index.milestones)
+    if folded and deadlines:  # their deadlines, while the rules are at hand (index.milestones)
         from .milestones import fold_in
 
         fold_in(db, root, folded)
@@ -196,7 +197,7 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, by
     if data is not None:
         db.executemany("INSERT INTO personal VALUES (?,?,?)",
                        [(kind_name, record_id, v) for v in record_values(kind_name, data)])
-        name = data.get("name") if kind_name == NAMED else None
+        name = data.get(kind.display) if kind_name == NAMED and kind.display else None
         if isinstance(name, str):
             db.execute("INSERT OR IGNORE INTO names VALUES (?, ?)",
                        (name, orjson.dumps(name_key(name))))

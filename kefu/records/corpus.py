@@ -204,7 +204,8 @@ def preview(root: Path, extra: dict[str, bytes], today: dt.date | None = None) -
                 fresh = [(rel, (len(raw), 0, 0, 0), blob_hash(raw), check_file(rel, raw).row())
                          for rel, raw in extra.items()]
                 done = Sync()
-                apply(ix.db, root, fresh, {}, {}, 0, done, read_text)
+                # no deadlines made: nothing the preview asks reads them, and it is undone
+                apply(ix.db, root, fresh, {}, {}, 0, done, read_text, deadlines=False)
                 members = {rel for kind, record in done.touched for (rel,) in ix.db.execute(
                     "SELECT rel FROM files WHERE record=? AND kind IN (?, ?)",
                     (record, kind, f"{kind}-change"))}

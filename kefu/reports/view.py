@@ -54,11 +54,15 @@ def typed_ticket(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
         return ticket
 
 
+def first_of(period: Period, trend: Sequence[Period]) -> dt.datetime:
+    """The earliest moment a report counts from: its trend's first month, or the period."""
+    return min(trend[0].start, period.start)
+
+
 def scope(period: Period, as_of: dt.datetime, trend: Sequence[Period]) -> dict[str, float]:
     """The bounds the queries below compare with (seconds since the epoch)."""
-    first = min(trend[0].start, period.start)
     return {"start": period.start.timestamp(), "end": period.end.timestamp(),
-            "as_of": as_of.timestamp(), "first": first.timestamp()}
+            "as_of": as_of.timestamp(), "first": first_of(period, trend).timestamp()}
 
 
 @dataclass
@@ -104,7 +108,7 @@ def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], per
     `typed`: tickets loaded as JSON gives them are typed when viewed.
     `counted`: what `unread` answered, when the caller asked already.
     """
-    first, end = min(trend[0].start, period.start), period.end
+    first, end = first_of(period, trend), period.end
     found = Sifted()
     heard: set[str] | None = None
     if ix is not None:
