@@ -339,6 +339,8 @@ def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_index(
     (parse_month("2026-10"), dt.datetime(2026, 10, 20, 12, 0, tzinfo=SHANGHAI)),  # cut tickets
     # received after the week, in its month: some by the moment, some not yet
     (parse_week("2026-W41"), dt.datetime(2026, 10, 14, 12, 0, tzinfo=SHANGHAI)),
+    # tickets open since before the month, quiet in it: counted open at its end, unread
+    (parse_month("2026-12"), dt.datetime(2026, 12, 15, 10, 0, tzinfo=SHANGHAI)),
 ])
 def test_a_report_is_the_same_however_its_tickets_were_loaded(
         repo: Path, period: Any, now: dt.datetime) -> None:
@@ -349,7 +351,7 @@ def test_a_report_is_the_same_however_its_tickets_were_loaded(
     from kefu.output import render
     from kefu.reports.build import TREND_MONTHS, load_for
     from kefu.reports.period import month_period, previous_months
-    from kefu.reports.view import sift, typed_ticket
+    from kefu.reports.view import scope, sift, typed_ticket, unread
 
     ws = Workspace(repo)
     whole = ws.load()
@@ -369,6 +371,11 @@ def test_a_report_is_the_same_however_its_tickets_were_loaded(
         viewed = sift(ix, tickets, period, now, trend, of, typed_ticket).viewed
     if period.key == "2026-11":  # October's closed tickets: counted without being viewed
         assert len(viewed) < len(tickets)
+    if period.key == "2026-12":
+        with every.index() as ix:
+            counted = unread(ix, scope(period, now, trend))
+        assert counted.still_open, "十二月应当有自十二月以前就未结、本月没有动静的工单"
+        assert json.loads(held)["sections"][0]["notes"][1].count("期末未结 0 张") == 0
 
 
 def _october_on_time(rep: Report) -> Any:

@@ -35,7 +35,7 @@ INDEX_FILE = "index.sqlite"
 LOCK_FILE = "index.lock"
 SEAL_FILE = "index.seal"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 10
+SCHEMA = 11
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python", "pypinyin")
 
 DDL = """
@@ -69,7 +69,7 @@ CREATE INDEX records_last ON records (kind, last);
 CREATE INDEX records_troubled ON records (kind, id) WHERE length(problems) > 2;
 -- a report's pass over every ticket reads these columns only: the index covers them, and the
 -- rows (their data comes first) are not read
-CREATE INDEX records_sift ON records (kind, received, ok, first, last, closed, id);
+CREATE INDEX records_sift ON records (kind, received, ok, first, last, closed, id, type, owner);
 CREATE TABLE checks (name TEXT PRIMARY KEY, key BLOB NOT NULL, problems BLOB NOT NULL);
 CREATE TABLE milestones (
     ticket TEXT NOT NULL, seq INTEGER NOT NULL, rule TEXT NOT NULL,

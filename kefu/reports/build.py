@@ -175,6 +175,8 @@ class Builder:
         end = min(period.end, as_of)
         self.open_end = [t for t in self.tickets
                          if t.data["received"] < end and not t.closed_by(end)]
+        self.open_quiet = sifted.still_open  # open since before the period, not viewed
+        self.open_total = len(self.open_end) + sum(self.open_quiet.values())
         report.provisional = any(s.milestone.provisional for s in self.stones)
 
     known: Collection[str] = ()  # personal values of the records: masked in free text
@@ -204,6 +206,14 @@ class Builder:
             done = self._masked[key] = mask(key, self.known)
         return done
 
+    def open_by(self, name: str) -> Counter[str]:
+        """The tickets open at the period's end by `name` ("type" or "owner"), as str() gives
+        it: those viewed and the quiet ones the index counted."""
+        found = Counter(str(t.get(name)) for t in self.open_end)
+        for (kind, owner), count in self.open_quiet.items():
+            found[kind if name == "type" else owner] += count
+        return found
+
     def name(self, person: Any) -> str:
         return self.people.get(str(person), str(person)) if person else "（未指定）"
 
@@ -227,7 +237,7 @@ class Builder:
             f"统计时段：{self.period.title}；统计截至 {self.as_of:%Y-%m-%d %H:%M}"
             f"（北京时间）{state}。",
             f"本期受理 {len(self.intake)} 张工单，结案 {len(self.closed)} 张，"
-            f"期末未结 {len(self.open_end)} 张；到期时限 {counts.due} 项，按时完成 "
+            f"期末未结 {self.open_total} 张；到期时限 {counts.due} 项，按时完成 "
             f"{counts.states[ON_TIME]} 项、逾期完成 {counts.states[LATE]} 项、超期未完成 "
             f"{counts.states[OVERDUE]} 项，按时率 {rate}。",
         ]
@@ -280,9 +290,9 @@ class Builder:
     def flow_section(self) -> Section:
         received = Counter(str(t.get("type")) for t in self.intake)
         closed = Counter(str(t.get("type")) for t in self.closed)
-        still = Counter(str(t.get("type")) for t in self.open_end)
+        still = self.open_by("type")
         rows = [[name, received[c], closed[c], still[c]] for c, name in TYPE_LABELS.items()]
-        rows.append(["合计", len(self.intake), len(self.closed), len(self.open_end)])
+        rows.append(["合计", len(self.intake), len(self.closed), self.open_total])
         table = Table("flow", "受理、结案与期末未结", [
             Column("type", "类型"), Column("received", "本期受理", INT),
             Column("closed", "本期结案", INT), Column("open_end", "期末未结", INT)], rows,

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def workload(b: Builder) -> Section:
     received = Counter(str(t.get("owner")) for t in b.intake)
     closed = Counter(str(t.get("owner")) for t in b.closed)
-    still = Counter(str(t.get("owner")) for t in b.open_end)
+    still = b.open_by("owner")
     owners = by_owner(b.stones)
     persons = sorted(set(received) | set(closed) | set(still) | set(owners),
                      key=lambda p: (name_key(b.name(p)), p))

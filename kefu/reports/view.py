@@ -2,11 +2,12 @@
 
 Every ticket counts in the trend (its month of intake, its deadlines' months and states), but
 few in the period's own tables. A ticket is viewed whole (typed, cut to the report's moment) only
-when it may touch the period: received in it, an event in or after it, still open, or a deadline
-due in it. The others are counted by the index without being read:
-- quiet ones (received and closed before the period, no event and no deadline in it): their
-  month of intake, and their deadlines' months and states (on time, late, closed without the
-  event), none of which depends on the report's moment;
+when it may touch the period: received in it, an event in or after it, or a deadline due in it.
+The others are counted by the index without being read:
+- quiet ones (received before the period, no event and no deadline in it or after its start):
+  their month of intake, and their deadlines' months and states (on time, late; closed without
+  the event, or for one still open overdue or not yet due); a quiet one still open is open at
+  the period's end, counted by its type and owner;
 - ones received after the period: their month of intake, once received by the moment.
 The index's columns and kept deadlines (kefu.index.milestones) answer both in SQL.
 """
@@ -25,14 +26,27 @@ from kefu.records.paths import revive
 from kefu.sla import Milestone
 from kefu.times import SHANGHAI
 
-from .figures import LATE, ON_TIME, REACH, UNRECORDED, Counts, Stone, TicketView, moment, stones_of
+from .figures import (
+    LATE,
+    ON_TIME,
+    OVERDUE,
+    PENDING,
+    REACH,
+    UNRECORDED,
+    Counts,
+    Stone,
+    TicketView,
+    moment,
+    stones_of,
+)
 from .period import Period
 
 Of = Callable[[Mapping[str, Any]], list[Milestone]]
 Typed = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 BEIJING = 8 * 3600  # seconds east of UTC: China keeps no summer time
 RECEIVED = "r.kind='ticket' AND r.ok=1 AND r.received IS NOT NULL"
-QUIET = ("r.received < :start AND r.last < :start AND r.closed = 1 AND r.id NOT IN ("
+# quiet since before the period (closed or not: `r.closed` says which, as of now and the end)
+QUIET = ("r.received < :start AND r.last < :start AND r.closed IN (0, 1) AND r.id NOT IN ("
          "SELECT ticket FROM milestones WHERE due_at >= :start AND due_at < :end)")
 AFTER = "r.received >= :end AND (r.first IS NULL OR r.first >= :end)"
 
@@ -44,6 +58,8 @@ class Sifted:
     per_month: defaultdict[tuple[int, int], Counts] = field(
         default_factory=lambda: defaultdict(Counts))  # deadlines by the month they are due
     intake: Counter[tuple[int, int]] = field(default_factory=Counter)  # tickets by month
+    # open at the period's end, not viewed: by (type, owner) (Unread.still_open)
+    still_open: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def typed_ticket(ticket: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -73,26 +89,33 @@ class Unread:
     intake: Counter[tuple[int, int]] = field(default_factory=Counter)  # the others, by month
     states: defaultdict[tuple[int, int], Counter[str]] = field(
         default_factory=lambda: defaultdict(Counter))  # the quiet ones' deadlines, by month
+    # the quiet ones still open (open at the period's end) by (type, owner), as str() gives them
+    still_open: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 def unread(ix: Index, args: Mapping[str, float]) -> Unread:
     """One pass over the tickets' columns and one over the deadlines due from the trend's
     first month (`scope`): which tickets a report reads, and what the others count."""
-    found, quiet = Unread(), set()
-    for ticket, received, after, still in ix.db.execute(
-            f"SELECT r.id, r.received, {AFTER}, {QUIET} FROM records r WHERE {RECEIVED} "
-            "AND r.received <= :as_of", args):
+    found, quiet = Unread(), {}
+    for ticket, received, after, still, closed, kind, owner in ix.db.execute(
+            f"SELECT r.id, r.received, {AFTER}, {QUIET}, r.closed, r.type, r.owner "
+            f"FROM records r WHERE {RECEIVED} AND r.received <= :as_of", args):
         if after or still:
             found.intake[_epoch_month(received)] += 1
             if still:
-                quiet.add(ticket)
+                quiet[ticket] = closed
+                if not closed:
+                    found.still_open[str(kind), str(owner)] += 1
         else:
             found.heard.add(ticket)
+    as_of = args["as_of"]
     for ticket, due, met in ix.db.execute(
             "SELECT ticket, due_at, met_at FROM milestones WHERE due_at >= :first "
             "AND due_at < :end", args):
-        if ticket in quiet:
-            state = UNRECORDED if met is None else ON_TIME if met <= due else LATE
+        closed = quiet.get(ticket)
+        if closed is not None:  # as kefu.reports.figures.state_of says
+            state = (ON_TIME if met <= due else LATE) if met is not None else \
+                UNRECORDED if closed else OVERDUE if due < as_of else PENDING
             found.states[_epoch_month(due)][state] += 1
     return found
 
@@ -115,6 +138,7 @@ def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], per
         counted = counted or unread(ix, scope(period, as_of, trend))
         heard = counted.heard
         found.intake.update(counted.intake)
+        found.still_open.update(counted.still_open)
         for month, states in counted.states.items():
             found.per_month[month].states.update(states)
     horizon = first - REACH  # a ticket quiet since cannot have a deadline due after `first`
