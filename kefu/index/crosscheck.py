@@ -98,14 +98,7 @@ def _known(ix: Index, results: Sequence[FileResult]) -> dict[str, dict[str, list
     """kind -> id -> files for what `results` hold and name (not the 100,000s of tickets a
     few change files name); every id of a kind one of them names and misses, for the hint."""
     asked = {(r.kind, r.id) for r in results if r.kind and r.id is not None}
-    asked |= {ref for r in results for ref in r.refs}
-    known: dict[str, dict[str, list[str]]] = {}
-    for kind, rid, rel in ix.db.execute(
-            "SELECT f.kind, f.rid, f.rel FROM files f JOIN json_each(?) a "
-            "ON f.kind = json_extract(a.value, '$[0]') "
-            "AND f.rid = json_extract(a.value, '$[1]') ORDER BY f.rel",
-            (orjson.dumps(sorted(asked)).decode(),)):
-        known.setdefault(kind, {}).setdefault(rid, []).append(rel)
+    known = ids(ix, pairs=asked | {ref for r in results for ref in r.refs})
     missed = {kind for r in results for kind, value in r.refs
               if value not in known.get(kind, {})}
     return known | ids(ix, missed) if missed else known

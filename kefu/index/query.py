@@ -15,6 +15,7 @@ from kefu.records import across
 from kefu.records.kinds import KINDS
 from kefu.records.paths import revive
 from kefu.records.result import Record, Where
+from kefu.times import SHANGHAI
 
 from .store import Index, transaction
 from .update import generations, loads_problems
@@ -110,13 +111,20 @@ def name_keys(ix: Index) -> dict[str, Any]:
     return {name: orjson.loads(key) for name, key in ix.db.execute("SELECT name, key FROM names")}
 
 
-def ids(ix: Index, kinds: Collection[str] | None = None) -> dict[str, dict[str, list[str]]]:
-    """kind -> id -> files, for every file that has an id (valid or not; of `kinds` only)."""
+def ids(ix: Index, kinds: Collection[str] | None = None,
+        pairs: Collection[tuple[str, str]] | None = None) -> dict[str, dict[str, list[str]]]:
+    """kind -> id -> files, for every file that has an id (valid or not; of `kinds` only, or
+    holding one of the (kind, id) `pairs` only)."""
     sql = "SELECT kind, rid, rel FROM files WHERE rid IS NOT NULL"
     args: tuple[str, ...] = ()
     if kinds is not None:  # one JSON array: any number of kinds in one bound value
         sql += " AND kind IN (SELECT value FROM json_each(?))"
         args = (orjson.dumps(sorted(kinds)).decode(),)
+    elif pairs is not None:  # each looked up by files_by_id
+        sql = ("SELECT f.kind, f.rid, f.rel FROM files f JOIN json_each(?) a "
+               "ON f.kind = json_extract(a.value, '$[0]') "
+               "AND f.rid = json_extract(a.value, '$[1]')")
+        args = (orjson.dumps(sorted(pairs)).decode(),)
     known: dict[str, dict[str, list[str]]] = {}
     for kind, rid, rel in ix.db.execute(sql + " ORDER BY rel", args):
         known.setdefault(kind, {}).setdefault(rid, []).append(rel)
@@ -214,8 +222,6 @@ def count(ix: Index) -> int:
 
 def first_received(ix: Index) -> dt.datetime | None:
     """When the earliest valid ticket was received (None: there is none)."""
-    from kefu.times import SHANGHAI
-
     (seconds,) = ix.db.execute("SELECT min(received) FROM records WHERE kind = 'ticket' "
                                "AND ok = 1").fetchone()
     return None if seconds is None else dt.datetime.fromtimestamp(seconds, SHANGHAI)

@@ -129,7 +129,7 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
         fold_in(db, root, folded)
     done.kinds |= {kind for kind, _ in touched}
     done.touched |= touched
-    if changed or touched:  # a file only touched (same content) changes nothing kept
+    if changed:  # a file only touched (same content) changes nothing kept
         _bump(db, {kind for kind, _ in touched})
 
 

@@ -147,11 +147,17 @@ def classify(view: TicketView, stone: Milestone, as_of: dt.datetime) -> str:
 def state_of(stone: Milestone, closed: bool, as_of: dt.datetime) -> str:
     """A milestone with a due time as of `as_of`, its ticket standing `closed` then."""
     assert stone.due is not None
-    if stone.met_at is not None:
-        return ON_TIME if stone.met_at <= stone.due else LATE
+    return state_at(stone.due, stone.met_at, closed, as_of)
+
+
+def state_at(due: Any, met: Any, closed: bool, as_of: Any) -> str:
+    """A deadline's state from its due and met times (None: not met) and `as_of`: datetimes,
+    or seconds since the epoch as the index keeps them (kefu.reports.view)."""
+    if met is not None:
+        return ON_TIME if met <= due else LATE
     if closed:
         return UNRECORDED
-    return OVERDUE if stone.due < as_of else PENDING
+    return OVERDUE if due < as_of else PENDING
 
 
 def stones_of(view: TicketView, of: Callable[[Mapping[str, Any]], list[Milestone]],

@@ -26,19 +26,7 @@ from kefu.records.paths import revive
 from kefu.sla import Milestone
 from kefu.times import SHANGHAI
 
-from .figures import (
-    LATE,
-    ON_TIME,
-    OVERDUE,
-    PENDING,
-    REACH,
-    UNRECORDED,
-    Counts,
-    Stone,
-    TicketView,
-    moment,
-    stones_of,
-)
+from .figures import REACH, Counts, Stone, TicketView, moment, state_at, stones_of
 from .period import Period
 
 Of = Callable[[Mapping[str, Any]], list[Milestone]]
@@ -113,10 +101,8 @@ def unread(ix: Index, args: Mapping[str, float]) -> Unread:
             "SELECT ticket, due_at, met_at FROM milestones WHERE due_at >= :first "
             "AND due_at < :end", args):
         closed = quiet.get(ticket)
-        if closed is not None:  # as kefu.reports.figures.state_of says
-            state = (ON_TIME if met <= due else LATE) if met is not None else \
-                UNRECORDED if closed else OVERDUE if due < as_of else PENDING
-            found.states[_epoch_month(due)][state] += 1
+        if closed is not None:
+            found.states[_epoch_month(due)][state_at(due, met, closed, as_of)] += 1
     return found
 
 

@@ -163,7 +163,6 @@ def _overlap(book: StaffBook, week: Week, person: str, day: dt.date,
                 + OVERLAP_FIX[kind]))
 
 
-
 def _rest_days(book: StaffBook, week: Week, base: Week, days_of: DaysOf) -> Iterator[Placed]:
     assert book.rules is not None
     need = book.rules.roster.rest_days_per_week
