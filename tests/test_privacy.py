@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
@@ -25,18 +26,18 @@ def _pdf_text(path: Path) -> str:
     return done.stdout.decode("utf-8", errors="replace")
 
 
-def readings(path: Path) -> Iterator[str]:
+def texts(path: Path) -> Iterator[str]:
     """What the build's own scan reads, plus the text of PDFs (the build renders blank forms)."""
     if path.name.lower().endswith(".pdf"):
         yield _pdf_text(path)
     else:
-        yield from privacy.readings(path)
+        yield from privacy.texts(path)
 
 
 def leaks(folder: Path, secrets: Iterable[str]) -> list[str]:
     """`file: value` for every personal value found in any file under `folder`."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return [f"{path}: {value}" for path, value in privacy.leaks(files, folder, secrets, readings)]
+    return [f"{path}: {value}" for path, value in privacy.leaks(files, folder, secrets, texts)]
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,34 @@ def test_scan_catches_planted_values(tmp_path: Path) -> None:
         "search/index.json: someone@example.cn", "sitemap.xml.gz: 1990年5月12日",
         "wide.html: 13922223333",
     ]
+
+
+def test_a_value_is_found_in_every_file_that_repeats_its_line(tmp_path: Path) -> None:
+    # the scan spells each distinct line once: a line met again still counts for its file
+    shared = "<header>部门手册</header>\n<p>顾客：钱多多</p>\n"
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(shared + f"<p>{name}</p>", encoding="utf-8")
+    (tmp_path / "c.html").write_text(shared.replace("钱多多", "张三"), encoding="utf-8")
+    (tmp_path / "d.html").write_text("<p>地址：北京市\n海淀区</p>", encoding="utf-8")
+    assert leaks(tmp_path, {"钱多多", "北京市\n海淀区"}) == [
+        "a.html: 钱多多", "b.html: 钱多多", "d.html: 北京市\n海淀区"]
+
+
+def test_the_line_by_line_scan_finds_what_a_whole_text_scan_finds(tmp_path: Path) -> None:
+    qian = ord("钱")
+    pieces = ["钱多多", "钱", "多多", f"&#{qian};", f"\\u{qian:04x}", "&#10;", "\\u000a", "\n",
+              "13912345678", "139", "1234", "5678", "１３９", "-", " ", ".", "&amp;", "<p>", "x"]
+    secrets = {"钱多多", "13912345678", "多多x", "139 1"}
+    rng = random.Random(25)
+    wanted, expected = privacy.Names(secrets), []
+    for number in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        (tmp_path / f"{number:03}.txt").write_text(text, encoding="utf-8")
+        expected += sorted({f"{number:03}.txt: {spelt[start:end]}"
+                            for spelt in privacy.spellings(text)
+                            for start, end in wanted.found(spelt)})
+    assert len(expected) > 100  # the pieces do make values
+    assert leaks(tmp_path, secrets) == expected
 
 
 @pytest.mark.parametrize(("text", "masked"), [

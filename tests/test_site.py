@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +198,56 @@ def test_search_index_keeps_reply_blanks_as_plain_text(built_site: BuiltSite) ->
     texts = [doc["text"].replace("\u200b", "") for doc in index["docs"]
              if doc["location"].startswith("replies/doa/shipped.html")]
     assert any("物流单号是【物流单号】" in text for text in texts)
+
+
+def _page(path: str) -> Any:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+
+    return Page(None, File(path, "docs", "site", use_directory_urls=False), MkDocsConfig())
+
+
+def test_the_navigation_is_drawn_once_per_folder_for_pages_outside_it() -> None:
+    from mkdocs.structure.nav import Navigation
+
+    from kefu.site.shared_nav import NavOnce
+
+    home, guide = _page("index.md"), _page("guide/index.md")
+    nav = Navigation([home, guide], [home, guide])
+    once, drawn = NavOnce(), []
+
+    def draw(label: str) -> Callable[[], str]:
+        return lambda: drawn.append(label) or f"<nav>{label}</nav>"
+
+    shown = [once(_page("generated/tickets/T-1.md"), nav, draw("T-1")),
+             once(_page("generated/tickets/T-2.md"), nav, draw("T-2")),
+             once(_page("generated/x.md"), nav, draw("x")),  # another folder: its own links
+             once(home, nav, draw("home")), once(home, nav, draw("home again")),
+             once(guide, nav, draw("guide")), once(None, nav, draw("404"))]
+    assert drawn == ["T-1", "x", "home", "home again", "guide", "404"]
+    assert shown[1] == "<nav>T-1</nav>" and shown[4] == "<nav>home again</nav>"
+
+
+NAV = re.compile(r'data-md-type="navigation".*?data-md-type="toc"', re.S)
+
+
+def test_each_page_of_the_built_site_shows_its_own_place_in_the_navigation(
+        built_site: BuiltSite) -> None:
+    checked = 0
+    for page in sorted(built_site.path.rglob("*.html")):
+        rel = page.relative_to(built_site.path).as_posix()
+        nav = NAV.search(page.read_text(encoding="utf-8"))
+        if nav is None or rel == "404.html":  # 404.html links from the root: any URL shows it
+            continue
+        for href in re.findall(r'href="([^"#]+)', nav.group(0)):
+            target = page.parent / href
+            assert target.is_file() or (target / "index.html").is_file(), f"{rel}: {href}"
+        active = re.findall(r'href="([^"]*)" class="md-nav__link md-nav__link--active"',
+                            nav.group(0))
+        if rel.startswith(("generated/tickets/", "generated/dealers/")):  # not in the nav
+            assert active == [], rel
+        elif rel in ("index.html", "generated/tracker.html", "generated/staff/roster.html"):
+            assert [(page.parent / a).resolve() for a in active] == [page.resolve()], rel
+        checked += 1
+    assert checked > 150

@@ -46,8 +46,10 @@ URL_IN_CODE = re.compile(r"""(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}[^\s"'`)<
 # Only tags that can load something are parsed: parsing whole pages, nav included, made this
 # hook a third of a 3,000-page build.
 START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""")
-LOADING_WORDS = re.compile(r"\b(?:src|srcset|imagesrcset|srcdoc|poster|data|background|style|"
-                           r"href|xlink:href)\s*=", re.I)
+# The lookahead only skips quickly to the letters the words begin with (sre has no fast scan
+# for a case-blind alternation): 4x quicker over a chart's long path data, the same matches.
+LOADING_WORDS = re.compile(r"\b(?=[spdbhxi])(?:src|srcset|imagesrcset|srcdoc|poster|data|"
+                           r"background|style|href|xlink:href)\s*=", re.I)
 STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
 CSS_URL = re.compile(r"""url\(\s*(?:'([^']*)'|"([^"]*)"|([^'")\s]+))""", re.I)
 CSS_STRING = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")  # image-set("…"), @import "…"
@@ -145,18 +147,39 @@ def _css_urls(css: str) -> list[str]:
     return found + ["".join(groups) for groups in CSS_STRING.findall(CSS_URL.sub("", css))]
 
 
-def markup_urls(html: str) -> _PageScanner:
+Facts = tuple[tuple[str, ...], tuple[str, ...], bool]  # a tag's loaded URLs, scripts, mermaid
+_NOTHING: Facts = ((), (), False)
+
+
+def markup_urls(html: str, known: dict[str, Facts] | None = None) -> _PageScanner:
     """The URLs an HTML or SVG text loads, and its scripts, found by a scan of its start tags
-    (those that can load something) and its <style> blocks."""
+    (those that can load something) and its <style> blocks.
+
+    Each distinct tag is parsed once, alone (`known` carries them from page to page: the
+    pages of a site share their header and navigation, 5,000 distinct tags in 55,000).
+    """
     scanner = _PageScanner()
-    tags = [t for t in START_TAG.findall(html)
-            if LOADING_WORDS.search(t) or t[1:4].lower() in ("pre", "scr")]
-    # Close each <script> tag, or the parser would read everything after it as script text.
-    scanner.feed("\n".join(t + "</script>" if t[:7].lower() == "<script" else t for t in tags))
-    scanner.close()
+    known = {} if known is None else known
+    for tag in START_TAG.findall(html):
+        facts = known.get(tag)
+        if facts is None:
+            loads = LOADING_WORDS.search(tag) or tag[1:4].lower() in ("pre", "scr")
+            facts = known[tag] = _tag_facts(tag) if loads else _NOTHING
+        if facts is not _NOTHING:
+            scanner.loaded += facts[0]
+            scanner.scripts += facts[1]
+            scanner.has_mermaid = scanner.has_mermaid or facts[2]
     if "<style" in html or "<STYLE" in html:
         scanner.loaded += [url for css in STYLE_BLOCK.findall(html) for url in _css_urls(css)]
     return scanner
+
+
+def _tag_facts(tag: str) -> Facts:
+    scanner = _PageScanner()
+    # A <script> tag closed, or the parser would read what follows as script text.
+    scanner.feed(tag + "</script>" if tag[:7].lower() == "<script" else tag)
+    scanner.close()
+    return tuple(scanner.loaded), tuple(scanner.scripts), scanner.has_mermaid
 
 
 def _code_asset_urls(code: str) -> list[str]:
@@ -181,10 +204,10 @@ def _allowed(rel: str, url: str) -> bool:
     return any(fnmatch(rel, glob) and url == allowed for glob, allowed in ALLOWED)
 
 
-def _scan_page(site: Path, path: Path) -> list[str]:
+def _scan_page(site: Path, path: Path, known: dict[str, Facts]) -> list[str]:
     rel = path.relative_to(site).as_posix()
     html = path.read_text(encoding="utf-8")
-    scanner = markup_urls(html)
+    scanner = markup_urls(html, known)
     problems = [f"{rel}: 从外部主机加载 {_shown(url)}" for url in scanner.loaded if is_outside(url)]
     if path.suffix == ".svg":  # an image of the site: no scripts of its own to check
         return problems
@@ -216,9 +239,10 @@ def _scan_code(site: Path, path: Path) -> list[str]:
 def outside_references(site: Path) -> list[str]:
     """Every place in the built site that loads something from an outside host."""
     problems: list[str] = []
+    known: dict[str, Facts] = {}
     for path in sorted(site.rglob("*")):
         if path.suffix in (".html", ".svg"):
-            problems += _scan_page(site, path)
+            problems += _scan_page(site, path, known)
         elif path.suffix in (".js", ".mjs", ".css") and path.name != "search_index.js":
             problems += _scan_code(site, path)
     for target in (MERMAID_SCRIPT, SHIM_SCRIPT):

@@ -3,13 +3,15 @@
 mkdocs.yml says `plugins: [search, tags, offline, kefu]`; the rest comes with the installed kefu,
 so that upgrading kefu upgrades it: the theme overrides (the site's own search worker, local
 Mermaid), the reply blanks and their stylesheet, the department's names in the pages
-(records/department.yml), and the build checks, one module per concern (search_index,
-local_assets, reports_nav), each failing the build loudly.
+(records/department.yml), and the build's steps and checks, one module per concern (search_index,
+local_assets, reports_nav, shared_nav), each check failing the build loudly.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -20,7 +22,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kefu.problems import KefuError
 
-from . import local_assets, reports_nav, search_index
+from . import local_assets, reports_nav, search_index, shared_nav
 
 THEME = Path(__file__).parent / "theme"
 EXTRA_CSS = ("assets/stylesheets/kefu.css",)  # reply blocks wrap; the copy button stays visible
@@ -68,6 +70,9 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
             return fill(markdown, self.values, f"docs/{page.file.src_uri}")
         except KefuError as err:
             raise PluginError(err.message) from None
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        return shared_nav.on_env(env)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         return search_index.on_nav(nav, config, files)
