@@ -70,11 +70,12 @@ def _again(ix: Index, kept: list[Problem], changes: dict[str, Any],
     held = {(kind, rid) for kind, rid in changes["ids"]}
     held |= set(held_ids(db, rels))  # and what the changed files hold now
     suspects = set(rels)
-    for kind, rid in held:  # both by an index (files_by_id, refs_target)
-        suspects |= {rel for (rel,) in db.execute(
-            "SELECT rel FROM files WHERE kind = ? AND rid = ?", (kind, rid))}
-        suspects |= {rel for (rel,) in db.execute(
-            "SELECT rel FROM refs WHERE kind = ? AND id = ?", (kind, rid))}
+    for files in ids(ix, pairs=held).values():  # the other holders, by files_by_id
+        for holders in files.values():
+            suspects.update(holders)
+    suspects |= {rel for (rel,) in db.execute(  # the files naming them, by refs_target
+        "SELECT r.rel FROM refs r JOIN json_each(?) a ON r.kind = json_extract(a.value, '$[0]') "
+        "AND r.id = json_extract(a.value, '$[1]')", (orjson.dumps(sorted(held)).decode(),))}
     kinds = {kind for kind, _ in held}
     suspects |= {p.path for p in kept if p.slug.removeprefix("unknown-") in kinds}
     again = _check(ix, suspects, read_text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from kefu import times
 from kefu.collation import name_key
@@ -206,12 +206,13 @@ class Builder:
             done = self._masked[key] = mask(key, self.known)
         return done
 
-    def open_by(self, name: str) -> Counter[str]:
-        """The tickets open at the period's end by `name` ("type" or "owner"), as str() gives
-        it: those viewed and the quiet ones the index counted."""
+    def open_by(self, name: Literal["type", "owner"]) -> Counter[str]:
+        """The tickets open at the period's end by their type or owner, as str() gives it:
+        those viewed and the quiet ones the index counted (by type and owner together)."""
+        at = ("type", "owner").index(name)  # ValueError for any other field: not counted
         found = Counter(str(t.get(name)) for t in self.open_end)
-        for (kind, owner), count in self.open_quiet.items():
-            found[kind if name == "type" else owner] += count
+        for pair, count in self.open_quiet.items():
+            found[pair[at]] += count
         return found
 
     def name(self, person: Any) -> str:
