@@ -147,18 +147,23 @@ class Kind:
 
     def modules(self) -> set[str]:
         """Every module whose code decides this kind's results (the index's inputs)."""
-        found: set[str] = set()
-        if self.model is not None:
-            found |= _model_modules(self.model)
-        for item in (*self.checks, self.explain):
-            if item is not None:
-                found.add(getattr(item, "__module__", "") or "")
-        if self.across is not None:
-            found |= {getattr(self.across.check, "__module__", ""), *self.across.modules}
-        if self.changes is not None:
-            found |= _model_modules(self.changes.model)
-            found.add(getattr(self.changes.apply, "__module__", "") or "")
-        return found - {""}
+        return set(_modules_of(self))
+
+
+@cache  # a Kind is frozen: asked each time the index is opened (a site build: 30 times)
+def _modules_of(kind: Kind) -> frozenset[str]:
+    found: set[str] = set()
+    if kind.model is not None:
+        found |= _model_modules(kind.model)
+    for item in (*kind.checks, kind.explain):
+        if item is not None:
+            found.add(getattr(item, "__module__", "") or "")
+    if kind.across is not None:
+        found |= {getattr(kind.across.check, "__module__", ""), *kind.across.modules}
+    if kind.changes is not None:
+        found |= _model_modules(kind.changes.model)
+        found.add(getattr(kind.changes.apply, "__module__", "") or "")
+    return frozenset(found - {""})
 
 
 @cache
