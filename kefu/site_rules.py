@@ -8,6 +8,7 @@ next year's days off on weekdays and make-up workdays on weekends.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from kefu.calendar import WorkCalendar, describe_source, special_days, to_ics
@@ -24,19 +25,21 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     """Write out/deadlines.md from records/sla.yml and the work calendar (as of ws.today)."""
     from kefu import files
 
-    files.write_file(out / PAGE, deadlines_page(ws.rules, ws.calendar, ws.today), root=ws.root,
-                     durable=False)
-    files.write_file(out / ICS, to_ics(ws.calendar, [ws.today.year, ws.today.year + 1]),
-                     root=ws.root, durable=False)
+    page = deadlines_page(ws.rules, ws.calendar, ws.today, ws.department)
+    files.write_file(out / PAGE, page, root=ws.root, durable=False)
+    days = to_ics(ws.calendar, [ws.today.year, ws.today.year + 1], ws.department)
+    files.write_file(out / ICS, days, root=ws.root, durable=False)
 
 
-def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date) -> str:
+def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date,
+                   department: str = "客服部") -> str:
     """The whole page as Markdown."""
     close = rules.close_of_business.strftime("%H:%M")
     lines = [
         "---",
         "title: 时限规则与节假日",
-        "description: 客服部每条办理时限规则（几个工作日、从哪一步算起）和今年的放假、调休上班日。",
+        "description: " + json.dumps(f"{department}每条办理时限规则（几个工作日、从哪一步算起）"
+                                     "和今年的放假、调休上班日。", ensure_ascii=False),
         "---",
         "",
         "# 时限规则与节假日",

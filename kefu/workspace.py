@@ -92,6 +92,15 @@ class Workspace:
 
         return WorkCalendar.load(self.root)
 
+    @cached_property
+    def department(self) -> str:
+        """The department's name (records/department.yml; 客服部 when it has none)."""
+        from kefu.kinds.department import Department, load_department
+
+        config = load_department(self.root)
+        return config.department if config is not None else str(
+            Department.model_fields["department"].default)
+
     def load(self, paths: Sequence[Path] | None = None, **options: Any) -> LoadResult:
         """Load and check records (see kefu.records.load), as of `today`."""
         from kefu.records import load

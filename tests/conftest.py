@@ -40,6 +40,16 @@ class BuiltSite:
 DEMO_COMPANY = ("示例存储科技有限公司", "示例科技")
 
 
+def handbook_page(path: Path) -> str:
+    """A handbook page's Markdown as this repository's sample department reads it: its
+    placeholders filled ({{ department.name }} is 客服部 here), as the site shows them."""
+    from kefu.department.placeholders import fill, values
+    from kefu.kinds.department import load_department
+
+    text = path.read_text(encoding="utf-8")
+    return fill(text, values(load_department(ROOT)), path.relative_to(ROOT).as_posix())
+
+
 def make_department(target: Path, git: bool = False) -> Path:
     """A new department with no record, as `kefu init` makes one."""
     from kefu.department.init import Options, init

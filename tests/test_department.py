@@ -23,6 +23,10 @@ from kefu.department.upgrade import UPSTREAM, upgrade
 from kefu.problems import KefuError
 
 KEFU = Path(sys.executable).with_name("kefu")
+# Pages that say 客服部 whatever the department is called: a source document's title or words
+SOURCE_TITLES = {"about/index.html", "rules/rewards-penalties.html",
+                 "replies/repair-warranty/repair-freight.html", "generated/forms.html",
+                 "generated/deadlines.html"}
 
 
 def run(cwd: Path, *args: str, env: dict[str, str] | None = None
@@ -78,6 +82,49 @@ def test_a_fresh_department_passes_its_own_checks_with_zero_records(fresh: Path,
     assert "<title>售后服务部手册</title>" in index
     assert "售后服务部手册由售后服务部维护" in index  # the footer names the department too
     assert (work / "site" / "assets" / "javascripts" / "kefu-search.js").is_file()
+
+
+def test_pages_calendars_and_letters_kefu_makes_carry_the_departments_own_name(
+        fresh: Path, tmp_path: Path) -> None:
+    """售后服务部, not 客服部: the generated pages' descriptions, the calendars' names and the
+    letter a work request prints, as records/department.yml names the department."""
+    from kefu import site_rules
+    from kefu.forms.fill import fill
+    from kefu.forms.registry import load_registry
+    from kefu.reports.site import index_page
+    from kefu.staff.book import StaffBook
+    from kefu.staff.feeds import feeds
+    from kefu.workspace import Workspace
+
+    root = tmp_path / "部门"
+    shutil.copytree(fresh, root, symlinks=True)
+    ws = Workspace(root)
+    assert ws.department == "售后服务部"
+    out = root / "docs" / "generated"
+    out.mkdir(parents=True, exist_ok=True)
+    site_rules.write_site_pages(ws, out)
+
+    def about(page: str) -> str:
+        return str(yaml.safe_load(page.split("---")[1])["description"])
+
+    assert about((out / "deadlines.md").read_text(encoding="utf-8")).startswith("售后服务部每条")
+    assert about(index_page([], ws.department)).startswith("售后服务部月度报表总览")
+    assert "X-WR-CALNAME:售后服务部工作日历" in (out / "holidays.ics").read_text(encoding="utf-8")
+    book, _ = StaffBook.load(ws)
+    team = feeds(book, [], ws.department)["team.ics"].decode()
+    assert "X-WR-CALNAME:售后服务部值班表" in team
+    env = {"KEFU_NOW": "2026-11-30T18:00:00+08:00"}
+    made = run(root, "new", "person", "--id", "linhui", "--name", "林慧", "--role", "supervisor",
+               "--team", "主管组", env=env)
+    assert made.returncode == 0, made.stderr
+    made = run(root, "new", "work-request", "--title", "请财务部核对返修运费", "--owner", "linhui",
+               "--department", "财务部", "--received", "2026-11-30 10:00", env=env)
+    assert made.returncode == 0, made.stderr
+    ticket = Path(made.stdout.strip().splitlines()[-1]).stem
+    form = load_registry(root).get("work-submission")
+    assert form is not None
+    letter = fill(Workspace(root), form, ticket).values
+    assert (letter["from_dept"], letter["to_dept"]) == ("售后服务部", "财务部")
 
 
 def test_init_refuses_a_folder_that_is_not_empty_and_bad_names(tmp_path: Path) -> None:
@@ -274,11 +321,19 @@ def test_a_department_on_the_installed_wheel_builds_its_site(wheel: Path, tmp_pa
     dept = tmp_path / "dept"
     cli = [sys.executable, "-m", "kefu.cli"]
     made = subprocess.run([*cli, "init", str(dept), "--company", "丁科技有限公司", "--short",
-                           "丁科技", "--source", "0.1.0"], env=env, capture_output=True, text=True,
-                          check=False, timeout=600, cwd=tmp_path)
+                           "丁科技", "--department", "售后服务部", "--source", "0.1.0"], env=env,
+                          capture_output=True, text=True, check=False, timeout=600, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     (dept / "node_modules").symlink_to(ROOT / "node_modules")  # what `npm ci` installs there
     built = subprocess.run([*cli, "site", "build"], cwd=dept, env=env, capture_output=True,
                            text=True, check=False, timeout=600)
     assert built.returncode == 0, built.stdout + built.stderr
     assert (dept / "site" / "assets" / "javascripts" / "kefu-search.js").is_file()
+    assert "欢迎来到售后服务部" in (dept / "site" / "index.html").read_text(encoding="utf-8")
+    missing = (dept / "site" / "404.html").read_text(encoding="utf-8")  # mkdocs.yml's words
+    assert '<meta name="description" content="售后服务部的制度' in missing
+    # the handbook names the department as records/department.yml does; 客服部 is left only in
+    # the titles of and quotes from the source documents
+    said = {p.relative_to(dept / "site").as_posix() for p in (dept / "site").rglob("*.html")
+            if "客服部" in p.read_text(encoding="utf-8")}
+    assert said <= SOURCE_TITLES, sorted(said - SOURCE_TITLES)

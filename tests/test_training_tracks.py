@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, handbook_page
 
 DOCS = ROOT / "docs"
 DUTIES = Path(__file__).parent / "data" / "handbook" / "training-duties.yml"
@@ -30,13 +30,13 @@ def roles() -> dict[str, Any]:
 
 
 def questions(page: str) -> dict[str, str]:
-    """Question title -> its answer, on a page under docs/."""
-    text = (DOCS / page).read_text(encoding="utf-8")
+    """Question title -> its answer, on a page under docs/ (as the site shows it)."""
+    text = handbook_page(DOCS / page)
     return {title: body for title, body in QUESTION.findall(text)}
 
 
 def duty_numbers(page: str) -> list[int]:
-    text = (DOCS / page).read_text(encoding="utf-8")
+    text = handbook_page(DOCS / page)
     section = text.split("## 主要职责", 1)[1].split("\n## ", 1)[0]
     return [int(n) for n in DUTY.findall(section)]
 

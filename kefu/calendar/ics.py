@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from .workcal import DayInfo, WorkCalendar, describe_source
 
 
-def to_ics(cal: WorkCalendar, years: Iterable[int]) -> bytes:
+def to_ics(cal: WorkCalendar, years: Iterable[int], department: str = "客服部") -> bytes:
     """An iCalendar file of every day that differs from the plain week: days off on weekdays,
     make-up workdays on weekends (one all-day event per day, stable UIDs)."""
     import icalendar
@@ -16,7 +16,7 @@ def to_ics(cal: WorkCalendar, years: Iterable[int]) -> bytes:
     out = icalendar.Calendar()
     out.add("prodid", "-//kefu//客服部工作日历//ZH")
     out.add("version", "2.0")
-    out.add("x-wr-calname", "客服部工作日历")
+    out.add("x-wr-calname", f"{department}工作日历")
     stamp = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # fixed: the file changes only with the days
     for year in years:
         for info in special_days(cal, year):

@@ -108,7 +108,7 @@ def calendar_command(month: str | None, as_json: bool, fmt: str, ics: str | None
         from kefu import outputs
 
         target = outputs.output_file(ics, f"{first.year}.ics", ws.root, "日历文件")
-        outputs.write_output(target, to_ics(ws.calendar, [first.year]), "日历文件")
+        outputs.write_output(target, to_ics(ws.calendar, [first.year], ws.department), "日历文件")
         click.echo(f"已写入 {target}（{first.year} 年）")
         return
     days = ws.calendar.month(first)

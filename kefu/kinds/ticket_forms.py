@@ -164,8 +164,8 @@ def work_request(ctx: Any, form: Any) -> Any:
     values = _common(view, form)
     received = local(view.data.get("received"))
     values["submitted"] = received.date() if received else None
-    # `department` is the ticket's target department; the letter goes from 客服部 to it.
-    values["from_dept"] = "客服部"
+    # `department` is the ticket's target department; the letter goes from this one to it.
+    values["from_dept"] = ctx.ws.department
     values["to_dept"] = view.data.get("department")
     values["content"] = view.note("received")
     values["executor"] = ctx.name(view.data.get("owner"))

@@ -74,7 +74,8 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
                                lambda t: page_link(t, with_pages, "../"), heading=title,
                                site=True)
-        _write(folder / name, _front(title) + month_page(page, report, now), ws.root)
+        _write(folder / name, _front(title, report.department) + month_page(page, report, now),
+               ws.root)
         nav.append({title: f"generated/{FOLDER}/{name}"})
     for stale in charts_dir.glob("*.svg"):
         if stale not in kept:
@@ -82,7 +83,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     for stale in folder.glob("*.md"):
         if stale.name != "index.md" and stale.name not in {f"{m.key}.md" for m in months}:
             files.remove(stale, ws.root)
-    _write(folder / "index.md", index_page(reports), ws.root)
+    _write(folder / "index.md", index_page(reports, ws.department), ws.root)
     _write(folder / NAV_FILE, json.dumps(nav, ensure_ascii=False, indent=1) + "\n", ws.root)
 
 
@@ -105,22 +106,24 @@ def _title(report: Report) -> str:
     return f"{report.period.title}{suffix}"
 
 
-def _front(title: str) -> str:
+def _front(title: str, department: str) -> str:
+    about = (f"{department}月度报表：受理、结案、时限按时率、办理时长、投诉分析、"
+             "返修/DOA/热线周统计、人员工作量与 KPI，每次构建站点时从 records/ 生成。")
     return ("---\n"
             f"title: {json.dumps('报表：' + title, ensure_ascii=False)}\n"
-            "description: 客服部月度报表：受理、结案、时限按时率、办理时长、投诉分析、"
-            "返修/DOA/热线周统计、人员工作量与 KPI，每次构建站点时从 records/ 生成。\n"
+            f"description: {json.dumps(about, ensure_ascii=False)}\n"
             "search:\n  exclude: true\n"  # figures, not answers: the overview page is searched
             "hide:\n  - toc\n"  # its tables need the room; month_page links to the sections
             "---\n\n")
 
 
-def index_page(reports: list[Report]) -> str:
+def index_page(reports: list[Report], department: str = "客服部") -> str:
     """The 报表 overview: one row per month, newest first."""
     lines = [
         "---",
         "title: 报表",
-        "description: 客服部月度报表总览：每月受理量、到期时限与按时率，链接到每月的完整报表。",
+        "description: " + json.dumps(f"{department}月度报表总览：每月受理量、到期时限与按时率，"
+                                     "链接到每月的完整报表。", ensure_ascii=False),
         "tags:", "  - 报表", "  - 月报", "  - 月度总结", "  - 统计", "hide:", "  - toc", "---", "",
         "# 报表", "",
         "每月一页，由 `kefu` 在每次构建站点时根据 `records/` 中的记录生成；"

@@ -48,6 +48,8 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
         except KefuError as err:
             raise PluginError(err.message) from None
         self.values = values(department)
+        if config.site_description:  # mkdocs.yml's words about the site, as the pages' are
+            config.site_description = self._filled(config.site_description, "mkdocs.yml")
         if department is not None:
             config.site_name = department.title
             config.extra["kefu_department"] = department.department  # the footer's words
@@ -64,10 +66,15 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
     @event_priority(100)  # before the tags plugin and search read the page
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str:
+        return self._filled(markdown, f"docs/{page.file.src_uri}")
+
+    def _filled(self, text: str, where: str) -> str:
+        """`text` with the department's names in its placeholders (the build fails on a
+        placeholder it cannot fill)."""
         from kefu.department.placeholders import fill
 
         try:
-            return fill(markdown, self.values, f"docs/{page.file.src_uri}")
+            return fill(text, self.values, where)
         except KefuError as err:
             raise PluginError(err.message) from None
 

@@ -33,12 +33,13 @@ def feed_weeks(book: StaffBook) -> list[str]:
     return sorted(w for w in book.rosters if w >= first)
 
 
-def feeds(book: StaffBook, weeks: Iterable[str]) -> dict[str, bytes]:
-    """File name -> iCalendar bytes: `team.ics` and `<person id>.ics` for everyone rostered."""
+def feeds(book: StaffBook, weeks: Iterable[str], department: str = "客服部") -> dict[str, bytes]:
+    """File name -> iCalendar bytes: `team.ics` (named after the department) and
+    `<person id>.ics` for everyone rostered."""
     loaded = [w for w in (book.week(week_id) for week_id in weeks) if w is not None]
     people = sorted({p for week in loaded for p in week.people()})
     out: dict[str, bytes] = {}
-    team = _calendar("客服部值班表")
+    team = _calendar(f"{department}值班表")
     for week in loaded:
         for day in week.days:
             for key, shift in week.shifts.items():
@@ -144,11 +145,12 @@ def _bytes(calendar: icalendar.Calendar) -> bytes:
 
 
 def write_feeds(book: StaffBook, folder: Path, root: Path | None,
-                weeks: Iterable[str] | None = None) -> list[Path]:
+                weeks: Iterable[str] | None = None, department: str = "客服部") -> list[Path]:
     """Write every feed into `folder` through kefu.files (never over a file kefu did not make,
     never into records/, docs/ or .git/ of the checkout `root`)."""
     written = []
-    for name, data in feeds(book, weeks if weeks is not None else feed_weeks(book)).items():
+    chosen = weeks if weeks is not None else feed_weeks(book)
+    for name, data in feeds(book, chosen, department).items():
         path = outputs.output_file(f"{folder}/", name, root, "日历文件")
         written.append(outputs.write_output(path, data, "日历文件"))
     return written

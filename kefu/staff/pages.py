@@ -50,7 +50,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
                                strict=True):
             write(folder / name, _empty(title, err.message))
         return
-    published = feeds(book, feed_weeks(book))
+    published = feeds(book, feed_weeks(book), ws.department)
     for stale in calendars.iterdir():  # feeds of people no longer rostered go
         if stale.name not in published:
             files.remove(stale, root)
