@@ -98,7 +98,7 @@ def apply(db: Any, root: Path, fresh: Iterable[tuple[str, Stat, bytes, Any]],
     fresh = list(fresh)
     changed = [rel for rel, _, _, row in fresh if row is not None] + list(gone)
     if changed:  # what kefu.index.crosscheck checks again: before the rows change
-        note(db, changed, held_ids(db, changed), generations(db, [""]))
+        note(db, changed, generations(db, [""]))
     touched: set[Key] = set()
     for rel, stat, digest, row in fresh:
         kept = _stat(stat, start)
@@ -251,9 +251,11 @@ def _bump(db: Any, kinds: Iterable[str]) -> None:
                "value = CAST(value AS INTEGER) + 1")
 
 
-def note(db: Any, rels: Iterable[str], held: Iterable[tuple[str, str]], since: str) -> None:
-    """The files `rels` changed (added, edited, removed) and held the ids `held` before, at the
-    generation `since`: added to the changes noted since the cross check was last made."""
+def note(db: Any, rels: Collection[str], since: str) -> None:
+    """The files `rels` about to change (added, edited, removed) and the ids they hold before,
+    at the generation `since`: added to the changes noted since the cross check was last made.
+    Past MAX_CHANGES nothing is noted (nor asked of the index: a first build changes every
+    file) and the next cross check checks every file."""
     row = db.execute("SELECT value FROM meta WHERE key = ?", (CHANGES,)).fetchone()
     kept = read_note(row[0]) if row is not None else None
     if kept is None:
@@ -263,15 +265,16 @@ def note(db: Any, rels: Iterable[str], held: Iterable[tuple[str, str]], since: s
         db.execute("DELETE FROM meta WHERE key = ?", (CHANGES,))
         db.execute("DELETE FROM checks WHERE name = 'cross'")
         return
-    ids = {(kind, rid) for kind, rid in kept["ids"]} | set(held)
+    ids = {(kind, rid) for kind, rid in kept["ids"]} | set(held_ids(db, rels))
     db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (CHANGES, orjson.dumps(
         {"from": kept["from"], "rels": sorted(changed), "ids": sorted(ids)}).decode()))
 
 
 def held_ids(db: Any, rels: Collection[str]) -> list[tuple[str, str]]:
-    """The (kind, id) each of the files `rels` holds now."""
-    return [(kind, rid) for rel in rels for kind, rid in db.execute(
-        "SELECT kind, rid FROM files WHERE rel = ? AND rid IS NOT NULL", (rel,))]
+    """The (kind, id) each of the files `rels` holds now (one query, by the files' key)."""
+    return [(kind, rid) for kind, rid in db.execute(
+        "SELECT kind, rid FROM files WHERE rel IN (SELECT value FROM json_each(?)) "
+        "AND rid IS NOT NULL", (orjson.dumps(sorted(rels)).decode(),))]
 
 
 def read_note(raw: str) -> dict[str, Any] | None:
