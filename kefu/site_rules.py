@@ -31,8 +31,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
     files.write_file(out / ICS, days, root=ws.root, durable=False)
 
 
-def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date,
-                   department: str = "客服部") -> str:
+def deadlines_page(rules: Rules, cal: WorkCalendar, today: dt.date, department: str) -> str:
     """The whole page as Markdown."""
     close = rules.close_of_business.strftime("%H:%M")
     lines = [

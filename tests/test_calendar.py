@@ -103,7 +103,7 @@ def test_invalid_calendar_is_a_user_error(tmp_path: Path) -> None:
 def test_ics_export_lists_exceptions_to_the_plain_week() -> None:
     import icalendar
 
-    parsed = icalendar.Calendar.from_ical(to_ics(WorkCalendar(), [2026, 2027]))
+    parsed = icalendar.Calendar.from_ical(to_ics(WorkCalendar(), [2026, 2027], "客服部"))
     events = {e.decoded("dtstart"): str(e.get("summary")) for e in parsed.walk("VEVENT")}
     assert events[dt.date(2026, 2, 14)] == "上班：调休上班"
     assert events[dt.date(2026, 10, 1)] == "休息：国庆节"

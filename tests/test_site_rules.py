@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 25)
 
 def test_every_rule_has_a_section_whose_anchor_is_its_id() -> None:
     rules = load_rules(ROOT)
-    page = deadlines_page(rules, WorkCalendar.load(ROOT), TODAY)
+    page = deadlines_page(rules, WorkCalendar.load(ROOT), TODAY, "客服部")
     headings = re.findall(r"^## (.+) \{#([a-z0-9.-]+)\}$", page, re.M)
     assert [rid for _, rid in headings] == list(rules)
     for title, rid in headings:
@@ -31,7 +31,7 @@ def test_every_rule_has_a_section_whose_anchor_is_its_id() -> None:
 
 
 def test_holidays_of_this_year_and_next_are_listed() -> None:
-    page = deadlines_page(load_rules(ROOT), WorkCalendar.load(ROOT), TODAY)
+    page = deadlines_page(load_rules(ROOT), WorkCalendar.load(ROOT), TODAY, "客服部")
     assert "## 2026 年放假与调休上班日\n" in page
     assert "| 2026-02-14 | 周六 | 上班（调休上班） | 国务院放假安排 |" in page
     assert "| 2026-10-01 | 周四 | 休息（" in page

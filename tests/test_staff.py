@@ -161,8 +161,9 @@ def _events(data: bytes) -> dict[str, icalendar.Event]:
 def test_feeds_have_stable_uids_and_follow_swaps(tmp_path: Path) -> None:
     root = repo_of("week", tmp_path)
     ws = Workspace(root, dt.date(2026, 3, 16))
-    before = feeds(StaffBook.load(ws)[0], ["2026-W12"])
-    assert before == feeds(StaffBook.load(ws)[0], ["2026-W12"])  # same records, same bytes
+    before = feeds(StaffBook.load(ws)[0], ["2026-W12"], ws.department)
+    # same records, same bytes
+    assert before == feeds(StaffBook.load(ws)[0], ["2026-W12"], ws.department)
     assert set(before) == {"team.ics", "wangfang.ics", "liqiang.ics", "liuyang.ics",
                            "chenjing.ics", "zhouhui.ics"}
     text = before["team.ics"].decode()
@@ -176,7 +177,7 @@ def test_feeds_have_stable_uids_and_follow_swaps(tmp_path: Path) -> None:
         "giver": "chenjing", "taker": "liqiang", "requested": "2026-03-13T10:00:00+08:00",
         "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
         "decided": "2026-03-14T09:00:00+08:00"})
-    after = feeds(StaffBook.load(ws)[0], ["2026-W12"])
+    after = feeds(StaffBook.load(ws)[0], ["2026-W12"], ws.department)
     assert "20260318-evening-chenjing@kefu-roster" not in _events(after["chenjing.ics"])
     assert "20260318-evening-liqiang@kefu-roster" in _events(after["liqiang.ics"])
     team_before = _events(before["team.ics"])["20260318-evening@kefu-roster"]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from .workcal import DayInfo, WorkCalendar, describe_source
 
 
-def to_ics(cal: WorkCalendar, years: Iterable[int], department: str = "客服部") -> bytes:
+def to_ics(cal: WorkCalendar, years: Iterable[int], department: str) -> bytes:
     """An iCalendar file of every day that differs from the plain week: days off on weekdays,
     make-up workdays on weekends (one all-day event per day, stable UIDs)."""
     import icalendar

@@ -70,7 +70,7 @@ def roster_ics(output: Path, today: dt.date | None, root: Path | None) -> None:
 
     ws = Workspace.find(root, today)
     book, _ = StaffBook.load(ws)
-    written = write_feeds(book, output, ws.root, department=ws.department)
+    written = write_feeds(book, output, ws.root, ws.department)
     click.echo(f"已写入 {len(written)} 个日历文件到 {output}")
 
 

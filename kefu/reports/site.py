@@ -117,7 +117,7 @@ def _front(title: str, department: str) -> str:
             "---\n\n")
 
 
-def index_page(reports: list[Report], department: str = "客服部") -> str:
+def index_page(reports: list[Report], department: str) -> str:
     """The 报表 overview: one row per month, newest first."""
     lines = [
         "---",

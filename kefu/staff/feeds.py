@@ -33,7 +33,7 @@ def feed_weeks(book: StaffBook) -> list[str]:
     return sorted(w for w in book.rosters if w >= first)
 
 
-def feeds(book: StaffBook, weeks: Iterable[str], department: str = "客服部") -> dict[str, bytes]:
+def feeds(book: StaffBook, weeks: Iterable[str], department: str) -> dict[str, bytes]:
     """File name -> iCalendar bytes: `team.ics` (named after the department) and
     `<person id>.ics` for everyone rostered."""
     loaded = [w for w in (book.week(week_id) for week_id in weeks) if w is not None]
@@ -144,8 +144,8 @@ def _bytes(calendar: icalendar.Calendar) -> bytes:
     return data
 
 
-def write_feeds(book: StaffBook, folder: Path, root: Path | None,
-                weeks: Iterable[str] | None = None, department: str = "客服部") -> list[Path]:
+def write_feeds(book: StaffBook, folder: Path, root: Path | None, department: str,
+                weeks: Iterable[str] | None = None) -> list[Path]:
     """Write every feed into `folder` through kefu.files (never over a file kefu did not make,
     never into records/, docs/ or .git/ of the checkout `root`)."""
     written = []
