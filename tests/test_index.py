@@ -228,6 +228,32 @@ def test_validate_keeps_the_deadlines_a_report_reads(repo: Path) -> None:
     assert _stones(repo) == ([], [("T-20260315-k7m2", 0)])
 
 
+def _standing(root: Path) -> set[tuple[object, ...]]:
+    """Each ticket's kept deadlines' receipt and standing, and the ticket row's."""
+    with contextlib.closing(index(root)) as db:
+        return set(db.execute(
+            "SELECT m.ticket, m.received, m.closed, r.received, r.closed FROM milestones m "
+            "LEFT JOIN records r ON r.kind='ticket' AND r.id=m.ticket"))
+
+
+def test_kept_deadlines_follow_their_tickets_standing_and_go_with_it(repo: Path) -> None:
+    """A report counts deadlines by their ticket's receipt and standing (kefu.reports.view)
+    kept on each row: reopening the ticket or removing it is seen there; no row outlives it."""
+    assert not load(repo, data=False).errors
+    stamp = 1773504000.0  # 2026-03-15 00:00 Beijing time: the ticket was received that day
+    standing = _standing(repo)
+    assert {row[1:] for row in standing} == {(row[1], 1, row[1], 1) for row in standing}
+    assert all(stamp <= row[1] < stamp + 86400 for row in standing)  # type: ignore[operator]
+    closing = next((repo / TICKET).glob("*-closed-*.yml"))
+    closing.unlink()  # the ticket stands open again
+    assert not load(repo, data=False).errors
+    assert {row[2:] for row in _standing(repo)} == {(0, row[1], 0) for row in standing}
+    shutil.rmtree(repo / TICKET)
+    (repo / f"{TICKET}.yml").unlink()
+    load(repo, data=False)
+    assert _standing(repo) == set()
+
+
 def test_a_held_kind_is_not_read_but_its_personal_values_are_kept(repo: Path) -> None:
     """`load(held=...)` leaves the kind's records in the index, not in the result; their
     personal values (what masks free text) come from the index, and follow edits."""

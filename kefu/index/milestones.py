@@ -7,6 +7,8 @@ inputs. So they are rows of the `milestones` table, one per deadline:
   a validate leaves them ready for the first report), and its `records.stones` flag says they
   were made (a ticket may have none); where that could not be done (invalid rules), `ensure`
   makes the missing ones when a reader first asks;
+- each row holds its ticket's receipt and whether it stands closed (kefu.index.columns), so
+  that a report counts deadlines by their ticket's standing without reading the ticket;
 - all of them go when records/sla.yml or records/calendar.yml are not the files they were
   computed with (the meta key `milestones`); the code and the holiday libraries' versions are in
   the index's fingerprint already.
@@ -29,6 +31,7 @@ from kefu.records.paths import revive
 from kefu.sla import Milestone, Rules, milestones
 from kefu.sla.rules import SLA_FILE
 
+from .columns import standing
 from .store import Index, transaction
 
 if TYPE_CHECKING:
@@ -100,15 +103,18 @@ def _make(db: Any, todo: list[tuple[str, bytes]], rules: Rules, cal: WorkCalenda
     made: list[tuple[str, str]] = []
     for ticket, raw in todo:
         try:
-            stones = milestones(revive(KIND, orjson.loads(raw)), rules, cal)
+            data = revive(KIND, orjson.loads(raw))
+            stones = milestones(data, rules, cal)
         except KefuError:
             if not skip_faults:
                 raise
             continue
-        rows += [(ticket, seq, *_encode(stone)) for seq, stone in enumerate(stones)]
+        received, _, _, closed = standing(data)
+        rows += [(ticket, seq, *_encode(stone), received, closed)
+                 for seq, stone in enumerate(stones)]
         made.append((KIND, ticket))
     db.executemany("DELETE FROM milestones WHERE ticket=?", [(t,) for _, t in made])
-    db.executemany("INSERT INTO milestones VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany("INSERT INTO milestones VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
     db.executemany("UPDATE records SET stones=1 WHERE kind=? AND id=?", made)
 
 

@@ -35,7 +35,7 @@ INDEX_FILE = "index.sqlite"
 LOCK_FILE = "index.lock"
 SEAL_FILE = "index.seal"
 KEY_FILE = "kefu-index.key"  # in .git/ (else .kefu-cache/ outside a git checkout)
-SCHEMA = 11
+SCHEMA = 12
 PACKAGES = ("kefu", "pydantic", "yaml-rs", "chinesecalendar", "lunar-python", "pypinyin")
 
 DDL = """
@@ -75,9 +75,11 @@ CREATE TABLE milestones (
     ticket TEXT NOT NULL, seq INTEGER NOT NULL, rule TEXT NOT NULL,
     start TEXT NOT NULL, due TEXT, met TEXT, provisional INTEGER NOT NULL,
     due_at REAL, met_at REAL,
+    received REAL, closed INTEGER NOT NULL,  -- the ticket's, as it stands (index.columns)
     PRIMARY KEY (ticket, seq)
 );
-CREATE INDEX milestones_due ON milestones (due_at, ticket, met_at);
+-- a report's sums of a month's deadlines read these columns only (reports.view)
+CREATE INDEX milestones_due ON milestones (due_at, received, met_at, closed, ticket);
 CREATE TABLE personal (kind TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL);
 CREATE INDEX personal_of_record ON personal (kind, id);
 CREATE TABLE names (name TEXT PRIMARY KEY, key BLOB NOT NULL);  -- kefu.collation.name_key

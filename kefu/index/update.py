@@ -12,10 +12,9 @@ from whole kinds (the checks across records) are kept by the generations they re
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from kefu.records.paths import revive
 from kefu.records.privacy import record_values
 from kefu.records.result import FileResult
 
+from .columns import columns
 from .store import Index, transaction
 
 REFUSED = "change-refused"  # kefu.records.fold: a change that does not fit, not applied
@@ -172,6 +172,9 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, by
     own = [m for m in members if m[1] == kind_name]
     db.execute("DELETE FROM records WHERE kind=? AND id=?", key)
     db.execute("DELETE FROM personal WHERE kind=? AND id=?", key)
+    if kind is not None and kind.deadlines is not None:
+        # kept deadlines are of a valid record as it stands: none outlive it (reports.view)
+        db.execute("DELETE FROM milestones WHERE ticket=?", (record_id,))
     if kind is None or not own:
         return None
     rel, _, _, ok, raw = own[0]
@@ -189,11 +192,9 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, by
     ok = bool(ok) and data is not None and not any(
         p.severity is Severity.ERROR and p.slug != REFUSED for p in problems)
     text = orjson.dumps(data) if data is not None else None
-    if kind.deadlines is not None:  # its kept deadlines were of the record as it was
-        db.execute("DELETE FROM milestones WHERE ticket=?", (record_id,))
     db.execute("INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,0)",
                (kind_name, record_id, rel, digest.digest(), int(ok), dumps_problems(problems),
-                text, *_columns(data or {})))
+                text, *columns(data or {})))
     if data is not None:
         db.executemany("INSERT INTO personal VALUES (?,?,?)",
                        [(kind_name, record_id, v) for v in record_values(kind_name, data)])
@@ -202,39 +203,6 @@ def _refold(db: Any, key: Key, read_text: Callable[[str], str]) -> tuple[str, by
             db.execute("INSERT OR IGNORE INTO names VALUES (?, ?)",
                        (name, orjson.dumps(name_key(name))))
     return (record_id, text) if ok and text is not None and kind.deadlines is not None else None
-
-
-def _columns(data: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The columns readers filter on: type, status, owner, dealer; when it was received, its
-    first and last event (seconds since the epoch), and whether it stands closed after them."""
-    events = [e for e in data.get("events") or () if isinstance(e, Mapping)]
-    received = epoch(data.get("received"))
-    closed = 0
-    for event in events:  # the last closed or reopened event decides
-        if event.get("action") == "closed":
-            closed = 1
-        elif event.get("action") == "reopened":
-            closed = 0
-    first = epoch(events[0].get("at")) if events else None
-    last = epoch(events[-1].get("at")) if events else received
-    return (*(_text(data.get(name)) for name in ("type", "status", "owner", "dealer")),
-            received, first, last, closed)
-
-
-def epoch(value: Any) -> float | None:
-    """A time as seconds since the epoch (typed, or ISO text with its offset), else None."""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.timestamp()
-    return None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _reader(root: Path) -> Callable[[str], str]:

@@ -9,12 +9,16 @@ The others are counted by the index without being read:
   the event, or for one still open overdue or not yet due); a quiet one still open is open at
   the period's end, counted by its type and owner;
 - ones received after the period: their month of intake, once received by the moment.
-The index's columns and kept deadlines (kefu.index.milestones) answer both in SQL.
+The index's columns and kept deadlines (kefu.index.milestones) answer both in SQL without
+walking every ticket: the few that may touch the period are found by ranges of its indexes,
+and the counts of all are summed month by month, less those few.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -26,18 +30,44 @@ from kefu.records.paths import revive
 from kefu.sla import Milestone
 from kefu.times import SHANGHAI
 
-from .figures import REACH, Counts, Stone, TicketView, moment, state_at, stones_of
+from .figures import (
+    LATE,
+    ON_TIME,
+    OVERDUE,
+    PENDING,
+    REACH,
+    UNRECORDED,
+    Counts,
+    Stone,
+    TicketView,
+    moment,
+    state_at,
+    stones_of,
+)
 from .period import Period
 
 Of = Callable[[Mapping[str, Any]], list[Milestone]]
 Typed = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 BEIJING = 8 * 3600  # seconds east of UTC: China keeps no summer time
 RECEIVED = "r.kind='ticket' AND r.ok=1 AND r.received IS NOT NULL"
-# quiet since before the period (closed or not: `r.closed` says which, as of now and the end)
-QUIET = ("r.received < :start AND r.last < :start AND r.closed IN (0, 1) AND r.id NOT IN ("
-         "SELECT ticket FROM milestones WHERE due_at >= :start AND due_at < :end)")
-AFTER = "r.received >= :end AND (r.first IS NULL OR r.first >= :end)"
-
+# the tickets that may touch a period, each found by a range of an index: received in it (or
+# after it, with an event before its end), an event since its start (or no time of its last),
+# a deadline due in it; every other ticket received by the moment is quiet, or received after
+# the period. (INDEXED BY and CROSS JOIN keep SQLite, without statistics here, on the range.)
+MAY_TOUCH = (
+    "records r WHERE r.kind='ticket' AND r.received >= :start AND r.received < :end",
+    "records r WHERE r.kind='ticket' AND r.received >= :end AND r.first < :end",
+    "records r INDEXED BY records_sift WHERE r.kind='ticket' AND r.received < :start "
+    "AND r.last >= :start",
+    "records r INDEXED BY records_last WHERE r.kind='ticket' AND r.last IS NULL",
+    "json_each(:due_in) j CROSS JOIN records r ON r.kind='ticket' AND r.id = j.value")
+# a month's deadlines (:a to :b) of the tickets received before the period, by state; a kept
+# deadline's row holds its ticket's receipt and standing (kefu.index.milestones)
+STATES = ("SELECT count(m.met_at), total(m.met_at <= m.due_at), "
+          "total(m.met_at IS NULL AND m.closed), "
+          "total(m.met_at IS NULL AND NOT m.closed AND m.due_at < :as_of), count(*) "
+          "FROM milestones m WHERE m.due_at >= :a AND m.due_at < :b "
+          "AND m.received < :start AND m.received <= :as_of")
 
 @dataclass
 class Sifted:
@@ -82,29 +112,83 @@ class Unread:
 
 
 def unread(ix: Index, args: Mapping[str, float]) -> Unread:
-    """One pass over the tickets' columns and one over the deadlines due from the trend's
-    first month (`scope`): which tickets a report reads, and what the others count."""
-    found, quiet = Unread(), {}
-    for ticket, received, after, still, closed, kind, owner in ix.db.execute(
-            f"SELECT r.id, r.received, {AFTER}, {QUIET}, r.closed, r.type, r.owner "
-            f"FROM records r WHERE {RECEIVED} AND r.received <= :as_of", args):
-        if after or still:
-            found.intake[_epoch_month(received)] += 1
-            if still:
-                quiet[ticket] = closed
-                if not closed:
-                    found.still_open[str(kind), str(owner)] += 1
-        else:
-            found.heard.add(ticket)
-    as_of = args["as_of"]
-    for ticket, due, met in ix.db.execute(
-            "SELECT ticket, due_at, met_at FROM milestones WHERE due_at >= :first "
-            "AND due_at < :end", args):
-        closed = quiet.get(ticket)
-        if closed is not None:
-            found.states[_epoch_month(due)][state_at(due, met, closed, as_of)] += 1
+    """Which tickets a report reads, found by a few range queries, and what the others count,
+    summed by month in SQL less what those few add (`scope` gives `args`)."""
+    db, found = ix.db, Unread()
+    due_in = [t for t, in db.execute("SELECT DISTINCT ticket FROM milestones "
+                                     "WHERE due_at >= :start AND due_at < :end", args)]
+    heard_in, before = _touching(db, {**args, "due_in": json.dumps(due_in)}, found.heard)
+    found.intake = _intake(db, args["as_of"]) - heard_in
+    for ticket, kind, owner in db.execute(
+            f"SELECT r.id, r.type, r.owner FROM records r WHERE {RECEIVED} AND r.closed = 0 "
+            "AND r.received < :start AND r.received <= :as_of", args):
+        if ticket not in found.heard:  # quiet and open: open at the period's end
+            found.still_open[str(kind), str(owner)] += 1
+    _states(db, args, before, found.states)
     return found
 
+
+def _touching(db: Any, args: Mapping[str, Any], heard: set[str]
+              ) -> tuple[Counter[tuple[int, int]], list[str]]:
+    """Put in `heard` the tickets that may touch the period; their months of intake, and those
+    of them received before it."""
+    heard_in: Counter[tuple[int, int]] = Counter()
+    before: list[str] = []
+    start, end, as_of = args["start"], args["end"], args["as_of"]
+    for where in MAY_TOUCH:
+        for ticket, ok, received, first in db.execute(
+                f"SELECT r.id, r.ok, r.received, r.first FROM {where}", args):
+            if ticket in heard or not ok or received is None or received > as_of:
+                continue  # found already, or counted nowhere
+            if received >= end and (first is None or first >= end):
+                continue  # received after the period: its month of intake only
+            heard.add(ticket)
+            heard_in[_epoch_month(received)] += 1
+            if received < start:
+                before.append(ticket)
+    return heard_in, before
+
+
+def _intake(db: Any, as_of: float) -> Counter[tuple[int, int]]:
+    """Every ticket received by `as_of`, by month: one count per month that has any."""
+    count = (f"SELECT count(*) FROM records r WHERE {RECEIVED} AND r.received >= ? "
+             "AND r.received < ? AND r.received <= ?")
+    after = f"SELECT min(r.received) FROM records r WHERE {RECEIVED} AND r.received >= ?"
+    found: Counter[tuple[int, int]] = Counter()
+    at = db.execute(after, (-math.inf,)).fetchone()[0]
+    while at is not None and at <= as_of:
+        month = _epoch_month(at)
+        bound = _month_start(month, 1)
+        found[month] += db.execute(count, (at, bound, as_of)).fetchone()[0]
+        at = db.execute(after, (bound,)).fetchone()[0]
+    return found
+
+
+def _states(db: Any, args: Mapping[str, float], heard: list[str],
+            states: defaultdict[tuple[int, int], Counter[str]]) -> None:
+    """The quiet tickets' deadlines due from `args['first']` to the period's end, by month and
+    state: those of every ticket received before the period, less those of `heard` ones."""
+    first, end, as_of = args["first"], args["end"], args["as_of"]
+    low = first
+    while low < end:
+        month = _epoch_month(low)
+        high = min(end, _month_start(month, 1))
+        met, on_time, unrecorded, overdue, due = db.execute(
+            STATES, {**args, "a": low, "b": high}).fetchone()
+        states[month].update({ON_TIME: int(on_time), LATE: met - int(on_time),
+                              UNRECORDED: int(unrecorded), OVERDUE: int(overdue),
+                              PENDING: due - met - int(unrecorded) - int(overdue)})
+        low = high
+    for due, met, closed in db.execute(
+            "SELECT m.due_at, m.met_at, m.closed FROM json_each(:heard) j "
+            "CROSS JOIN milestones m ON m.ticket = j.value "
+            "WHERE m.due_at >= :first AND m.due_at < :end",
+            {**args, "heard": json.dumps(heard)}):
+        states[_epoch_month(due)][state_at(due, met, closed, as_of)] -= 1
+    for month in list(states):
+        states[month] = +states[month]
+        if not states[month]:
+            del states[month]
 
 def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], period: Period,
          as_of: dt.datetime, trend: Sequence[Period], of: Of,
@@ -163,6 +247,15 @@ def _epoch_month(seconds: float) -> tuple[int, int]:
         when = time.gmtime(day * 86400)
         found = _MONTHS[day] = (when.tm_year, when.tm_mon)
     return found
+
+
+def _month_start(month: tuple[int, int], later: int) -> float:
+    """The first moment (Beijing time, seconds since the epoch) of the month `later` months
+    after `month`; past the calendar's last month, never."""
+    year, number = divmod(month[0] * 12 + month[1] - 1 + later, 12)
+    if year > dt.MAXYEAR:
+        return math.inf
+    return dt.datetime(year, number + 1, 1, tzinfo=dt.UTC).timestamp() - BEIJING
 
 
 def _month(when: dt.datetime) -> tuple[int, int]:
