@@ -28,7 +28,9 @@ from kefu.kinds.ticket import (
     STATUS_LABELS,
     TYPE_LABELS,
 )
+from kefu.output import html_blocks as hb
 from kefu.output import md_text, page_text
+from kefu.output.html_blocks import html_text
 from kefu.records import personal_values
 from kefu.times import SHANGHAI
 from kefu.workspace import Workspace
@@ -125,11 +127,11 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
                 dealers: Mapping[str, str], forms: Mapping[str, str],
                 known: Collection[str] = (),
                 corrections: Sequence[Mapping[str, Any]] = ()) -> str:
-    """One ticket's page as Markdown (no personal field; free text masked); its events and
-    the corrections made to it, oldest first."""
+    """One ticket's page as Markdown, its tables as HTML (kefu.output.html_blocks; no personal
+    field; free text masked); its events and the corrections made to it, oldest first."""
 
     def text(value: Any) -> str:
-        return page_text(value, known)
+        return html_text(value, known)
 
     from kefu.records.kinds import KINDS
     from kefu.reports.figures import STATE_LABELS, TicketView, classify
@@ -138,14 +140,18 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
     record_id = str(ticket.get("id"))
 
     def name(person: Any) -> str:
-        return page_text(people.get(str(person), str(person))) if person else "—"
+        return html_text(people.get(str(person), str(person))) if person else "—"
 
     def labelled(labels: Mapping[str, str], value: Any) -> str:
-        return labels.get(str(value), str(value)) if value else "—"
+        return html.escape(labels.get(str(value), str(value))) if value else "—"
+
+    def stamp(value: Any) -> str:
+        return html.escape(_stamp(value))
 
     dealer = ticket.get("dealer")
     # the company and its number: an agent searches either, the issue forms ask the number
-    dealer_text = (f"[{text(f'{dealers[str(dealer)]}（{dealer}）')}](../dealers/{dealer}.md)"
+    dealer_text = (hb.page_link(f"../dealers/{dealer}.md",
+                                text(f"{dealers[str(dealer)]}（{dealer}）"))
                    if str(dealer) in dealers else text(dealer) if dealer else "—")
     facts = [
         ("类型", labelled(TYPE_LABELS, ticket.get("type"))),
@@ -156,8 +162,8 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         ("产品", text(ticket.get("product")) if ticket.get("product") else "—"),
         ("责任部门", text(ticket.get("department")) if ticket.get("department") else "—"),
         ("负责人", name(ticket.get("owner"))),
-        ("收到时间", _stamp(ticket.get("received"))),
-        ("约定期限", _stamp(ticket.get("agreed_due"))),
+        ("收到时间", stamp(ticket.get("received"))),
+        ("约定期限", stamp(ticket.get("agreed_due"))),
     ]
     lines = [
         "---",
@@ -170,16 +176,12 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
         "",
         f'# 工单 <span class="kefu-id">{html.escape(record_id)}</span>',
         "",
-        f"**{text(ticket.get('title', ''))}**",
+        f"**{page_text(ticket.get('title', ''), known)}**",
         "",
         f"本页由 `kefu` 根据记录生成，截至 {ws.today.isoformat()}；"
         "不含顾客、代理商联系人等个人信息。"
         "[返回工单看板](../tracker.md)",
-        "",
-        "| 项目 | 内容 |",
-        "|---|---|",
-        *(f"| {k} | {v} |" for k, v in facts),
-        "",
+        *hb.table(["项目", "内容"], facts),
         "## 时限",
         "",
     ]
@@ -187,32 +189,34 @@ def ticket_page(ws: Workspace, ticket: Mapping[str, Any], people: Mapping[str, s
     view = TicketView(ticket, now)
     stones = milestones(ticket, ws.rules, ws.calendar)
     if stones:
-        lines += ["| 时限规则 | 时限 | 起算 | 截止 | 完成 | 情况 |", "|---|---|---|---|---|---|"]
+        rows = []
         for stone in stones:
             rule = ws.rules[stone.rule]
             state = STATE_LABELS[classify(view, stone, now)] if stone.due else "未约定期限"
             mark = "（暂定）" if stone.provisional else ""
-            lines.append(f"| [{md_text(rule.title)}](../deadlines.md#{rule.id}) | "
-                         f"{rule.term_text} | {_stamp(stone.start)} | {_stamp(stone.due)}{mark} "
-                         f"| {_stamp(stone.met_at)} | {state} |")
+            rows.append([hb.page_link(f"../deadlines.md#{rule.id}", html.escape(rule.title)),
+                         html.escape(rule.term_text), stamp(stone.start),
+                         stamp(stone.due) + mark, stamp(stone.met_at), html.escape(state)])
+        lines += hb.table(["时限规则", "时限", "起算", "截止", "完成", "情况"], rows)
     else:
-        lines.append("这张工单还没有开始计算的时限（起算事件尚未发生）。")
-    lines += ["", "## 事件记录", "", "| 时间 | 经办人 | 动作 | 备注 |", "|---|---|---|---|"]
+        lines += ["这张工单还没有开始计算的时限（起算事件尚未发生）。", ""]
     from kefu.records.corrections import describe
 
-    rows = [(event.get("at"), name(event.get("by")),
-             labelled(ACTION_LABELS, event.get("action"))
-             + (f" → {name(event['to'])}" if event.get("to") else ""),
-             event.get("note")) for event in ticket.get("events") or ()]
-    rows += [(change.get("at"), name(change.get("by")),
-              "更正：" + text(describe("ticket", change.get("correct") or {})), change.get("note"))
-             for change in corrections]
-    rows.sort(key=lambda row: row[0] or now)  # stable: a correction after its second's events
-    for at, by, what, note in rows:
-        lines.append(f"| {_stamp(at)} | {by} | {what} | {text(note) if note else ''} |")
+    events = [(event.get("at"), name(event.get("by")),
+               labelled(ACTION_LABELS, event.get("action"))
+               + (f" → {name(event['to'])}" if event.get("to") else ""),
+               event.get("note")) for event in ticket.get("events") or ()]
+    events += [(change.get("at"), name(change.get("by")),
+                "更正：" + text(describe("ticket", change.get("correct") or {})),
+                change.get("note")) for change in corrections]
+    events.sort(key=lambda row: row[0] or now)  # stable: a correction after its second's events
+    lines += ["## 事件记录",
+              *hb.table(["时间", "经办人", "动作", "备注"],
+                        [[stamp(at), by, what, text(note) if note else ""]
+                         for at, by, what, note in events])]
     fillers = [f for f in KINDS["ticket"].forms
                if all(ticket.get(k) == v for k, v in f.when.items())]
-    lines += ["", "## 可打印的表单", ""]
+    lines += ["## 可打印的表单", ""]
     if fillers:
         for filler in fillers:
             title = md_text(forms.get(filler.form, filler.form))

@@ -141,6 +141,15 @@ def record_repo(source: Path, target: Path) -> Path:
     return target
 
 
+def table_rows(page: str) -> list[list[str]]:
+    """The rows of the HTML tables a generated page carries (kefu.output.html_blocks), each as
+    its cells' HTML, heads included."""
+    import re
+
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+            for row in re.findall(r"<tr>\n(.*?)\n</tr>", page, re.S)]
+
+
 def load_hook(name: str) -> ModuleType:
     """One of the build steps of the kefu MkDocs plugin (kefu/site/<name>.py)."""
     return importlib.import_module(f"kefu.site.{name}")

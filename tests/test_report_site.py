@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import ROOT, BuiltSite, load_hook
+from conftest import ROOT, BuiltSite, load_hook, table_rows
 from mkdocs.exceptions import PluginError
 
 from kefu import ticket_pages
@@ -47,8 +47,8 @@ def test_one_page_per_month_and_the_current_month(repo: Path, tmp_path: Path,
     assert yaml.safe_load(front)["title"] == "报表：2026 年 10 月"
     assert body.startswith("# 2026 年 10 月\n")
     # ticket ids link to their pages, charts are files beside the page
-    assert ('[<span class="kefu-id">T-20261029-ccc3</span>](../tickets/T-20261029-ccc3.md)'
-            in body)
+    assert ('<a data-kefu-md="../tickets/T-20261029-ccc3.md">'
+            '<span class="kefu-id">T-20261029-ccc3</span></a>') in body
     charts = sorted(p.name.split("-")[0] for p in (folder / "charts").glob("*.svg"))
     assert charts.count("trend") == 3 and "handling" in charts and "workload" in charts
     for name in (folder / "charts").glob("*.svg"):
@@ -102,12 +102,16 @@ def test_ticket_page_timeline_deadlines_and_forms(repo: Path, tmp_path: Path) ->
         "顾客要求赔偿数据损失 · 投诉 · 处理中 · 星河数码科技有限公司（D-0001） · "
         "ZF-S500 4TB 移动硬盘 / SN ZF00000006")
     # the dealer by company and number, linked to its page (kefu/site/dealers.py)
-    assert "| 代理商 | [星河数码科技有限公司（D-0001）](../dealers/D-0001.md) |" in page
+    rows = table_rows(page)
+    assert ["代理商", '<a data-kefu-md="../dealers/D-0001.md">星河数码科技有限公司（D-0001）</a>'
+            ] in rows
     assert '# 工单 <span class="kefu-id">T-20261015-fff6</span>' in page
-    assert "| 2026-10-15 15:00 | 王芳 | 提交责任部门 |  |" in page
-    assert ("| [责任部门书面反馈](../deadlines.md#complaint.dept-feedback) | 1 个工作日 | "
-            "2026-10-15 15:00 | 2026-10-16 17:30 | 2026-10-19 10:00 | 逾期完成 |") in page
-    assert "2026-11-10 17:30 | — | 超期未完成 |" in page  # the critical complaint's agreed date
+    assert ["2026-10-15 15:00", "王芳", "提交责任部门", ""] in rows
+    assert ['<a data-kefu-md="../deadlines.md#complaint.dept-feedback">责任部门书面反馈</a>',
+            "1 个工作日", "2026-10-15 15:00", "2026-10-16 17:30", "2026-10-19 10:00",
+            "逾期完成"] in rows
+    # the critical complaint's agreed date
+    assert ["2026-11-10 17:30", "—", "超期未完成"] in [row[-3:] for row in rows]
     assert "(../forms/complaint-report.pdf)" in page
     assert "`kefu form complaint-report --record T-20261015-fff6`" in page
     assert "滕书远" not in page and "聂远帆" not in page  # customer, dealer contact

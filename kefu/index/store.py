@@ -67,6 +67,7 @@ CREATE INDEX records_open ON records (kind, status);
 CREATE INDEX records_received ON records (kind, received);
 CREATE INDEX records_last ON records (kind, last);
 CREATE INDEX records_troubled ON records (kind, id) WHERE length(problems) > 2;
+CREATE INDEX records_unmade ON records (kind, id) WHERE stones = 0;  -- index.milestones.ensure
 -- a report's pass over every ticket reads these columns only: the index covers them, and the
 -- rows (their data comes first) are not read
 CREATE INDEX records_sift ON records (kind, received, ok, first, last, closed, id, type, owner);

@@ -13,7 +13,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kefu.output import dumps, md_text, page_text
+from kefu.output import html_blocks as hb
 from kefu.output.columns import aligned
+from kefu.output.html_blocks import html_text
 from kefu.times import SHANGHAI
 
 from .tables import DATE, DAYS, INT, PCT, SCORE, TICKET, TIME, Column, Given, Report, Table
@@ -100,11 +102,13 @@ TicketLink = Callable[[str], str | None]
 
 def table_markdown(table: Table, ticket_link: TicketLink | None = None,
                    level: str = "###", site: bool = False) -> list[str]:
-    """The table under its heading; for the `site`, a date or a time stays on one line and so
-    does a record id in a text (P-20261029-oywt)."""
+    """The table under its heading; for the `site` as HTML (`_site_table`)."""
     lines = [f"{level} {md_text(table.title)}", ""]
     if not table.rows:
         return [*lines, table.empty, ""]
+    if site:
+        lines = [*lines[:1], *_site_table(table, ticket_link)]
+        return [*lines, f"<small>{md_text(table.note)}</small>", ""] if table.note else lines
     align = ["---:" if c.kind in (INT, PCT, DAYS, SCORE) else "---" for c in table.columns]
     lines += ["| " + " | ".join(md_text(c.label) for c in table.columns) + " |",
               "|" + "|".join(align) + "|"]
@@ -113,18 +117,37 @@ def table_markdown(table: Table, ticket_link: TicketLink | None = None,
         for value, column in zip(row, table.columns, strict=True):
             if column.kind == TICKET and value:
                 cells.append(_ticket(str(value), ticket_link))
-            elif column.kind in (DATE, TIME) and site and value is not None:
-                cells.append(f'<span class="kefu-when">{cell(value, column)}</span>')
             elif column.kind in (INT, PCT, DAYS, SCORE, DATE, TIME):
                 cells.append(cell(value, column))
             else:
-                text = page_text(cell(value, column))
-                cells.append(_RECORD_ID.sub(_unbroken, text) if site else text)
+                cells.append(page_text(cell(value, column)))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if table.note:
         lines += [f"<small>{md_text(table.note)}</small>", ""]
     return lines
+
+
+def _site_table(table: Table, ticket_link: TicketLink | None) -> list[str]:
+    """The table for the site, as HTML (kefu.output.html_blocks): a date or a time stays on one
+    line, and so does a record id in a text (P-20261029-oywt)."""
+    rows = []
+    for row in table.rows:
+        cells = []
+        for value, column in zip(row, table.columns, strict=True):
+            if column.kind == TICKET and value:
+                target = ticket_link(str(value)) if ticket_link else None
+                inner = f'<span class="kefu-id">{html.escape(str(value))}</span>'
+                cells.append(hb.page_link(target, inner) if target else inner)
+            elif column.kind in (DATE, TIME) and value is not None:
+                cells.append(f'<span class="kefu-when">{html.escape(cell(value, column))}</span>')
+            elif column.kind in (INT, PCT, DAYS, SCORE, DATE, TIME):
+                cells.append(html.escape(cell(value, column)))
+            else:
+                cells.append(_RECORD_ID.sub(_unbroken, html_text(cell(value, column))))
+        rows.append(cells)
+    return hb.table([html.escape(c.label) for c in table.columns], rows,
+                    [c.kind in (INT, PCT, DAYS, SCORE) for c in table.columns])
 
 
 # a record id inside a text cell (依据 P-20261029-oywt、S-20261022-teae): the part after its

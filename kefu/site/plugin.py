@@ -4,7 +4,7 @@ mkdocs.yml says `plugins: [search, tags, offline, kefu]`; the rest comes with th
 so that upgrading kefu upgrades it: the theme overrides (the site's own search worker, local
 Mermaid), the reply blanks and their stylesheet, the department's names in the pages
 (records/department.yml), and the build's steps and checks, one module per concern (search_index,
-local_assets, reports_nav, shared_nav), each check failing the build loudly.
+local_assets, raw_html, reports_nav, shared_nav), each check failing the build loudly.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from kefu.problems import KefuError
 
-from . import local_assets, reports_nav, search_index, shared_nav
+from . import local_assets, raw_html, reports_nav, search_index, shared_nav
 
 THEME = Path(__file__).parent / "theme"
 EXTRA_CSS = ("assets/stylesheets/kefu.css",)  # reply blocks wrap; the copy button stays visible
@@ -60,6 +60,7 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
         for script in EXTRA_JS:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        config.markdown_extensions.append(raw_html.RawHtml())
         search_index.on_config(config)
         return reports_nav.on_config(config)
 
@@ -86,6 +87,7 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str:
+        html = raw_html.on_page_content(html, page, files)
         return search_index.on_page_content(html, page, config, files)
 
     def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
