@@ -77,6 +77,19 @@ def test_the_index_carries_text_weights_self_tests_and_lookup_pages() -> None:
         **docs[4], "scope": "lookup", "summary": "硬盘异响", "keys": ["t1", "d0002"]}
 
 
+def test_materials_search_reads_a_lookup_pages_top_only_and_gets_nothing_else_cut() -> None:
+    """Material's search parses a lookup page's top alone (the index keeps nothing else of it);
+    the whole page is handed back for its template; a handbook page is never cut."""
+    content = '<h1 id="t">工单 T-1</h1>\n<table><tr><td>类型</td></tr></table>\n' \
+        '<h2 id="_1">事件记录</h2>\n<table><tr><td>受理</td></tr></table>'
+    lookup = SimpleNamespace(meta={"search": {"scope": "lookup"}}, content=content)
+    assert search_index.top_for_search(lookup) == content
+    assert lookup.content == content.split("<h2")[0] and "受理" not in lookup.content
+    for meta in ({}, {"search": {"boost": 2}}, {"search": "lookup"}):
+        page = SimpleNamespace(meta=meta, content=content)
+        assert search_index.top_for_search(page) is None and page.content == content
+
+
 @pytest.mark.parametrize("search", [
     {"scope": "tickets"}, {"scope": "lookup", "keys": "T-1"}, {"scope": "lookup", "summary": 3},
 ])

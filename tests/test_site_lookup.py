@@ -129,6 +129,10 @@ def test_a_lookup_result_shows_the_tickets_summary(node: str, lookup_site: Path)
     text = re.sub(r"<[^>]+>", "", item["text"])
     dealer = "远航电子商行（D-0002）"
     assert text == f"{record['title']} · 返修 · 处理中 · {dealer} · {record['product']}"
+    # Material's search read the page's top alone; the page itself is whole
+    page = (lookup_site / "generated/tickets/T-20261102-yh01.html").read_text("utf-8")
+    assert all(f">{heading}<" in page for heading in ("时限", "事件记录", "可打印的表单"))
+    assert page.count("<table>") == 3
 
 
 def test_a_dealer_result_shows_its_region_state_and_open_tickets(node: str,

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -37,6 +37,7 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
 
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
+        self._whole: str | None = None  # a lookup page while Material's search reads its top
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from kefu.department.placeholders import values
@@ -90,10 +91,21 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
         html = raw_html.on_page_content(html, page, files)
         return search_index.on_page_content(html, page, config, files)
 
-    def on_page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                        nav: Navigation) -> TemplateContext:
+    @event_priority(50)  # before Material's search plugin (priority 0) parses the page
+    def _search_reads_top(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                          nav: Navigation) -> TemplateContext:
+        self._whole = search_index.top_for_search(page)
+        return context
+
+    @event_priority(-50)  # after it: the page's template gets the whole page back
+    def _page_context(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
+                      nav: Navigation) -> TemplateContext:
+        if self._whole is not None:
+            page.content, self._whole = self._whole, None
         search_index.on_page_context(dict(context), page, config, nav)
         return context
+
+    on_page_context = CombinedEvent(_search_reads_top, _page_context)
 
     # After Material's search plugin (priority 0) wrote the index, before the offline plugin
     # (priority -100) copies it into search_index.js.

@@ -194,6 +194,21 @@ def lookup_facts(source: str, search: dict[str, Any]) -> dict[str, Any]:
     return {"summary": " ".join(summary.split()), "keys": [key for key in bare if key]}
 
 
+def top_for_search(page: Page) -> str | None:
+    """Cut a lookup page's content to its top (above its first h2) for Material's search to
+    parse, and give back the whole page to put back once it has: the worker keeps no other
+    section of a lookup page (`shape_index`), and parsing a ticket's timeline for it was half
+    of that page's template step."""
+    search = page.meta.get("search")
+    if not (isinstance(search, dict) and search.get("scope") == "lookup") or not page.content:
+        return None
+    whole = page.content
+    cut = whole.find("<h2")
+    if cut >= 0:
+        page.content = whole[:cut]
+    return whole
+
+
 def on_page_context(
     context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
 ) -> dict[str, Any]:
