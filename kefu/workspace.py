@@ -95,11 +95,10 @@ class Workspace:
     @cached_property
     def department(self) -> str:
         """The department's name (records/department.yml; 客服部 when it has none)."""
-        from kefu.kinds.department import Department, load_department
+        from kefu.kinds.department import DEFAULT_NAME, load_department
 
         config = load_department(self.root)
-        return config.department if config is not None else str(
-            Department.model_fields["department"].default)
+        return config.department if config is not None else DEFAULT_NAME
 
     def load(self, paths: Sequence[Path] | None = None, **options: Any) -> LoadResult:
         """Load and check records (see kefu.records.load), as of `today`."""

@@ -75,11 +75,11 @@ def _text(value: Any) -> str:
 def letterhead(root: Path) -> dict[str, Any]:
     """The names the templates print: `company.name`, `company.short`, `department.name`
     (records/department.yml; blank without one, so a records-only repository still prints)."""
-    from kefu.kinds.department import load_department
+    from kefu.kinds.department import DEFAULT_NAME, load_department
 
     config = load_department(root)
     if config is None:
-        return {"company": {"name": "", "short": ""}, "department": {"name": "客服部"}}
+        return {"company": {"name": "", "short": ""}, "department": {"name": DEFAULT_NAME}}
     return {"company": {"name": config.company.name, "short": config.company.short},
             "department": {"name": config.department}}
 

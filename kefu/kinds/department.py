@@ -25,13 +25,16 @@ class Company(Strict):
     short: Text = Field(max_length=30, description="公司简称，如 某某科技（回复客户时用）")
 
 
+DEFAULT_NAME = "客服部"  # a department without records/department.yml, or before it is read
+
+
 class Department(Strict):
     """部门配置（records/department.yml）：公司名称、部门名称、站点标题、记录 PR 的合并方式。"""
 
     model_config = ConfigDict(extra="forbid", title="部门配置")
 
     company: Company = Field(description="公司全称与简称")
-    department: Text = Field(default="客服部", max_length=30, description="部门名称，如 客服部")
+    department: Text = Field(default=DEFAULT_NAME, max_length=30, description="部门名称，如 客服部")
     site_name: Text | None = Field(default=None, max_length=60,
                                    description="站点标题（默认：部门名称 + 手册）")
     automerge: bool = Field(

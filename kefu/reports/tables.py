@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kefu.kinds.department import DEFAULT_NAME
+
 from .period import Period
 
 # Column kinds: how a cell is shown; the workbook and JSON keep the value itself.
@@ -88,7 +90,7 @@ class Report:
     sections: list[Section] = field(default_factory=list)
     provisional: bool = False  # a deadline in a year without an official holiday calendar
     skipped_files: int = 0  # invalid record files left out
-    department: str = "客服部"  # the department's name in records/department.yml
+    department: str = DEFAULT_NAME  # the department's name in records/department.yml
 
     @property
     def title(self) -> str:

@@ -69,6 +69,7 @@ STATES = ("SELECT count(m.met_at), total(m.met_at <= m.due_at), "
           "FROM milestones m WHERE m.due_at >= :a AND m.due_at < :b "
           "AND m.received < :start AND m.received <= :as_of")
 
+
 @dataclass
 class Sifted:
     viewed: list[TicketView] = field(default_factory=list)
