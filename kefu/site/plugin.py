@@ -61,7 +61,8 @@ class KefuPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]  # no opti
         for script in EXTRA_JS:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
-        config.markdown_extensions.append(raw_html.RawHtml())
+        if not any(isinstance(e, raw_html.RawHtml) for e in config.markdown_extensions):
+            config.markdown_extensions.append(raw_html.RawHtml())
         search_index.on_config(config)
         return reports_nav.on_config(config)
 
