@@ -152,7 +152,8 @@ def state_of(stone: Milestone, closed: bool, as_of: dt.datetime) -> str:
 
 def state_at(due: Any, met: Any, closed: bool, as_of: Any) -> str:
     """A deadline's state from its due and met times (None: not met) and `as_of`: datetimes,
-    or seconds since the epoch as the index keeps them (kefu.reports.view)."""
+    or seconds since the epoch as the index keeps them (kefu.reports.view, whose STATES query
+    sums the same states in SQL: change both together)."""
     if met is not None:
         return ON_TIME if met <= due else LATE
     if closed:

@@ -74,7 +74,7 @@ def write_site_pages(ws: Workspace, out: Path) -> None:
         page = report_markdown(report, {k: f"charts/{p.name}" for k, p in paths.items()},
                                lambda t: page_link(t, with_pages, "../"), heading=title,
                                site=True)
-        _write(folder / name, _front(title, report.department) + month_page(page, report, now),
+        _write(folder / name, _front(title, ws.department) + month_page(page, report, now),
                ws.root)
         nav.append({title: f"generated/{FOLDER}/{name}"})
     for stale in charts_dir.glob("*.svg"):

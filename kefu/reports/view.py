@@ -61,8 +61,9 @@ MAY_TOUCH = (
     "AND r.last >= :start",
     "records r INDEXED BY records_last WHERE r.kind='ticket' AND r.last IS NULL",
     "json_each(:due_in) j CROSS JOIN records r ON r.kind='ticket' AND r.id = j.value")
-# a month's deadlines (:a to :b) of the tickets received before the period, by state; a kept
-# deadline's row holds its ticket's receipt and standing (kefu.index.milestones)
+# a month's deadlines (:a to :b) of the tickets received before the period, by state (the
+# states of figures.state_at, summed); a kept deadline's row holds its ticket's receipt and
+# standing (kefu.index.milestones)
 STATES = ("SELECT count(m.met_at), total(m.met_at <= m.due_at), "
           "total(m.met_at IS NULL AND m.closed), "
           "total(m.met_at IS NULL AND NOT m.closed AND m.due_at < :as_of), count(*) "
@@ -190,6 +191,7 @@ def _states(db: Any, args: Mapping[str, float], heard: list[str],
         states[month] = +states[month]
         if not states[month]:
             del states[month]
+
 
 def sift(ix: Index | None, tickets: Sequence[tuple[str, Mapping[str, Any]]], period: Period,
          as_of: dt.datetime, trend: Sequence[Period], of: Of,

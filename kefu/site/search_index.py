@@ -194,13 +194,18 @@ def lookup_facts(source: str, search: dict[str, Any]) -> dict[str, Any]:
     return {"summary": " ".join(summary.split()), "keys": [key for key in bare if key]}
 
 
+def _scope(page: Page) -> Any:
+    """The page's `search: {scope: ...}` from its front matter (None without one)."""
+    search = page.meta.get("search")
+    return search.get("scope") if isinstance(search, dict) else None
+
+
 def top_for_search(page: Page) -> str | None:
     """Cut a lookup page's content to its top (above its first h2) for Material's search to
     parse, and give back the whole page to put back once it has: the worker keeps no other
     section of a lookup page (`shape_index`), and parsing a ticket's timeline for it was half
     of that page's template step."""
-    search = page.meta.get("search")
-    if not (isinstance(search, dict) and search.get("scope") == "lookup") or not page.content:
+    if _scope(page) != "lookup" or not page.content:
         return None
     whole = page.content
     cut = whole.find("<h2")
@@ -216,7 +221,7 @@ def on_page_context(
     if isinstance(description, str):
         _state.descriptions[page.url] = description
     search = page.meta.get("search")
-    scope = search.get("scope") if isinstance(search, dict) else None
+    scope = _scope(page)
     if scope is not None and scope not in SCOPES:
         raise PluginError(
             f"docs/{page.file.src_uri}：front matter 里的 search.scope 写成了“{scope}”，"
