@@ -111,7 +111,8 @@ def _check_ours(target: Path, known: dict[str, str], what: str) -> None:
     if recorded is None or _digest(target) != recorded:
         why = "kefu 没有写过它" if recorded is None else "kefu 写过它，但之后被改动过"
         raise KefuError(f"不能覆盖 {target}：{why}（{target.parent / REGISTRY} 里没有与它内容相符的"
-                        f"记录），它不是 kefu 生成的{what}。请换一个文件名，或先自行移走该文件。",
+                        f"记录），它不是 kefu 生成的{' ' * what[:1].isascii()}{what}。"
+                        "请换一个文件名，或先自行移走该文件。",
                         "unsafe-output", 2)
 
 

@@ -150,25 +150,27 @@ def _sqlite_app(path: Path) -> None:
     db.close()
 
 
-LOOKALIKES: list[tuple[str, Callable[[Path], None], list[str]]] = [
+LOOKALIKES: list[tuple[str, Callable[[Path], None], list[str], str]] = [
     ("contract.pdf", lambda p: p.write_bytes(b"%PDF-1.7\n% a signed contract\n"),
-     ["form", "complaint-report", "-o"]),
-    ("app.sqlite", _sqlite_app, ["export", "--sqlite"]),
+     ["form", "complaint-report", "-o"], "生成的 PDF。"),
+    ("app.sqlite", _sqlite_app, ["export", "--sqlite"], "生成的 SQLite 数据库。"),
     ("outlook.ics", lambda p: p.write_bytes(b"BEGIN:VCALENDAR\r\nPRODID:Outlook\r\n"),
-     ["calendar", "2026-10", "--ics"]),
+     ["calendar", "2026-10", "--ics"], "生成的日历文件。"),
     ("book.xlsx", lambda p: p.write_bytes(b"PK\x03\x04 someone's workbook"),
-     ["export", "--xlsx"]),
+     ["export", "--xlsx"], "生成的工作簿。"),
 ]
 
 
-@pytest.mark.parametrize(("name", "make", "args"), LOOKALIKES, ids=[c[0] for c in LOOKALIKES])
+@pytest.mark.parametrize(("name", "make", "args", "what"), LOOKALIKES,
+                         ids=[c[0] for c in LOOKALIKES])
 def test_a_file_that_only_looks_like_kefus_is_never_replaced(
         repo: Path, tmp_path: Path, name: str, make: Callable[[Path], None],
-        args: list[str]) -> None:
+        args: list[str], what: str) -> None:
     target = tmp_path / name
     make(target)
     before = target.read_bytes()
-    failed(kefu(repo, *args, str(target)), 2, "[unsafe-output]", "不能覆盖", "kefu 没有写过它")
+    failed(kefu(repo, *args, str(target)), 2, "[unsafe-output]", "不能覆盖", "kefu 没有写过它",
+           what)
     assert target.read_bytes() == before
 
 
