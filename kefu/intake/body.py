@@ -50,8 +50,19 @@ def parse(text: str, form: IssueForm) -> tuple[dict[str, str], list[str]]:
         values[field_id] = "" if value == NO_RESPONSE else value
     for field in form.fields:
         value = values.get(field.id, "")
-        if field.kind != "textarea" and "\n" in value:
+        extra = _heading_in(value) if field.kind != "textarea" else None
+        if extra is not None:
+            problems.append(f"“{form.name}”表单没有「{extra}」这一栏（加在「{field.label}」之后）："
+                            "请删去它；表单以外的内容，尤其是电话、地址等个人信息，"
+                            "不要写进 issue。")
+        elif field.kind != "textarea" and "\n" in value:
             problems.append(f"「{field.label}」只能填一行。")
         elif field.required and field.id in values and not value:
             problems.append(f"「{field.label}」必须填写。")
     return values, problems
+
+
+def _heading_in(value: str) -> str | None:
+    """The first `### ` heading inside a field's value: a section added to the body by hand."""
+    return next((line[4:].strip() or "###" for line in value.split("\n")
+                 if line.startswith("### ")), None)
