@@ -54,7 +54,8 @@ def test_dropdowns_offer_exactly_the_models_chinese_labels() -> None:
     assert _dropdowns("new-ticket") == {"type": list(TYPE_LABELS.values()),
                                         "channel": list(CHANNEL_LABELS.values()),
                                         "level": list(LEVEL_LABELS.values()),
-                                        "request": list(REQUEST_LABELS.values())}
+                                        "request": list(REQUEST_LABELS.values()),
+                                        "taiwan": ["否", "是"]}  # a yes-or-no option
     events = {code: label for code, label in ACTION_LABELS.items() if code != FIRST_ACTION}
     assert _dropdowns("ticket-event") == {"action": list(events.values())}
 

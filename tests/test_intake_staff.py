@@ -76,6 +76,8 @@ def test_dropdowns_offer_the_models_labels() -> None:
 @pytest.mark.parametrize(("name", "kind", "fields", "waits"), [
     ("leave", "leave", {"person": "zhangmin", "type": "personal", "cover": "wangfang",
                         "status": "pending"}, "等待客服主管（王芳）或总经办审批"),
+    ("leave-by-phone", "leave", {"person": "zhangmin", "by_phone": True},  # the dropdown's 是
+     "等待客服主管（王芳）或总经办审批"),
     ("trip", "trip", {"person": "zhangmin", "budget": 1800, "status": "pending"},
      "等待客服主管（王芳）部门审核"),
     ("swap", "swap", {"giver": "zhangmin", "taker": "wangfang", "shift": "day",
@@ -99,6 +101,7 @@ def test_a_request_form_makes_a_request(repo: Path, name: str, kind: str,
 @pytest.mark.parametrize(("name", "said"), [
     ("swap-bad-shift", "「班次」的“早班”不是班次：可写 白班（day）、晚班（evening）"),
     ("leave-unknown-person", "「请假人」"),
+    ("leave-bad-yes-no", "「已先电话请示获批」请选“是”或“否”"),
 ])
 def test_a_bad_request_form_writes_nothing(repo: Path, name: str, said: str) -> None:
     before = sorted(p.relative_to(repo) for p in (repo / "records").rglob("*"))

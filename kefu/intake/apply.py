@@ -25,11 +25,9 @@ from kefu.workspace import Workspace
 from .body import detect, parse
 from .forms import Field, IssueForm, forms
 from .forms import _ticket_options as ticket_options
-from .values import _Bad, _choice, _person, _shown, _time
+from .values import _Bad, _choice, _person, _shown, _time, _yes_no
 
 REOPENED, ASSIGNED = "reopened", "assigned"
-YES = {"是", "yes", "true", "1"}
-NO = {"否", "no", "false", "0"}
 
 
 @dataclass(frozen=True)
@@ -254,6 +252,8 @@ def _closed(ws: Workspace, record_id: str) -> bool:
 # -- values -------------------------------------------------------------------------------------
 def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
     """A field's text as `kefu new` takes the option: a code, a person id, a time, a number."""
+    if spec.kind == "bool":
+        return _yes_no(item, text)
     if item.choices:
         return _choice(item, text)
     if item.id in ("owner", "by"):
@@ -271,10 +271,6 @@ def _value(ws: Workspace, item: Field, spec: OptionSpec, text: str) -> Any:
         if not re.fullmatch(r"[0-9]{1,9}", text):
             raise _Bad(f"「{item.label}」要填一个整数，如 1。")
         return int(text)
-    if spec.kind == "bool":
-        if text.lower() not in YES | NO:
-            raise _Bad(f"「{item.label}」请填“是”或“否”。")
-        return text.lower() in YES
     return text
 
 

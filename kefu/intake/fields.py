@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import Any
 
 TEMPLATES = PurePosixPath(".github/ISSUE_TEMPLATE")
 # Headings a field had in earlier versions of the forms: an issue opened before an upgrade and
@@ -18,6 +19,13 @@ NO_PERSONAL = ("**任何一栏都不要写个人信息**（电话、手机号、
 LANDING = ("检查通过后登记进仓库（部门开启自动合并时几分钟内生效，"
            "否则开一个拉取请求 PR 等客服主管审核合并）")
 PLACEHOLDERS = {"datetime": "2026-03-15 09:40", "date": "2026-03-01"}
+YES_NO = {"no": "否", "yes": "是"}  # a yes-or-no option, as a dropdown (left alone: no)
+
+
+def choices_of(spec: Any) -> dict[str, str]:
+    """The dropdown options of a `kefu new` option (a kefu.records.new.OptionSpec): its codes'
+    labels, 否 and 是 for a yes-or-no one; none for a field typed in."""
+    return dict(YES_NO) if spec.kind == "bool" else dict(spec.choices or {})
 
 
 @dataclass(frozen=True)

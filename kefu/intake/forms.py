@@ -21,7 +21,7 @@ from kefu.records.model import field_labels
 from kefu.records.new import OptionSpec, commands, options
 
 from .fields import EARLIER_LABELS as EARLIER_LABELS
-from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm
+from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, TEMPLATES, Field, IssueForm, choices_of
 
 GUIDE = "如何登记和更新工单"  # the title of the site page that explains the forms
 DEALERS = "代理商名录"  # the title of the site page listing the dealers (kefu/site/dealers.py)
@@ -115,10 +115,10 @@ def new_ticket_form() -> IssueForm:
                     True, field_labels(Ticket.model_fields["type"]))]
     for name in order:
         spec = specs[name]
-        kind = "dropdown" if spec.choices else "textarea" if name in TEXTAREAS else "input"
+        choices = choices_of(spec)
+        kind = "dropdown" if choices else "textarea" if name in TEXTAREAS else "input"
         fields.append(Field(name, _label(name, spec.help), kind, _description(spec),
-                            spec.required, dict(spec.choices or {}),
-                            PLACEHOLDERS.get(spec.kind, "")))
+                            spec.required, choices, PLACEHOLDERS.get(spec.kind, "")))
     return IssueForm(
         "new-ticket", "登记新工单", "登记一件投诉、返修、DOA、咨询、回访或部门工作提交",
         "[新工单] ",

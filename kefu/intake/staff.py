@@ -16,8 +16,8 @@ from kefu import times
 from kefu.problems import KefuError
 from kefu.records.new import OptionSpec, commands, create, options
 
-from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, Field, IssueForm
-from .values import _Bad, _choice, _person, _time
+from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, Field, IssueForm, choices_of
+from .values import _Bad, _choice, _person, _time, _yes_no
 
 MARKER = "kefu-record"  # <!-- kefu-record: L-20261203-ab12 --> in the bot's reply
 
@@ -48,7 +48,7 @@ STAFF_FORMS = (
               {"person": f"谁请假：{PERSON}", "start": "写成 2026-12-03",
                "end": "只请一天不填；写成 2026-12-04", "cover": f"请假期间谁顶班：{PERSON}。"
                "批准后，值班表里你的班自动由他顶替",
-               "by_phone": "来不及提前申请、已先电话请示部门负责人并获批的填“是”",
+               "by_phone": "来不及提前申请、已先电话请示部门负责人并获批的选“是”",
                "applied_by": f"替生病的同事提交时填你自己：{PERSON}", "applied": WHEN}),
     StaffForm("trip-request", "trip", "出差申请",
               "出差前申请：部门审核、总经理审批后交前台作考勤依据",
@@ -110,10 +110,11 @@ def issue_form(form: StaffForm) -> IssueForm:
     for name in form.order:
         spec = specs[name]
         assert not _personal(form, name), name  # a form never asks for personal data
-        kind = "dropdown" if spec.choices else "textarea" if name in TEXTAREAS else "input"
+        choices = choices_of(spec)
+        kind = "dropdown" if choices else "textarea" if name in TEXTAREAS else "input"
         hint = form.hints.get(name) or spec.help.split("。可选：")[0]
-        fields.append(Field(name, form.labels[name], kind, hint, spec.required,
-                            dict(spec.choices or {}), PLACEHOLDERS.get(spec.kind, "")))
+        fields.append(Field(name, form.labels[name], kind, hint, spec.required, choices,
+                            PLACEHOLDERS.get(spec.kind, "")))
     intro = (f"提交后，系统登记这份{form.name}（{LANDING}），在本页回复编号、由谁审批和"
              f"最迟什么时候审批。有权审批的人在本页评论 `/批准`，或 `/不批准 理由`。\n\n"
              f"{NO_PERSONAL}")
@@ -141,7 +142,9 @@ def apply_staff(ws: Any, form: IssueForm, values: Mapping[str, str], result: Any
             continue
         spec = specs[item.id]
         try:
-            if item.choices:
+            if spec.kind == "bool":
+                given[item.id] = _yes_no(item, text)
+            elif item.choices:
                 given[item.id] = _choice(item, text)
             elif spec.refers == "person":
                 given[item.id] = _person(ws, item, text)
@@ -155,10 +158,6 @@ def apply_staff(ws: Any, form: IssueForm, values: Mapping[str, str], result: Any
                 if not text.isdigit() or len(text) > 9:
                     raise _Bad(f"「{item.label}」要填一个整数，如 1800。")
                 given[item.id] = int(text)
-            elif spec.kind == "bool":
-                if text.lower() not in ("是", "否", "yes", "no", "true", "false"):
-                    raise _Bad(f"「{item.label}」请填“是”或“否”。")
-                given[item.id] = text.lower() in ("是", "yes", "true")
             else:
                 given[item.id] = text
         except _Bad as bad:

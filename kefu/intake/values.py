@@ -18,6 +18,17 @@ class _Bad(Exception):
     """A field's value that cannot be used; the message names the field in Chinese."""
 
 
+YES = frozenset({"是", "yes", "true", "1"})
+NO = frozenset({"否", "no", "false", "0"})
+
+
+def _yes_no(item: Field, text: str) -> bool:
+    """A yes-or-no field: the dropdown's 是 or 否 (or typed, in a form from before the dropdown)."""
+    if text.lower() not in YES | NO:
+        raise _Bad(f"「{item.label}」请选“是”或“否”。")
+    return text.lower() in YES
+
+
 def _choice(item: Field, text: str) -> str:
     """The code of a dropdown option, given its Chinese label (what GitHub sends) or the code."""
     by_label = {label: code for code, label in item.choices.items()}
