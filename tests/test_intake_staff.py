@@ -140,6 +140,7 @@ def test_anyone_else_is_told_who_may_decide(repo: Path) -> None:
     assert "客服主管（王芳）" in done["comment"]
     code, done = comment(repo, "/批准", "mallory", punch)
     assert code == 1 and "@mallory 没有登记" in done["comment"]
+    assert "records/people/你的编号.yml）里加一行 `github: mallory`" in done["comment"]
     assert "须由客服主管（王芳）或总经办审批" in done["comment"]
     code, done = comment(repo, "/不批准", "fang-wang", punch)
     assert code == 1 and "要写明理由" in done["comment"]

@@ -66,8 +66,9 @@ def decide_comment(ws: Any, text: str, login: str, record_id: str) -> CommentRes
     person = person_of({pid: dict(data) for pid, data in book.people.items()}, login)
     if person is None:
         return CommentResult(False, record_id, reply=_who_reply(
-            ws, record_id, f"GitHub 账号 @{login} 没有登记在任何在职员工的档案里（`github:`），"
-                           "不能审批。"))
+            ws, record_id, f"GitHub 账号 @{login} 没有登记在任何在职员工的档案里，不能审批。"
+                           f"若这是你的账号：在你的员工档案（records/people/你的编号.yml）里加一行 "
+                           f"`github: {login}`，合并后再评论一次。"))
     if not approve and not visible(rest):
         return CommentResult(False, record_id, reply="不批准要写明理由：评论 `/不批准 理由`，"
                                                      "例如 `/不批准 当天只剩一人值班`。")
