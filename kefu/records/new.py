@@ -85,8 +85,8 @@ def options(command: Command) -> list[OptionSpec]:
         labels = field_labels(info) or None
         required = info.is_required() and name not in creator.defaulted
         help_text = (info.description or name) + _choices_text(labels)
-        if spec_kind == "datetime":
-            help_text += f"；{times.TIME_HELP}"
+        if spec_kind == "datetime":  # how to type it, not how the file holds it (ISO 8601)
+            help_text = f"{help_text.split('，ISO 8601')[0]}；{times.TIME_HELP}"
         refers = next((ref.target for ref in kind.references if ref.path == (name,)), None)
         if refers is not None and KINDS[refers].display:
             help_text += "（也可以写名称）"
