@@ -335,6 +335,9 @@ def test_new_help_lists_fields_and_allowed_values_from_the_model() -> None:
                  "--channel", "hotline（热线电话）", "--received", "北京时间", "--note"):
         assert text in helped.output, text
     assert "--events" not in helped.output and "--type" not in helped.output
+    # a time is typed as Beijing time: the file's "ISO 8601 with a zone" is not asked of anyone
+    assert "收到时间；时间写成 2026-03-15 09:40（北京时间）" in helped.output
+    assert "ISO 8601" not in helped.output
 
 
 def test_events_later_than_tomorrow_are_refused_until_their_time_comes(
