@@ -272,6 +272,45 @@ def test_one_day_ahead_is_one_calendar_day(tmp_path: Path) -> None:
     late = [(path, message) for slug, path, message in found if slug == "leave-late"]
     assert [path for path, _ in late] == ["records/leave/2026/03/L-20260320-day0.yml"]
     assert "至少提前 1 天（2026-03-19 当天或之前）" in late[0][1]
+    # how to put it right is said in commands, not in fields of a file no one edits any more
+    assert "kefu new leave … --by-phone 是" in late[0][1] and "kefu new absence" in late[0][1]
+    assert "status:" not in late[0][1] and "by_phone:" not in late[0][1]
+
+
+def test_a_late_punch_is_refused_by_command_not_approved(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-23T10:00:00+08:00")
+    monkeypatch.setenv("KEFU_USER", "wangfang")
+    base = ["--root", str(root)]
+    code, out = invoke("new", "punch", "--person", "liuyang", "--missed", "2026-03-18",
+                       "--which", "in", *base)  # five days later: past the three days
+    assert code == 0, out
+    punch = Path(out.strip().splitlines()[0]).stem
+    monkeypatch.chdir(root)  # approve and refuse work in the checkout they are run in
+    code, out = invoke("approve", punch)
+    assert code == 1 and "[punch-late]" in out
+    assert f"不要登记批准，改用 kefu refuse {punch} --reason 逾期申请" in out
+    assert "status:" not in out
+    code, out = invoke("refuse", punch, "--reason", "逾期申请")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(("typed", "code", "by_phone"), [
+    ("是", 0, True), ("否", 0, None), ("yes", 0, True), ("也许", 2, None)])
+def test_a_yes_or_no_option_is_typed_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                typed: str, code: int,
+                                                by_phone: bool | None) -> None:
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    done, out = invoke("new", "leave", "--person", "liqiang", "--type", "sick", "--start",
+                       "2026-03-19", "--by-phone", typed, "--root", str(root))
+    assert done == code, out
+    if code:
+        assert "写 是 或 否" in out
+        return
+    text = Path(out.strip().splitlines()[0]).read_text("utf-8")
+    assert ("by_phone: true" in text) is bool(by_phone)
 
 
 # -- kefu new ---------------------------------------------------------------------------------

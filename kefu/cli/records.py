@@ -53,9 +53,9 @@ class NewGroup(click.Group):
 def _new_command(command: Any) -> click.Command:
     from kefu.records.new import create, options
 
-    from .types import Day, LabelChoice, When
+    from .types import Day, LabelChoice, When, YesNo
 
-    types: dict[str, Any] = {"datetime": When(), "date": Day(), "bool": click.BOOL,
+    types: dict[str, Any] = {"datetime": When(), "date": Day(), "bool": YesNo(),
                              "int": click.INT, "text": click.STRING}
     params: list[click.Parameter] = []
     refers = [spec for spec in options(command) if spec.refers is not None]

@@ -52,6 +52,26 @@ class LabelChoice(click.ParamType):
         raise BadValue(f"{text!r} 不是可选值。{hint}可选：{allowed}。", "bad-choice", param, ctx)
 
 
+class YesNo(click.ParamType):
+    """Yes or no, as people type it: 是/否 (or yes/no, true/false, 1/0)."""
+
+    name = "yes-no"
+    YES = frozenset({"是", "yes", "y", "true", "1"})
+    NO = frozenset({"否", "no", "n", "false", "0"})
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "是|否"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.YES | self.NO:
+            return text in self.YES
+        raise BadValue(f"{str(value)!r} 不是可选值：写 是 或 否。", "bad-choice", param, ctx)
+
+
 class When(click.ParamType):
     """A time: ISO 8601 with offset, `YYYY-MM-DD HH:MM`, or a time of today or of the two days
     before (15:30, 昨天 15:30, 前天 9:00), read as Beijing time."""

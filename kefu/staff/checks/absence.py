@@ -57,14 +57,16 @@ def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
             return
         yield Placed("leave", str(leave["id"]), Finding(
             "leave-late", ("decided",),
-            f"电话请示须在休假开始（{leave['start'].isoformat()}）前获批：请写明电话获批的时间 "
-            "decided；没有事先获批就不来上班的，按旷工处理（status: absent）。"))
+            f"电话请示须在休假开始（{leave['start'].isoformat()}）前获批：登记批准时用 --at 写明"
+            f"电话获批的时间（kefu approve {leave['id']} --at 获批时间）；"
+            "没有事先获批就不来上班的，按旷工处理（kefu new absence）。"))
         return
     yield Placed("leave", str(leave["id"]), Finding(
         "leave-late", ("applied",),
         f"{kind}须至少提前 {need} 天（{deadline.isoformat()} 当天或之前）书面申请，"
         f"这份申请 {applied:%Y-%m-%d %H:%M} 才提交：来不及提前的，须先电话请示部门负责人并获批"
-        "（写 by_phone: true 和获批时间 decided），否则按旷工处理（status: absent）。"))
+        "（申请时选“已先电话请示获批”，或 kefu new leave … --by-phone 是；批准时用 --at 写明获批"
+        "时间），否则按旷工处理（kefu new absence）。"))
 
 
 @staff_check()
@@ -102,14 +104,16 @@ def punch_checks(book: StaffBook, group: Any) -> list[Placed]:
                 "punch-late", ("applied",),
                 f"补卡须在漏打卡之日起 {rule.within_days} 日内（含当天，"
                 f"{_last_day(punch, rule.within_days).isoformat()} 前）申请，这份申请逾期了："
-                "逾期的补卡不予批准，请改为 status: refused（按未补卡处理）。")))
+                f"逾期的补卡不予批准（按未补卡处理）：不要登记批准，改用 kefu refuse {pid} "
+                "--reason 逾期申请。")))
         if position > rule.max_per_month:
             out.append(Placed("punch", pid, Finding(
                 "punch-over-limit", ("status",),
                 f"这是 {book.name(punch['person'])} {punch['missed']:%Y 年 %m 月}"
                 f"的第 {position} 次补卡："
                 f"每月最多 {rule.max_per_month} 次，第 {rule.max_per_month + 1} 次起不予批准"
-                "（docs/rules/attendance.md）。请改为 status: refused，按未补卡处理。")))
+                f"（docs/rules/attendance.md），按未补卡处理：不要登记批准，改用 kefu refuse {pid} "
+                "--reason 超过每月补卡次数。")))
     return out
 
 
