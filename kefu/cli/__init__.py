@@ -22,6 +22,7 @@ from . import (
     department,
     events,
     forms,
+    help,
     i18n,
     intake,
     lookup,
@@ -35,6 +36,7 @@ from .errors import usage_error_text
 from .lifetime import KEPT
 
 i18n.install()  # before any help or error is formatted
+help.install()
 
 
 class KefuGroup(click.Group):
