@@ -37,7 +37,8 @@ def find_root(start: Path | None = None) -> Path:
             return folder
     hint = "，或用 --root 指定仓库" if _has_root_option() else ""
     raise KefuError(f"{here} 不在 kefu 仓库里（向上找不到 records/ 文件夹）：请进入仓库目录"
-                    f"（含 records/ 的文件夹）再运行{hint}。", "not-a-checkout", 2)
+                    f"（含 records/ 的文件夹）再运行{hint}。还没有部门仓库的，用 "
+                    "kefu init 文件夹 新建一个。", "not-a-checkout", 2)
 
 
 def _has_root_option() -> bool:

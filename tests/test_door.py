@@ -171,7 +171,7 @@ def test_a_broken_staff_rules_file_is_broken_not_missing(repo: Path) -> None:
 def test_outside_a_checkout_only_a_command_with_root_suggests_it(
         tmp_path: Path, args: tuple[str, ...], root: bool) -> None:
     done = kefu(tmp_path, *args)
-    refused(done, 2, "[not-a-checkout]", "向上找不到 records/")
+    refused(done, 2, "[not-a-checkout]", "向上找不到 records/", "用 kefu init 文件夹 新建一个")
     assert ("--root" in done.stderr) == root
 
 
