@@ -277,6 +277,37 @@ def test_one_day_ahead_is_one_calendar_day(tmp_path: Path) -> None:
     assert "status:" not in late[0][1] and "by_phone:" not in late[0][1]
 
 
+def test_a_swap_still_pending_after_its_shift_is_a_warning(tmp_path: Path) -> None:
+    # a cover agreed by phone before the shift is filed afterwards, then approved with --at
+    case = Path(__file__).parent / "data" / "records" / "invalid" / "staff-swap-unapproved"
+    found = [p for p in load(record_repo(case, tmp_path / "repo"), use_cache=False).problems
+             if p.path == "records/swaps/2026/03/S-20260319-cd34.yml"
+             and p.slug == "swap-unapproved"]
+    assert [p.severity.value for p in found] == ["warning"]
+    assert "kefu approve S-20260319-cd34 --at 同意时间" in found[0].message
+
+
+def test_a_day_off_agreed_by_phone_is_filed_and_approved_after_it_began(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # liqiang is on Wednesday's day shift of a week under way; he phoned at 07:30 (事假, a
+    # family matter), the supervisor agreed, the written leave comes that evening
+    # (docs/rules/leave-trips.md): late for 事假's day of notice, filed by phone
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-18T18:00:00+08:00")
+    code, out = invoke("new", "leave", "--person", "liqiang", "--type", "personal", "--start",
+                       "2026-03-18", "--by-phone", "是", "--root", str(root))
+    assert code == 0, out  # pending: its approval, still to come, says when the call was
+    leave = Path(out.strip().splitlines()[0]).stem
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KEFU_USER", "wangfang")
+    code, out = invoke("approve", leave, "--at", "2026-03-18 07:40")
+    assert code == 0, out
+    problems = load(root, use_cache=False).problems
+    on_leave = [p for p in problems if p.slug == "on-leave"]
+    assert [p.severity.value for p in on_leave] == ["warning"]  # the roster could not change
+    assert not [p for p in problems if p.severity.value == "error"]
+
+
 def test_a_late_punch_is_refused_by_command_not_approved(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = repo_of("week", tmp_path)

@@ -36,6 +36,7 @@ class Away:
     kind: str  # "leave" | "trip"
     id: str
     type: str  # leave type, or "trip"
+    decided: dt.datetime | None = None  # when it was approved (a trip: by the general manager)
 
 
 class StaffBook:
@@ -181,13 +182,15 @@ class StaffBook:
             if leave.get("status") == "approved":
                 for day in days_between(leave["start"], leave["end"]):
                     found.setdefault((str(leave["person"]), day),
-                                     Away("leave", str(leave["id"]), str(leave["type"])))
+                                     Away("leave", str(leave["id"]), str(leave["type"]),
+                                          leave.get("decided")))
         for trip in self.lists["trip"]:
             if trip.get("status") == "approved":
                 end = max(trip["end"], trip.get("extended_to") or trip["end"])
                 for day in days_between(trip["start"], end):
                     found.setdefault((str(trip["person"]), day),
-                                     Away("trip", str(trip["id"]), "trip"))
+                                     Away("trip", str(trip["id"]), "trip",
+                                          trip.get("approved")))
         return found
 
     def leave_days(self, person: str, start: dt.date, end: dt.date) -> int:

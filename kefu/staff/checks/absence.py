@@ -53,7 +53,9 @@ def _late_leave(book: StaffBook, leave: Data, kind: str) -> Iterator[Placed]:
         return
     decided = leave.get("decided")
     if leave.get("by_phone"):
-        if decided is not None and decided.astimezone(SHANGHAI).date() <= leave["start"]:
+        # filed after the phone call: its approval, still to come, says when that call was
+        if leave.get("status") == "pending" or (
+                decided is not None and decided.astimezone(SHANGHAI).date() <= leave["start"]):
             return
         yield Placed("leave", str(leave["id"]), Finding(
             "leave-late", ("decided",),

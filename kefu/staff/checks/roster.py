@@ -197,13 +197,21 @@ def _on_leave(book: StaffBook, week: Week) -> Iterator[Placed]:
             continue
         what = "出差" if away.kind == "trip" else f"请{LEAVE_LABELS.get(away.type, '假')}"
         kind, rid, loc = _at(week, duty)
+        # a week under way is not edited (check-pr's roster-started): a leave granted once it
+        # had begun (a sick day agreed by phone) happened whether or not a colleague could
+        # cover, and is said, not refused (coverage reports the channels left unstaffed); one
+        # granted before was the roster's to plan for
+        started = week.days[0] <= book.today
+        granted_in_week = away.decided is not None and (
+            away.decided.astimezone(SHANGHAI).date() >= week.days[0])
         yield Placed(kind, rid, Finding(
             "on-leave", loc,
             f"{book.name(duty.person)}（{duty.person}）{day_text(duty.day)} {what}"
             f"（{away.id}，已批准），"
             f"却排了{week.shifts[duty.shift].title}：请安排顶班（kefu new swap --date "
             f"{duty.day.isoformat()} --shift {duty.shift} --giver {duty.person} --taker …）"
-            "或把这一天改为 rest。"))
+            + ("。" if started else "或把这一天改为 rest。"),
+            Severity.WARNING if granted_in_week else Severity.ERROR))
 
 
 def _coverage(book: StaffBook, week: Week, base: Week) -> Iterator[Placed]:
@@ -335,12 +343,16 @@ def swap_timely(book: StaffBook, group: Any) -> list[Placed]:
         sid = str(swap["id"])
         start = _shift_start(book, book.week(week_of(swap["date"])), swap["date"], swap["shift"])
         if start is not None and start <= book.now:
+            # a warning: a cover agreed by phone before the shift is filed afterwards, and
+            # its approval, dated with --at, comes after the file (swap-after-the-fact then
+            # judges it); an error would refuse the request itself
             out.append(Placed("swap", sid, Finding(
                 "swap-unapproved", ("status",),
                 f"班次 {start:%Y-%m-%d %H:%M} 已经开始，调班仍未批准：调班须事先经"
-                f"{role_names(book, book.rules.swaps.approvers)}批准（kefu approve 编号）。"
+                f"{role_names(book, book.rules.swaps.approvers)}批准。事先电话同意的，登记批准时"
+                f"用 --at 写明同意的时间（kefu approve {sid} --at 同意时间）；"
                 "没批准却已调班的，请如实登记为私自调班（kefu new private-swap）；"
-                "没有调的请撤销（kefu event 编号 cancelled）。")))
+                f"没有调的请撤销（kefu event {sid} cancelled）。", Severity.WARNING)))
     from .pending import overdue_decisions
 
     return out + overdue_decisions(book, "swap")
