@@ -98,6 +98,16 @@ def test_a_request_form_makes_a_request(repo: Path, name: str, kind: str,
     assert f"<!-- {MARKER}: {result['record_id']} -->" in result["comment"]
 
 
+def test_a_request_for_a_shift_already_begun_is_made_and_says_how_to_approve(repo: Path) -> None:
+    # a cover agreed by phone before 08:30, filed at 10:00: written, with what to do in the reply
+    code, result = intake(repo, "swap-started")
+    assert (code, result["ok"]) == (0, True), result["problems"]
+    said = "\n".join(result["warnings"])
+    assert "已经开始，调班仍未批准" in said
+    assert f"kefu approve {result['record_id']} --at 同意时间" in said
+    assert "> **注意**：班次 2026-11-25 08:30 已经开始" in result["comment"]
+
+
 @pytest.mark.parametrize(("name", "said"), [
     ("swap-bad-shift", "「班次」的“早班”不是班次：可写 白班（day）、晚班（evening）"),
     ("leave-unknown-person", "「请假人」"),

@@ -17,7 +17,7 @@ from kefu import times
 from kefu.chars import visible
 from kefu.kinds.ticket import TICKET_ID, TYPE_FIELDS, TYPE_LABELS
 from kefu.privacy import mask, shapes
-from kefu.problems import KefuError
+from kefu.problems import KefuError, Problem
 from kefu.records.new import OptionSpec, commands, create
 from kefu.sla import Milestone, milestones
 from kefu.workspace import Workspace
@@ -146,7 +146,9 @@ def _new_ticket(ws: Workspace, form: IssueForm, values: Mapping[str, str],
         result.problems = problems
         return result
     _ = (ws.rules, ws.calendar)  # loaded now: a broken sla.yml stops before writing
-    path = create(ws.root, commands()[ticket_type], given)
+    warned: list[Problem] = []
+    path = create(ws.root, commands()[ticket_type], given, warned=warned)
+    result.warnings += [p.message for p in warned]  # said in the reply: the record stands
     from kefu.records.corpus import record
 
     data = record(ws.root, "ticket", path.stem) or {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kefu import times
-from kefu.problems import KefuError
+from kefu.problems import KefuError, Problem
 from kefu.records.new import OptionSpec, commands, create, options
 
 from .fields import LANDING, NO_PERSONAL, PLACEHOLDERS, Field, IssueForm, choices_of
@@ -165,7 +165,9 @@ def apply_staff(ws: Any, form: IssueForm, values: Mapping[str, str], result: Any
     if problems:
         result.problems = problems
         return result
-    path = create(ws.root, commands()[spec_form.command], given)
+    warned: list[Problem] = []
+    path = create(ws.root, commands()[spec_form.command], given, warned=warned)
+    result.warnings += [p.message for p in warned]  # said in the reply: the record stands
     record_id = path.stem
     result.ok, result.record_id = True, record_id
     result.path = path.relative_to(ws.root).as_posix()
