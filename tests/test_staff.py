@@ -287,6 +287,18 @@ def test_a_swap_still_pending_after_its_shift_is_a_warning(tmp_path: Path) -> No
     assert "kefu approve S-20260319-cd34 --at 同意时间" in found[0].message
 
 
+def test_an_approval_after_the_shift_began_says_how_to_date_a_phone_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = Path(__file__).parent / "data" / "records" / "invalid" / "staff-swap-unapproved"
+    root = record_repo(case, tmp_path / "repo")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("KEFU_USER", "wangfang")
+    monkeypatch.setenv("KEFU_NOW", "2026-03-20T12:00:00+08:00")  # the day after its shift
+    code, out = invoke("approve", "S-20260319-cd34")
+    assert code == 1 and "[swap-after-the-fact]" in out
+    assert "登记批准时用 --at 写明同意的时间（kefu approve S-20260319-cd34 --at 同意时间）" in out
+
+
 def test_a_day_off_agreed_by_phone_is_filed_and_approved_after_it_began(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # liqiang is on Wednesday's day shift of a week under way; he phoned at 07:30 (事假, a

@@ -321,7 +321,8 @@ def swap_checks(book: StaffBook, group: Any) -> list[Placed]:
                     "swap-after-the-fact", ("decided",),
                     f"调班在 {decided.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 才批准，晚于班次开始 "
                     f"{start:%Y-%m-%d %H:%M}：调班必须事先申请、批准（不得私自调班）。"
-                    "事后发现的私自调班请如实登记（kefu new private-swap）。")))
+                    f"事先电话同意的，登记批准时用 --at 写明同意的时间（kefu approve {sid} --at "
+                    "同意时间）；事后发现的私自调班请如实登记（kefu new private-swap）。")))
             why = "该周还没有值班表" if week is None else week.unapplied.get(sid)
             if why:
                 out.append(Placed("swap", sid, Finding(
