@@ -391,6 +391,29 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
     assert code == 2 and "--status" in out  # a decision is `kefu approve`, not part of a request
 
 
+@pytest.mark.parametrize(("typed", "rule", "said"), [
+    ("rude-service", "rude-service", ""),
+    ("因服务态度被顾客投诉", "rude-service", ""),  # the entry's title
+    ("服务态度", "rude-service", ""),  # a part of one title only
+    ("迟到", None, "奖惩表中没有「迟到」这一条"),
+    ("业绩第一", None, "「业绩第一」对应奖惩表中不止一条：award-first（当月业绩第一名）"),
+])
+def test_a_sanctions_rule_is_named_by_its_key_or_its_title(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str, rule: str | None,
+        said: str) -> None:
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    code, out = invoke("new", "sanction", "--person", "liuyang", "--rule", typed,
+                       "--amount", "5", "--reason", "服务态度被投诉属实",
+                       "--recorded-by", "wangfang", "--root", str(root))
+    if rule is None:
+        assert code == 2 and "[unknown-rule]" in out and said in out, out
+        assert not (root / "records" / "sanctions").exists()
+        return
+    assert code == 0, out
+    assert f"rule: {rule}\n" in Path(out.strip().splitlines()[0]).read_text("utf-8")
+
+
 # -- site pages -------------------------------------------------------------------------------
 def test_site_pages_name_people_but_no_personal_field(tmp_path: Path, demo: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,7 +49,8 @@ class Sanction(Lazy):
     id: str = Field(pattern=SANCTION_ID, description="J-公布日期-4位随机码，如 J-20261130-ab12")
     person: PersonId = Field(description="当事人员工编号")
     date: dt.date = Field(description="公布日期")
-    rule: Key = Field(description="奖惩表条目（records/staff-rules.yml 的 ledger 中的键）")
+    rule: Key = Field(description="奖惩表条目：records/staff-rules.yml 的 ledger 中的键"
+                           "（登记时也可以写条目名称）")
     amount: int | None = Field(default=None, ge=1, le=100_000, description="金额（元）")
     points: int | None = Field(default=None, ge=-1000, le=1000,
                                description="品牌分（加分为正，扣分为负）")
@@ -68,6 +69,8 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     for name in ("person", "rule", "amount", "points", "reason"):
         if values.get(name) is not None:
             data[name] = values[name]
+    if data.get("rule") is not None:
+        data["rule"] = ledger_key(ctx.root, str(data["rule"]))
     data["date"] = day
     evidence = values.get("evidence")
     if evidence:
@@ -94,3 +97,28 @@ KIND = Kind(
                     extra=(Option("evidence", "依据的记录编号，多个用逗号分隔"),)),
     changes=SANCTION_LOG,
 )
+
+
+def ledger_key(root: Any, text: str) -> str:
+    """The ledger entry `text` names: its key, its title, or a part of one title only (迟到 ->
+    …); KefuError listing the entries otherwise. Without readable staff rules, `text` as given
+    (validation then says what is wrong)."""
+    from kefu.kinds.staff_rules import KIND, STAFF_RULES_FILE
+    from kefu.problems import KefuError
+    from kefu.records.check import read_single
+
+    rules, _ = read_single(KIND, root / "records" / STAFF_RULES_FILE, root)
+    titles = {key: entry.title for key, entry in (getattr(rules, "ledger", None) or {}).items()}
+    if not titles or text in titles:
+        return text
+    found = [k for k, title in titles.items() if title == text] or [
+        k for k, title in titles.items() if text and text in title]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        entries = "、".join(f"{key}（{titles[key]}）" for key in found)
+        raise KefuError(f"「{text}」对应奖惩表中不止一条：{entries}。请写其中一条的键。",
+                        "unknown-rule", 2)
+    entries = "、".join(f"{key}（{title}）" for key, title in titles.items())
+    raise KefuError(f"奖惩表中没有「{text}」这一条（records/staff-rules.yml 的 ledger）："
+                    f"写条目的键或名称，可写 {entries}。", "unknown-rule", 2)
