@@ -125,6 +125,18 @@ def test_personal_flags_in_the_generated_schemas() -> None:
                        "ticket": {"customer"}}
 
 
+def test_a_bad_format_says_the_fields_description_with_its_brackets_whole() -> None:
+    from kefu.records.check import check_file
+
+    raw = ("id: J-20261130-ab12\nperson: liuyang\ndate: 2026-11-30\nrule: 迟到\nreason: x\n"
+           "recorded_by: wangfang\n").encode()
+    found = [p.message for p in check_file("records/sanctions/2026/J-20261130-ab12.yml",
+                                           raw).problems if p.slug == "bad-format"]
+    # the description ends in its own bracket: only the one describe() added is taken off
+    assert found == ["`rule` 的格式不对（`迟到`）：应为奖惩表条目：records/staff-rules.yml 的 "
+                     "ledger 中的键（登记时也可以写条目名称）。"]
+
+
 def test_committed_schemas_are_not_stale() -> None:
     assert write_schemas(ROOT, check=True) == [], "请运行 `kefu schemas` 重新生成 JSON Schema"
 

@@ -119,7 +119,8 @@ def explain(model: type[BaseModel], loc: tuple[Any, ...], etype: str,
                                   "请写上内容。")
         ids = id_formats()  # a kind's id pattern, anchored or not
         expected = (FORMATS.get(pattern) or ids.get(pattern) or ids.get(pattern.strip("^$"))
-                    or describe(model, loc).strip("（）") or f"与 `{pattern}` 相符的格式")
+                    or describe(model, loc).removeprefix("（").removesuffix("）")
+                    or f"与 `{pattern}` 相符的格式")
         return "bad-format", f"`{name}` 的格式不对（`{_clip(str(value))}`）：应为{expected}。"
     if etype.startswith(("datetime", "date", "time")) or etype == "timezone_aware":
         return _explain_time(name, error.get("input"), etype, value if secret else None)
