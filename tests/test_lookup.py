@@ -148,7 +148,12 @@ def test_staff_records_tell_their_story_and_deadline(repo: Path) -> None:
         "due": "2026-11-16", "state": "overdue", "days": 4, "unit": "天"}
     assert any("应于 2026-11-16 归还" in w for w in loan["warnings"])
     sanction = as_json(repo, "show", "J-20261116-sc01")
-    assert [(s["by"], s["what"]) for s in sanction["story"]] == [("wangfang", "公布")]
+    # its appeal and the review, from the files beside it, are its story, not a field
+    assert [(s["by"], s["what"], s["note"]) for s in sanction["story"]] == [
+        ("wangfang", "公布", "周例会"),
+        ("zhangminhua", "提出申诉", "九月、十月都是第一，应按连续两个月计"),
+        ("wangfang", "申诉复核：维持", "九月为第二名，维持")]
+    assert "appeals" not in {f["field"] for f in sanction["fields"]}
     assert {r["id"]: r["roles"] for r in sanction["links"]}["T-20261112-bb02"] == ["依据"]
     assert {f["field"]: f["text"] for f in sanction["fields"]}["rule"] == "当月业绩第一名"
 

@@ -199,6 +199,18 @@ def _public(model: Any, value: Any, hidden: list[str], known: Names) -> Any:
     return out
 
 
+def story_list(kind: Any) -> str | None:
+    """The field that lists a record's story: its log (a ticket's events), or the one list its
+    change files fold into (a sanction's appeals)."""
+    if kind.log:
+        return str(kind.log)
+    state: tuple[str, ...] = kind.changes.state if kind.changes is not None else ()
+    if len(state) != 1 or kind.model is None:
+        return None
+    info = kind.model.model_fields.get(state[0])
+    return state[0] if info is not None and inner_model(info.annotation) is not None else None
+
+
 def facts(desk: Desk, record: Record, with_personal: bool = False) -> Facts:
     """The record's fields in the model's order, each as a Fact (the id and the log left out)."""
     kind = KINDS[record.kind]
@@ -209,7 +221,7 @@ def facts(desk: Desk, record: Record, with_personal: bool = False) -> Facts:
     order = [*fields, *(k for k in record.data if k not in fields)]
     for name in order:
         value = record.data.get(name)
-        if name == "id" or name == kind.log or value is None or value == [] or value == {}:
+        if name in ("id", story_list(kind)) or value is None or value == [] or value == {}:
             continue
         info = fields.get(name)
         label = label_at(record.kind, (name,))

@@ -20,7 +20,7 @@ from kefu.staff.terms import APPROVER_LABELS
 from kefu.times import SHANGHAI
 
 from .desk import Desk
-from .facts import field_info, label_at
+from .facts import field_info, label_at, story_list
 
 When = dt.datetime | dt.date
 Note = Callable[[Mapping[str, Any], Desk], str]
@@ -100,7 +100,8 @@ def story(desk: Desk, record: Record, with_personal: bool = False) -> list[Step]
     data = record.data
     known = None if with_personal else names(desk.personal)
     steps = _moments(desk, record, MOMENTS.get(record.kind))
-    log = data.get(kind.log) if kind.log else None
+    listed = story_list(kind)
+    log = data.get(listed) if listed else None
     for entry in log if isinstance(log, list) else ():
         if isinstance(entry, Mapping):
             steps += _entry(record.kind, entry, desk)
@@ -150,7 +151,8 @@ def _entry(kind: str, entry: Mapping[str, Any], desk: Desk) -> list[Step]:
         decided = entry.get("decided")
         if isinstance(decided, dt.date):
             outcome = str(entry.get("outcome", ""))
-            steps.append(Step(decided, "", f"申诉复核：{OUTCOME_LABELS.get(outcome, outcome)}",
+            steps.append(Step(decided, str(entry.get("decided_by") or ""),
+                              f"申诉复核：{OUTCOME_LABELS.get(outcome, outcome)}",
                               str(entry.get("note") or "")))
         return steps
     action = str(entry.get("action", ""))
