@@ -391,6 +391,24 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
     assert code == 2 and "--status" in out  # a decision is `kefu approve`, not part of a request
 
 
+def test_a_shift_is_named_by_its_key_or_its_title(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo_of("week", tmp_path)
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    base = ["--root", str(root)]
+    code, out = invoke("new", "swap", "--date", "2026-03-21", "--shift", "晚班", "--giver",
+                       "zhouhui", "--taker", "liuyang", *base)
+    assert code == 0, out
+    assert "shift: evening\n" in Path(out.strip().splitlines()[0]).read_text("utf-8")
+    code, out = invoke("new", "handover", "--date", "2026-03-19", "--shift", "白班",
+                       "--outgoing", "liuyang", "--incoming", "chenjing", *base)
+    assert code == 0, out
+    assert Path(out.strip().splitlines()[0]).name == "H-20260319-day.yml"
+    code, out = invoke("new", "handover", "--date", "2026-03-19", "--shift", "早班",
+                       "--outgoing", "liuyang", "--incoming", "chenjing", *base)
+    assert code == 1 and "早班" in out  # no such shift: refused, nothing written
+
+
 @pytest.mark.parametrize(("typed", "rule", "said"), [
     ("rude-service", "rude-service", ""),
     ("因服务态度被顾客投诉", "rude-service", ""),  # the entry's title

@@ -185,11 +185,12 @@ def _day(label: str, text: str) -> Any:
 
 def _shift(ws: Any, label: str, text: str) -> str:
     """A shift's key from its key or its title (白班 -> day), as the staff rules name them."""
+    from kefu.kinds.staff_rules import shift_key
+
     rules = _rules(ws)
     shifts = {key: s.title for key, s in rules.shifts.items()} if rules is not None else {}
-    by_title = {title: key for key, title in shifts.items()}
-    found = text if text in shifts else by_title.get(text)
-    if found is None:
+    found = shift_key(ws.root, text)
+    if found not in shifts:
         allowed = "、".join(f"{title}（{key}）" for key, title in shifts.items())
         raise _Bad(f"「{label}」的“{text}”不是班次：可写 {allowed}。")
     return found

@@ -130,7 +130,9 @@ def _names_shift(tail: str, shift: str) -> bool:
 
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
     """A hand-over of `--shift` on `--date`, carrying the matters the last one left open."""
-    day, shift = values["date"], values["shift"]
+    from kefu.kinds.staff_rules import shift_key
+
+    day, shift = values["date"], shift_key(ctx.root, str(values["shift"]))
     data: dict[str, Any] = {"id": f"H-{day:%Y%m%d}-{shift}", "date": day, "shift": shift,
                             "outgoing": values.get("outgoing"), "incoming": values.get("incoming"),
                             "at": values.get("at") or ctx.now,

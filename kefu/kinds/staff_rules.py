@@ -9,6 +9,7 @@ the fines-and-awards table. One file, checked like any record; the handbook's ru
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
@@ -207,3 +208,15 @@ def parse_rules(data: Mapping[str, Any]) -> StaffRules:
 
 KIND = Kind("staff-rules", "值班与人事规则", StaffRules, file=STAFF_RULES_FILE,
             checks=(consistent,))
+
+
+def shift_key(root: Path, text: str) -> str:
+    """A shift's key from its key or its title (白班 -> day), as records/staff-rules.yml names
+    them; `text` as given when it names none (validation then lists the shifts)."""
+    from kefu.records.check import read_single
+
+    rules, _ = read_single(KIND, root / "records" / STAFF_RULES_FILE, root)
+    shifts = getattr(rules, "shifts", None) or {}
+    if text in shifts:
+        return text
+    return next((key for key, shift in shifts.items() if shift.title == text), text)

@@ -86,15 +86,19 @@ def consistent(swap: Any) -> Iterator[Finding]:
 
 
 def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
+    from kefu.kinds.staff_rules import shift_key
+
     day = values["date"]
+    shift = shift_key(ctx.root, str(values["shift"])) if values.get("shift") else None
     data: dict[str, Any] = {"id": new_id(ctx, "swap", "S", day),
                             "type": values.get("type") or "cover", "date": day,
-                            "shift": values.get("shift"), "giver": values.get("giver"),
+                            "shift": shift, "giver": values.get("giver"),
                             "taker": values.get("taker")}
     if values.get("back_date") or values.get("back_shift"):
+        back = values.get("back_shift")
         data["type"] = "exchange"
         data["back"] = {"date": _day(values.get("back_date")),
-                        "shift": values.get("back_shift") or values.get("shift")}
+                        "shift": shift_key(ctx.root, str(back)) if back else shift}
     return {**data, **given(values, "reason"), "requested": values.get("requested") or ctx.now,
             **given(values, "status")}
 
