@@ -11,6 +11,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import record_repo
 
@@ -389,6 +390,28 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
     code, out = invoke("new", "leave", "--person", "liqiang", "--type", "婚假", "--start",
                        "2026-03-30", "--status", "approved", *base)
     assert code == 2 and "--status" in out  # a decision is `kefu approve`, not part of a request
+
+
+def test_next_weeks_roster_keeps_a_rest_day_for_whoever_covers_a_leave(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # liqiang rests on Mondays (2026-W12); he covers liuyang's approved leave on Monday of
+    # W13: the copied week gives him another rest day instead of refusing itself (no-rest-day)
+    root = repo_of("week", tmp_path)
+    write_whole(root, "leave", {
+        "id": "L-20260323-ab12", "person": "liuyang", "type": "annual", "start": "2026-03-23",
+        "end": "2026-03-23", "cover": "liqiang", "applied": "2026-03-16T09:00:00+08:00",
+        "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
+        "decided": "2026-03-16T10:00:00+08:00"})
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    code, out = invoke("new", "roster", "--week", "2026-W13", "--prepared-by", "wangfang",
+                       "--root", str(root))
+    assert code == 0, out
+    rows = {r["person"]: r["days"] for r in yaml.safe_load(
+        Path(out.strip().splitlines()[0]).read_text("utf-8"))["staff"]}
+    assert rows["liqiang"][0] == "rest"  # his Monday stays free for the cover
+    assert rows["liqiang"][1:].count("rest") == 1  # and one more day is his rest
+    assert rows["liuyang"] == ["day", "day", "rest", "day", "day", "day", "day"]  # copied
+    assert load(root, use_cache=False).errors == []
 
 
 def test_a_shift_is_named_by_its_key_or_its_title(tmp_path: Path,

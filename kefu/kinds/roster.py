@@ -8,6 +8,7 @@ Checked across records: gaps in each channel's hours, rest days, meals, leave, s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,7 @@ def build(ctx: Any, values: dict[str, Any]) -> dict[str, Any]:
         data["staff"] = [_without_away(row, before) for row in earlier.get("staff") or []]
     else:
         data["staff"] = _planned(ctx.root, week)
+    _rest_kept(ctx.root, week, data["staff"])
     if values.get("note"):
         data["note"] = values["note"]
     from kefu.records.new import Flow
@@ -159,6 +161,52 @@ def _without_away(row: dict[str, Any], before: list[dict[str, Any]]) -> dict[str
             days[index] = next((r["days"][index] for r in mine if r["days"][index] != AWAY),
                                usual)
     return {**row, "days": days}
+
+
+def _rest_kept(root: Path, week: str, rows: list[dict[str, Any]]) -> None:
+    """A colleague covering an approved leave on her rest days keeps a rest day: her shift on
+    another day, the one with most hands on that shift, becomes rest (the leave, once
+    approved, is not changed; without this the copied week refused itself: no-rest-day)."""
+    from kefu.kinds.staff_rules import KIND as RULES_KIND
+    from kefu.kinds.staff_rules import STAFF_RULES_FILE
+    from kefu.records.check import read_single
+    from kefu.staff.terms import week_days
+
+    rules, _ = read_single(RULES_KIND, root / "records" / STAFF_RULES_FILE, root)
+    days = week_days(week)
+    need = getattr(rules, "rest_days_per_week", 1)
+    covering = _covered_days(root, days)
+    for row in rows:
+        cells = row.get("days")
+        taken = covering.get(str(row.get("person")), set())
+        if not taken or not isinstance(cells, list) or len(cells) != 7:
+            continue
+        while sum(c == REST and i not in taken for i, c in enumerate(cells)) < need:
+            free = [i for i, c in enumerate(cells) if c not in NOT_SHIFTS and i not in taken]
+            if not free:
+                break
+            spare = max(free, key=lambda i: sum(r.get("days", [None] * 7)[i] == cells[i]
+                                                for r in rows))
+            cells[spare] = REST
+
+
+def _covered_days(root: Path, days: list[dt.date]) -> dict[str, set[int]]:
+    """Person -> the days of the week (0 = Monday) she covers an approved leave."""
+    from kefu.records.corpus import directory
+
+    if not days:
+        return {}
+    months = sorted({f"{d:%Y/%m}" for d in (days[0] - dt.timedelta(days=31), *days)})
+    covered: dict[str, set[int]] = {}
+    for leave in directory(root, [f"records/leave/{m}" for m in months
+                                  if (root / "records" / "leave" / m).is_dir()], {"leave"}):
+        data = leave.data
+        if data.get("status") != "approved" or not data.get("cover"):
+            continue
+        for index, day in enumerate(days):
+            if data["start"] <= day <= (data.get("end") or data["start"]):
+                covered.setdefault(str(data["cover"]), set()).add(index)
+    return covered
 
 
 def _active_people(root: Path) -> list[Any]:
