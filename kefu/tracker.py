@@ -25,7 +25,7 @@ from kefu.output import (
     due_text,
     md_text,
     page_text,
-    state_text,
+    state_cell,
 )
 from kefu.overdue import Item, OverdueReport, grouped, scan
 from kefu.privacy import mask
@@ -172,8 +172,7 @@ def ticket_cell(ticket: str, with_pages: Collection[str]) -> str:
 
 def overdue_row(item: Item, with_pages: Collection[str]) -> str:
     """One row of the overdue table (MD_HEADER's cells, the ticket linked)."""
-    state = ("**超期**" if item.overdue else "即将到期") + "：" + state_text(item)
-    cells = [state, ticket_cell(item.ticket, with_pages), page_text(item.title),
+    cells = [state_cell(item), ticket_cell(item.ticket, with_pages), page_text(item.title),
              md_text(item.rule_title), due_text(item)]
     return "| " + " | ".join(cells) + " |"
 

@@ -217,7 +217,7 @@ def test_daily_job_lists_the_work_and_tells_whether_anything_is_overdue(
     report = (tmp_path / "runner-temp" / "overdue.md").read_text(encoding="utf-8")
     assert report.startswith("本 issue 由“每日超期检查”") and "## 超期与即将到期的工作" in report
     assert "T-20261120-r3pa" in report  # overdue, or due within 2 working days
-    assert ("**超期**" in report) == (overdue == "true")
+    assert ("**超期 " in report) == (overdue == "true")  # **超期 3 个工作日**
     assert "## 超期与即将到期的工作" in (tmp_path / "step-summary").read_text(encoding="utf-8")
 
 

@@ -22,11 +22,19 @@ from .text import (
     problems_markdown,
     problems_text,
 )
-from .tracker import MD_HEADER, MD_RULE, PROVISIONAL_NOTE, deadline_lines, due_text, state_text
+from .tracker import (
+    MD_HEADER,
+    MD_RULE,
+    PROVISIONAL_NOTE,
+    deadline_lines,
+    due_text,
+    state_cell,
+    state_text,
+)
 
 __all__ = [
     "FORMATS", "MD_HEADER", "MD_RULE", "PROVISIONAL_NOTE", "deadline_lines", "due_text", "dumps",
-    "md_code", "md_message", "md_text", "page_text", "printable", "problems_json",
+    "state_cell", "md_code", "md_message", "md_text", "page_text", "printable", "problems_json",
     "problems_markdown", "problems_text", "render", "state_text",
 ]
 

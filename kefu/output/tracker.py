@@ -64,10 +64,14 @@ def due_text(item: Item) -> str:
     return item.due.strftime("%Y-%m-%d %H:%M") + ("*" if item.provisional else "")
 
 
+def state_cell(item: Item) -> str:
+    """The 状态 cell of a Markdown table: **超期 3 个工作日**, 今天到期, 还剩 2 个工作日."""
+    return f"**{state_text(item)}**" if item.overdue else state_text(item)
+
+
 def md_row(item: Item) -> str:
     """One Markdown table row of an overdue item (MD_HEADER's five cells)."""
-    state = ("**超期**" if item.overdue else "即将到期") + "：" + state_text(item)
-    cells = [state, f"`{item.ticket}`", md_text(item.title), md_text(item.rule_title),
+    cells = [state_cell(item), f"`{item.ticket}`", md_text(item.title), md_text(item.rule_title),
              due_text(item)]
     return "| " + " | ".join(cells) + " |"
 
