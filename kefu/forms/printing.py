@@ -65,6 +65,7 @@ def print_all_blank(root: Path, folder: Path, progress: bool = True) -> list[Pat
                for key in renderer.registry.keys]
     written = []
     for key, target in tqdm(list(zip(renderer.registry.keys, targets, strict=True)),
-                            desc="打印空白表单", unit="张", disable=not progress):
+                            desc="打印空白表单", unit="张",
+                            disable=None if progress else True):  # None: only on a terminal
         written.append(outputs.write_output(target, renderer.pdf(key), "PDF"))
     return written
