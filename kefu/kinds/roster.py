@@ -185,9 +185,14 @@ def _rest_kept(root: Path, week: str, rows: list[dict[str, Any]]) -> None:
             free = [i for i, c in enumerate(cells) if c not in NOT_SHIFTS and i not in taken]
             if not free:
                 break
-            spare = max(free, key=lambda i: sum(r.get("days", [None] * 7)[i] == cells[i]
-                                                for r in rows))
+            spare = max(free, key=lambda i: sum(_cell(r, i) == cells[i] for r in rows))
             cells[spare] = REST
+
+
+def _cell(row: dict[str, Any], index: int) -> Any:
+    """A row's cell on a weekday; None for a row that is not seven cells (copied as written)."""
+    days = row.get("days")
+    return days[index] if isinstance(days, list) and len(days) == 7 else None
 
 
 def _covered_days(root: Path, days: list[dt.date]) -> dict[str, set[int]]:
