@@ -414,6 +414,25 @@ def test_next_weeks_roster_keeps_a_rest_day_for_whoever_covers_a_leave(
     assert load(root, use_cache=False).errors == []
 
 
+def test_a_broken_row_of_last_weeks_roster_is_refused_not_a_crash(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repo_of("week", tmp_path)
+    write_whole(root, "leave", {
+        "id": "L-20260323-ab12", "person": "liuyang", "type": "annual", "start": "2026-03-23",
+        "end": "2026-03-23", "cover": "liqiang", "applied": "2026-03-16T09:00:00+08:00",
+        "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
+        "decided": "2026-03-16T10:00:00+08:00"})
+    last = root / "records" / "rosters" / "2026" / "2026-W12.yml"
+    last.write_text(last.read_text("utf-8") + "  - person: zhouhui\n    days: 天天上班\n", "utf-8")
+    monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
+    result = CliRunner().invoke(main, ["new", "roster", "--week", "2026-W13", "--prepared-by",
+                                       "wangfang", "--root", str(root)])
+    assert result.exit_code == 1, result.output  # refused with the roster's problem, no crash
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and not (
+        root / "records" / "rosters" / "2026" / "2026-W13.yml").exists()
+
+
 def test_a_shift_is_named_by_its_key_or_its_title(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     root = repo_of("week", tmp_path)
