@@ -311,6 +311,22 @@ def test_the_report_needs_no_outside_font_or_script(repo: Path) -> None:
     assert '<img class="kefu-chart" src="file:///x/trend.svg"' in html
 
 
+def test_short_columns_of_the_printed_report_stay_on_one_line(repo: Path) -> None:
+    """类型 投诉, 负责人 张敏 keep one line on A4; a title may wrap (kefu/reports/report.css)."""
+    import re
+
+    from kefu.reports.pdf import SHORT, report_html
+
+    html = report_html(report(repo, parse_month("2026-10")), {})
+    assert '<th class="short">类型</th>' in html and '<td class="short">投诉</td>' in html
+    titles = re.findall(r"<th( class=\"short\")?>标题</th>", html)
+    assert titles and not any(titles)  # a long column is left to wrap
+    assert all(len(re.sub(r"<[^>]+>", "", cell)) <= SHORT
+               for cell in re.findall(r'<t[dh] class="short">(.*?)</t[dh]>', html))
+    assert ".short { white-space: nowrap; }" in (
+        Path(__file__).parents[1] / "kefu" / "reports" / "report.css").read_text("utf-8")
+
+
 def test_the_json_report_is_the_same_from_the_files_and_from_a_warm_index(
         cli: CliRunner, repo: Path) -> None:
     import sqlite3

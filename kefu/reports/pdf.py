@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown, markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 from .charts import write_charts
 from .render import report_markdown
 from .tables import Report
 
 STYLESHEET = Path(__file__).with_name("report.css")
+SHORT = 6  # characters: a column whose every cell is this short stays on one line (class short)
 
 
 def report_html(report: Report, charts: dict[str, str]) -> str:
-    import markdown
-
-    body = markdown.markdown(report_markdown(report, charts), extensions=["tables"])
+    body = markdown(report_markdown(report, charts), extensions=["tables", _Short()])
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
             f"<title>{report.title}</title></head><body>{body}</body></html>")
 
@@ -39,3 +43,23 @@ def report_pdf(report: Report, root: Path) -> bytes:
                     base_url=folder)
         pdf: bytes = html.write_pdf(stylesheets=[css], font_config=config)
     return pdf
+
+
+
+class _ShortColumns(Treeprocessor):
+    """Marks a table's short columns (类型 投诉, 负责人 陈静, 超期未完成) `short`: on A4 the
+    automatic layout gave their width to the long ones and broke 投诉 into two lines."""
+
+    def run(self, root: Element) -> None:
+        for table in root.iter("table"):
+            rows = [list(row) for row in table.iter("tr")]
+            for index in range(max((len(row) for row in rows), default=0)):
+                cells = [row[index] for row in rows if index < len(row)]
+                if all(len("".join(cell.itertext()).strip()) <= SHORT for cell in cells):
+                    for cell in cells:
+                        cell.set("class", "short")
+
+
+class _Short(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's own name
+        md.treeprocessors.register(_ShortColumns(md), "kefu-short-columns", 5)
