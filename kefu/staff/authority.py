@@ -69,9 +69,14 @@ def _leave(book: StaffBook, data: Mapping[str, Any]) -> Awaiting | None:
     allowed = rule.long_approvers if days > rule.supervisor_max_days else rule.short_approvers
     span = data["start"].isoformat() + ("" if data["end"] == data["start"]
                                         else f" 至 {data['end'].isoformat()}")
+    due, term = day_start(data["start"]), "休假开始前审批"
+    filed = data["applied"].astimezone(SHANGHAI).date()
+    if data.get("by_phone") and filed >= data["start"]:
+        # agreed by phone before it began and filed after: the approval records that call
+        due = day_start(filed + dt.timedelta(days=2))
+        term = "电话同意后补交：次日内登记批准，--at 写电话同意的时间"
     return Awaiting("leave", str(data["id"]), "approved", tuple(allowed), person,
-                    data["applied"], day_start(data["start"]),
-                    f"{book.name(person)} 请假 {span}（{days} 天）", "休假开始前审批")
+                    data["applied"], due, f"{book.name(person)} 请假 {span}（{days} 天）", term)
 
 
 def _swap(book: StaffBook, data: Mapping[str, Any]) -> Awaiting | None:
