@@ -185,13 +185,13 @@ def _day(label: str, text: str) -> Any:
 
 def _shift(ws: Any, label: str, text: str) -> str:
     """A shift's key from its key or its title (白班 -> day), as the staff rules name them."""
-    from kefu.kinds.staff_rules import shift_key
+    from kefu.kinds.staff_rules import shift_named
 
     rules = _rules(ws)
-    shifts = {key: s.title for key, s in rules.shifts.items()} if rules is not None else {}
-    found = shift_key(ws.root, text)
-    if found not in shifts:
-        allowed = "、".join(f"{title}（{key}）" for key, title in shifts.items())
+    shifts = rules.shifts if rules is not None else {}
+    found = shift_named(shifts, text)
+    if found is None:
+        allowed = "、".join(f"{s.title}（{key}）" for key, s in shifts.items())
         raise _Bad(f"「{label}」的“{text}”不是班次：可写 {allowed}。")
     return found
 

@@ -172,10 +172,11 @@ def _rest_kept(root: Path, week: str, rows: list[dict[str, Any]]) -> None:
     from kefu.records.check import read_single
     from kefu.staff.terms import week_days
 
+    covering = _covered_days(root, week_days(week))
+    if not covering:
+        return
     rules, _ = read_single(RULES_KIND, root / "records" / STAFF_RULES_FILE, root)
-    days = week_days(week)
     need = getattr(rules, "rest_days_per_week", 1)
-    covering = _covered_days(root, days)
     for row in rows:
         cells = row.get("days")
         taken = covering.get(str(row.get("person")), set())

@@ -216,7 +216,11 @@ def shift_key(root: Path, text: str) -> str:
     from kefu.records.check import read_single
 
     rules, _ = read_single(KIND, root / "records" / STAFF_RULES_FILE, root)
-    shifts = getattr(rules, "shifts", None) or {}
+    return shift_named(getattr(rules, "shifts", None) or {}, text) or text
+
+
+def shift_named(shifts: Mapping[str, Shift], text: str) -> str | None:
+    """The key of the shift among `shifts` that `text` names by key or title, or None."""
     if text in shifts:
         return text
-    return next((key for key, shift in shifts.items() if shift.title == text), text)
+    return next((key for key, shift in shifts.items() if shift.title == text), None)
