@@ -56,19 +56,19 @@ class YesNo(click.ParamType):
     """Yes or no, as people type it: 是/否 (or yes/no, true/false, 1/0)."""
 
     name = "yes-no"
-    YES = frozenset({"是", "yes", "y", "true", "1"})
-    NO = frozenset({"否", "no", "n", "false", "0"})
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
         return "是|否"
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> bool:
+        from kefu.records.new import NO, YES  # kefu new's words (imported when one is read)
+
         if isinstance(value, bool):
             return value
         text = str(value).strip().lower()
-        if text in self.YES | self.NO:
-            return text in self.YES
+        if text in YES | NO | {"y", "n"}:  # and the y and n click's BOOL read here before
+            return text in YES or text == "y"
         raise BadValue(f"{str(value)!r} 不是可选值：写 是 或 否。", "bad-choice", param, ctx)
 
 

@@ -10,16 +10,13 @@ from typing import Any
 
 from kefu import times
 from kefu.problems import KefuError
+from kefu.records.new import NO, YES
 
 from .fields import Field
 
 
 class _Bad(Exception):
     """A field's value that cannot be used; the message names the field in Chinese."""
-
-
-YES = frozenset({"是", "yes", "true", "1"})
-NO = frozenset({"否", "no", "false", "0"})
 
 
 def _yes_no(item: Field, text: str) -> bool:

@@ -70,6 +70,11 @@ def commands() -> dict[str, Command]:
     return found
 
 
+# how a yes-or-no option ("bool") may be written, in a form or on the command line
+YES = frozenset({"是", "yes", "true", "1"})
+NO = frozenset({"否", "no", "false", "0"})
+
+
 def options(command: Command) -> list[OptionSpec]:
     """The options of one command: the model's scalar fields not derived or preset, then extras."""
     kind, creator = command.kind, command.kind.creator
