@@ -392,16 +392,22 @@ def test_new_records_of_every_staff_kind_are_valid(tmp_path: Path,
     assert code == 2 and "--status" in out  # a decision is `kefu approve`, not part of a request
 
 
-def test_next_weeks_roster_keeps_a_rest_day_for_whoever_covers_a_leave(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # liqiang rests on Mondays (2026-W12); he covers liuyang's approved leave on Monday of
-    # W13: the copied week gives him another rest day instead of refusing itself (no-rest-day)
+def _covered_monday(tmp_path: Path) -> Path:
+    """The week case with liuyang's approved leave on Monday of 2026-W13, liqiang covering."""
     root = repo_of("week", tmp_path)
     write_whole(root, "leave", {
         "id": "L-20260323-ab12", "person": "liuyang", "type": "annual", "start": "2026-03-23",
         "end": "2026-03-23", "cover": "liqiang", "applied": "2026-03-16T09:00:00+08:00",
         "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
         "decided": "2026-03-16T10:00:00+08:00"})
+    return root
+
+
+def test_next_weeks_roster_keeps_a_rest_day_for_whoever_covers_a_leave(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # liqiang rests on Mondays (2026-W12); he covers liuyang's approved leave on Monday of
+    # W13: the copied week gives him another rest day instead of refusing itself (no-rest-day)
+    root = _covered_monday(tmp_path)
     monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
     code, out = invoke("new", "roster", "--week", "2026-W13", "--prepared-by", "wangfang",
                        "--root", str(root))
@@ -416,12 +422,7 @@ def test_next_weeks_roster_keeps_a_rest_day_for_whoever_covers_a_leave(
 
 def test_a_broken_row_of_last_weeks_roster_is_refused_not_a_crash(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = repo_of("week", tmp_path)
-    write_whole(root, "leave", {
-        "id": "L-20260323-ab12", "person": "liuyang", "type": "annual", "start": "2026-03-23",
-        "end": "2026-03-23", "cover": "liqiang", "applied": "2026-03-16T09:00:00+08:00",
-        "status": "approved", "approver": "supervisor", "approved_by": "wangfang",
-        "decided": "2026-03-16T10:00:00+08:00"})
+    root = _covered_monday(tmp_path)
     last = root / "records" / "rosters" / "2026" / "2026-W12.yml"
     last.write_text(last.read_text("utf-8") + "  - person: zhouhui\n    days: 天天上班\n", "utf-8")
     monkeypatch.setenv("KEFU_NOW", "2026-03-19T10:00:00+08:00")
