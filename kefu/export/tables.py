@@ -316,7 +316,8 @@ def computed_tables(ws: Workspace, result: LoadResult) -> list[Data]:
 def _closed(events: list[dict[str, Any]], now: dt.datetime) -> bool:
     """Whether a ticket with these events (times typed, or ISO text) stands closed at `now`:
     the last closed or reopened event up to then decides."""
-    from kefu.reports.figures import moment, stands_closed
+    from kefu.kinds.ticket_terms import stands_closed
+    from kefu.reports.figures import moment
 
     if events and (moment(events[-1]["at"]) or now) > now:  # rare: an event later today
         events = [e for e in events if (moment(e["at"]) or now) <= now]

@@ -8,6 +8,8 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from kefu.kinds.ticket_terms import stands_closed
+
 TEXTS = ("type", "status", "owner", "dealer")
 
 
@@ -21,15 +23,9 @@ def standing(data: Mapping[str, Any]) -> tuple[float | None, float | None, float
     it stands closed after them (1) or not (0: never unknown)."""
     events = [e for e in data.get("events") or () if isinstance(e, Mapping)]
     received = epoch(data.get("received"))
-    closed = 0
-    for event in events:  # the last closed or reopened event decides
-        if event.get("action") == "closed":
-            closed = 1
-        elif event.get("action") == "reopened":
-            closed = 0
     first = epoch(events[0].get("at")) if events else None
     last = epoch(events[-1].get("at")) if events else received
-    return received, first, last, closed
+    return received, first, last, int(stands_closed(events))
 
 
 def epoch(value: Any) -> float | None:

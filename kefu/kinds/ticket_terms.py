@@ -7,7 +7,7 @@ forms, the site and the reports; it imports nothing of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -130,3 +130,13 @@ def after_event(ticket: Mapping[str, Any], action: str) -> dict[str, Any]:
     return {}
 
 
+def stands_closed(events: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the ticket stands closed after all its events (the last closed/reopened)."""
+    closed = False
+    for event in events:
+        action = event.get("action")
+        if action == "closed":
+            closed = True
+        elif action == "reopened":
+            closed = False
+    return closed

@@ -178,18 +178,6 @@ def moment(value: Any) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
 
 
-def stands_closed(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether the ticket stands closed after all its events (the last closed/reopened)."""
-    closed = False
-    for event in events:
-        action = event.get("action")
-        if action == "closed":
-            closed = True
-        elif action == "reopened":
-            closed = False
-    return closed
-
-
 def workdays(cal: WorkCalendar, start: dt.datetime, done: dt.datetime) -> int:
     return cal.workdays_between(local_day(start), local_day(done))
 
